@@ -1,0 +1,167 @@
+"""The one table of target languages and the codes each model family uses for them.
+
+CLI choices, default models, target-token selection and error messages all derive from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Source language of every summary (the summarisers are English models).
+SOURCE_LANGUAGE = "en"
+
+#: Default summariser (Apache-2.0, 306M parameters, ~1.2 GB).
+DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
+
+#: Languages translated into when ``--languages`` is not given.
+DEFAULT_LANGUAGES: tuple[str, ...] = ("hu", "zh", "ru", "uk")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A target language and its code in each model family."""
+
+    #: Our code, used in flags, file names and results.jsonl (ISO 639-1).
+    code: str
+    #: English name, for messages.
+    name: str
+    #: The language's name for itself, for readers.
+    native_name: str
+    #: BCP 47 tag for HTML ``lang`` attributes.
+    html_lang: str
+    #: Marian multi-target prefixes, most specific first; the first one in the vocabulary is used.
+    marian_tokens: tuple[str, ...]
+    #: NLLB-200 language token (FLORES-200 code).
+    nllb_code: str
+    #: M2M100 language code (the tokenizer wraps it as ``__xx__``).
+    m2m_code: str
+    #: mBART-50 language token.
+    mbart_code: str
+    #: Language name T5-style models expect in ``translate English to <name>: ``.
+    t5_name: str
+    #: Text placed between translated sentences when rejoining them.
+    sentence_joiner: str = " "
+    #: Default translation model (None: the user must pass ``--translation-model``).
+    default_model: str | None = None
+
+
+_ENGLISH_CODES = {"nllb": "eng_Latn", "m2m": "en", "mbart": "en_XX"}
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language(
+            code="hu",
+            name="Hungarian",
+            native_name="Magyar",
+            html_lang="hu",
+            marian_tokens=(">>hun<<",),
+            nllb_code="hun_Latn",
+            m2m_code="hu",
+            mbart_code="hu_HU",
+            t5_name="Hungarian",
+            default_model="Helsinki-NLP/opus-mt-tc-big-en-hu",
+        ),
+        Language(
+            code="zh",
+            name="Chinese (Simplified)",
+            native_name="中文（简体）",
+            html_lang="zh-Hans",
+            marian_tokens=(">>cmn_Hans<<", ">>zho_Hans<<", ">>cmn<<", ">>zho<<"),
+            nllb_code="zho_Hans",
+            m2m_code="zh",
+            mbart_code="zh_CN",
+            t5_name="Chinese",
+            sentence_joiner="",
+            default_model="Helsinki-NLP/opus-mt-en-zh",
+        ),
+        Language(
+            code="ru",
+            name="Russian",
+            native_name="Русский",
+            html_lang="ru",
+            marian_tokens=(">>rus<<",),
+            nllb_code="rus_Cyrl",
+            m2m_code="ru",
+            mbart_code="ru_RU",
+            t5_name="Russian",
+            default_model="Helsinki-NLP/opus-mt-tc-big-en-zle",
+        ),
+        Language(
+            code="uk",
+            name="Ukrainian",
+            native_name="Українська",
+            html_lang="uk",
+            marian_tokens=(">>ukr<<",),
+            nllb_code="ukr_Cyrl",
+            m2m_code="uk",
+            mbart_code="uk_UA",
+            t5_name="Ukrainian",
+            default_model="Helsinki-NLP/opus-mt-tc-big-en-zle",
+        ),
+        Language(
+            code="de",
+            name="German",
+            native_name="Deutsch",
+            html_lang="de",
+            marian_tokens=(">>deu<<",),
+            nllb_code="deu_Latn",
+            m2m_code="de",
+            mbart_code="de_DE",
+            t5_name="German",
+            default_model="Helsinki-NLP/opus-mt-en-de",
+        ),
+        Language(
+            code="fr",
+            name="French",
+            native_name="Français",
+            html_lang="fr",
+            marian_tokens=(">>fra<<",),
+            nllb_code="fra_Latn",
+            m2m_code="fr",
+            mbart_code="fr_XX",
+            t5_name="French",
+            default_model="Helsinki-NLP/opus-mt-en-fr",
+        ),
+        Language(
+            code="es",
+            name="Spanish",
+            native_name="Español",
+            html_lang="es",
+            marian_tokens=(">>spa<<",),
+            nllb_code="spa_Latn",
+            m2m_code="es",
+            mbart_code="es_XX",
+            t5_name="Spanish",
+            default_model="Helsinki-NLP/opus-mt-en-es",
+        ),
+    )
+}
+
+
+def source_code(family: str) -> str:
+    """English's code in a model family's scheme (``nllb``, ``m2m`` or ``mbart``)."""
+    return _ENGLISH_CODES[family]
+
+
+def get_language(code: str) -> Language:
+    """Look up a target language, or explain which codes are known."""
+    from summarize.errors import ConfigError
+
+    try:
+        return LANGUAGES[code]
+    except KeyError:
+        known = ", ".join(sorted(LANGUAGES))
+        raise ConfigError(f"unknown language {code!r}; choose from: {known}") from None
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """Parse ``hu,zh`` into known codes, keeping order and dropping repeats."""
+    from summarize.errors import ConfigError
+
+    codes = [part.strip().lower() for part in value.split(",") if part.strip()]
+    if not codes:
+        raise ConfigError("--languages needs at least one language code, e.g. --languages hu,zh")
+    for code in codes:
+        get_language(code)
+    return tuple(dict.fromkeys(codes))
