@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from summarize.errors import ConfigError
+
 #: Source language of every summary (the summarisers are English models).
 SOURCE_LANGUAGE = "en"
 
@@ -146,8 +148,6 @@ def source_code(family: str) -> str:
 
 def get_language(code: str) -> Language:
     """Look up a target language, or explain which codes are known."""
-    from summarize.errors import ConfigError
-
     try:
         return LANGUAGES[code]
     except KeyError:
@@ -157,8 +157,6 @@ def get_language(code: str) -> Language:
 
 def parse_languages(value: str) -> tuple[str, ...]:
     """Parse ``hu,zh`` into known codes, keeping order and dropping repeats."""
-    from summarize.errors import ConfigError
-
     codes = [part.strip().lower() for part in value.split(",") if part.strip()]
     if not codes:
         raise ConfigError("--languages needs at least one language code, e.g. --languages hu,zh")
