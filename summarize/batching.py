@@ -1,0 +1,55 @@
+"""Length-sorted batching with back-off when a batch does not fit in accelerator memory.
+
+Kept free of torch so the logic is unit-tested on any machine; the engine supplies the
+out-of-memory test and the work function.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+logger = logging.getLogger(__name__)
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def run_sorted_batches(
+    items: Sequence[Item],
+    lengths: Sequence[int],
+    batch_size: int,
+    work: Callable[[list[Item]], list[Result]],
+    is_out_of_memory: Callable[[BaseException], bool] = lambda _: False,
+    on_done: Callable[[int], None] | None = None,
+) -> list[Result]:
+    """Run ``work`` over items in batches of similar length; return results in input order.
+
+    Longest inputs go first, so a batch that cannot fit in memory fails early. When ``work``
+    runs out of memory the batch size is halved and the same batch retried; the smaller size is
+    kept for the rest of the run. ``on_done`` is told how many items each finished batch held.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch size must be at least 1, got {batch_size}")
+    order = sorted(range(len(items)), key=lambda index: -lengths[index])
+    results: list[Result | None] = [None] * len(items)
+    position = 0
+    while position < len(order):
+        indices = order[position : position + batch_size]
+        try:
+            outputs = work([items[index] for index in indices])
+        except Exception as error:
+            if not is_out_of_memory(error) or batch_size == 1:
+                raise
+            batch_size = max(1, batch_size // 2)
+            logger.warning("out of memory; retrying with batch size %d", batch_size)
+            continue
+        if len(outputs) != len(indices):
+            raise RuntimeError(f"batch of {len(indices)} inputs gave {len(outputs)} outputs")
+        for index, output in zip(indices, outputs, strict=True):
+            results[index] = output
+        position += len(indices)
+        if on_done is not None:
+            on_done(len(indices))
+    return results  # type: ignore[return-value]

@@ -1,0 +1,186 @@
+"""Command line: parse flags and the config file into a RunConfig, run, map errors to exit codes.
+
+Exit codes: 0 all articles done; 1 the run finished but some inputs failed; 2 usage,
+configuration or model-loading error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from summarize import __version__
+from summarize.config import (
+    DEVICES_HELP,
+    DTYPE_CHOICES,
+    build_run_config,
+    load_config_file,
+    parse_translation_model_flag,
+)
+from summarize.errors import SummarizeError
+from summarize.languages import DEFAULT_LANGUAGES, DEFAULT_SUMMARY_MODEL, LANGUAGES
+
+logger = logging.getLogger("summarize")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``summarize`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="summarize",
+        description="Summarise news articles, translate the summaries and render HTML briefings.",
+    )
+    parser.add_argument("--version", action="version", version=f"summarize {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run",
+        help="summarise, translate and render a batch of articles",
+        description="Read articles, summarise each, translate every summary and write HTML "
+        "briefings plus results.jsonl. Flags override the config file.",
+        argument_default=argparse.SUPPRESS,
+    )
+    run.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        type=Path,
+        help="files (.txt .md .html .htm .jsonl) or folders, read recursively (default: seeds/)",
+    )
+    run.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/)")
+    run.add_argument("--config", type=Path, help="TOML file with any of these settings (flags win)")
+    run.add_argument(
+        "--languages",
+        help=f"comma-separated target languages (default: {','.join(DEFAULT_LANGUAGES)}; "
+        f"known: {','.join(LANGUAGES)})",
+    )
+    run.add_argument(
+        "--summary-model",
+        metavar="NAME_OR_PATH",
+        help=f"seq2seq summariser, Hub id or local folder (default: {DEFAULT_SUMMARY_MODEL})",
+    )
+    run.add_argument(
+        "--translation-model",
+        action="append",
+        metavar="[LANG=]NAME_OR_PATH",
+        help="model for one language (hu=NAME) or for every language (NAME); repeatable",
+    )
+    run.add_argument("--device", help=f"{DEVICES_HELP} (default: auto)")
+    run.add_argument("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)")
+    run.add_argument(
+        "--batch-size", type=int, metavar="N", help="inputs per generate call (default: by device)"
+    )
+    run.add_argument(
+        "--threads", type=int, metavar="N", help="CPU threads for torch (default: all cores)"
+    )
+    run.add_argument(
+        "--num-beams",
+        type=int,
+        metavar="N",
+        help="beam width for both stages (default: the model's)",
+    )
+    run.add_argument(
+        "--max-summary-tokens",
+        type=int,
+        metavar="N",
+        help="most tokens per summary (default: the model's)",
+    )
+    run.add_argument(
+        "--min-summary-tokens",
+        type=int,
+        metavar="N",
+        help="fewest tokens per summary (default: the model's)",
+    )
+    run.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="folder of Jinja2 templates overriding the built-in ones",
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
+    return parser
+
+
+def settings_from_arguments(arguments: argparse.Namespace) -> dict[str, Any]:
+    """Merge config file and flags (flags win) into raw settings for build_run_config."""
+    given = {key: value for key, value in vars(arguments).items() if key != "command"}
+    settings: dict[str, Any] = {}
+    config_path = given.pop("config", None)
+    if config_path is not None:
+        settings.update(load_config_file(config_path))
+    if given.get("inputs"):
+        settings["inputs"] = given.pop("inputs")
+    given.pop("inputs", None)
+    for flag in given.pop("translation_model", []):
+        code, model = parse_translation_model_flag(flag)
+        if code is None:
+            settings["translation_model"] = model
+        else:
+            settings["translation_models"] = {**settings.get("translation_models", {}), code: model}
+    settings.update(given)
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``summarize`` command; returns the exit code."""
+    arguments = build_parser().parse_args(argv)
+    verbose = getattr(arguments, "verbose", False)
+    _configure_logging(verbose)
+    try:
+        config = build_run_config(settings_from_arguments(arguments))
+        from summarize.pipeline import run  # imports torch; keep --help fast
+
+        outcome = run(config, progress=_progress_factory(config.quiet))
+    except SummarizeError as error:
+        logger.debug("stopped by an expected error", exc_info=True)
+        print(f"summarize: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("summarize: interrupted", file=sys.stderr)
+        return 130
+    done = len(outcome.briefing.results)
+    print(f"summarize: wrote {done} article(s) to {config.output / 'index.html'}", file=sys.stderr)
+    if outcome.failed:
+        print(f"summarize: {outcome.failed} input(s) failed:", file=sys.stderr)
+        for failure in outcome.briefing.failures:
+            print(f"  {failure.source}: {failure.reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="summarize: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if not verbose:
+        # transformers is chatty about generation flags; our own messages say what matters.
+        logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
+def _progress_factory(quiet: bool):
+    from summarize.progress import silent_progress
+
+    if quiet or not sys.stderr.isatty():
+        return silent_progress
+    from tqdm import tqdm
+
+    class _Bar:
+        def __init__(self, description: str, total: int) -> None:
+            self._bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr)
+
+        def update(self, done: int) -> None:
+            self._bar.update(done)
+
+        def grow(self, more: int) -> None:
+            self._bar.total = (self._bar.total or 0) + more
+            self._bar.refresh()
+
+        def close(self) -> None:
+            self._bar.close()
+
+    return _Bar

@@ -1,0 +1,175 @@
+"""Run configuration: defaults < config file (TOML) < command-line flags, frozen into RunConfig."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from summarize.errors import ConfigError
+from summarize.languages import (
+    DEFAULT_LANGUAGES,
+    DEFAULT_SUMMARY_MODEL,
+    get_language,
+    parse_languages,
+)
+
+DEVICES_HELP = "auto, cpu, cuda, cuda:N or mps"
+DTYPE_CHOICES = ("auto", "float32", "float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything one ``summarize run`` needs to know."""
+
+    #: Files and folders to read (folders recursively).
+    inputs: tuple[Path, ...] = (Path("seeds"),)
+    #: Folder the briefing, pages and results.jsonl are written to.
+    output: Path = Path("outputs")
+    #: Target language codes, in output order.
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    #: Summariser: Hugging Face Hub id or local folder.
+    summary_model: str = DEFAULT_SUMMARY_MODEL
+    #: One translation model (id or folder) for every language; None uses per-language defaults.
+    translation_model: str | None = None
+    #: Language code -> translation model; wins over translation_model and the defaults.
+    translation_models: Mapping[str, str] = field(default_factory=dict)
+    #: auto, cpu, cuda, cuda:N or mps (auto: cuda if available, else mps, else cpu).
+    device: str = "auto"
+    #: Weight dtype: auto (float32 on CPU, bfloat16/float16 on GPU), float32, float16, bfloat16.
+    dtype: str = "auto"
+    #: Inputs per generate() call; None picks one for the device and stage.
+    batch_size: int | None = None
+    #: CPU threads for torch; None keeps torch's default (all cores).
+    threads: int | None = None
+    #: Beam width for both stages; None keeps each model's generation_config.json value.
+    num_beams: int | None = None
+    #: Most tokens in a summary (and in each chunk summary); None keeps the model's setting.
+    max_summary_tokens: int | None = None
+    #: Fewest tokens in a summary; None keeps the model's setting.
+    min_summary_tokens: int | None = None
+    #: Folder of Jinja2 templates overriding any of the built-in ones; None uses the built-ins.
+    templates: Path | None = None
+    #: No progress bars.
+    quiet: bool = False
+    #: Debug logs and tracebacks.
+    verbose: bool = False
+
+    def translation_model_for(self, language: str) -> str:
+        """The model that translates into ``language`` under this configuration."""
+        if language in self.translation_models:
+            return self.translation_models[language]
+        if self.translation_model is not None:
+            return self.translation_model
+        default = get_language(language).default_model
+        if default is None:
+            raise ConfigError(
+                f"there is no default model for {language!r}; "
+                f"pass --translation-model {language}=MODEL"
+            )
+        return default
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
+_PATH_FIELDS = {"output", "templates"}
+_POSITIVE_INT_FIELDS = {"batch_size", "threads", "num_beams", "max_summary_tokens"}
+_NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
+_STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype"}
+_BOOL_FIELDS = {"quiet", "verbose"}
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read a TOML config file into raw settings; relative paths are relative to the file."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    settings = {key.replace("-", "_"): value for key, value in data.items()}
+    unknown = sorted(set(settings) - set(FIELD_NAMES))
+    if unknown:
+        raise ConfigError(
+            f"unknown key(s) in {path}: {', '.join(unknown)}; valid keys: {', '.join(FIELD_NAMES)}"
+        )
+    base = path.parent
+    if "inputs" in settings:
+        raw_inputs = settings["inputs"]
+        if isinstance(raw_inputs, str):
+            raw_inputs = [raw_inputs]
+        if not isinstance(raw_inputs, list) or not all(isinstance(p, str) for p in raw_inputs):
+            raise ConfigError(f"{path}: 'inputs' must be a list of paths")
+        settings["inputs"] = [base / p for p in raw_inputs]
+    for key in _PATH_FIELDS & settings.keys():
+        if not isinstance(settings[key], str):
+            raise ConfigError(f"{path}: {key!r} must be a path string")
+        settings[key] = base / settings[key]
+    return settings
+
+
+def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
+    """Validate merged settings and freeze them; raises ConfigError naming the bad value."""
+    values: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in FIELD_NAMES:
+            raise ConfigError(f"unknown setting {key!r}; valid: {', '.join(FIELD_NAMES)}")
+        if value is None:
+            continue
+        values[key] = _validated(key, value)
+    low, high = values.get("min_summary_tokens"), values.get("max_summary_tokens")
+    if low is not None and high is not None and low > high:
+        raise ConfigError(f"min_summary_tokens ({low}) is larger than max_summary_tokens ({high})")
+    return RunConfig(**values)
+
+
+def _validated(key: str, value: Any) -> Any:
+    if key == "inputs":
+        paths = tuple(Path(p) for p in value)
+        if not paths:
+            raise ConfigError("'inputs' is empty; name at least one file or folder")
+        return paths
+    if key in _PATH_FIELDS:
+        return Path(value)
+    if key == "languages":
+        text = value if isinstance(value, str) else ",".join(map(str, value))
+        return parse_languages(text)
+    if key == "translation_models":
+        if not isinstance(value, Mapping):
+            raise ConfigError("'translation_models' must map language codes to models")
+        for code, model in value.items():
+            get_language(code)
+            if not isinstance(model, str) or not model:
+                raise ConfigError(f"translation model for {code!r} must be a model id or path")
+        return dict(value)
+    if key in _POSITIVE_INT_FIELDS or key in _NON_NEGATIVE_INT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key!r} must be a whole number, got {value!r}")
+        lowest = 1 if key in _POSITIVE_INT_FIELDS else 0
+        if value < lowest:
+            raise ConfigError(f"{key!r} must be at least {lowest}, got {value}")
+        return value
+    if key in _BOOL_FIELDS:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key!r} must be true or false, got {value!r}")
+        return value
+    if key in _STRING_FIELDS:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{key!r} must be a non-empty string, got {value!r}")
+        if key == "dtype" and value not in DTYPE_CHOICES:
+            raise ConfigError(f"dtype must be one of {', '.join(DTYPE_CHOICES)}, got {value!r}")
+        return value
+    return value
+
+
+def parse_translation_model_flag(value: str) -> tuple[str | None, str]:
+    """Split ``hu=NAME`` into (``hu``, NAME); a bare NAME applies to every language."""
+    code, separator, model = value.partition("=")
+    if separator and code.isalpha() and 2 <= len(code) <= 3:
+        get_language(code.lower())
+        if not model:
+            raise ConfigError(f"--translation-model {value}: the model after '=' is missing")
+        return code.lower(), model
+    return None, value

@@ -1,0 +1,264 @@
+"""The only module that talks to torch and transformers.
+
+Resolves device and dtype, loads models and tokenizers (never with ``trust_remote_code``), and
+runs ``generate`` in length-sorted batches under ``torch.inference_mode()``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+from collections.abc import Callable, Sequence
+
+import torch
+from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+
+from summarize.batching import run_sorted_batches
+from summarize.errors import ConfigError, ModelLoadError
+from summarize.generation import GenerationOverrides, ModelInfo, Target
+
+logger = logging.getLogger(__name__)
+
+DTYPES: dict[str, torch.dtype] = {
+    "float32": torch.float32,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+}
+
+# Vocabulary entries that select a language in one of the families we support:
+# Marian ``>>hun<<``, M2M100 ``__hu__``, NLLB ``hun_Latn``, mBART-50 ``hu_HU`` / ``en_XX``.
+_LANGUAGE_TOKEN = re.compile(
+    r"^(>>[A-Za-z_]+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|[a-z]{2}_[A-Z]{2})$"
+)
+# Tokenizers report this kind of value when they know no limit.
+_NO_LIMIT = 100_000
+
+
+def resolve_device(requested: str) -> str:
+    """Turn ``auto|cpu|cuda|cuda:N|mps`` into a device that exists here."""
+    if requested == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if requested.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ConfigError(
+                f"--device {requested} was asked for, but this torch build sees no CUDA GPU; "
+                "install a CUDA build of torch or run with --device cpu"
+            )
+        index = requested.partition(":")[2]
+        if index and (not index.isdigit() or int(index) >= torch.cuda.device_count()):
+            raise ConfigError(
+                f"--device {requested}: there are {torch.cuda.device_count()} CUDA devices "
+                f"(cuda:0 to cuda:{torch.cuda.device_count() - 1})"
+            )
+        return requested
+    if requested == "mps":
+        if not torch.backends.mps.is_available():
+            raise ConfigError("--device mps was asked for, but MPS is not available here")
+        return requested
+    if requested == "cpu":
+        return requested
+    raise ConfigError(f"unknown device {requested!r}; use auto, cpu, cuda, cuda:N or mps")
+
+
+def resolve_dtype(requested: str, device: str) -> str:
+    """Pick the weight dtype: float32 on CPU, bfloat16 on GPUs that support it, else float16."""
+    if requested != "auto":
+        if requested not in DTYPES:
+            raise ConfigError(f"unknown dtype {requested!r}; use auto, {', '.join(DTYPES)}")
+        if requested == "float16" and device == "cpu":
+            logger.warning("float16 on CPU is slow and may fail; bfloat16 is the CPU choice")
+        return requested
+    if device.startswith("cuda"):
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    if device == "mps":
+        return "float16"
+    return "float32"
+
+
+def set_cpu_threads(threads: int | None) -> None:
+    """Limit torch's intra-op CPU threads (None keeps torch's default)."""
+    if threads is not None:
+        torch.set_num_threads(threads)
+
+
+def default_batch_size(device: str, *, long_inputs: bool) -> int:
+    """A batch size that suits the device; GPU batches shrink on out-of-memory by themselves."""
+    if device == "cpu":
+        return 4 if long_inputs else 16
+    return 16 if long_inputs else 64
+
+
+def _load_failure(name: str, what: str, error: BaseException) -> ModelLoadError:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return ModelLoadError(
+        f"could not load the {what} {name!r}: {reason}\n"
+        "If it is a Hugging Face Hub id, check the spelling and run once with network access "
+        "so it is downloaded into the cache (later runs can set HF_HUB_OFFLINE=1). If it is a "
+        "local folder, check the path: it must hold config.json, the tokenizer files and the "
+        "weights (as written by save_pretrained)."
+    )
+
+
+def _load_tokenizer(name: str, revision: str | None = None):
+    try:
+        return AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=False)
+    except Exception as error:
+        raise _load_failure(name, "tokenizer of", error) from error
+
+
+def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
+    """Read a model's config and tokenizer (no weights) to learn what it can do."""
+    try:
+        config = AutoConfig.from_pretrained(name, revision=revision, trust_remote_code=False)
+    except Exception as error:
+        raise _load_failure(name, "model", error) from error
+    if not getattr(config, "is_encoder_decoder", False):
+        raise ModelLoadError(
+            f"{name!r} is a {config.model_type!r} model, not a sequence-to-sequence "
+            "(encoder-decoder) model; pass a summarisation or translation model such as "
+            "BART, PEGASUS, T5, Marian, NLLB or mBART"
+        )
+    tokenizer = _load_tokenizer(name, revision)
+    language_tokens = frozenset(
+        token for token in tokenizer.get_vocab() if _LANGUAGE_TOKEN.match(token)
+    )
+    task_params = getattr(config, "task_specific_params", None) or {}
+    task_prefixes = {
+        task: params["prefix"]
+        for task, params in task_params.items()
+        if isinstance(params, dict) and isinstance(params.get("prefix"), str)
+    }
+    return ModelInfo(
+        name=name,
+        model_type=config.model_type,
+        language_tokens=language_tokens,
+        task_prefixes=task_prefixes,
+        max_input_tokens=_max_input_tokens(config, tokenizer),
+    )
+
+
+def _max_input_tokens(config, tokenizer) -> int:
+    limits = [
+        value
+        for value in (
+            getattr(tokenizer, "model_max_length", None),
+            getattr(config, "max_position_embeddings", None),
+            getattr(config, "n_positions", None),
+        )
+        if isinstance(value, int) and 0 < value < _NO_LIMIT
+    ]
+    return min(limits) if limits else 512
+
+
+def _is_out_of_memory(error: BaseException) -> bool:
+    if isinstance(error, torch.OutOfMemoryError):
+        return True
+    return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+
+
+class TransformersEngine:
+    """A seq2seq model loaded with transformers on one device."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        device: str,
+        dtype: str,
+        batch_size: int,
+        overrides: GenerationOverrides = GenerationOverrides(),
+        revision: str | None = None,
+    ) -> None:
+        self.name = name
+        self.device = device
+        self.batch_size = batch_size
+        self.overrides = overrides
+        self.tokenizer = _load_tokenizer(name, revision)
+        try:
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                name, revision=revision, dtype=DTYPES[dtype], trust_remote_code=False
+            )
+        except Exception as error:
+            raise _load_failure(name, "model", error) from error
+        self.model = model.to(device).eval()
+        self.max_input_tokens = _max_input_tokens(self.model.config, self.tokenizer)
+        logger.debug("loaded %s on %s as %s", name, device, dtype)
+
+    def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
+        """Number of tokens of each text."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(list(texts), add_special_tokens=special_tokens)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        target: Target = Target(),
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Generate one output per text, in input order, batching inputs of similar length."""
+        if not texts:
+            return []
+        if target.src_lang is not None:
+            self.tokenizer.src_lang = target.src_lang
+        encoded = self.tokenizer([target.prefix + text for text in texts])["input_ids"]
+        too_long = [len(ids) for ids in encoded if len(ids) > self.max_input_tokens]
+        if too_long:
+            raise ValueError(
+                f"{len(too_long)} inputs exceed {self.name}'s limit of {self.max_input_tokens} "
+                f"tokens (longest {max(too_long)}); they must be split before generation"
+            )
+        settings = self._generation_kwargs(target)
+        return run_sorted_batches(
+            encoded,
+            [len(ids) for ids in encoded],
+            self.batch_size,
+            lambda batch: self._generate_batch(batch, settings),
+            is_out_of_memory=self._recover_from_out_of_memory,
+            on_done=on_done,
+        )
+
+    def _generation_kwargs(self, target: Target) -> dict[str, int]:
+        settings: dict[str, int] = {}
+        if self.overrides.num_beams is not None:
+            settings["num_beams"] = self.overrides.num_beams
+        if self.overrides.max_new_tokens is not None:
+            settings["max_new_tokens"] = self.overrides.max_new_tokens
+        if self.overrides.min_new_tokens is not None:
+            settings["min_new_tokens"] = self.overrides.min_new_tokens
+        if target.forced_bos_token is not None:
+            settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(
+                target.forced_bos_token
+            )
+        return settings
+
+    def _generate_batch(self, batch: list[list[int]], settings: dict[str, int]) -> list[str]:
+        padded = self.tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.device)
+        with torch.inference_mode():
+            output = self.model.generate(**padded, **settings)
+        return [
+            text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)
+        ]
+
+    def _recover_from_out_of_memory(self, error: BaseException) -> bool:
+        if not _is_out_of_memory(error):
+            return False
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        return True
+
+    def close(self) -> None:
+        """Drop the model and give its memory back before the next one loads."""
+        self.model = None  # type: ignore[assignment]
+        gc.collect()
+        if self.device.startswith("cuda"):
+            torch.cuda.empty_cache()
+        elif self.device == "mps":
+            torch.mps.empty_cache()

@@ -1,0 +1,74 @@
+"""The engine seam: what the summarise and translate stages need from a seq2seq backend.
+
+Torch-free, so stages, fakes and future engines (CTranslate2, multi-process runners) share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class GenerationOverrides:
+    """Decoding settings the user set; None keeps the model's own generation_config.json value."""
+
+    #: Beam width (1 = greedy).
+    num_beams: int | None = None
+    #: Upper bound on generated tokens per output.
+    max_new_tokens: int | None = None
+    #: Lower bound on generated tokens per output.
+    min_new_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """How to ask a model for one output language (empty for single-language models)."""
+
+    #: Text put before every input, e.g. ``>>rus<< `` (Marian) or ``summarize: `` (T5).
+    prefix: str = ""
+    #: Source-language code the tokenizer needs (NLLB ``eng_Latn``, M2M100 ``en``, mBART ``en_XX``).
+    src_lang: str | None = None
+    #: Token forced as the first generated token (NLLB ``hun_Latn``, M2M100 ``__hu__``, ...).
+    forced_bos_token: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a model can do, read from its config and tokenizer before any weights load."""
+
+    #: Hub id or local path, as the user gave it.
+    name: str
+    #: ``config.model_type``: bart, marian, m2m_100, mbart, t5, pegasus, ...
+    model_type: str
+    #: Vocabulary entries that select a language: ``>>hun<<``, ``__hu__``, ``hun_Latn``, ``hu_HU``.
+    language_tokens: frozenset[str]
+    #: Task -> text prefix from ``config.task_specific_params`` (T5 style).
+    task_prefixes: Mapping[str, str] = field(default_factory=dict)
+    #: Longest input the model accepts, in tokens, special tokens included.
+    max_input_tokens: int = 512
+
+
+class Engine(Protocol):
+    """A loaded seq2seq model: a batch of texts in, generated texts out, in the same order."""
+
+    #: Longest input accepted, in tokens, special tokens included.
+    max_input_tokens: int
+
+    def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
+        """Number of tokens of each text."""
+        ...
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        target: Target = Target(),
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Generate one output per input text; ``on_done`` hears how many finished per batch."""
+        ...
+
+    def close(self) -> None:
+        """Free the model's memory."""
+        ...

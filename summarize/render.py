@@ -1,0 +1,387 @@
+"""Render a :class:`~summarize.records.Briefing` as HTML pages and a ``results.jsonl`` file.
+
+Everything is rendered in memory first, then written atomically, so a template error never
+leaves a half-written briefing behind. Article text, titles, sources and summaries are
+untrusted: templates are autoescaped, data is never rendered as a template, and a link is
+emitted for an article's URL only when it is plain ``http``/``https``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+
+from summarize.errors import ConfigError
+from summarize.languages import LANGUAGES, SOURCE_LANGUAGE
+from summarize.records import ArticleResult, Briefing, RunInfo
+
+logger = logging.getLogger(__name__)
+
+#: Package that holds the built-in templates once installed (mapped from the top-level folder).
+TEMPLATES_PACKAGE = "summarize.templates"
+#: Name of the machine-readable output next to the pages.
+RESULTS_FILE = "results.jsonl"
+#: Name of the briefing's front page; no article may use it as a slug.
+INDEX_FILE = "index.html"
+
+#: Title of the front page.
+_BRIEFING_TITLE = "News briefing"
+#: Prefix of ``RunInfo.models`` keys naming a translation model: ``translation:<lang>``.
+_TRANSLATION_PREFIX = "translation:"
+#: Only these URL schemes become links; anything else (``javascript:``, ``data:``) is text.
+_SAFE_SCHEMES = frozenset({"http", "https"})
+#: ASCII controls and whitespace; browsers strip or ignore some of them inside URLs.
+_URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f]")
+#: Paragraph break in summaries and translations: a blank line.
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def builtin_templates_dir() -> Path:
+    """Locate the directory of built-in templates.
+
+    Installed, the templates are the package data ``summarize.templates``; in a source
+    checkout they are the top-level ``templates/`` folder next to the ``summarize`` package.
+    Returns a real directory on the file system.
+    """
+    try:
+        # joinpath() on a file turns a namespace package's MultiplexedPath into a real Path.
+        marker = resources.files(TEMPLATES_PACKAGE).joinpath("base.html")
+    except (ModuleNotFoundError, TypeError):
+        marker = None
+    if isinstance(marker, Path) and marker.is_file():
+        return marker.parent
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """Create the Jinja environment used for every page.
+
+    Autoescaping is on for every template and string, and undefined variables raise
+    (``StrictUndefined``). Templates are looked up in ``user_templates`` first, then in the
+    built-in templates, so a user directory may override any single template (a page, a
+    partial or ``style.css``) and the rest fall back to the built-ins. A user template can
+    extend the built-in it replaces as ``builtin/<name>``.
+
+    Raises:
+        ConfigError: ``user_templates`` is given but is not an existing directory.
+    """
+    builtin = builtin_templates_dir()
+    search_path = [builtin]
+    if user_templates is not None:
+        user_templates = Path(user_templates)
+        if not user_templates.is_dir():
+            raise ConfigError(
+                f"templates directory {str(user_templates)!r} does not exist or is not a "
+                "directory; pass an existing folder of Jinja2 templates to --templates, or "
+                "leave it out to use the built-in templates"
+            )
+        search_path.insert(0, user_templates)
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
+            jinja2.FileSystemLoader(search_path),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["paragraphs"] = _paragraphs
+    return env
+
+
+def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
+    """Build one article's ``results.jsonl`` record.
+
+    Keys, in order: ``id``, ``title``, ``source``, ``url``, ``published``, ``summary``
+    (English), ``translations`` (language code -> text, in ``run.languages`` order),
+    ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
+    ``run.models`` are kept as they are), ``chunks``, ``slug`` and ``warnings``.
+    """
+    article = result.article
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "summary": result.summary.text,
+        "translations": dict(_ordered_items(result.translations, run.languages)),
+        "models": _models_record(run),
+        "chunks": result.summary.chunks,
+        "slug": article.slug,
+        "warnings": list(article.warnings),
+    }
+
+
+def build_context(briefing: Briefing) -> dict[str, Any]:
+    """Build the template context shared by every page: plain dicts, lists and strings.
+
+    ``article.html`` gets this context plus ``article`` (one entry of ``articles``).
+    """
+    run = briefing.run
+    languages = [_language(code) for code in run.languages]
+    return {
+        "title": _BRIEFING_TITLE,
+        "index_href": "./" + INDEX_FILE,
+        "languages": languages,
+        "run": {
+            "generated_at": run.generated_at,
+            "generated_date": _date_part(run.generated_at),
+            "models": _models_display(run),
+            "device": run.device,
+            "dtype": run.dtype,
+            "version": run.version,
+            "languages": languages,
+        },
+        "articles": [
+            _article_context(result, run, number)
+            for number, result in enumerate(briefing.results, start=1)
+        ],
+        "failures": [
+            {"source": failure.source, "reason": failure.reason} for failure in briefing.failures
+        ],
+    }
+
+
+def write_briefing(
+    briefing: Briefing, output_dir: Path, *, user_templates: Path | None = None
+) -> list[Path]:
+    """Render the briefing and write it to ``output_dir``.
+
+    Writes ``index.html``, one ``<slug>.html`` per article and ``results.jsonl`` (in that
+    order) and returns their paths. All pages are rendered before anything is written; each
+    file is written to a temporary file in ``output_dir`` and moved into place, so readers
+    never see a partial file. ``output_dir`` is created if needed. Files from earlier runs
+    that this run does not write are left alone.
+
+    Raises:
+        ValueError: an article's slug is unsafe (path separators, a leading dot, empty),
+            reserved (``index``) or repeated, or a path would fall outside ``output_dir``.
+        ConfigError: ``user_templates`` is missing, or a template in it fails to render.
+    """
+    output_dir = Path(output_dir)
+    names = [INDEX_FILE] + [_page_name(r.article.slug) for r in briefing.results] + [RESULTS_FILE]
+    _check_unique(names)
+    paths = [_safe_path(output_dir, name) for name in names]
+
+    env = make_environment(user_templates)
+    context = build_context(briefing)
+    contents = [_render(env, INDEX_FILE, context, user_templates)]
+    for article in context["articles"]:
+        contents.append(
+            _render(env, "article.html", {**context, "article": article}, user_templates)
+        )
+    contents.append(
+        "".join(
+            json.dumps(result_record(result, briefing.run), ensure_ascii=False) + "\n"
+            for result in briefing.results
+        )
+    )
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for path, text in zip(paths, contents, strict=True):
+        _write_atomic(path, text)
+    logger.info("wrote %d articles to %s", len(briefing.results), output_dir)
+    return paths
+
+
+def _article_context(result: ArticleResult, run: RunInfo, number: int) -> dict[str, Any]:
+    """One article's entry in the template context."""
+    article = result.article
+    english = _language(SOURCE_LANGUAGE)
+    return {
+        "number": number,
+        "anchor": f"article-{number}",
+        "id": article.id,
+        "slug": article.slug,
+        # "./" keeps a slug such as "javascript:x" a relative link; quote() escapes # and ?.
+        "href": "./" + quote(_page_name(article.slug)),
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "url_href": _safe_href(article.url),
+        "published": article.published,
+        "chunks": result.summary.chunks,
+        "summary": {**english, "text": result.summary.text},
+        "translations": [
+            {**_language(code), "text": text}
+            for code, text in _ordered_items(result.translations, run.languages)
+        ],
+        "warnings": list(article.warnings),
+    }
+
+
+def _safe_href(url: str | None) -> str | None:
+    """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https``), else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if _URL_UNSAFE_CHARS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
+        return None
+    return url
+
+
+def _language(code: str) -> dict[str, str]:
+    """Display metadata of a language; an unknown code stands for itself."""
+    if code == SOURCE_LANGUAGE:
+        return {
+            "code": code,
+            "html_lang": "en",
+            "name": "English",
+            "native_name": "English",
+        }
+    language = LANGUAGES.get(code)
+    if language is None:
+        return {"code": code, "html_lang": code, "name": code, "native_name": code}
+    return {
+        "code": code,
+        "html_lang": language.html_lang,
+        "name": language.name,
+        "native_name": language.native_name,
+    }
+
+
+def _ordered_items(mapping: Mapping[str, str], order: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Items of ``mapping`` with keys in ``order`` first, then any others as they come."""
+    items = [(key, mapping[key]) for key in order if key in mapping]
+    items += [(key, value) for key, value in mapping.items() if key not in order]
+    return items
+
+
+def _models_record(run: RunInfo) -> dict[str, Any]:
+    """``RunInfo.models`` grouped by stage for results.jsonl."""
+    translation = {
+        key.removeprefix(_TRANSLATION_PREFIX): model
+        for key, model in run.models.items()
+        if key.startswith(_TRANSLATION_PREFIX)
+    }
+    record: dict[str, Any] = {
+        "summary": run.models.get("summary"),
+        "translation": dict(_ordered_items(translation, run.languages)),
+    }
+    for key, model in run.models.items():
+        if key != "summary" and not key.startswith(_TRANSLATION_PREFIX):
+            record[key] = model
+    return record
+
+
+def _models_display(run: RunInfo) -> list[dict[str, str]]:
+    """Models per stage for the page, labelled: summary, then translations in language order."""
+    models = _models_record(run)
+    rows = []
+    if models["summary"] is not None:
+        rows.append({"stage": "Summary model", "model": models["summary"]})
+    for code, model in models["translation"].items():
+        language = _language(code)
+        rows.append({"stage": f"Translation model ({language['name']})", "model": model})
+    for key, model in models.items():
+        if key not in ("summary", "translation"):
+            rows.append({"stage": f"{key} model", "model": model})
+    return rows
+
+
+def _date_part(timestamp: str) -> str:
+    """The calendar date of an ISO 8601 timestamp, or the timestamp itself if it isn't one."""
+    try:
+        return datetime.fromisoformat(timestamp).date().isoformat()
+    except ValueError:
+        return timestamp
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines (a Jinja filter)."""
+    return [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
+
+
+def _page_name(slug: str) -> str:
+    """File name of an article's page, after checking the slug is a plain file-name stem."""
+    if (
+        not slug
+        or slug.startswith(".")
+        or "/" in slug
+        or "\\" in slug
+        or "\x00" in slug
+        or os.sep in slug
+        or (os.altsep is not None and os.altsep in slug)
+    ):
+        raise ValueError(f"unsafe article slug {slug!r}: it must be a plain file-name stem")
+    name = slug + ".html"
+    if name.casefold() == INDEX_FILE.casefold():
+        raise ValueError(f"article slug {slug!r} is reserved for the briefing's front page")
+    return name
+
+
+def _check_unique(names: list[str]) -> None:
+    """Refuse two outputs with the same name (case-insensitively, as on macOS and Windows)."""
+    seen: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        if key in seen:
+            raise ValueError(f"two outputs would be written to {name!r}; slugs must be unique")
+        seen.add(key)
+
+
+def _safe_path(output_dir: Path, name: str) -> Path:
+    """``output_dir / name``, refusing any path that resolves outside ``output_dir``."""
+    path = output_dir / name
+    if path.parent != output_dir or not path.resolve().is_relative_to(output_dir.resolve()):
+        raise ValueError(f"refusing to write {str(path)!r}: it is outside {str(output_dir)!r}")
+    return path
+
+
+def _render(
+    env: jinja2.Environment,
+    name: str,
+    context: dict[str, Any],
+    user_templates: Path | None,
+) -> str:
+    """Render one template; a user template's error becomes a ConfigError naming it."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateError as exc:
+        if user_templates is None:
+            raise
+        where = getattr(exc, "name", None) or name
+        raise ConfigError(
+            f"template {where!r} (templates directory {str(user_templates)!r}) failed: {exc}; "
+            "fix the template or remove it to use the built-in one"
+        ) from exc
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` via a temporary file in the same directory."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file owner-only; briefings are meant to be read (and served).
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,105 @@
+"""Sentence splitting and packing text into chunks that fit a model's input limit.
+
+Seq2seq models have a hard input limit (e.g. 1024 tokens for BART) and translation models are
+trained on single sentences. Nothing here truncates: text that does not fit is split on sentence
+boundaries, and a single sentence longer than the limit is split between words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from sentencex import segment
+
+#: Counts tokens of each text, without the model's special tokens.
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Split text into sentences, paragraph by paragraph, with whitespace normalised."""
+    sentences: list[str] = []
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        paragraph = _WHITESPACE.sub(" ", paragraph).strip()
+        if not paragraph:
+            continue
+        for sentence in segment(language, paragraph):
+            sentence = sentence.strip()
+            if sentence:
+                sentences.append(sentence)
+    return sentences
+
+
+def pack_into_chunks(
+    sentences: Sequence[str],
+    count_tokens: TokenCounter,
+    budget: int,
+    joiner: str = " ",
+) -> list[str]:
+    """Greedily join consecutive sentences into chunks of at most ``budget`` tokens each.
+
+    Sentences longer than the budget are first split between words.
+    """
+    if budget < 1:
+        raise ValueError(f"token budget must be positive, got {budget}")
+    pieces = split_oversized(list(sentences), count_tokens, budget)
+    counts = count_tokens(pieces)
+    chunks: list[str] = []
+    current: list[str] = []
+    current_tokens = 0
+    for piece, tokens in zip(pieces, counts, strict=True):
+        # +1 per piece: joining can cost a token at the seam (e.g. a leading-space BPE piece).
+        if current and current_tokens + tokens + 1 > budget:
+            chunks.extend(_verified(current, count_tokens, budget, joiner))
+            current, current_tokens = [], 0
+        current.append(piece)
+        current_tokens += tokens + 1
+    if current:
+        chunks.extend(_verified(current, count_tokens, budget, joiner))
+    return chunks
+
+
+def _verified(pieces: list[str], count_tokens: TokenCounter, budget: int, joiner: str) -> list[str]:
+    """Join pieces, splitting the group in two if the estimate was optimistic."""
+    text = joiner.join(pieces)
+    if len(pieces) == 1 or count_tokens([text])[0] <= budget:
+        return [text]
+    middle = len(pieces) // 2
+    return _verified(pieces[:middle], count_tokens, budget, joiner) + _verified(
+        pieces[middle:], count_tokens, budget, joiner
+    )
+
+
+def split_oversized(pieces: list[str], count_tokens: TokenCounter, budget: int) -> list[str]:
+    """Keep pieces that fit ``budget`` tokens; split longer ones between words."""
+    counts = count_tokens(pieces) if pieces else []
+    result: list[str] = []
+    for piece, tokens in zip(pieces, counts, strict=True):
+        if tokens <= budget:
+            result.append(piece)
+        else:
+            result.extend(_split_between_words(piece, count_tokens, budget))
+    return result
+
+
+def _split_between_words(text: str, count_tokens: TokenCounter, budget: int) -> list[str]:
+    """Split one over-long sentence into parts that fit, between words when there are spaces."""
+    words = text.split(" ") if " " in text.strip() else list(text)
+    joiner = " " if " " in text.strip() else ""
+    parts: list[str] = []
+    start = 0
+    while start < len(words):
+        # Binary search for the longest run of words from `start` that fits.
+        low, high = start + 1, len(words)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if count_tokens([joiner.join(words[start:middle])])[0] <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        parts.append(joiner.join(words[start:low]))
+        start = low
+    return [part for part in parts if part.strip()]

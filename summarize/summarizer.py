@@ -1,0 +1,120 @@
+"""The summarise stage: one English summary per article, long articles chunked, never truncated."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from summarize.generation import Engine, ModelInfo, Target
+from summarize.progress import Progress, SilentProgress
+from summarize.records import Article, Summary
+from summarize.sentences import pack_into_chunks, split_sentences
+
+logger = logging.getLogger(__name__)
+
+#: Rounds of summarising chunk summaries before giving up on an article.
+MAX_ROUNDS = 8
+
+# Model types whose checkpoints expect a task prefix even when the config names none.
+_PREFIX_BY_MODEL_TYPE = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
+
+
+@dataclass(frozen=True)
+class SummaryFailure:
+    """An article the summariser could not handle."""
+
+    article_id: str
+    reason: str
+
+
+def summary_prefix(info: ModelInfo) -> str:
+    """The text prefix a summariser expects (``summarize: `` for T5), else empty."""
+    if "summarization" in info.task_prefixes:
+        return info.task_prefixes["summarization"]
+    return _PREFIX_BY_MODEL_TYPE.get(info.model_type, "")
+
+
+def summarize_articles(
+    articles: Sequence[Article],
+    engine: Engine,
+    *,
+    prefix: str = "",
+    progress: Progress | None = None,
+) -> list[Summary | SummaryFailure]:
+    """Summarise every article; results are in input order.
+
+    An article longer than the model's input is split on sentence boundaries into chunks that
+    fit; each chunk is summarised, then the joined chunk summaries are summarised again (and
+    again, if they still do not fit). All articles' chunks of one round share batches.
+    """
+    progress = progress or SilentProgress()
+    budget = _input_budget(engine, prefix)
+    count = _token_counter(engine)
+    pieces = {
+        index: pack_into_chunks(split_sentences(article.text), count, budget)
+        for index, article in enumerate(articles)
+    }
+    chunks = {index: len(article_pieces) for index, article_pieces in pieces.items()}
+    results: dict[int, Summary | SummaryFailure] = {}
+    for index, article_pieces in list(pieces.items()):
+        if not article_pieces:
+            results[index] = SummaryFailure(articles[index].id, "the article has no text")
+            del pieces[index]
+    progress.grow(sum(len(p) for p in pieces.values()))
+
+    for _ in range(MAX_ROUNDS):
+        if not pieces:
+            break
+        flat = [
+            (index, piece) for index, article_pieces in pieces.items() for piece in article_pieces
+        ]
+        outputs = engine.generate(
+            [piece for _, piece in flat], Target(prefix=prefix), on_done=progress.update
+        )
+        grouped: dict[int, list[str]] = {}
+        for (index, _), output in zip(flat, outputs, strict=True):
+            grouped.setdefault(index, []).append(output)
+        pieces = {}
+        for index, summaries in grouped.items():
+            if len(summaries) == 1:
+                results[index] = Summary(articles[index].id, summaries[0], chunks[index])
+                continue
+            # Summaries are English sentences; repack them so the next round fits the model.
+            joined = " ".join(summaries)
+            repacked = pack_into_chunks(split_sentences(joined), count, budget)
+            if len(repacked) >= len(summaries):
+                results[index] = SummaryFailure(
+                    articles[index].id,
+                    f"the summaries of its {chunks[index]} chunks do not get shorter than the "
+                    "model's input; lower --max-summary-tokens",
+                )
+                continue
+            if len(repacked) > 1:
+                logger.debug(
+                    "%s: %d chunk summaries repacked into %d",
+                    articles[index].id,
+                    len(summaries),
+                    len(repacked),
+                )
+            pieces[index] = repacked
+        progress.grow(sum(len(p) for p in pieces.values()))
+    for index in pieces:
+        results[index] = SummaryFailure(
+            articles[index].id, f"still too long after {MAX_ROUNDS} rounds of summarising"
+        )
+    return [results[index] for index in range(len(articles))]
+
+
+def _input_budget(engine: Engine, prefix: str) -> int:
+    """Tokens left for article text once the prefix and special tokens are counted."""
+    overhead = engine.count_tokens([prefix], special_tokens=True)[0]
+    # One token of slack: joining prefix and text can tokenize one token longer than apart.
+    budget = engine.max_input_tokens - overhead - 1
+    if budget < 8:
+        raise ValueError(f"the model accepts only {engine.max_input_tokens} input tokens")
+    return budget
+
+
+def _token_counter(engine: Engine):
+    return lambda texts: engine.count_tokens(texts)

@@ -1,0 +1,140 @@
+"""The translate stage: English summaries into each target language, sentence by sentence.
+
+Translation models are trained on sentences; long inputs make them drop or repeat text. So each
+summary is split into sentences, every distinct sentence of every summary is translated in shared
+batches, and the translations are rejoined in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from summarize.errors import UnsupportedLanguageError
+from summarize.generation import Engine, ModelInfo, Target
+from summarize.languages import Language, get_language, source_code
+from summarize.progress import Progress, SilentProgress
+from summarize.sentences import split_oversized, split_sentences
+
+_T5_TYPES = frozenset({"t5", "mt5", "umt5", "longt5"})
+# Single-pair OPUS-MT ids name their target: opus-mt-en-hu, opus-mt-tc-big-en-hu.
+_OPUS_PAIR = re.compile(r"opus-mt-(?:tc-big-)?en-([a-z]{2,3})(?:$|[-_/])")
+
+
+class Translator(Protocol):
+    """Anything that turns English texts into one target language, keeping order."""
+
+    def translate(self, texts: Sequence[str], target: str) -> list[str]: ...
+
+
+def resolve_target(info: ModelInfo, language: Language) -> Target:
+    """How to ask this model for ``language``, or an error naming both if it cannot."""
+    tokens = info.language_tokens
+    if info.model_type == "marian":
+        marian_tokens = sorted(token for token in tokens if token.startswith(">>"))
+        if marian_tokens:
+            for candidate in language.marian_tokens:
+                if candidate in tokens:
+                    return Target(prefix=f"{candidate} ")
+            raise _unsupported(info, language, marian_tokens)
+        named = _opus_target(info.name)
+        if named is not None and named not in _codes_of(language):
+            raise UnsupportedLanguageError(
+                f"{info.name!r} translates English into {named!r} only, not {language.name} "
+                f"({language.code}); pass --translation-model {language.code}=MODEL"
+            )
+        return Target()
+    if info.model_type == "m2m_100":
+        if language.nllb_code in tokens:
+            return Target(src_lang=source_code("nllb"), forced_bos_token=language.nllb_code)
+        m2m_token = f"__{language.m2m_code}__"
+        if m2m_token in tokens:
+            return Target(src_lang=source_code("m2m"), forced_bos_token=m2m_token)
+        raise _unsupported(info, language, sorted(tokens))
+    if info.model_type == "mbart":
+        if language.mbart_code in tokens:
+            return Target(src_lang=source_code("mbart"), forced_bos_token=language.mbart_code)
+        raise _unsupported(info, language, sorted(tokens))
+    if info.model_type in _T5_TYPES:
+        task = f"translation_en_to_{language.code}"
+        if task in info.task_prefixes:
+            return Target(prefix=info.task_prefixes[task])
+        offered = sorted(t for t in info.task_prefixes if t.startswith("translation_"))
+        if offered:
+            raise _unsupported(info, language, offered)
+        return Target(prefix=f"translate English to {language.t5_name}: ")
+    # Any other encoder-decoder family is taken as a single-pair model for this language.
+    return Target()
+
+
+def check_model_languages(info: ModelInfo, languages: Sequence[str]) -> dict[str, Target]:
+    """Resolve every language one model is asked for; fail before any work if it can't."""
+    targets = {code: resolve_target(info, get_language(code)) for code in languages}
+    if len(targets) > 1 and all(target == Target() for target in targets.values()):
+        raise UnsupportedLanguageError(
+            f"{info.name!r} has no way to choose its output language, so it cannot translate "
+            f"into {', '.join(targets)} at once; give each language its own model with "
+            "--translation-model LANG=MODEL"
+        )
+    return targets
+
+
+def _opus_target(name: str) -> str | None:
+    match = _OPUS_PAIR.search(name.lower())
+    return match.group(1) if match else None
+
+
+def _codes_of(language: Language) -> set[str]:
+    return {language.code} | {token.strip("<>").split("_")[0] for token in language.marian_tokens}
+
+
+def _unsupported(
+    info: ModelInfo, language: Language, offered: Sequence[str]
+) -> UnsupportedLanguageError:
+    sample = ", ".join(offered[:12]) + (" …" if len(offered) > 12 else "")
+    return UnsupportedLanguageError(
+        f"{info.name!r} ({info.model_type}) cannot translate into {language.name} "
+        f"({language.code}): it offers {sample or 'no target-language tokens'}. "
+        f"Pass --translation-model {language.code}=MODEL with a model that covers it."
+    )
+
+
+class ModelTranslator:
+    """A Translator backed by one loaded model that serves one or more languages."""
+
+    def __init__(
+        self, engine: Engine, targets: dict[str, Target], progress: Progress | None = None
+    ) -> None:
+        self.engine = engine
+        self.targets = targets
+        self.progress = progress or SilentProgress()
+
+    def translate(self, texts: Sequence[str], target: str) -> list[str]:
+        """Translate English texts into ``target``; empty texts stay empty."""
+        model_target = self.targets[target]
+        budget = (
+            self.engine.max_input_tokens
+            - self.engine.count_tokens([model_target.prefix], special_tokens=True)[0]
+            - 1
+        )
+        per_text = [
+            split_oversized(split_sentences(text), self.engine.count_tokens, budget)
+            if text.strip()
+            else []
+            for text in texts
+        ]
+        unique = list(dict.fromkeys(sentence for sentences in per_text for sentence in sentences))
+        self.progress.grow(len(unique))
+        translated = dict(
+            zip(
+                unique,
+                self.engine.generate(unique, model_target, on_done=self.progress.update),
+                strict=True,
+            )
+        )
+        joiner = get_language(target).sentence_joiner
+        return [
+            joiner.join(translated[sentence] for sentence in sentences).strip()
+            for sentences in per_text
+        ]

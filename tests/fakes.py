@@ -1,0 +1,43 @@
+"""Fake engines for fast unit tests of the stages (no torch, no models)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from summarize.generation import Target
+
+
+class WordEngine:
+    """Counts words as tokens (plus 2 special tokens) and 'generates' a fixed-length echo."""
+
+    def __init__(self, max_input_tokens: int = 50, output_words: int = 5) -> None:
+        self.max_input_tokens = max_input_tokens
+        self.output_words = output_words
+        self.calls: list[tuple[list[str], Target]] = []
+        self.closed = False
+
+    def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
+        extra = 2 if special_tokens else 0
+        return [len(text.split()) + extra for text in texts]
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        target: Target = Target(),
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        self.calls.append((list(texts), target))
+        for text in texts:
+            if len(text.split()) + 2 > self.max_input_tokens:
+                raise ValueError(f"input too long: {len(text.split())} words")
+        if on_done is not None:
+            on_done(len(texts))
+        outputs = []
+        for text in texts:
+            words = text.removeprefix(target.prefix).split()
+            echo = " ".join(words[: self.output_words - 1])
+            outputs.append(f"{echo} [{len(words)}].")
+        return outputs
+
+    def close(self) -> None:
+        self.closed = True

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+
+from summarize.batching import run_sorted_batches
+
+
+class FakeOutOfMemory(RuntimeError):
+    pass
+
+
+def test_results_come_back_in_input_order_and_batches_are_length_sorted() -> None:
+    items = ["ccc", "a", "bbbbb", "dd"]
+    seen: list[list[str]] = []
+
+    def work(batch: list[str]) -> list[str]:
+        seen.append(batch)
+        return [item.upper() for item in batch]
+
+    done: list[int] = []
+    results = run_sorted_batches(items, [len(i) for i in items], 2, work, on_done=done.append)
+    assert results == ["CCC", "A", "BBBBB", "DD"]
+    assert seen == [["bbbbb", "ccc"], ["dd", "a"]]
+    assert done == [2, 2]
+
+
+def test_out_of_memory_halves_the_batch_and_retries() -> None:
+    sizes: list[int] = []
+
+    def work(batch: list[int]) -> list[int]:
+        sizes.append(len(batch))
+        if len(batch) > 2:
+            raise FakeOutOfMemory("CUDA out of memory")
+        return [item * 10 for item in batch]
+
+    items = list(range(7))
+    results = run_sorted_batches(
+        items, [1] * 7, 8, work, is_out_of_memory=lambda e: isinstance(e, FakeOutOfMemory)
+    )
+    assert results == [item * 10 for item in items]
+    assert sizes[:3] == [7, 4, 2]  # 8 -> 4 -> 2, then stays at 2
+    assert set(sizes[2:]) <= {1, 2}
+
+
+def test_other_errors_and_out_of_memory_at_batch_size_one_propagate() -> None:
+    def broken(batch: list[int]) -> list[int]:
+        raise ValueError("bad input")
+
+    with pytest.raises(ValueError):
+        run_sorted_batches([1, 2], [1, 1], 2, broken, is_out_of_memory=lambda e: True)
+
+    def always_oom(batch: list[int]) -> list[int]:
+        raise FakeOutOfMemory("out of memory")
+
+    with pytest.raises(FakeOutOfMemory):
+        run_sorted_batches([1, 2], [1, 1], 2, always_oom, is_out_of_memory=lambda e: True)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarize.cli import build_parser, settings_from_arguments
+from summarize.config import RunConfig, build_run_config, load_config_file
+from summarize.errors import ConfigError
+
+
+def config_from(argv: list[str]) -> RunConfig:
+    return build_run_config(settings_from_arguments(build_parser().parse_args(["run", *argv])))
+
+
+def test_defaults_read_seeds_into_outputs_in_all_four_languages() -> None:
+    config = config_from([])
+    assert config.inputs == (Path("seeds"),)
+    assert config.output == Path("outputs")
+    assert config.languages == ("hu", "zh", "ru", "uk")
+    assert config.summary_model == "sshleifer/distilbart-cnn-12-6"
+    assert config.translation_model_for("hu") == "Helsinki-NLP/opus-mt-tc-big-en-hu"
+    assert config.translation_model_for("ru") == "Helsinki-NLP/opus-mt-tc-big-en-zle"
+    assert config.translation_model_for("uk") == "Helsinki-NLP/opus-mt-tc-big-en-zle"
+    assert config.translation_model_for("zh") == "Helsinki-NLP/opus-mt-en-zh"
+
+
+def test_translation_model_flags_per_language_and_for_all() -> None:
+    config = config_from(
+        ["--translation-model", "facebook/nllb", "--translation-model", "hu=/m/hu"]
+    )
+    assert config.translation_model_for("hu") == "/m/hu"
+    assert config.translation_model_for("zh") == "facebook/nllb"
+
+
+def test_config_file_then_flags_override(tmp_path: Path) -> None:
+    (tmp_path / "summarize.toml").write_text(
+        'languages = ["hu", "zh"]\nnum-beams = 2\noutput = "briefings"\n'
+        'inputs = ["news"]\n[translation_models]\nhu = "my/hu"\n',
+        encoding="utf-8",
+    )
+    config = config_from(["--config", str(tmp_path / "summarize.toml"), "--num-beams", "5"])
+    assert config.languages == ("hu", "zh")
+    assert config.num_beams == 5
+    assert config.output == tmp_path / "briefings"
+    assert config.inputs == (tmp_path / "news",)
+    assert config.translation_model_for("hu") == "my/hu"
+    assert config_from(["--config", str(tmp_path / "summarize.toml"), "other"]).inputs == (
+        Path("other"),
+    )
+
+
+def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("langauges = ['hu']\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config_file(path)
+    assert "langauges" in str(error.value) and "languages" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"languages": "hu,xx"}, "unknown language 'xx'"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"num_beams": "4"}, "whole number"),
+        ({"dtype": "int4"}, "dtype"),
+        ({"translation_models": {"qq": "m"}}, "unknown language 'qq'"),
+        ({"min_summary_tokens": 50, "max_summary_tokens": 10}, "min_summary_tokens"),
+    ],
+)
+def test_bad_values_are_config_errors(settings, message) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_run_config(settings)

@@ -1,0 +1,643 @@
+"""Tests for the render stage: pages, results.jsonl, escaping, templates and safe writes."""
+
+# The fixtures are real Hungarian, Chinese, Russian and Ukrainian text on purpose.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from summarize import render
+from summarize.errors import ConfigError
+from summarize.records import (
+    Article,
+    ArticleResult,
+    Briefing,
+    InputFailure,
+    RunInfo,
+    Summary,
+)
+from summarize.render import (
+    build_context,
+    builtin_templates_dir,
+    make_environment,
+    result_record,
+    write_briefing,
+)
+
+DANGEROUS_TITLE = "Breaking <script>alert(1)</script> {{ 7*7 }} {% raw %} Q&A"
+DANGEROUS_SUMMARY = "Officials said {{ 7*7 }} <script>alert(1)</script> {% raw %} & more."
+HTTPS_URL = "https://example.com/news/budapest?id=1&lang=en"
+
+TRANSLATIONS = {
+    "orban": {
+        "hu": "Orbán Viktor Pekingbe látogatott, ahol Hszi Csin-pinggel tárgyalt.",
+        "zh": "欧尔班访问北京，与习近平举行会谈。",
+        "ru": "Орбан посетил Пекин и встретился с Си Цзиньпином.",
+        "uk": "Орбан відвідав Пекін і зустрівся із Сі Цзіньпіном.",
+    },
+    "danger": {
+        "hu": "Ő <script>alert(1)</script> {{ 7*7 }} űrállomás & társai.",
+        "zh": "危险 <script>alert(1)</script> {{ 7*7 }} 测试。",
+        "ru": "Опасно <script>alert(1)</script> {{ 7*7 }} проверка.",
+        "uk": "Небезпечно <script>alert(1)</script> {{ 7*7 }} перевірка ї є ґ.",
+    },
+    "plain": {
+        "hu": "Egyszerű összefoglaló.",
+        "zh": "简单摘要。",
+        "ru": "Простое резюме.",
+        "uk": "Просте резюме.",
+    },
+}
+HTML_LANG = {"en": "en", "hu": "hu", "zh": "zh-Hans", "ru": "ru", "uk": "uk"}
+
+
+def make_result(
+    slug: str,
+    title: str,
+    summary: str,
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    translations: dict[str, str] | None = None,
+    warnings: tuple[str, ...] = (),
+) -> ArticleResult:
+    """A hand-built result for one article."""
+    article = Article(
+        id=f"inputs/{slug}.txt",
+        slug=slug,
+        title=title,
+        text=f"Body of {title}.",
+        source=f"inputs/{slug}.txt",
+        url=url,
+        published=published,
+        warnings=warnings,
+    )
+    return ArticleResult(
+        article=article,
+        summary=Summary(article_id=article.id, text=summary, chunks=2),
+        translations=translations if translations is not None else TRANSLATIONS[slug],
+    )
+
+
+def make_run(languages: tuple[str, ...] = ("hu", "zh", "ru", "uk")) -> RunInfo:
+    """Run facts with a model per stage."""
+    models = {"summary": "sshleifer/distilbart-cnn-12-6"}
+    models.update({f"translation:{code}": f"models/en-{code}" for code in reversed(languages)})
+    return RunInfo(
+        generated_at="2025-03-04T05:06:07+00:00",
+        models=models,
+        device="cpu",
+        dtype="float32",
+        languages=languages,
+        version="0.1.0",
+    )
+
+
+@pytest.fixture
+def briefing() -> Briefing:
+    """Three articles (one hostile, one https, one plain) and one failed input."""
+    return Briefing(
+        results=(
+            make_result(
+                "orban",
+                "Orbán visits Beijing",
+                "Hungary's prime minister met Xi Jinping in Beijing.",
+                url=HTTPS_URL,
+                published="2024-07-08",
+            ),
+            make_result(
+                "danger",
+                DANGEROUS_TITLE,
+                DANGEROUS_SUMMARY,
+                url="javascript:alert(document.cookie)",
+                warnings=("encoding guessed as cp1250 <b>",),
+            ),
+            make_result("plain", "A plain story", "First paragraph.\n\nSecond paragraph."),
+        ),
+        run=make_run(),
+        failures=(InputFailure(source="inputs/broken.pdf", reason="unsupported file type <pdf>"),),
+    )
+
+
+class PageParser(HTMLParser):
+    """Collect text with its effective ``lang``, elements with ``lang``, and links."""
+
+    VOID = frozenset({"meta", "link", "br", "hr", "img", "input", "area", "base", "col", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None, list[str]]] = []
+        self.chunks: list[tuple[str | None, str]] = []  # (innermost lang, text)
+        self.elements: list[tuple[str, str, str]] = []  # (tag, lang, full text)
+        self.hrefs: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "a" and attributes.get("href") is not None:
+            self.hrefs.append(attributes["href"] or "")
+        if tag not in self.VOID:
+            self.stack.append((tag, attributes.get("lang"), []))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            open_tag, lang, parts = self.stack.pop()
+            if lang is not None:
+                self.elements.append((open_tag, lang, "".join(parts)))
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        lang = next((lang for _, lang, _ in reversed(self.stack) if lang is not None), None)
+        self.chunks.append((lang, data))
+        for _, _, parts in self.stack:
+            parts.append(data)
+
+    def lang_of(self, text: str) -> set[str | None]:
+        """Effective languages of every text chunk containing ``text``."""
+        return {lang for lang, data in self.chunks if text in data}
+
+    def texts(self, tag: str) -> list[str]:
+        """Full text of elements named ``tag`` that carry a lang attribute."""
+        return [text for name, _, text in self.elements if name == tag]
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def h1_text(path: Path) -> str:
+    """Text of the page's <h1>."""
+
+    class H1(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.inside = False
+            self.text = ""
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.inside = self.inside or tag == "h1"
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "h1":
+                self.inside = False
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.text += data
+
+    parser = H1()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.text.strip()
+
+
+def listing(directory: Path) -> set[str]:
+    return {path.name for path in directory.iterdir()}
+
+
+# --- files and results.jsonl ---------------------------------------------------------------
+
+
+def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "out"
+    written = write_briefing(briefing, out)
+    assert written == [
+        out / "index.html",
+        out / "orban.html",
+        out / "danger.html",
+        out / "plain.html",
+        out / "results.jsonl",
+    ]
+    assert listing(out) == {p.name for p in written}
+    assert all(path.stat().st_size > 0 for path in written)
+
+
+def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    lines = (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["slug"] for r in records] == ["orban", "danger", "plain"]
+    assert list(records[0]) == [
+        "id",
+        "title",
+        "source",
+        "url",
+        "published",
+        "summary",
+        "translations",
+        "models",
+        "chunks",
+        "slug",
+        "warnings",
+    ]
+    first, second, _ = records
+    assert first["id"] == "inputs/orban.txt"
+    assert first["title"] == "Orbán visits Beijing"
+    assert first["source"] == "inputs/orban.txt"
+    assert first["url"] == HTTPS_URL
+    assert first["published"] == "2024-07-08"
+    assert first["summary"] == "Hungary's prime minister met Xi Jinping in Beijing."
+    assert first["translations"] == TRANSLATIONS["orban"]
+    assert list(first["translations"]) == ["hu", "zh", "ru", "uk"]
+    assert first["models"] == {
+        "summary": "sshleifer/distilbart-cnn-12-6",
+        "translation": {code: f"models/en-{code}" for code in ("hu", "zh", "ru", "uk")},
+    }
+    # RunInfo.models was built in reverse; results follow RunInfo.languages.
+    assert list(first["models"]["translation"]) == ["hu", "zh", "ru", "uk"]
+    assert first["chunks"] == 2
+    assert first["warnings"] == []
+    assert second["title"] == DANGEROUS_TITLE
+    assert second["url"] == "javascript:alert(document.cookie)"
+    assert second["warnings"] == ["encoding guessed as cp1250 <b>"]
+    # Not ASCII-escaped: the file is UTF-8.
+    assert "欧尔班" in lines[0]
+    assert "\\u" not in lines[0]
+
+
+def test_result_record_orders_translations_by_run_languages() -> None:
+    result = make_result(
+        "orban",
+        "T",
+        "S",
+        translations={"uk": "у", "extra": "x", "hu": "h"},
+    )
+    record = result_record(result, make_run(("hu", "uk")))
+    assert list(record["translations"]) == ["hu", "uk", "extra"]
+    assert list(record["models"]["translation"]) == ["hu", "uk"]
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["orban", "danger", "plain"])
+def test_article_page_has_every_translation_in_its_language(
+    briefing: Briefing, tmp_path: Path, slug: str
+) -> None:
+    write_briefing(briefing, tmp_path)
+    page = parse(tmp_path / f"{slug}.html")
+    result = next(r for r in briefing.results if r.article.slug == slug)
+    for code, text in result.translations.items():
+        assert page.lang_of(text) == {HTML_LANG[code]}, code
+        assert any(lang == HTML_LANG[code] and text in body for _, lang, body in page.elements)
+    for paragraph in result.summary.text.split("\n\n"):
+        assert page.lang_of(paragraph) == {"en"}
+    # Translations come in RunInfo.languages order, after the English summary.
+    order = [lang for tag, lang, _ in page.elements if tag == "section"]
+    assert order == ["en", "hu", "zh-Hans", "ru", "uk"]
+
+
+def test_article_page_headings_use_native_names(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    page = parse(tmp_path / "orban.html")
+    for native, lang in [
+        ("Magyar", "hu"),
+        ("中文（简体）", "zh-Hans"),
+        ("Русский", "ru"),
+        ("Українська", "uk"),
+    ]:
+        assert page.lang_of(native) == {lang}
+
+
+def test_pages_are_self_contained_documents(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    for name in ("index.html", "orban.html"):
+        page = parse(tmp_path / name)
+        tags = [tag for tag, _ in page.tags]
+        assert ("html", {"lang": "en"}) in page.tags
+        assert ("meta", {"charset": "utf-8"}) in page.tags
+        assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
+        for landmark in ("header", "nav", "main", "footer", "title", "style"):
+            assert landmark in tags, (name, landmark)
+        for external in ("script", "link", "img", "iframe"):
+            assert external not in tags, (name, external)
+        html = (tmp_path / name).read_text(encoding="utf-8")
+        assert "prefers-color-scheme: dark" in html
+        assert "@media print" in html
+        assert ":focus-visible" in html
+        assert "@import" not in html and "url(" not in html
+
+
+def test_index_lists_articles_run_and_failures(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    index = parse(tmp_path / "index.html")
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert h1_text(tmp_path / "index.html") == "News briefing"
+    assert "<title>News briefing</title>" in html
+    for slug in ("orban", "danger", "plain"):
+        assert f"./{slug}.html" in index.hrefs
+    assert "Hungary's prime minister met Xi Jinping in Beijing." in "".join(
+        data for lang, data in index.chunks if lang == "en"
+    )
+    for native, lang in [
+        ("Magyar", "hu"),
+        ("中文（简体）", "zh-Hans"),
+        ("Русский", "ru"),
+    ]:
+        assert index.lang_of(native) == {lang}
+    assert "./orban.html#lang-uk" in index.hrefs
+    # Table of contents links to each article on the page.
+    assert [h for h in index.hrefs if h.startswith("#article")] == [
+        "#article-1",
+        "#article-2",
+        "#article-3",
+    ]
+    text = "".join(data for _, data in index.chunks)
+    assert "2025-03-04" in text
+    for fact in (
+        "sshleifer/distilbart-cnn-12-6",
+        "models/en-zh",
+        "cpu",
+        "float32",
+        "0.1.0",
+    ):
+        assert fact in text
+    assert "inputs/broken.pdf" in text
+    assert "unsupported file type <pdf>" in text
+    assert "&lt;pdf&gt;" in html
+    assert "machine-generated" in text
+
+
+def test_index_without_failures_has_no_failure_section(tmp_path: Path) -> None:
+    results = (make_result("plain", "A plain story", "Summary."),)
+    write_briefing(Briefing(results=results, run=make_run()), tmp_path)
+    assert "failures-heading" not in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_empty_briefing_renders(tmp_path: Path) -> None:
+    failures = (InputFailure("a.txt", "empty file"),)
+    written = write_briefing(Briefing(results=(), run=make_run(), failures=failures), tmp_path)
+    assert [p.name for p in written] == ["index.html", "results.jsonl"]
+    assert (tmp_path / "results.jsonl").read_text(encoding="utf-8") == ""
+    assert "empty file" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_article_meta(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    orban = (tmp_path / "orban.html").read_text(encoding="utf-8")
+    assert "2024-07-08" in orban
+    assert "<dd>2</dd>" in orban  # chunks
+    assert "./index.html" in parse(tmp_path / "orban.html").hrefs
+    plain = parse(tmp_path / "plain.html")
+    # No URL: the source file path is shown as text, not linked.
+    assert "inputs/plain.txt" in "".join(data for _, data in plain.chunks)
+    assert not [h for h in plain.hrefs if "plain.txt" in h]
+
+
+def test_unknown_language_falls_back_to_its_code(tmp_path: Path) -> None:
+    result = make_result("plain", "A plain story", "Summary.", translations={"xx": "Xyzzy text"})
+    write_briefing(Briefing(results=(result,), run=make_run(("xx",))), tmp_path)
+    page = parse(tmp_path / "plain.html")
+    assert page.lang_of("Xyzzy text") == {"xx"}
+
+
+# --- untrusted data --------------------------------------------------------------------------
+
+
+def test_dangerous_strings_are_escaped_not_evaluated(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    for name in ("index.html", "danger.html"):
+        html = (tmp_path / name).read_text(encoding="utf-8")
+        assert "<script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "{{ 7*7 }}" in html
+        assert "{% raw %}" in html
+        assert "Q&amp;A" in html
+        assert "& more" not in html and "&amp; more" in html
+    # Parsed back, the headline is exactly the untrusted title: nothing evaluated or lost.
+    assert h1_text(tmp_path / "danger.html") == DANGEROUS_TITLE
+    assert "49" not in h1_text(tmp_path / "danger.html")
+    page = parse(tmp_path / "danger.html")
+    assert page.lang_of(DANGEROUS_SUMMARY) == {"en"}
+    assert page.lang_of(TRANSLATIONS["danger"]["uk"]) == {"uk"}
+    assert "encoding guessed as cp1250 &lt;b&gt;" in (tmp_path / "danger.html").read_text()
+
+
+def test_only_http_urls_become_links(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    for name in ("index.html", "orban.html", "danger.html", "plain.html"):
+        for href in parse(tmp_path / name).hrefs:
+            assert not href.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+    assert HTTPS_URL in parse(tmp_path / "orban.html").hrefs
+    danger = parse(tmp_path / "danger.html")
+    # Shown as text so the reader still sees it.
+    assert "javascript:alert(document.cookie)" in "".join(data for _, data in danger.chunks)
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://example.com/a", "https://example.com/a"),
+        ("HTTP://example.com/a", "HTTP://example.com/a"),
+        ("  https://example.com/a  ", "https://example.com/a"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("https://example.com/a b", None),
+        ("https:/relative", None),
+        ("//example.com/a", None),
+        ("/local/path", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_url_href_is_http_only(url: str | None, href: str | None) -> None:
+    result = make_result("plain", "T", "S", url=url)
+    context = build_context(Briefing(results=(result,), run=make_run()))
+    assert context["articles"][0]["url_href"] == href
+
+
+def test_page_links_stay_relative_for_odd_slugs(tmp_path: Path) -> None:
+    result = make_result("javascript:alert(1)", "T", "S", translations={"hu": "h"})
+    write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
+    hrefs = parse(tmp_path / "index.html").hrefs
+    assert "./javascript%3Aalert%281%29.html" in hrefs
+
+
+def test_templates_never_mark_data_safe() -> None:
+    for path in builtin_templates_dir().iterdir():
+        source = path.read_text(encoding="utf-8")
+        assert "|safe" not in source.replace(" ", ""), path.name
+        assert "Markup" not in source and "autoescape false" not in source, path.name
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+def test_builtin_templates_dir() -> None:
+    directory = builtin_templates_dir()
+    assert directory.is_dir()
+    for name in (
+        "base.html",
+        "index.html",
+        "article.html",
+        "style.css",
+        "_summary.html",
+    ):
+        assert (directory / name).is_file()
+    assert not list(directory.glob("*.py"))
+
+
+def test_environment_autoescapes_and_is_strict() -> None:
+    env = make_environment()
+    assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nosuch }}").render()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ x.nosuch }}").render(x={})
+
+
+def test_user_template_overrides_one_page(briefing: Briefing, tmp_path: Path) -> None:
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / "article.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        '<p class="custom">CUSTOM {{ article.title }}</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    write_briefing(briefing, out, user_templates=user)
+    assert "CUSTOM Orbán visits Beijing" in (out / "orban.html").read_text(encoding="utf-8")
+    danger = (out / "danger.html").read_text(encoding="utf-8")
+    assert "CUSTOM Breaking &lt;script&gt;" in danger  # still autoescaped
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "CUSTOM" not in index
+    assert "About this briefing" in index  # built-in index and partials
+
+
+def test_user_template_overrides_a_partial(briefing: Briefing, tmp_path: Path) -> None:
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / "_run_meta.html").write_text("<p>RUN ON {{ run.device }}</p>", encoding="utf-8")
+    (user / "style.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
+    out = tmp_path / "out"
+    write_briefing(briefing, out, user_templates=user)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "RUN ON cpu" in index
+    assert "About this briefing" not in index
+    assert "rebeccapurple" in index
+    assert "prefers-color-scheme" not in index
+
+
+def test_user_template_can_extend_the_builtin(briefing: Briefing, tmp_path: Path) -> None:
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / "index.html").write_text(
+        '{% extends "builtin/index.html" %}{% block page_title %}Morning briefing{% endblock %}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    write_briefing(briefing, out, user_templates=user)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>Morning briefing</title>" in index
+    assert "About this briefing" in index
+
+
+def test_missing_user_templates_dir_is_a_config_error(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-templates"
+    with pytest.raises(ConfigError, match="no-such-templates"):
+        make_environment(missing)
+    not_a_dir = tmp_path / "file.html"
+    not_a_dir.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"file\.html"):
+        make_environment(not_a_dir)
+
+
+def test_missing_user_templates_dir_writes_nothing(briefing: Briefing, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError):
+        write_briefing(briefing, out, user_templates=tmp_path / "missing")
+    assert not out.exists()
+
+
+def test_user_template_typo_is_caught(briefing: Briefing, tmp_path: Path) -> None:
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / "article.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ article.titel }}{% endblock %}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="titel") as excinfo:
+        write_briefing(briefing, out, user_templates=user)
+    assert isinstance(excinfo.value.__cause__, jinja2.UndefinedError)
+    # Rendering happens before writing: nothing was written.
+    assert not out.exists()
+
+
+# --- safe writes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "slug", ["../evil", "..", "a/b", "a\\b", ".hidden", "", "index", "INDEX", "/abs"]
+)
+def test_unsafe_slug_is_refused_and_nothing_written(tmp_path: Path, slug: str) -> None:
+    out = tmp_path / "out"
+    results = (
+        make_result("plain", "Fine", "S"),
+        make_result(slug, "Evil", "S", translations={}),
+    )
+    with pytest.raises(ValueError, match="slug"):
+        write_briefing(Briefing(results=results, run=make_run()), out)
+    assert not out.exists()
+    assert listing(tmp_path) == set()
+
+
+def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
+    results = (
+        make_result("plain", "A", "S"),
+        make_result("Plain", "B", "S", translations={}),
+    )
+    with pytest.raises(ValueError, match="unique"):
+        write_briefing(Briefing(results=results, run=make_run()), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_symlink_escaping_output_dir_is_refused(briefing: Briefing, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "outside.html"
+    outside.write_text("precious", encoding="utf-8")
+    (out / "orban.html").symlink_to(outside)
+    with pytest.raises(ValueError, match="outside"):
+        write_briefing(briefing, out)
+    assert outside.read_text(encoding="utf-8") == "precious"
+    assert listing(out) == {"orban.html"}
+
+
+def test_writes_leave_no_temp_files(briefing: Briefing, tmp_path: Path) -> None:
+    write_briefing(briefing, tmp_path)
+    write_briefing(briefing, tmp_path)  # overwrite in place
+    assert listing(tmp_path) == {
+        "index.html",
+        "orban.html",
+        "danger.html",
+        "plain.html",
+        "results.jsonl",
+    }
+
+
+def test_failed_write_keeps_old_file_and_no_temp(
+    briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "index.html").write_text("OLD", encoding="utf-8")
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_briefing(briefing, tmp_path)
+    assert listing(tmp_path) == {"index.html"}
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "OLD"

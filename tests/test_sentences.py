@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from summarize.sentences import pack_into_chunks, split_oversized, split_sentences
+
+
+def words(texts):
+    return [len(text.split()) for text in texts]
+
+
+def test_split_sentences_keeps_abbreviations_and_paragraphs() -> None:
+    text = "Dr. Smith met Mr. Jones in Washington.  He left.\n\nA new paragraph starts here!"
+    assert split_sentences(text) == [
+        "Dr. Smith met Mr. Jones in Washington.",
+        "He left.",
+        "A new paragraph starts here!",
+    ]
+
+
+def test_split_sentences_chinese() -> None:
+    assert split_sentences("我爱北京。你好吗？", "zh") == ["我爱北京。", "你好吗？"]
+
+
+def test_pack_into_chunks_respects_budget_and_keeps_every_word() -> None:
+    sentences = [f"sentence {i} has exactly six words." for i in range(20)]
+    chunks = pack_into_chunks(sentences, words, budget=20)
+    assert all(n <= 20 for n in words(chunks))
+    assert len(chunks) > 1
+    assert " ".join(chunks).split() == " ".join(sentences).split()
+
+
+def test_oversized_sentence_is_split_between_words_not_truncated() -> None:
+    long_sentence = " ".join(f"w{i}" for i in range(25))
+    parts = split_oversized([long_sentence, "short one"], words, budget=10)
+    assert words(parts) == [10, 10, 5, 2]
+    assert " ".join(parts).split() == [*long_sentence.split(), "short", "one"]
+
+
+def test_text_without_spaces_is_split_between_characters() -> None:
+    parts = split_oversized(["一二三四五六七"], lambda ts: [len(t) for t in ts], budget=3)
+    assert parts == ["一二三", "四五六", "七"]

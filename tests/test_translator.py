@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from fakes import WordEngine
+
+from summarize.errors import UnsupportedLanguageError
+from summarize.generation import ModelInfo, Target
+from summarize.languages import LANGUAGES
+from summarize.translator import ModelTranslator, check_model_languages, resolve_target
+
+
+def info(model_type: str, tokens=(), name: str = "some/model", prefixes=None) -> ModelInfo:
+    return ModelInfo(
+        name=name,
+        model_type=model_type,
+        language_tokens=frozenset(tokens),
+        task_prefixes=prefixes or {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("tokens", "code", "expected"),
+    [
+        ((">>cmn_Hans<<", ">>cmn_Hant<<", ">>yue<<"), "zh", ">>cmn_Hans<< "),
+        ((">>rus<<", ">>ukr<<", ">>bel<<"), "ru", ">>rus<< "),
+        ((">>rus<<", ">>ukr<<", ">>bel<<"), "uk", ">>ukr<< "),
+        ((">>hun<<", ">>fin<<"), "hu", ">>hun<< "),
+    ],
+)
+def test_marian_multi_target_uses_the_prefix_token_in_the_vocabulary(tokens, code, expected):
+    assert resolve_target(info("marian", tokens), LANGUAGES[code]) == Target(prefix=expected)
+
+
+def test_marian_multi_target_without_the_language_names_both() -> None:
+    with pytest.raises(UnsupportedLanguageError, match=r"opus-zle.*Hungarian \(hu\)"):
+        resolve_target(info("marian", (">>rus<<", ">>ukr<<"), name="opus-zle"), LANGUAGES["hu"])
+
+
+def test_marian_single_pair_trusts_a_matching_or_unnamed_model() -> None:
+    assert (
+        resolve_target(info("marian", name="Helsinki-NLP/opus-mt-tc-big-en-hu"), LANGUAGES["hu"])
+        == Target()
+    )
+    assert resolve_target(info("marian", name="/models/my-hungarian"), LANGUAGES["hu"]) == Target()
+
+
+def test_marian_single_pair_for_another_language_is_refused() -> None:
+    with pytest.raises(UnsupportedLanguageError, match="opus-mt-en-de"):
+        resolve_target(info("marian", name="Helsinki-NLP/opus-mt-en-de"), LANGUAGES["hu"])
+
+
+def test_nllb_m2m_and_mbart_use_source_and_forced_target_tokens() -> None:
+    nllb = info("m2m_100", ("eng_Latn", "hun_Latn", "zho_Hans", "rus_Cyrl", "ukr_Cyrl"))
+    assert resolve_target(nllb, LANGUAGES["zh"]) == Target(
+        src_lang="eng_Latn", forced_bos_token="zho_Hans"
+    )
+    m2m = info("m2m_100", ("__en__", "__hu__", "__uk__"))
+    assert resolve_target(m2m, LANGUAGES["uk"]) == Target(src_lang="en", forced_bos_token="__uk__")
+    mbart = info("mbart", ("en_XX", "hu_HU", "ru_RU"))
+    assert resolve_target(mbart, LANGUAGES["ru"]) == Target(
+        src_lang="en_XX", forced_bos_token="ru_RU"
+    )
+    with pytest.raises(UnsupportedLanguageError, match="Chinese"):
+        resolve_target(mbart, LANGUAGES["zh"])
+
+
+def test_t5_uses_task_prefixes_when_the_config_lists_them() -> None:
+    t5 = info("t5", prefixes={"translation_en_to_de": "translate English to German: "})
+    assert resolve_target(t5, LANGUAGES["de"]) == Target(prefix="translate English to German: ")
+    with pytest.raises(UnsupportedLanguageError, match="translation_en_to_de"):
+        resolve_target(t5, LANGUAGES["hu"])
+    bare = info("t5")
+    assert resolve_target(bare, LANGUAGES["hu"]) == Target(
+        prefix="translate English to Hungarian: "
+    )
+
+
+def test_one_single_pair_model_cannot_serve_several_languages() -> None:
+    single = info("marian", name="/models/mystery")
+    assert check_model_languages(single, ["hu"]) == {"hu": Target()}
+    with pytest.raises(UnsupportedLanguageError, match="hu, zh"):
+        check_model_languages(single, ["hu", "zh"])
+
+
+def test_translator_goes_sentence_by_sentence_and_rejoins_in_order() -> None:
+    engine = WordEngine(max_input_tokens=12, output_words=3)
+    translator = ModelTranslator(engine, {"zh": Target(prefix=">>cmn_Hans<< "), "hu": Target()})
+    texts = ["First sentence here. Second one.", "", "Second one. " + " ".join(["w"] * 15) + "."]
+    out = translator.translate(texts, "zh")
+    assert len(out) == 3 and out[1] == ""
+    ((sent, target),) = engine.calls
+    assert target.prefix == ">>cmn_Hans<< "
+    # Distinct sentences only; the over-long one split so every input fits.
+    assert sent.count("Second one.") == 1
+    assert all(len((target.prefix + s).split()) + 2 <= 12 for s in sent)
+    # Chinese joins sentences without spaces; order is kept.
+    assert out[0] == "First sentence [3].Second one. [2]."
+    hu = translator.translate(texts[:1], "hu")
+    assert hu == ["First sentence [3]. Second one. [2]."]
