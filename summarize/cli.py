@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(verbose)
     try:
         config = build_run_config(settings_from_arguments(arguments))
+        if not sys.stderr.isatty():
+            config = replace(config, quiet=True)  # progress bars only on a terminal
         from summarize.pipeline import run  # imports torch; keep --help fast
 
         outcome = run(config, progress=_progress_factory(config.quiet))
@@ -156,7 +159,7 @@ def _configure_logging(verbose: bool) -> None:
         format="summarize: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
         # transformers is chatty about generation flags; our own messages say what matters.
         logging.getLogger("transformers").setLevel(logging.ERROR)
@@ -165,7 +168,7 @@ def _configure_logging(verbose: bool) -> None:
 def _progress_factory(quiet: bool):
     from summarize.progress import silent_progress
 
-    if quiet or not sys.stderr.isatty():
+    if quiet:
         return silent_progress
     from tqdm import tqdm
 

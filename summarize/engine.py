@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers.utils import logging as transformers_logging
 
 from summarize.batching import run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
@@ -84,6 +85,14 @@ def set_cpu_threads(threads: int | None) -> None:
     """Limit torch's intra-op CPU threads (None keeps torch's default)."""
     if threads is not None:
         torch.set_num_threads(threads)
+
+
+def show_library_progress_bars(enabled: bool) -> None:
+    """Turn transformers' and huggingface_hub's own bars (downloads, weight loading) on or off."""
+    if enabled:
+        transformers_logging.enable_progress_bar()
+    else:
+        transformers_logging.disable_progress_bar()
 
 
 def default_batch_size(device: str, *, long_inputs: bool) -> int:

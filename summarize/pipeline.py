@@ -61,6 +61,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     device = engine.resolve_device(config.device)
     dtype = engine.resolve_dtype(config.dtype, device)
     engine.set_cpu_threads(config.threads)
+    engine.show_library_progress_bars(not config.quiet)
     summary_info = engine.inspect_model(config.summary_model)
     plans = plan_translations(config, engine.inspect_model)
 

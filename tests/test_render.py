@@ -1,7 +1,6 @@
 """Tests for the render stage: pages, results.jsonl, escaping, templates and safe writes."""
 
 # The fixtures are real Hungarian, Chinese, Russian and Ukrainian text on purpose.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

@@ -1,0 +1,122 @@
+"""The real entry points, as a user runs them: exit codes, messages and files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def summarize_command() -> list[str]:
+    """The installed console script, next to this interpreter."""
+    script = shutil.which("summarize", path=str(Path(sys.executable).parent))
+    assert script, "the summarize console script is not installed (pip install -e .)"
+    return [script]
+
+
+def run_cli(args: list[str], cwd: Path, module: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "summarize"] if module else summarize_command()
+    return subprocess.run(
+        [*command, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+
+
+def tiny_flags(tiny: dict[str, Path]) -> list[str]:
+    return [
+        "--summary-model",
+        str(tiny["bart"]),
+        "--translation-model",
+        f"hu={tiny['marian']}",
+        "--translation-model",
+        f"zh={tiny['marian_multi_zh']}",
+        "--translation-model",
+        f"ru={tiny['marian_multi_zle']}",
+        "--translation-model",
+        f"uk={tiny['marian_multi_zle']}",
+        "--device",
+        "cpu",
+    ]
+
+
+def test_help_does_not_import_torch() -> None:
+    code = (
+        "import sys\nfrom summarize.cli import main\n"
+        "try:\n    main(['run', '--help'])\nexcept SystemExit:\n    pass\n"
+        "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "--translation-model" in result.stdout
+
+
+def test_installed_command_runs_the_seeds_end_to_end(tiny_models, tmp_path) -> None:
+    # Run from a copy of the repository root layout: default input seeds/, output outputs/.
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    result = run_cli(["run", *tiny_flags(tiny_models)], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    outputs = tmp_path / "outputs"
+    records = [
+        json.loads(line) for line in (outputs / "results.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert len(records) == len(list((tmp_path / "seeds").glob("*.txt")))
+    for record in records:
+        assert set(record["translations"]) == {"hu", "zh", "ru", "uk"}
+        assert (outputs / f"{record['slug']}.html").is_file()
+    assert (outputs / "index.html").is_file()
+
+
+def test_python_m_summarize_reports_failed_inputs_with_exit_1(tiny_models, tmp_path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "good.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    (news / "empty.txt").write_text("", "utf-8")
+    result = run_cli(
+        ["run", "news", "-o", "out", "--languages", "hu", *tiny_flags(tiny_models)[:4]],
+        cwd=tmp_path,
+        module=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "empty.txt" in result.stderr and "empty file" in result.stderr
+    assert (tmp_path / "out" / "good.html").is_file()
+    assert "empty.txt" in (tmp_path / "out" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "missing-folder"], "input not found: missing-folder"),
+        (["run", "--languages", "hu,xx"], "unknown language 'xx'"),
+        (
+            ["run", "--summary-model", "no-such/model-anywhere"],
+            "could not load the model 'no-such/model-anywhere'",
+        ),
+        (["run", "--device", "cuda:7"], "--device cuda:7"),
+    ],
+)
+def test_usage_and_model_errors_exit_2_without_traceback(tmp_path, args, message) -> None:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    result = run_cli(args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_unknown_config_key_exits_2_listing_valid_keys(tmp_path) -> None:
+    (tmp_path / "summarize.toml").write_text('summary_modle = "x"\n', "utf-8")
+    result = run_cli(["run", "--config", "summarize.toml"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "summary_modle" in result.stderr and "summary_model" in result.stderr

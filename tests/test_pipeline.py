@@ -1,0 +1,294 @@
+"""End to end on tiny random models: the real loading, generation and rendering code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from summarize.config import RunConfig
+from summarize.errors import ModelLoadError, UnsupportedLanguageError
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_e00430f6aadd4455.txt"
+LONG_ARTICLE = " ".join(
+    f"Officials in city number {i} said on Tuesday that the budget would rise again next year."
+    for i in range(60)
+)
+
+
+class LangCollector(HTMLParser):
+    """Collects the text of every element that carries a lang attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str | None] = []
+        self.texts: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in {"meta", "link", "br", "img", "input"}:
+            return
+        self.stack.append(dict(attrs).get("lang"))
+
+    def handle_endtag(self, tag) -> None:
+        if self.stack and tag not in {"meta", "link", "br", "img", "input"}:
+            self.stack.pop()
+
+    def handle_data(self, data) -> None:
+        for lang in reversed(self.stack):
+            if lang:
+                self.texts[lang] = self.texts.get(lang, "") + data
+                return
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("news")
+    shutil.copy(SEED, folder / "000_seed.txt")
+    (folder / "b_long.txt").write_text("Budget grows again\n\n" + LONG_ARTICLE, encoding="utf-8")
+    (folder / "c_note.md").write_text(
+        "# Markets rally\n\nShares **rose** on Monday. Analysts were [surprised](http://x.test).\n",
+        encoding="utf-8",
+    )
+    (folder / "d_more.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "wire-1",
+                "title": "Wire <script>alert(1)</script>",
+                "text": "The minister said {{ 7*7 }} times that talks would resume.",
+                "url": "https://example.test/wire-1",
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "wire-2", "text": "Rain is expected across the region tomorrow."})
+        + "\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def marian_config(tiny: dict[str, Path], inputs: tuple[Path, ...], output: Path) -> RunConfig:
+    return RunConfig(
+        inputs=inputs,
+        output=output,
+        summary_model=str(tiny["bart"]),
+        translation_models={
+            "hu": str(tiny["marian"]),
+            "zh": str(tiny["marian_multi_zh"]),
+            "ru": str(tiny["marian_multi_zle"]),
+            "uk": str(tiny["marian_multi_zle"]),
+        },
+        device="cpu",
+        quiet=True,
+    )
+
+
+class GenerateSpy:
+    """Records model loads and the inputs and settings each generate() batch received."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from summarize import engine
+
+        self.loads: list[str] = []
+        self.batches: list[tuple[str, list[list[int]], dict]] = []
+        original_init = engine.TransformersEngine.__init__
+        original_batch = engine.TransformersEngine._generate_batch
+        spy = self
+
+        def init(self, name, **kwargs):
+            spy.loads.append(name)
+            original_init(self, name, **kwargs)
+
+        def generate_batch(self, batch, settings):
+            spy.batches.append((self.name, batch, dict(settings)))
+            return original_batch(self, batch, settings)
+
+        monkeypatch.setattr(engine.TransformersEngine, "__init__", init)
+        monkeypatch.setattr(engine.TransformersEngine, "_generate_batch", generate_batch)
+
+
+@pytest.fixture(scope="module")
+def marian_run(tiny_models, news, tmp_path_factory):
+    from summarize.pipeline import run
+
+    monkeypatch = pytest.MonkeyPatch()
+    spy = GenerateSpy(monkeypatch)
+    output = tmp_path_factory.mktemp("out")
+    try:
+        outcome = run(marian_config(tiny_models, (news,), output))
+    finally:
+        monkeypatch.undo()
+    return outcome, output, spy
+
+
+def test_every_article_gets_a_page_a_record_and_four_translations(marian_run) -> None:
+    outcome, output, _ = marian_run
+    records = [
+        json.loads(line) for line in (output / "results.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [r["id"] for r in records] == ["000_seed", "b_long", "c_note", "wire-1", "wire-2"]
+    assert outcome.failed == 0
+    for record in records:
+        assert record["summary"].strip()
+        assert set(record["translations"]) == {"hu", "zh", "ru", "uk"}
+        assert all(text.strip() for text in record["translations"].values())
+        assert (
+            record["models"]["translation"]["uk"].endswith("marian_multi_zle")
+            or record["models"]["translation"]["uk"]
+        )
+        page = output / f"{record['slug']}.html"
+        collector = LangCollector()
+        collector.feed(page.read_text("utf-8"))
+        for lang, html_lang in [("hu", "hu"), ("zh", "zh-Hans"), ("ru", "ru"), ("uk", "uk")]:
+            assert record["translations"][lang].split()[0] in collector.texts[html_lang]
+    assert (output / "index.html").is_file()
+
+
+def test_long_article_is_chunked_not_truncated(marian_run) -> None:
+    _, output, spy = marian_run
+    records = {
+        r["id"]: r
+        for r in map(json.loads, (output / "results.jsonl").read_text("utf-8").splitlines())
+    }
+    assert records["b_long"]["chunks"] > 1
+    assert records["000_seed"]["chunks"] > 1  # the seed is longer than the tiny BART's 128 tokens
+    assert records["c_note"]["chunks"] == 1
+    # No input given to any model exceeded its 128-token limit.
+    assert all(len(ids) <= 128 for _, batch, _ in spy.batches for ids in batch)
+
+
+def test_models_load_once_each_in_stage_order(marian_run, tiny_models) -> None:
+    _, _, spy = marian_run
+    names = [Path(name).name for name in spy.loads]
+    assert names == ["bart", "marian", "marian_multi_zh", "marian_multi_zle"]
+
+
+def test_marian_multi_target_tokens_reach_generate(marian_run, tiny_models) -> None:
+    from transformers import AutoTokenizer
+
+    _, _, spy = marian_run
+    for key, tokens in [
+        ("marian_multi_zh", {">>cmn_Hans<<"}),
+        ("marian_multi_zle", {">>rus<<", ">>ukr<<"}),
+    ]:
+        tokenizer = AutoTokenizer.from_pretrained(tiny_models[key])
+        expected = {tokenizer.convert_tokens_to_ids(token) for token in tokens}
+        first_ids = {
+            batch_ids[0]
+            for name, batch, _ in spy.batches
+            if name.endswith(key)
+            for batch_ids in batch
+        }
+        assert first_ids == expected
+
+
+def test_untrusted_text_is_escaped_everywhere(marian_run) -> None:
+    _, output, _ = marian_run
+    for page in output.glob("*.html"):
+        html = page.read_text("utf-8")
+        assert "<script>alert(1)" not in html
+    index = (output / "index.html").read_text("utf-8")
+    assert "Wire &lt;script&gt;alert(1)&lt;/script&gt;" in index
+
+
+@pytest.mark.parametrize(
+    ("model", "languages", "tokens"),
+    [
+        (
+            "nllb",
+            ("hu", "zh", "ru", "uk"),
+            ("eng_Latn", ["hun_Latn", "zho_Hans", "rus_Cyrl", "ukr_Cyrl"]),
+        ),
+        ("m2m100", ("hu", "zh", "ru", "uk"), ("__en__", ["__hu__", "__zh__", "__ru__", "__uk__"])),
+        ("mbart50", ("zh", "ru", "uk"), ("en_XX", ["zh_CN", "ru_RU", "uk_UA"])),
+    ],
+)
+def test_multilingual_models_get_source_and_forced_target_tokens(
+    tiny_models, tmp_path, monkeypatch, model, languages, tokens
+) -> None:
+    from transformers import AutoTokenizer
+
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    source_token, target_tokens = tokens
+    outcome = run(
+        RunConfig(
+            inputs=(SEED,),
+            output=tmp_path,
+            languages=languages,
+            summary_model=str(tiny_models["t5"]),
+            translation_model=str(tiny_models[model]),
+            device="cpu",
+        )
+    )
+    assert outcome.failed == 0
+    assert [Path(name).name for name in spy.loads] == ["t5", model]  # one load for all languages
+    tokenizer = AutoTokenizer.from_pretrained(tiny_models[model])
+    source_id = tokenizer.convert_tokens_to_ids(source_token)
+    translation_batches = [(batch, s) for name, batch, s in spy.batches if name.endswith(model)]
+    assert all(source_id in ids for batch, _ in translation_batches for ids in batch)
+    forced = [s["forced_bos_token_id"] for _, s in translation_batches]
+    assert sorted(set(forced)) == sorted(tokenizer.convert_tokens_to_ids(t) for t in target_tokens)
+    record = json.loads((tmp_path / "results.jsonl").read_text("utf-8"))
+    assert list(record["translations"]) == list(languages)
+
+
+def test_t5_summariser_gets_its_prefix(tiny_models, tmp_path, monkeypatch) -> None:
+    from transformers import AutoTokenizer
+
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    run(
+        RunConfig(
+            inputs=(SEED,),
+            output=tmp_path,
+            languages=("de",),
+            summary_model=str(tiny_models["t5"]),
+            translation_models={"de": str(tiny_models["t5"])},
+            device="cpu",
+        )
+    )
+    tokenizer = AutoTokenizer.from_pretrained(tiny_models["t5"])
+    texts = [tokenizer.decode(ids) for name, batch, _ in spy.batches for ids in batch]
+    assert any(text.startswith("summarize:") for text in texts)
+    # Like t5-small, the tiny T5 lists its translation prefixes in task_specific_params.
+    assert any(text.startswith("translate English to German:") for text in texts)
+
+
+def test_model_without_the_language_fails_before_any_model_loads(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    config = RunConfig(
+        inputs=(SEED,),
+        output=tmp_path / "out",
+        summary_model=str(tiny_models["bart"]),
+        translation_model=str(tiny_models["mbart50"]),  # mBART-50 has no Hungarian
+        device="cpu",
+    )
+    with pytest.raises(UnsupportedLanguageError, match=r"Hungarian \(hu\)"):
+        run(config)
+    assert spy.loads == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_model_fails_before_any_work(tiny_models, tmp_path, monkeypatch) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    config = marian_config(tiny_models, (SEED,), tmp_path / "out")
+    config = RunConfig(
+        **{
+            **config.__dict__,
+            "translation_models": {**config.translation_models, "zh": str(tmp_path / "nope")},
+        }
+    )
+    with pytest.raises(ModelLoadError, match="nope"):
+        run(config)
+    assert spy.loads == []
