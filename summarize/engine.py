@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers.utils import cached_file
 from transformers.utils import logging as transformers_logging
 
 from summarize.batching import run_sorted_batches
@@ -31,6 +32,13 @@ DTYPES: dict[str, torch.dtype] = {
 # Marian ``>>hun<<``, M2M100 ``__hu__``, NLLB ``hun_Latn``, mBART-50 ``hu_HU`` / ``en_XX``.
 _LANGUAGE_TOKEN = re.compile(
     r"^(>>[A-Za-z_]+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|[a-z]{2}_[A-Z]{2})$"
+)
+# Weight files save_pretrained writes, newest format first; one of them must be there.
+_WEIGHT_FILES = (
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
 )
 # Tokenizers report this kind of value when they know no limit.
 _NO_LIMIT = 100_000
@@ -133,6 +141,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
             "BART, PEGASUS, T5, Marian, NLLB or mBART"
         )
     tokenizer = _load_tokenizer(name, revision)
+    _require_weights(name, revision)
     language_tokens = frozenset(
         token for token in tokenizer.get_vocab() if _LANGUAGE_TOKEN.match(token)
     )
@@ -148,6 +157,29 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
         language_tokens=language_tokens,
         task_prefixes=task_prefixes,
         max_input_tokens=_max_input_tokens(config, tokenizer),
+    )
+
+
+def _require_weights(name: str, revision: str | None) -> None:
+    """Fail now, not hours into a run, when a model's weights are missing (downloads them if
+    the Hub is reachable: loading would need them anyway)."""
+    for filename in _WEIGHT_FILES:
+        try:
+            found = cached_file(
+                name,
+                filename,
+                revision=revision,
+                _raise_exceptions_for_missing_entries=False,
+                _raise_exceptions_for_connection_errors=False,
+            )
+        except Exception as error:  # any failure here means the same to the user
+            raise _load_failure(name, "model", error) from error
+        if found is not None:
+            return
+    raise _load_failure(
+        name,
+        "model",
+        FileNotFoundError(f"no weights found (looked for {', '.join(_WEIGHT_FILES)})"),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -283,12 +284,26 @@ def test_missing_model_fails_before_any_work(tiny_models, tmp_path, monkeypatch)
 
     spy = GenerateSpy(monkeypatch)
     config = marian_config(tiny_models, (SEED,), tmp_path / "out")
-    config = RunConfig(
-        **{
-            **config.__dict__,
-            "translation_models": {**config.translation_models, "zh": str(tmp_path / "nope")},
-        }
+    config = replace(
+        config, translation_models={**config.translation_models, "zh": str(tmp_path / "nope")}
     )
     with pytest.raises(ModelLoadError, match="nope"):
+        run(config)
+    assert spy.loads == []
+
+
+def test_model_folder_without_weights_fails_before_any_work(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    broken = tmp_path / "zh-no-weights"
+    shutil.copytree(tiny_models["marian_multi_zh"], broken)
+    for weights in broken.glob("*.safetensors"):
+        weights.unlink()
+    config = marian_config(tiny_models, (SEED,), tmp_path / "out")
+    config = replace(config, translation_models={**config.translation_models, "zh": str(broken)})
+    with pytest.raises(ModelLoadError, match="no weights found"):
         run(config)
     assert spy.loads == []
