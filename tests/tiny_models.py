@@ -19,7 +19,7 @@ import io
 import json
 import shutil
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -320,9 +320,12 @@ def _banned_ids(
     return {*tokenizer.all_special_ids, *extra, *range(len(tokenizer), vocab_size)}
 
 
-def _seq2seq_sizes() -> dict[str, int]:
-    """Tiny sizes shared by the BART-like configs (BART, Marian, M2M100/NLLB, mBART)."""
-    return {
+def _seq2seq_sizes(overrides: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Tiny sizes shared by the BART-like configs (BART, Marian, M2M100/NLLB, mBART).
+
+    ``overrides`` replaces any of them, and may add ``vocab_size`` (see :func:`_vocab_size`).
+    """
+    sizes = {
         "d_model": _D_MODEL,
         "encoder_layers": _LAYERS,
         "decoder_layers": _LAYERS,
@@ -331,6 +334,22 @@ def _seq2seq_sizes() -> dict[str, int]:
         "encoder_ffn_dim": _FFN,
         "decoder_ffn_dim": _FFN,
     }
+    unknown = set(overrides or {}) - {*sizes, "vocab_size"}
+    if unknown:
+        raise ValueError(
+            f"unknown size keys {sorted(unknown)}; valid: {sorted({*sizes, 'vocab_size'})}"
+        )
+    return {**sizes, **(overrides or {})}
+
+
+def _vocab_size(sizes: dict[str, int], tokenizer_size: int) -> int:
+    """Pop ``vocab_size`` from ``sizes``; by default the tokenizer's size, never less."""
+    # A larger model vocabulary (a real checkpoint's size, for benchmarks) is fine: the ids
+    # past the tokenizer are banned from generation by _banned_ids.
+    vocab_size = sizes.pop("vocab_size", tokenizer_size)
+    if vocab_size < tokenizer_size:
+        raise ValueError(f"vocab_size {vocab_size} is below the tokenizer's {tokenizer_size}")
+    return vocab_size
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,7 +358,11 @@ def _seq2seq_sizes() -> dict[str, int]:
 
 
 def build_bart(
-    dest: Path, *, max_positions: int = MAX_POSITIONS, new_tokens: int = NEW_TOKENS
+    dest: Path,
+    *,
+    max_positions: int = MAX_POSITIONS,
+    new_tokens: int = NEW_TOKENS,
+    sizes: Mapping[str, int] | None = None,
 ) -> Path:
     """Build a tiny ``BartForConditionalGeneration`` summariser in ``dest``.
 
@@ -348,6 +371,11 @@ def build_bart(
     what ``AutoTokenizer`` returns for real BART checkpoints too). Ids follow BART:
     ``<s>=0, <pad>=1, </s>=2, <unk>=3`` and ``<mask>`` last. ``max_positions`` is both
     ``config.max_position_embeddings`` and the tokenizer's ``model_max_length``.
+
+    ``sizes`` overrides the tiny dimensions (``d_model``, ``encoder_layers``, ``decoder_layers``,
+    ``encoder_attention_heads``, ``decoder_attention_heads``, ``encoder_ffn_dim``,
+    ``decoder_ffn_dim``, ``vocab_size``), e.g. to benchmark a model of a real checkpoint's size;
+    a ``vocab_size`` above the tokenizer's leaves the extra ids unused (banned in generation).
     """
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -368,14 +396,15 @@ def build_bart(
     )
     # BartTokenizer appends the missing <mask> after the trained vocabulary, like real BART.
 
+    dims = _seq2seq_sizes(sizes)
     config = BartConfig(
-        vocab_size=len(tokenizer),
+        vocab_size=_vocab_size(dims, len(tokenizer)),
         max_position_embeddings=max_positions,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=tokenizer.eos_token_id,
-        **_seq2seq_sizes(),
+        **dims,
     )
     model = _init_model(BartForConditionalGeneration, config)
     generation = _generation_config(
@@ -409,6 +438,7 @@ def build_marian(
     target_tokens: Sequence[str] = (),
     max_positions: int = MAX_POSITIONS,
     new_tokens: int = NEW_TOKENS,
+    sizes: Mapping[str, int] | None = None,
 ) -> Path:
     """Build a tiny ``MarianMTModel`` translator with a ``MarianTokenizer`` in ``dest``.
 
@@ -419,6 +449,10 @@ def build_marian(
     With ``target_tokens`` (e.g. ``(">>rus<<", ">>ukr<<")``) the model is multi-target: each
     token is a sentencepiece user-defined symbol, so it is one vocabulary entry and the text
     ``">>rus<< Hello"`` starts with its id.
+
+    ``sizes`` overrides the tiny dimensions as in :func:`build_bart`; with a ``vocab_size``
+    above the tokenizer's, ``<pad>`` keeps its id (last of ``vocab.json``) and the extra ids
+    stay unused.
     """
     # The files are written under the names MarianTokenizer saves them as, so save_pretrained
     # later finds them already in place.
@@ -449,15 +483,17 @@ def build_marian(
         )
 
     pad = tokenizer.pad_token_id
+    dims = _seq2seq_sizes(sizes)
+    vocab_size = _vocab_size(dims, len(vocab))
     config = MarianConfig(
-        vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
+        vocab_size=vocab_size,
+        decoder_vocab_size=vocab_size,
         max_position_embeddings=max_positions,
         pad_token_id=pad,
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=pad,
         forced_eos_token_id=None,
-        **_seq2seq_sizes(),
+        **dims,
     )
     model = _init_model(MarianMTModel, config)
     # ">>xx<<" codes are ordinary vocabulary entries for MarianTokenizer (not special tokens),
