@@ -147,12 +147,53 @@ def source_code(family: str) -> str:
 
 
 def get_language(code: str) -> Language:
-    """Look up a target language, or explain which codes are known."""
-    try:
+    """Look up a target language: from the table, else described from its ISO 639 code.
+
+    Languages outside the table have no default model; their codes for each model family are
+    derived (``fi`` -> ``>>fin<<``, ``fin_Latn``, ``fi_FI``) and checked against the model's
+    vocabulary before any work, like every other language.
+    """
+    if code in LANGUAGES:
         return LANGUAGES[code]
-    except KeyError:
-        known = ", ".join(sorted(LANGUAGES))
-        raise ConfigError(f"unknown language {code!r}; choose from: {known}") from None
+    described = _describe(code)
+    if described is None:
+        raise ConfigError(
+            f"unknown language {code!r}: use an ISO 639-1 code such as "
+            f"{', '.join(DEFAULT_LANGUAGES)} (built in: {', '.join(sorted(LANGUAGES))})"
+        )
+    return described
+
+
+# Scripts written without spaces between sentences.
+_UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan"})
+
+
+def _describe(code: str) -> Language | None:
+    """A Language for a valid ISO 639 code outside the table, from CLDR data (langcodes)."""
+    import langcodes  # loads CLDR tables: only needed for languages outside the table
+
+    if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3 and code.islower()):
+        return None
+    try:
+        tag = langcodes.Language.get(code)
+        alpha3 = tag.to_alpha3()
+        likely = tag.maximize()
+    except (LookupError, ValueError):
+        return None
+    name = tag.display_name("en")
+    script = likely.script or "Latn"
+    return Language(
+        code=code,
+        name=name,
+        native_name=tag.autonym(),
+        html_lang=code,
+        marian_tokens=(f">>{alpha3}<<",),
+        nllb_code=f"{alpha3}_{script}",
+        m2m_code=code,
+        mbart_code=f"{code}_{likely.territory or code.upper()}",
+        t5_name=name,
+        sentence_joiner="" if script in _UNSPACED_SCRIPTS else " ",
+    )
 
 
 def parse_languages(value: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from summarize.errors import ConfigError
-from summarize.languages import LANGUAGES, SOURCE_LANGUAGE
+from summarize.languages import SOURCE_LANGUAGE, get_language
 from summarize.records import ArticleResult, Briefing, RunInfo
 
 logger = logging.getLogger(__name__)
@@ -252,8 +252,9 @@ def _language(code: str) -> dict[str, str]:
             "name": "English",
             "native_name": "English",
         }
-    language = LANGUAGES.get(code)
-    if language is None:
+    try:
+        language = get_language(code)
+    except ConfigError:
         return {"code": code, "html_lang": code, "name": code, "native_name": code}
     return {
         "code": code,

@@ -204,6 +204,8 @@ def test_untrusted_text_is_escaped_everywhere(marian_run) -> None:
         ),
         ("m2m100", ("hu", "zh", "ru", "uk"), ("__en__", ["__hu__", "__zh__", "__ru__", "__uk__"])),
         ("mbart50", ("zh", "ru", "uk"), ("en_XX", ["zh_CN", "ru_RU", "uk_UA"])),
+        # A language outside the built-in table, described from its ISO code.
+        ("nllb", ("fi",), ("eng_Latn", ["fin_Latn"])),
     ],
 )
 def test_multilingual_models_get_source_and_forced_target_tokens(
