@@ -21,7 +21,7 @@ from summarize.config import (
     load_config_file,
     parse_translation_model_flag,
 )
-from summarize.errors import SummarizeError
+from summarize.errors import RunInterrupted, SummarizeError
 from summarize.languages import DEFAULT_LANGUAGES, DEFAULT_SUMMARY_MODEL, LANGUAGES
 
 logger = logging.getLogger("summarize")
@@ -99,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of Jinja2 templates overriding the built-in ones",
     )
+    run.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache of finished work (default: OUTPUT/.cache)",
+    )
+    run.add_argument(
+        "--no-cache", action="store_true", help="recompute everything; read and write no cache"
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     return parser
@@ -138,17 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         outcome = run(config, progress=_progress_factory(config.quiet))
     except SummarizeError as error:
         logger.debug("stopped by an expected error", exc_info=True)
-        print(f"summarize: error: {error}", file=sys.stderr)
+        kind = "" if isinstance(error, RunInterrupted) else "error: "
+        print(f"summarize: {kind}{error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("summarize: interrupted", file=sys.stderr)
         return 130
-    done = len(outcome.briefing.results)
-    print(f"summarize: wrote {done} article(s) to {config.output / 'index.html'}", file=sys.stderr)
+    report = outcome.report
+    print(
+        f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed; "
+        f"briefing: {config.output / 'index.html'}",
+        file=sys.stderr,
+    )
     if outcome.failed:
-        print(f"summarize: {outcome.failed} input(s) failed:", file=sys.stderr)
         for failure in outcome.briefing.failures:
-            print(f"  {failure.source}: {failure.reason}", file=sys.stderr)
+            print(f"  failed: {failure.source}: {failure.reason}", file=sys.stderr)
         return 1
     return 0
 

@@ -52,6 +52,10 @@ class RunConfig:
     min_summary_tokens: int | None = None
     #: Folder of Jinja2 templates overriding any of the built-in ones; None uses the built-ins.
     templates: Path | None = None
+    #: Folder of cached finished work; None: ``.cache`` inside the output folder.
+    cache_dir: Path | None = None
+    #: Recompute everything, ignoring (and not writing) the cache.
+    no_cache: bool = False
     #: No progress bars.
     quiet: bool = False
     #: Debug logs and tracebacks.
@@ -73,11 +77,11 @@ class RunConfig:
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
-_PATH_FIELDS = {"output", "templates"}
+_PATH_FIELDS = {"output", "templates", "cache_dir"}
 _POSITIVE_INT_FIELDS = {"batch_size", "threads", "num_beams", "max_summary_tokens"}
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
 _STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype"}
-_BOOL_FIELDS = {"quiet", "verbose"}
+_BOOL_FIELDS = {"quiet", "verbose", "no_cache"}
 
 
 def load_config_file(path: Path) -> dict[str, Any]:

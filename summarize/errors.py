@@ -30,3 +30,9 @@ class ArticleError(SummarizeError):
     """One article failed; the rest of the batch goes on."""
 
     exit_code = 1
+
+
+class RunInterrupted(SummarizeError):
+    """The user interrupted the run; finished work was written and cached."""
+
+    exit_code = 130

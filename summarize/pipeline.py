@@ -1,25 +1,40 @@
-"""The batch job: read -> summarise -> translate -> render, one model in memory at a time."""
+"""The batch job: read -> summarise -> translate -> render, one model in memory at a time.
+
+Every finished unit of work (an article's summary, a summary's translation into one language)
+goes into the cache the moment it exists, so an interrupted run resumes where it stopped, and a
+run with everything cached loads no model at all. Whatever happens, the outputs are rendered at
+the end from what is done.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from summarize import __version__
+from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
-from summarize.errors import InputError
-from summarize.generation import GenerationOverrides, ModelInfo, Target
-from summarize.progress import ProgressFactory, silent_progress
+from summarize.errors import InputError, RunInterrupted
+from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
+from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.reader import SUPPORTED_SUFFIXES, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
 from summarize.render import write_briefing
+from summarize.report import ArticleReport, Status, build_run_report, write_run_report
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
 from summarize.translator import ModelTranslator, check_model_languages
 
 logger = logging.getLogger(__name__)
+
+# Articles summarised (or summaries translated) between two saves to the cache: small enough
+# that an interruption loses little work, large enough for well-filled, length-sorted batches.
+SUMMARY_WAVE = 32
+TRANSLATION_WAVE = 64
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,8 @@ class RunOutcome:
     briefing: Briefing
     #: Files written into the output folder.
     written: tuple[Path, ...]
+    #: The run.json document.
+    report: dict[str, Any]
 
     @property
     def failed(self) -> int:
@@ -45,83 +62,163 @@ class RunOutcome:
         return len(self.briefing.failures)
 
 
+@dataclass
+class _Work:
+    """One article's progress through the run (mutable: filled in stage by stage)."""
+
+    article: Article
+    summary: Summary | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None
+    #: Whether any of its units was computed (not read from the cache) in this run.
+    computed: bool = False
+    #: Stage -> seconds spent on this article in this run.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
 def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOutcome:
-    """Run the whole batch job described by ``config`` and write its outputs."""
+    """Run the whole batch job described by ``config`` and write its outputs.
+
+    Raises RunInterrupted (after writing what is done) when interrupted with Ctrl-C.
+    """
     from summarize import engine  # torch loads here, not at import time
 
     started = datetime.now(UTC).astimezone()
+    clock = time.perf_counter()
     read = read_articles(config.inputs)
     if not read.articles and not read.failures:
         raise InputError(
             f"no articles found in {', '.join(map(str, config.inputs))}; "
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-
-    # Everything that can fail on configuration fails here, before any weights load.
     device = engine.resolve_device(config.device)
     dtype = engine.resolve_dtype(config.dtype, device)
     engine.set_cpu_threads(config.threads)
     engine.show_library_progress_bars(not config.quiet)
-    summary_info = engine.inspect_model(config.summary_model)
-    plans = plan_translations(config, engine.inspect_model)
+    cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
+    work = [_Work(article) for article in read.articles]
+    _take_cached_summaries(work, cache, config)
+    _take_cached_translations(work, cache, config)
 
-    summaries, summary_failures = _summarise(
-        read.articles, summary_info, config, device, dtype, progress
+    # Everything that can fail on configuration fails here, before any weights load; models
+    # whose work is all cached are not even looked at.
+    summary_info = (
+        engine.inspect_model(config.summary_model)
+        if any(item.summary is None for item in work)
+        else None
     )
-    translations = _translate([s.text for s in summaries], plans, config, device, dtype, progress)
+    languages_left = [
+        code for code in config.languages if any(code not in item.translations for item in work)
+    ]
+    plans = plan_translations(config, engine.inspect_model, languages_left)
 
-    by_id = {article.id: article for article in read.articles}
-    results = tuple(
-        ArticleResult(
-            article=by_id[summary.article_id],
-            summary=summary,
-            translations={code: translations[code][position] for code in config.languages},
+    interrupted = False
+    try:
+        if summary_info is not None:
+            _summarise(work, summary_info, cache, config, device, dtype, progress)
+        _translate(work, plans, cache, config, device, dtype, progress)
+    except KeyboardInterrupt:
+        interrupted = True
+        logger.warning("interrupted: writing what is done so far")
+
+    outcome = _write_outputs(
+        work,
+        read.failures,
+        config,
+        device,
+        dtype,
+        started,
+        time.perf_counter() - clock,
+        interrupted,
+        versions=engine.library_versions(),
+    )
+    if interrupted:
+        done = len(outcome.briefing.results)
+        raise RunInterrupted(
+            f"interrupted; {done} finished article(s) written to {config.output}. "
+            "Run the same command again to resume: finished work is cached."
         )
-        for position, summary in enumerate(summaries)
-    )
-    models = {"summary": config.summary_model} | {
-        f"translation:{code}": config.translation_model_for(code) for code in config.languages
-    }
-    briefing = Briefing(
-        results=results,
-        run=RunInfo(
-            generated_at=started.isoformat(timespec="seconds"),
-            models=models,
-            device=device,
-            dtype=dtype,
-            languages=config.languages,
-            version=__version__,
-        ),
-        failures=read.failures + summary_failures,
-    )
-    written = write_briefing(briefing, config.output, user_templates=config.templates)
-    return RunOutcome(briefing=briefing, written=tuple(written))
+    return outcome
 
 
-def plan_translations(config: RunConfig, inspect) -> list[TranslationPlan]:
+def plan_translations(
+    config: RunConfig,
+    inspect: Callable[[str], ModelInfo],
+    languages: Sequence[str] | None = None,
+) -> list[TranslationPlan]:
     """Group languages by model and check each model can produce its languages."""
     languages_by_model: dict[str, list[str]] = {}
-    for code in config.languages:
+    for code in config.languages if languages is None else languages:
         languages_by_model.setdefault(config.translation_model_for(code), []).append(code)
     plans = []
     for model, codes in languages_by_model.items():
-        info: ModelInfo = inspect(model)
+        info = inspect(model)
         plans.append(TranslationPlan(model=model, targets=check_model_languages(info, codes)))
     return plans
 
 
+def _summary_key(article: Article, config: RunConfig) -> str:
+    return unit_key(
+        "summary",
+        text=article.text,
+        model=config.summary_model,
+        num_beams=config.num_beams,
+        max_new_tokens=config.max_summary_tokens,
+        min_new_tokens=config.min_summary_tokens,
+    )
+
+
+def _translation_key(summary: str, language: str, config: RunConfig) -> str:
+    return unit_key(
+        "translation",
+        text=summary,
+        language=language,
+        model=config.translation_model_for(language),
+        num_beams=config.num_beams,
+    )
+
+
+def _take_cached_summaries(work: Sequence[_Work], cache: WorkCache, config: RunConfig) -> None:
+    for item in work:
+        cached = cache.get(_summary_key(item.article, config))
+        if cached is not None:
+            item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
+
+
+def _take_cached_translations(work: Sequence[_Work], cache: WorkCache, config: RunConfig) -> None:
+    for item in work:
+        if item.summary is None:
+            continue
+        for code in config.languages:
+            cached = cache.get(_translation_key(item.summary.text, code, config))
+            if cached is not None:
+                item.translations[code] = cached["text"]
+
+
+def _waves(items: Sequence[_Work], size: int) -> Iterator[list[_Work]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _share_time(items: Sequence[_Work], stage: str, seconds: float, weights: list[int]) -> None:
+    """Spread a batch's time over its articles by input length."""
+    total = sum(weights) or 1
+    for item, weight in zip(items, weights, strict=True):
+        item.seconds[stage] = item.seconds.get(stage, 0.0) + seconds * weight / total
+
+
 def _summarise(
-    articles: Sequence[Article],
+    work: Sequence[_Work],
     info: ModelInfo,
+    cache: WorkCache,
     config: RunConfig,
     device: str,
     dtype: str,
     progress: ProgressFactory,
-) -> tuple[list[Summary], tuple[InputFailure, ...]]:
+) -> None:
     from summarize.engine import TransformersEngine, default_batch_size
 
-    if not articles:
-        return [], ()
+    pending = [item for item in work if item.summary is None]
     model = TransformersEngine(
         config.summary_model,
         device=device,
@@ -135,36 +232,63 @@ def _summarise(
     )
     bar = progress("summarising", 0)
     try:
-        outcomes = summarize_articles(articles, model, prefix=summary_prefix(info), progress=bar)
+        for wave in _waves(pending, SUMMARY_WAVE):
+            _summarise_wave(wave, model, summary_prefix(info), cache, config, bar)
     finally:
         bar.close()
         model.close()
-    sources = {article.id: article.source for article in articles}
-    summaries = [outcome for outcome in outcomes if isinstance(outcome, Summary)]
-    failures = tuple(
-        InputFailure(source=sources[outcome.article_id], reason=outcome.reason)
-        for outcome in outcomes
-        if isinstance(outcome, SummaryFailure)
-    )
-    for failure in failures:
-        logger.warning("%s: %s", failure.source, failure.reason)
-    return summaries, failures
+
+
+def _summarise_wave(
+    wave: list[_Work],
+    model: Engine,
+    prefix: str,
+    cache: WorkCache,
+    config: RunConfig,
+    bar: Progress,
+) -> None:
+    started = time.perf_counter()
+    try:
+        outcomes = summarize_articles(
+            [item.article for item in wave], model, prefix=prefix, progress=bar
+        )
+    except Exception as error:  # one bad input must not sink the others: retry one by one
+        if len(wave) > 1:
+            for item in wave:
+                _summarise_wave([item], model, prefix, cache, config, bar)
+            return
+        logger.debug("summarising %s failed", wave[0].article.source, exc_info=True)
+        outcomes = [SummaryFailure(wave[0].article.id, f"summarising failed: {error}")]
+    _share_time(wave, "summary", time.perf_counter() - started, [len(i.article.text) for i in wave])
+    for item, outcome in zip(wave, outcomes, strict=True):
+        if isinstance(outcome, SummaryFailure):
+            item.failure = outcome.reason
+            logger.warning("%s: %s", item.article.source, outcome.reason)
+            continue
+        item.summary, item.computed = outcome, True
+        cache.put(
+            _summary_key(item.article, config), {"text": outcome.text, "chunks": outcome.chunks}
+        )
 
 
 def _translate(
-    texts: list[str],
+    work: Sequence[_Work],
     plans: Sequence[TranslationPlan],
+    cache: WorkCache,
     config: RunConfig,
     device: str,
     dtype: str,
     progress: ProgressFactory,
-) -> dict[str, list[str]]:
+) -> None:
     from summarize.engine import TransformersEngine, default_batch_size
 
-    translations: dict[str, list[str]] = {}
-    if not texts:
-        return {code: [] for plan in plans for code in plan.targets}
     for plan in plans:
+        pending = {
+            code: [i for i in work if i.summary is not None and code not in i.translations]
+            for code in plan.targets
+        }
+        if not any(pending.values()):
+            continue
         model = TransformersEngine(
             plan.model,
             device=device,
@@ -175,9 +299,117 @@ def _translate(
         bar = progress(f"translating ({', '.join(plan.targets)})", 0)
         try:
             translator = ModelTranslator(model, plan.targets, progress=bar)
-            for code in plan.targets:
-                translations[code] = translator.translate(texts, code)
+            for code, items in pending.items():
+                for wave in _waves(items, TRANSLATION_WAVE):
+                    _translate_wave(wave, code, translator, cache, config)
         finally:
             bar.close()
             model.close()
-    return translations
+
+
+def _translate_wave(
+    wave: list[_Work], code: str, translator: ModelTranslator, cache: WorkCache, config: RunConfig
+) -> None:
+    started = time.perf_counter()
+    texts = [item.summary.text for item in wave if item.summary is not None]
+    try:
+        translated = translator.translate(texts, code)
+    except Exception as error:  # one bad input must not sink the others: retry one by one
+        if len(wave) > 1:
+            for item in wave:
+                _translate_wave([item], code, translator, cache, config)
+            return
+        logger.debug("translating %s failed", wave[0].article.source, exc_info=True)
+        wave[0].failure = f"translating into {code} failed: {error}"
+        logger.warning("%s: %s", wave[0].article.source, wave[0].failure)
+        return
+    _share_time(wave, f"translation:{code}", time.perf_counter() - started, [len(t) for t in texts])
+    for item, text, source in zip(wave, translated, texts, strict=True):
+        item.translations[code], item.computed = text, True
+        cache.put(_translation_key(source, code, config), {"text": text})
+
+
+def _status(item: _Work, languages: Sequence[str]) -> Status:
+    if item.failure is not None:
+        return "failed"
+    if item.summary is None or any(code not in item.translations for code in languages):
+        return "skipped"
+    return "done" if item.computed else "cached"
+
+
+def _write_outputs(
+    work: Sequence[_Work],
+    input_failures: tuple[InputFailure, ...],
+    config: RunConfig,
+    device: str,
+    dtype: str,
+    started: datetime,
+    seconds: float,
+    interrupted: bool,
+    *,
+    versions: dict[str, str],
+) -> RunOutcome:
+    """Render the briefing and run.json from every finished article."""
+    statuses = [_status(item, config.languages) for item in work]
+    results = tuple(
+        ArticleResult(
+            article=item.article,
+            summary=item.summary,
+            translations={code: item.translations[code] for code in config.languages},
+        )
+        for item, status in zip(work, statuses, strict=True)
+        if status in ("done", "cached") and item.summary is not None
+    )
+    failures = input_failures + tuple(
+        InputFailure(source=item.article.source, reason=item.failure)
+        for item in work
+        if item.failure is not None
+    )
+    run_info = RunInfo(
+        generated_at=started.isoformat(timespec="seconds"),
+        models={"summary": config.summary_model}
+        | {f"translation:{code}": config.translation_model_for(code) for code in config.languages},
+        device=device,
+        dtype=dtype,
+        languages=config.languages,
+        version=__version__,
+    )
+    briefing = Briefing(results=results, run=run_info, failures=failures)
+    written = write_briefing(briefing, config.output, user_templates=config.templates)
+    report = build_run_report(
+        run=run_info,
+        settings=_settings(config),
+        versions=versions,
+        articles=[
+            ArticleReport(
+                id=item.article.id,
+                source=item.article.source,
+                status=status,
+                reason=item.failure,
+                chunks=item.summary.chunks if item.summary else None,
+                seconds=item.seconds,
+            )
+            for item, status in zip(work, statuses, strict=True)
+        ],
+        input_failures=input_failures,
+        finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        seconds=seconds,
+        interrupted=interrupted,
+    )
+    written.append(write_run_report(report, config.output))
+    return RunOutcome(briefing=briefing, written=tuple(written), report=report)
+
+
+def _settings(config: RunConfig) -> dict[str, Any]:
+    """The settings that shaped the output, as JSON values, for run.json."""
+    return {
+        "inputs": [str(path) for path in config.inputs],
+        "output": str(config.output),
+        "batch_size": config.batch_size,
+        "threads": config.threads,
+        "num_beams": config.num_beams,
+        "max_summary_tokens": config.max_summary_tokens,
+        "min_summary_tokens": config.min_summary_tokens,
+        "templates": str(config.templates) if config.templates else None,
+        "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
+    }

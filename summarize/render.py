@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime
 from importlib import resources
@@ -23,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from summarize.errors import ConfigError
+from summarize.files import write_atomic
 from summarize.languages import SOURCE_LANGUAGE, get_language
 from summarize.records import ArticleResult, Briefing, RunInfo
 
@@ -196,7 +196,7 @@ def write_briefing(
 
     output_dir.mkdir(parents=True, exist_ok=True)
     for path, text in zip(paths, contents, strict=True):
-        _write_atomic(path, text)
+        write_atomic(path, text)
     logger.info("wrote %d articles to %s", len(briefing.results), output_dir)
     return paths
 
@@ -369,20 +369,3 @@ def _render(
             f"template {where!r} (templates directory {str(user_templates)!r}) failed: {exc}; "
             "fix the template or remove it to use the built-in one"
         ) from exc
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` via a temporary file in the same directory."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file owner-only; briefings are meant to be read (and served).
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

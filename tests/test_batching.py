@@ -54,3 +54,12 @@ def test_other_errors_and_out_of_memory_at_batch_size_one_propagate() -> None:
 
     with pytest.raises(FakeOutOfMemory):
         run_sorted_batches([1, 2], [1, 1], 2, always_oom, is_out_of_memory=lambda e: True)
+
+
+def test_attention_backends_only_change_on_cuda() -> None:
+    import contextlib
+
+    from summarize.engine import attention_backends
+
+    assert isinstance(attention_backends("cpu"), contextlib.nullcontext)
+    assert not isinstance(attention_backends("cuda:0"), contextlib.nullcontext)

@@ -85,3 +85,13 @@ def test_out_of_memory_on_cuda_halves_the_batch_and_finishes(tiny_models, monkey
     assert max(batch_sizes[3:]) <= 8
     model.close()
     assert torch.cuda.memory_allocated() < 50 * 2**20  # the model's memory was given back
+
+
+def test_generation_on_cuda_avoids_cudnn_attention() -> None:
+    from summarize.engine import attention_backends
+
+    before = torch.backends.cuda.cudnn_sdp_enabled()
+    with attention_backends("cuda"):
+        assert not torch.backends.cuda.cudnn_sdp_enabled()
+        assert torch.backends.cuda.mem_efficient_sdp_enabled()
+    assert torch.backends.cuda.cudnn_sdp_enabled() == before  # restored for other code

@@ -1,0 +1,752 @@
+"""Speed of the product's generation engine against the naive loop a beginner writes.
+
+Random-weight models of real checkpoints' sizes (Marian base as Helsinki-NLP/opus-mt-en-hu,
+distilBART as sshleifer/distilbart-cnn-12-6) are built offline into a temp folder with the test
+suite's builders (``tests/tiny_models.py``), with a generation config that fixes the output
+length (``min_new_tokens == max_new_tokens``) and uses beam search (4 beams), so every variant
+does exactly the same work. The variants then run one after another in this process, on the
+same inputs:
+
+- ``naive``: one input at a time, float32, ``tokenizer(text)`` + ``model.generate`` + decode;
+- ``engine``: ``summarize.engine.TransformersEngine`` as the product runs it (length-sorted
+  batches, ``inference_mode``, the device's default dtype and batch size);
+- ``engine`` with the other dtype: bfloat16 where the default is float32 (CPU), float32 where
+  the default is already bfloat16 (recent GPUs), to separate batching from dtype.
+
+Throughput is output tokens per second, counted as rows x forced new tokens. The ratios to the
+naive loop are the result; single times move between runs on shared machines, so nothing here
+asserts a time.
+
+Usage::
+
+    python benchmarks/engine_speed.py --device cpu --workload both --quick
+    python benchmarks/engine_speed.py --device cuda --workload both
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+REPO = Path(__file__).resolve().parents[1]
+TESTS = REPO / "tests"
+
+#: Beam width of every variant (the real summarisation and translation checkpoints use 4-6).
+NUM_BEAMS = 4
+#: Logit bias (fits float16) that keeps ids past the small test tokenizer from being generated.
+_UNUSED_ID_BIAS = -1e4
+#: Seed of the input texts, so every run and every variant sees the same ones.
+_SEED = 2024
+#: Written next to a built model, so ``--model-dir`` reuses only a build of the same spec.
+_STAMP = "engine_speed.json"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One model and its inputs: the real checkpoint's sizes and what is fed to it."""
+
+    #: Name shown in the table and accepted by ``--workload``.
+    name: str
+    #: The real checkpoint whose configuration the random model copies.
+    checkpoint: str
+    #: Which builder of tests/tiny_models.py makes it: ``bart`` or ``marian``.
+    family: str
+    #: Overrides of the builders' tiny dimensions (d_model, layers, heads, FFN, vocabulary).
+    sizes: Mapping[str, int]
+    #: Input limit in tokens (config.max_position_embeddings and tokenizer.model_max_length).
+    max_positions: int
+    #: Tokens every output has (min_new_tokens == max_new_tokens).
+    new_tokens: int
+    #: Inputs in a full run and in a ``--quick`` run.
+    count: int
+    quick_count: int
+    #: Shortest and longest input, in tokens of the model's tokenizer, special tokens included.
+    min_tokens: int
+    max_tokens: int
+    #: Whether inputs are long documents (picks the engine's smaller default batch size).
+    long_inputs: bool
+
+
+MARIAN = Workload(
+    name="marian",
+    checkpoint="Helsinki-NLP/opus-mt-en-hu",
+    family="marian",
+    sizes={
+        "d_model": 512,
+        "encoder_layers": 6,
+        "decoder_layers": 6,
+        "encoder_attention_heads": 8,
+        "decoder_attention_heads": 8,
+        "encoder_ffn_dim": 2048,
+        "decoder_ffn_dim": 2048,
+        "vocab_size": 62522,
+    },
+    max_positions=512,
+    new_tokens=64,
+    count=40,
+    quick_count=8,
+    min_tokens=25,
+    max_tokens=40,
+    long_inputs=False,
+)
+
+DISTILBART = Workload(
+    name="distilbart",
+    checkpoint="sshleifer/distilbart-cnn-12-6",
+    family="bart",
+    sizes={
+        "d_model": 1024,
+        "encoder_layers": 12,
+        "decoder_layers": 6,
+        "encoder_attention_heads": 16,
+        "decoder_attention_heads": 16,
+        "encoder_ffn_dim": 4096,
+        "decoder_ffn_dim": 4096,
+        "vocab_size": 50264,
+    },
+    max_positions=1024,
+    new_tokens=96,
+    count=8,
+    quick_count=2,
+    min_tokens=600,
+    max_tokens=900,
+    long_inputs=True,
+)
+
+WORKLOADS: dict[str, Workload] = {w.name: w for w in (MARIAN, DISTILBART)}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One variant's measurements on one workload."""
+
+    workload: str
+    variant: str
+    #: Weight dtype the model ran in.
+    dtype: str
+    #: Inputs per generate call.
+    batch_size: int
+    #: Inputs generated for, and tokens forced per output.
+    rows: int
+    new_tokens: int
+    #: Seconds to load tokenizer and model and move them to the device.
+    load_s: float
+    #: Seconds of each timed pass over all inputs (warm-up excluded); the first is cold.
+    pass_s: tuple[float, ...]
+    #: Resident memory after the run, and the process's peak so far, in MiB.
+    rss_mib: float | None
+    peak_rss_mib: float
+    #: True: the peak is this variant's own; False: the process's high-water mark so far.
+    peak_rss_is_own: bool
+    #: torch.cuda.max_memory_allocated during this variant, in MiB (CUDA only).
+    cuda_peak_mib: float | None
+    #: Outputs whose length differed from new_tokens (naive only, where ids are seen).
+    wrong_lengths: int
+    #: Outputs that decoded to an empty string.
+    empty_outputs: int
+
+    @property
+    def tokens_per_s(self) -> float:
+        """Generated tokens per second in the first pass: rows x forced new tokens / seconds."""
+        return self.rows * self.new_tokens / self.pass_s[0]
+
+    @property
+    def best_tokens_per_s(self) -> float:
+        """Generated tokens per second in the fastest pass."""
+        return self.rows * self.new_tokens / min(self.pass_s)
+
+
+# --------------------------------------------------------------------------------------------
+# Models and inputs
+# --------------------------------------------------------------------------------------------
+
+
+def _spec(workload: Workload) -> dict[str, Any]:
+    """What a build depends on (compared with the stamp of a reused ``--model-dir``)."""
+    return {
+        "family": workload.family,
+        "sizes": dict(workload.sizes),
+        "max_positions": workload.max_positions,
+        "new_tokens": workload.new_tokens,
+        "num_beams": NUM_BEAMS,
+    }
+
+
+def build_model(workload: Workload, root: Path) -> Path:
+    """Build ``workload``'s random-weight model under ``root`` (or reuse a matching build).
+
+    The build runs in a child process, so its memory never counts in this process's peak RSS.
+    """
+    dest = root / workload.name
+    stamp = dest / _STAMP
+    if stamp.is_file() and json.loads(stamp.read_text()) == _spec(workload):
+        return dest
+    child = multiprocessing.get_context("spawn").Process(
+        target=_build, args=(workload, dest), name=f"build-{workload.name}"
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"building the {workload.name} model failed (exit {child.exitcode})")
+    return dest
+
+
+def _build(workload: Workload, dest: Path) -> None:
+    """Build, finish and stamp one model (run in a child process)."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    from summarize.engine import show_library_progress_bars
+
+    show_library_progress_bars(False)
+    import tiny_models
+
+    builder = {"bart": tiny_models.build_bart, "marian": tiny_models.build_marian}[workload.family]
+    builder(
+        dest,
+        max_positions=workload.max_positions,
+        new_tokens=workload.new_tokens,
+        sizes=workload.sizes,
+    )
+    _finish_model(dest)
+    (dest / _STAMP).write_text(json.dumps(_spec(workload)))
+
+
+def _finish_model(dest: Path) -> None:
+    """Make the built model decode like a real checkpoint: beam search, a short banned list.
+
+    The builders ban every id past their small tokenizer with ``bad_words_ids``: with a real
+    vocabulary size that is ~50,000-62,000 entries, whose logits processor costs time at every
+    step (and Marian's tokenizer cannot decode those ids, so they must stay banned). A large
+    negative ``final_logits_bias`` for them does the same at no cost, so only the builder's few
+    special and unreadable ids stay in ``bad_words_ids``, as in a real generation config.
+    """
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(dest)
+    model = AutoModelForSeq2SeqLM.from_pretrained(dest)
+    known = len(tokenizer)
+    with torch.no_grad():
+        model.final_logits_bias[:, known:] = _UNUSED_ID_BIAS
+    generation = model.generation_config
+    generation.bad_words_ids = [ids for ids in generation.bad_words_ids or [] if ids[0] < known]
+    generation.num_beams = NUM_BEAMS
+    model.save_pretrained(dest)
+
+
+def _english_sentences() -> list[str]:
+    """The English news sentences of the test corpus (ASCII only)."""
+    from tiny_models import CORPUS
+
+    return [text for text in CORPUS if text.isascii()]
+
+
+def make_inputs(workload: Workload, tokenizer: PreTrainedTokenizerBase, count: int) -> list[str]:
+    """``count`` deterministic texts of ``min_tokens``..``max_tokens`` tokens each.
+
+    Articles are runs of corpus sentences; short inputs are shuffled corpus words made into one
+    sentence. Lengths are spread over the range, in shuffled order, so length sorting matters.
+    """
+    rng = random.Random(_SEED)
+    sentences = _english_sentences()
+    words = [word for sentence in sentences for word in sentence.split()]
+
+    def render(chosen: list[str]) -> str:
+        text = " ".join(chosen)
+        return text if workload.long_inputs else text[:1].upper() + text[1:] + "."
+
+    def tokens(chosen: list[str]) -> int:
+        return len(tokenizer(render(chosen))["input_ids"])
+
+    spread = workload.max_tokens - workload.min_tokens
+    targets = [workload.min_tokens + round(spread * i / max(1, count - 1)) for i in range(count)]
+    rng.shuffle(targets)
+    texts = []
+    for target in targets:
+        chosen: list[str] = []
+        while tokens(chosen) < target:
+            if workload.long_inputs:
+                chosen.extend(rng.choice(sentences).split())
+            else:
+                chosen.append(rng.choice(words).strip(".,:;!?\"'()[]"))
+        while len(chosen) > 1 and tokens(chosen) > target:
+            dropped = chosen.pop()
+            if tokens(chosen) < workload.min_tokens:
+                chosen.append(dropped)
+                break
+        texts.append(render(chosen))
+    return texts
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------
+
+
+def _sync(device: str) -> None:
+    """Wait for queued GPU work, so a timer reads finished work."""
+    import torch
+
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def _rss_mib() -> float | None:
+    """Resident memory of this process now, in MiB (Linux only)."""
+    try:
+        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _reset_peak_rss() -> bool:
+    """Restart the kernel's count of peak resident memory; False where it cannot be (non-Linux).
+
+    Writing 5 to ``/proc/self/clear_refs`` resets the high-water mark that ``getrusage``
+    reports, so each variant's peak is its own rather than the largest of all before it.
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_rss_mib() -> float:
+    """Peak resident memory since the last reset (else of the whole process), in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def _warm_up(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, device: str) -> None:
+    """One short generate, so one-off costs (kernel choice, allocator) stay out of the timing."""
+    import torch
+
+    inputs = tokenizer(["The government announced a new budget."], return_tensors="pt")
+    with torch.inference_mode():
+        model.generate(**inputs.to(device), min_new_tokens=4, max_new_tokens=4)
+    _sync(device)
+
+
+def _reset_cuda_peak(device: str) -> None:
+    import torch
+
+    if device.startswith("cuda"):
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def _cuda_peak_mib(device: str) -> float | None:
+    import torch
+
+    if not device.startswith("cuda"):
+        return None
+    return torch.cuda.max_memory_allocated(device) / 2**20
+
+
+def _free(device: str) -> None:
+    """Give a dropped model's memory back before the next variant loads."""
+    import torch
+
+    gc.collect()
+    if device.startswith("cuda"):
+        torch.cuda.empty_cache()
+
+
+def _timed_passes(
+    generate: Callable[[], list[str]], device: str, repeats: int
+) -> tuple[list[str], tuple[float, ...]]:
+    """Run ``generate`` ``repeats`` times; the first pass's outputs and every pass's seconds."""
+    seconds = []
+    outputs: list[str] = []
+    for index in range(repeats):
+        start = time.perf_counter()
+        result = generate()
+        _sync(device)
+        seconds.append(time.perf_counter() - start)
+        if index == 0:
+            outputs = result
+    return outputs, tuple(seconds)
+
+
+def run_naive(
+    workload: Workload, path: Path, texts: Sequence[str], device: str, repeats: int
+) -> Result:
+    """What a beginner writes: float32, one text at a time, generate, decode."""
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    _reset_cuda_peak(device)
+    peak_is_own = _reset_peak_rss()
+    start = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSeq2SeqLM.from_pretrained(path).to(device)
+    _sync(device)
+    load_s = time.perf_counter() - start
+    _warm_up(model, tokenizer, device)
+
+    lengths: list[int] = []
+
+    def generate() -> list[str]:
+        outputs = []
+        for text in texts:
+            inputs = tokenizer(text, return_tensors="pt", truncation=True).to(device)
+            output = model.generate(**inputs, num_beams=NUM_BEAMS)
+            outputs.append(tokenizer.decode(output[0], skip_special_tokens=True))
+            # The output starts with the decoder start token.
+            lengths.append(output.shape[1] - 1)
+        return outputs
+
+    outputs, pass_s = _timed_passes(generate, device, repeats)
+    result = Result(
+        workload=workload.name,
+        variant="naive: one at a time",
+        dtype="float32",
+        batch_size=1,
+        rows=len(texts),
+        new_tokens=workload.new_tokens,
+        load_s=load_s,
+        pass_s=pass_s,
+        rss_mib=_rss_mib(),
+        peak_rss_mib=_peak_rss_mib(),
+        peak_rss_is_own=peak_is_own,
+        cuda_peak_mib=_cuda_peak_mib(device),
+        wrong_lengths=sum(length != workload.new_tokens for length in lengths[: len(texts)]),
+        empty_outputs=sum(not text.strip() for text in outputs),
+    )
+    return result
+
+
+def run_engine(
+    workload: Workload,
+    path: Path,
+    texts: Sequence[str],
+    device: str,
+    repeats: int,
+    dtype: str,
+    label: str,
+) -> Result:
+    """The product's engine, as the pipeline builds it, on all texts in one call."""
+    from summarize.engine import TransformersEngine, default_batch_size
+
+    batch_size = default_batch_size(device, long_inputs=workload.long_inputs)
+    _reset_cuda_peak(device)
+    peak_is_own = _reset_peak_rss()
+    start = time.perf_counter()
+    engine = TransformersEngine(str(path), device=device, dtype=dtype, batch_size=batch_size)
+    _sync(device)
+    load_s = time.perf_counter() - start
+    _warm_up(engine.model, engine.tokenizer, device)
+
+    outputs, pass_s = _timed_passes(lambda: engine.generate(texts), device, repeats)
+    result = Result(
+        workload=workload.name,
+        variant=label,
+        dtype=dtype,
+        batch_size=batch_size,
+        rows=len(texts),
+        new_tokens=workload.new_tokens,
+        load_s=load_s,
+        pass_s=pass_s,
+        rss_mib=_rss_mib(),
+        peak_rss_mib=_peak_rss_mib(),
+        peak_rss_is_own=peak_is_own,
+        cuda_peak_mib=_cuda_peak_mib(device),
+        wrong_lengths=0,
+        empty_outputs=sum(not text.strip() for text in outputs),
+    )
+    engine.close()
+    return result
+
+
+def run_workload(
+    workload: Workload,
+    root: Path,
+    device: str,
+    count: int,
+    repeats: int,
+    report: Callable[[str], None],
+) -> list[Result]:
+    """Build the model, make the inputs, and run every variant on them in turn."""
+    from transformers import AutoTokenizer
+
+    from summarize.engine import resolve_dtype
+
+    start = time.perf_counter()
+    path = build_model(workload, root)
+    report(f"[{workload.name}] model ready in {time.perf_counter() - start:.1f} s: {path}")
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    texts = make_inputs(workload, tokenizer, count)
+    lengths = [len(tokenizer(text)["input_ids"]) for text in texts]
+    report(
+        f"[{workload.name}] {len(texts)} inputs of {min(lengths)}-{max(lengths)} tokens "
+        f"(mean {sum(lengths) / len(lengths):.0f}) -> {workload.new_tokens} tokens each, "
+        f"beam {NUM_BEAMS}; random weights, sizes of {workload.checkpoint}"
+    )
+
+    default = resolve_dtype("auto", device)
+    other = "float32" if default == "bfloat16" else "bfloat16"
+    best = repeats > 1
+    results = [run_naive(workload, path, texts, device, repeats)]
+    # Each variant's model is dropped when its function returns; give its memory back now.
+    _free(device)
+    report(_row(results[0], results[0], best))
+    for dtype, label in ((default, "engine (product)"), (other, f"engine, {other}")):
+        results.append(run_engine(workload, path, texts, device, repeats, dtype, label))
+        _free(device)
+        report(_row(results[-1], results[0], best))
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def _header(best: bool) -> str:
+    """Column titles; ``best`` adds the fastest pass's throughput and ratio."""
+    return (
+        f"{'workload':<11}{'variant':<22}{'dtype':<10}{'batch':>6}{'rows':>6}{'tok/s':>9}"
+        f"{'x naive':>9}{'gen s':>9}"
+        + (f"{'best t/s':>10}{'x naive':>9}" if best else "")
+        + f"{'load s':>8}{'RSS MiB':>9}{'peak RSS':>10}{'CUDA MiB':>10}"
+    )
+
+
+def _row(result: Result, baseline: Result, best: bool) -> str:
+    """One table line; ``baseline`` is the same workload's naive result."""
+    cuda = "-" if result.cuda_peak_mib is None else f"{result.cuda_peak_mib:.0f}"
+    rss = "-" if result.rss_mib is None else f"{result.rss_mib:.0f}"
+    mark = "" if result.peak_rss_is_own else "*"
+    line = (
+        f"{result.workload:<11}{result.variant:<22}{result.dtype:<10}{result.batch_size:>6}"
+        f"{result.rows:>6}{result.tokens_per_s:>9.1f}"
+        f"{result.tokens_per_s / baseline.tokens_per_s:>8.2f}x{result.pass_s[0]:>9.1f}"
+        + (
+            f"{result.best_tokens_per_s:>10.1f}"
+            f"{result.best_tokens_per_s / baseline.best_tokens_per_s:>8.2f}x"
+            if best
+            else ""
+        )
+        + f"{result.load_s:>8.1f}{rss:>9}{result.peak_rss_mib:>9.0f}{mark:1}{cuda:>10}"
+    )
+    problems = []
+    if result.wrong_lengths:
+        problems.append(f"{result.wrong_lengths} outputs not {result.new_tokens} tokens long")
+    if result.empty_outputs:
+        problems.append(f"{result.empty_outputs} empty outputs")
+    return line + (f"  ! {'; '.join(problems)}" if problems else "")
+
+
+def environment(device: str) -> list[str]:
+    """Versions, device and threads, for the head of the report."""
+    import torch
+    import transformers
+
+    lines = [
+        f"python {platform.python_version()}, torch {torch.__version__}, "
+        f"transformers {transformers.__version__}",
+        f"torch threads: {torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} "
+        f"inter-op; {os.cpu_count()} CPUs visible",
+    ]
+    if device.startswith("cuda"):
+        index = torch.device(device).index or 0
+        props = torch.cuda.get_device_properties(index)
+        lines.append(
+            f"device: {device} = {props.name}, {props.total_memory / 2**30:.0f} GiB, "
+            f"CUDA {torch.version.cuda}, bf16 {'yes' if torch.cuda.is_bf16_supported() else 'no'}"
+        )
+    else:
+        lines.append(
+            f"device: cpu = {_cpu_name()}, torch CPU capability "
+            f"{torch.backends.cpu.get_cpu_capability()}"
+        )
+    return lines
+
+
+def _cpu_name() -> str:
+    """The CPU's model name (Linux), else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def print_table(results: Sequence[Result], best: bool) -> None:
+    """The summary table: every variant, with its ratio to its workload's naive loop."""
+    print()
+    print(_header(best))
+    for result in results:
+        baseline = next(
+            r for r in results if r.workload == result.workload and r.variant.startswith("naive")
+        )
+        print(_row(result, baseline, best))
+    print(
+        "tok/s: rows x forced new tokens / seconds of the first pass over all inputs (after a "
+        "4-token warm-up; load excluded); gen s: those seconds. "
+        + (
+            "best t/s: the fastest of the passes (later passes reuse per-shape caches such as "
+            "cuDNN attention plans). "
+            if best
+            else ""
+        )
+        + "x naive: ratio to the naive loop on the same inputs. RSS MiB: resident after the "
+        "variant's generation; peak RSS: the variant's peak, load included (getrusage, reset "
+        "per variant; * where it could not be reset: the process's peak so far). CUDA MiB: "
+        "torch.cuda.max_memory_allocated during the variant."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        description="Naive generate loop vs the summarize engine on random-weight models "
+        "of real sizes (Marian base, distilBART). Prints throughput ratios.",
+    )
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument("--workload", choices=(*WORKLOADS, "both"), default="both")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: few inputs (8 sentences, 2 articles)"
+    )
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        help=f"Marian inputs (default {MARIAN.count}; quick {MARIAN.quick_count})",
+    )
+    parser.add_argument(
+        "--articles",
+        type=int,
+        help=f"distilBART inputs (default {DISTILBART.count}; quick {DISTILBART.quick_count})",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        help="timed passes over the inputs per variant; the first is reported, and the best "
+        "too when there are several (default: 1 on cpu, 2 on cuda)",
+    )
+    parser.add_argument("--threads", type=int, help="torch intra-op CPU threads (default: torch's)")
+    parser.add_argument(
+        "--no-cudnn-attention",
+        action="store_true",
+        help="turn off PyTorch's cuDNN attention backend (torch.backends.cuda."
+        "enable_cudnn_sdp(False)), to see what its per-shape plan building costs on CUDA",
+    )
+    parser.add_argument(
+        "--model-dir",
+        type=Path,
+        help="build the models here and reuse them on later runs "
+        "(default: a temp folder, deleted at the end)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    for name in ("sentences", "articles", "repeats", "threads"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            parser.error(f"--{name} must be at least 1")
+    return args
+
+
+def _count(workload: Workload, args: argparse.Namespace) -> int:
+    explicit = args.sentences if workload is MARIAN else args.articles
+    if explicit is not None:
+        return explicit
+    return workload.quick_count if args.quick else workload.count
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the environment, progress and the table."""
+    args = parse_args(argv)
+    # Nothing here downloads; make sure nothing tries to.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
+    sys.path.insert(0, str(TESTS))  # tiny_models
+    # MarianTokenizer asks for sacremoses when it is missing; that changes nothing timed here.
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+    from summarize.engine import resolve_device, set_cpu_threads, show_library_progress_bars
+    from summarize.errors import ConfigError
+
+    try:
+        device = resolve_device(args.device)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    set_cpu_threads(args.threads)
+    show_library_progress_bars(False)
+    repeats = args.repeats or (2 if device.startswith("cuda") else 1)
+    if args.no_cudnn_attention:
+        import torch
+
+        torch.backends.cuda.enable_cudnn_sdp(False)
+
+    workloads = list(WORKLOADS.values()) if args.workload == "both" else [WORKLOADS[args.workload]]
+    for line in environment(device):
+        print(line)
+    if args.no_cudnn_attention:
+        print("cuDNN attention backend: off (--no-cudnn-attention)")
+    print(f"timed passes per variant: {repeats}")
+    if device == "cpu" and not args.quick and DISTILBART in workloads:
+        print("note: distilBART on 2 CPU cores takes about 5 minutes of the run")
+
+    def report(line: str) -> None:
+        print(line, flush=True)
+
+    print(_header(repeats > 1))
+    started = time.perf_counter()
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="engine-speed-") as temp:
+        root = args.model_dir or Path(temp)
+        for workload in workloads:
+            count = _count(workload, args)
+            results += run_workload(workload, root, device, count, repeats, report)
+    print_table(results, repeats > 1)
+    print(f"total wall time {time.perf_counter() - started:.0f} s")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "environment": environment(device),
+                    "results": [
+                        {
+                            **asdict(r),
+                            "tokens_per_s": r.tokens_per_s,
+                            "best_tokens_per_s": r.best_tokens_per_s,
+                        }
+                        for r in results
+                    ],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""run.json: what a run did, per article and in total, for people and for scripts."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from summarize.files import write_atomic
+from summarize.records import InputFailure, RunInfo
+
+RUN_REPORT_FILE = "run.json"
+
+#: done: computed (at least partly) in this run; cached: every unit came from the cache;
+#: failed: could not be read or processed; skipped: not finished (the run was interrupted).
+Status = Literal["done", "cached", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class ArticleReport:
+    """One input's line in run.json."""
+
+    id: str | None
+    source: str
+    status: Status
+    reason: str | None = None
+    chunks: int | None = None
+    #: Stage (``summary``, ``translation:hu``, ...) -> seconds spent on this article.
+    seconds: Mapping[str, float] = field(default_factory=dict)
+
+
+def build_run_report(
+    *,
+    run: RunInfo,
+    settings: Mapping[str, Any],
+    versions: Mapping[str, str],
+    articles: Sequence[ArticleReport],
+    input_failures: Sequence[InputFailure],
+    finished_at: str,
+    seconds: float,
+    interrupted: bool,
+) -> dict[str, Any]:
+    """The run.json document: counts at the top, then run facts, then every input."""
+    entries = list(articles) + [
+        ArticleReport(id=None, source=failure.source, status="failed", reason=failure.reason)
+        for failure in input_failures
+    ]
+    counts = Counter(entry.status for entry in entries)
+    return {
+        "articles": len(entries),
+        "done": counts["done"],
+        "cached": counts["cached"],
+        "failed": counts["failed"],
+        "skipped": counts["skipped"],
+        "status": "interrupted" if interrupted else "finished",
+        "started_at": run.generated_at,
+        "finished_at": finished_at,
+        "seconds": round(seconds, 3),
+        "versions": {"summarize": run.version, "python": platform.python_version(), **versions},
+        "device": run.device,
+        "dtype": run.dtype,
+        "languages": list(run.languages),
+        "models": dict(run.models),
+        "settings": dict(settings),
+        "items": [
+            {
+                "id": entry.id,
+                "source": entry.source,
+                "status": entry.status,
+                "reason": entry.reason,
+                "chunks": entry.chunks,
+                "seconds": {stage: round(value, 3) for stage, value in entry.seconds.items()},
+            }
+            for entry in entries
+        ],
+    }
+
+
+def write_run_report(report: Mapping[str, Any], output_dir: Path) -> Path:
+    """Write run.json atomically into ``output_dir``."""
+    path = output_dir / RUN_REPORT_FILE
+    output_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return path

@@ -1,0 +1,226 @@
+"""Cache, resume, interruption and per-article failure isolation, on tiny models."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_pipeline import SEED, GenerateSpy, marian_config
+
+from summarize.errors import RunInterrupted
+from summarize.translator import ModelTranslator
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a_seed.txt")
+    (folder / "b.txt").write_text("Markets rallied on Monday. The forint gained.", "utf-8")
+    (folder / "c.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    return folder
+
+
+def load_report(output: Path) -> dict:
+    return json.loads((output / "run.json").read_text("utf-8"))
+
+
+def results(output: Path) -> list[dict]:
+    return [json.loads(line) for line in (output / "results.jsonl").read_text("utf-8").splitlines()]
+
+
+def test_second_identical_run_loads_no_model_and_reports_cached(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    config = marian_config(tiny_models, (news,), tmp_path / "out")
+    first = run(config)
+    assert (first.report["done"], first.report["cached"]) == (3, 0)
+    before = results(config.output)
+
+    spy = GenerateSpy(monkeypatch)
+    inspected: list[str] = []
+    from summarize import engine
+
+    original_inspect = engine.inspect_model
+    monkeypatch.setattr(
+        engine, "inspect_model", lambda name: inspected.append(name) or original_inspect(name)
+    )
+    second = run(config)
+    assert spy.loads == [] and spy.batches == [] and inspected == []
+    report = second.report
+    assert (report["articles"], report["done"], report["cached"], report["failed"]) == (3, 0, 3, 0)
+    assert [item["status"] for item in report["items"]] == ["cached"] * 3
+    assert results(config.output) == before
+
+
+def test_changing_one_setting_recomputes_exactly_what_it_affects(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    config = marian_config(tiny_models, (news,), tmp_path / "out")
+    run(config)
+
+    # A different Hungarian model: only Hungarian is recomputed.
+    other_hu = tmp_path / "other-hu"
+    shutil.copytree(tiny_models["marian"], other_hu)
+    spy = GenerateSpy(monkeypatch)
+    outcome = run(
+        replace(config, translation_models={**config.translation_models, "hu": str(other_hu)})
+    )
+    assert [Path(name).name for name in spy.loads] == ["other-hu"]
+    assert outcome.report["done"] == 3
+
+    # A different summary length: summaries and every translation are recomputed.
+    spy.loads.clear()
+    run(replace(config, max_summary_tokens=6, min_summary_tokens=6))
+    assert [Path(n).name for n in spy.loads] == [
+        "bart",
+        "marian",
+        "marian_multi_zh",
+        "marian_multi_zle",
+    ]
+
+
+def test_no_cache_recomputes_and_writes_no_cache(tiny_models, news, tmp_path, monkeypatch) -> None:
+    from summarize.pipeline import run
+
+    config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), no_cache=True)
+    run(config)
+    spy = GenerateSpy(monkeypatch)
+    outcome = run(config)
+    assert len(spy.loads) == 4 and outcome.report["done"] == 3
+    assert not (config.output / ".cache").exists()
+
+
+def test_cache_dir_moves_the_cache(tiny_models, news, tmp_path) -> None:
+    from summarize.pipeline import run
+
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"), cache_dir=tmp_path / "c"
+    )
+    run(config)
+    assert list((tmp_path / "c").rglob("*.json"))
+    assert not (config.output / ".cache").exists()
+
+
+def test_one_failing_article_does_not_stop_the_others(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    from summarize.engine import TransformersEngine
+    from summarize.pipeline import run
+
+    (news / "d_poison.txt").write_text("POISON pill sentence here.", "utf-8")
+    original = TransformersEngine.generate
+
+    def generate(self, texts, *args, **kwargs):
+        if any("POISON" in text for text in texts):
+            raise RuntimeError("simulated model failure")
+        return original(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(TransformersEngine, "generate", generate)
+    outcome = run(marian_config(tiny_models, (news,), tmp_path / "out"))
+    report = outcome.report
+    assert (report["done"], report["failed"]) == (3, 1)
+    failed = [item for item in report["items"] if item["status"] == "failed"]
+    assert failed[0]["source"].endswith("d_poison.txt")
+    assert "simulated model failure" in failed[0]["reason"]
+    assert len(results(tmp_path / "out")) == 3
+    assert "d_poison.txt" in (tmp_path / "out" / "index.html").read_text("utf-8")
+
+
+def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    config = marian_config(tiny_models, (news,), tmp_path / "out")
+    original = ModelTranslator.translate
+
+    def translate(self, texts, target):
+        if target == "zh":
+            raise KeyboardInterrupt
+        return original(self, texts, target)
+
+    monkeypatch.setattr(ModelTranslator, "translate", translate)
+    with pytest.raises(RunInterrupted, match="resume"):
+        run(config)
+    report = load_report(config.output)
+    assert report["status"] == "interrupted"
+    assert [item["status"] for item in report["items"]] == ["skipped"] * 3
+    assert results(config.output) == []  # only finished articles are published
+    assert (config.output / "index.html").is_file()
+
+    monkeypatch.setattr(ModelTranslator, "translate", original)
+    spy = GenerateSpy(monkeypatch)
+    outcome = run(config)
+    # Summaries and Hungarian were saved before the interruption: only zh, ru, uk remain.
+    assert [Path(name).name for name in spy.loads] == ["marian_multi_zh", "marian_multi_zle"]
+    assert outcome.report["done"] == 3 and outcome.report["status"] == "finished"
+    assert all(set(r["translations"]) == {"hu", "zh", "ru", "uk"} for r in results(config.output))
+
+
+def test_killed_run_resumes_from_the_cache(tiny_models, tmp_path) -> None:
+    """kill -9 in the middle of a real run, then the same command again."""
+    news = tmp_path / "news"
+    news.mkdir()
+    for number in range(80):
+        (news / f"{number:03d}.txt").write_text(
+            f"Story {number} begins here. " + SEED.read_text("utf-8"), "utf-8"
+        )
+    script = shutil.which("summarize", path=str(Path(sys.executable).parent))
+    command = [
+        script,
+        "run",
+        "news",
+        "-o",
+        "out",
+        "--device",
+        "cpu",
+        "--languages",
+        "hu",
+        "--summary-model",
+        str(tiny_models["bart"]),
+        "--translation-model",
+        f"hu={tiny_models['marian']}",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    cache = tmp_path / "out" / ".cache"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list(cache.rglob("*.json"))) >= 32:  # the first wave of summaries is saved
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run finished before it could be killed; make it longer"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    # Every entry the killed run left is whole (a temp file may remain; it is never read).
+    for entry in cache.rglob("*.json"):
+        assert json.loads(entry.read_text("utf-8"))["text"]
+
+    finished = subprocess.run(
+        command, cwd=tmp_path, env=os.environ.copy(), capture_output=True, text=True, timeout=600
+    )
+    assert finished.returncode == 0, finished.stderr
+    report = load_report(tmp_path / "out")
+    assert report["articles"] == 80 and report["failed"] == 0
+    assert report["done"] + report["cached"] == 80
+    summaries_cached = sum(1 for item in report["items"] if "summary" not in item["seconds"])
+    assert summaries_cached >= 32
+    assert len(results(tmp_path / "out")) == 80
