@@ -24,7 +24,7 @@ from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.reader import SUPPORTED_SUFFIXES, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
-from summarize.render import write_briefing
+from summarize.render import make_environment, write_briefing
 from summarize.report import ArticleReport, Status, build_run_report, write_run_report
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
 from summarize.translator import ModelTranslator, check_model_languages
@@ -91,6 +91,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             f"no articles found in {', '.join(map(str, config.inputs))}; "
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
+    make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
     device = engine.resolve_device(config.device)
     dtype = engine.resolve_dtype(config.dtype, device)
     engine.set_cpu_threads(config.threads)
@@ -134,9 +135,13 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     )
     if interrupted:
         done = len(outcome.briefing.results)
+        resume = (
+            "run without --no-cache to keep finished work next time"
+            if config.no_cache
+            else "run the same command again to resume: finished work is cached"
+        )
         raise RunInterrupted(
-            f"interrupted; {done} finished article(s) written to {config.output}. "
-            "Run the same command again to resume: finished work is cached."
+            f"interrupted; {done} finished article(s) written to {config.output}; {resume}"
         )
     return outcome
 

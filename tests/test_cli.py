@@ -104,6 +104,7 @@ def test_python_m_summarize_reports_failed_inputs_with_exit_1(tiny_models, tmp_p
             "could not load the model 'no-such/model-anywhere'",
         ),
         (["run", "--device", "cuda:7"], "--device cuda:7"),
+        (["run", "--templates", "no-such-templates"], "no-such-templates"),
     ],
 )
 def test_usage_and_model_errors_exit_2_without_traceback(tmp_path, args, message) -> None:
