@@ -21,7 +21,7 @@ from summarize.config import (
     load_config_file,
     parse_translation_model_flag,
 )
-from summarize.errors import RunInterrupted, SummarizeError
+from summarize.errors import ConfigError, RunInterrupted, SummarizeError
 from summarize.languages import DEFAULT_LANGUAGES, DEFAULT_SUMMARY_MODEL, LANGUAGES
 
 logger = logging.getLogger("summarize")
@@ -66,6 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="[LANG=]NAME_OR_PATH",
         help="model for one language (hu=NAME) or for every language (NAME); repeatable",
+    )
+    run.add_argument(
+        "--source-language",
+        metavar="auto|LANG",
+        help="language of the articles: auto detects it per article (default); a code skips that",
+    )
+    run.add_argument(
+        "--source-model",
+        action="append",
+        metavar="LANG=NAME_OR_PATH",
+        help="model translating LANG articles into English before summarising; repeatable "
+        "(default: Helsinki-NLP/opus-mt-LANG-en for hu, zh, ru, uk, else opus-mt-mul-en)",
     )
     run.add_argument("--device", help=f"{DEVICES_HELP} (default: auto)")
     run.add_argument("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)")
@@ -129,6 +141,11 @@ def settings_from_arguments(arguments: argparse.Namespace) -> dict[str, Any]:
             settings["translation_model"] = model
         else:
             settings["translation_models"] = {**settings.get("translation_models", {}), code: model}
+    for flag in given.pop("source_model", []):
+        code, model = parse_translation_model_flag(flag)
+        if code is None:
+            raise ConfigError(f"--source-model {flag}: name the language, as in hu=MODEL")
+        settings["source_models"] = {**settings.get("source_models", {}), code: model}
     settings.update(given)
     return settings
 

@@ -11,7 +11,9 @@ from typing import Any
 from summarize.errors import ConfigError
 from summarize.languages import (
     DEFAULT_LANGUAGES,
+    DEFAULT_SOURCE_MODELS,
     DEFAULT_SUMMARY_MODEL,
+    FALLBACK_SOURCE_MODEL,
     get_language,
     parse_languages,
 )
@@ -36,6 +38,10 @@ class RunConfig:
     translation_model: str | None = None
     #: Language code -> translation model; wins over translation_model and the defaults.
     translation_models: Mapping[str, str] = field(default_factory=dict)
+    #: Language of the articles: ``auto`` detects it per article; a code (``en``) skips detection.
+    source_language: str = "auto"
+    #: Language code -> model translating articles in that language into English first.
+    source_models: Mapping[str, str] = field(default_factory=dict)
     #: auto, cpu, cuda, cuda:N or mps (auto: cuda if available, else mps, else cpu).
     device: str = "auto"
     #: Weight dtype: auto (float32 on CPU, bfloat16/float16 on GPU), float32, float16, bfloat16.
@@ -74,6 +80,12 @@ class RunConfig:
                 f"pass --translation-model {language}=MODEL"
             )
         return default
+
+    def source_model_for(self, language: str) -> str:
+        """The model that translates an article in ``language`` into English."""
+        if language in self.source_models:
+            return self.source_models[language]
+        return DEFAULT_SOURCE_MODELS.get(language, FALLBACK_SOURCE_MODEL)
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
@@ -140,9 +152,13 @@ def _validated(key: str, value: Any) -> Any:
     if key == "languages":
         text = value if isinstance(value, str) else ",".join(map(str, value))
         return parse_languages(text)
-    if key == "translation_models":
+    if key == "source_language":
+        if not isinstance(value, str) or (value != "auto" and get_language(value) is None):
+            raise ConfigError(f"source_language must be 'auto' or a language code, got {value!r}")
+        return value
+    if key in ("translation_models", "source_models"):
         if not isinstance(value, Mapping):
-            raise ConfigError("'translation_models' must map language codes to models")
+            raise ConfigError(f"{key!r} must map language codes to models")
         for code, model in value.items():
             get_language(code)
             if not isinstance(model, str) or not model:

@@ -47,7 +47,28 @@ class Language:
     default_model: str | None = None
 
 
-_ENGLISH_CODES = {"nllb": "eng_Latn", "m2m": "en", "mbart": "en_XX"}
+#: English, the language summaries are written in and non-English articles are translated into.
+ENGLISH = Language(
+    code="en",
+    name="English",
+    native_name="English",
+    html_lang="en",
+    marian_tokens=(">>eng<<",),
+    nllb_code="eng_Latn",
+    m2m_code="en",
+    mbart_code="en_XX",
+    t5_name="English",
+)
+
+#: Models that translate an article into English before it is summarised, by its language.
+DEFAULT_SOURCE_MODELS: dict[str, str] = {
+    "hu": "Helsinki-NLP/opus-mt-hu-en",
+    "zh": "Helsinki-NLP/opus-mt-zh-en",
+    "ru": "Helsinki-NLP/opus-mt-ru-en",
+    "uk": "Helsinki-NLP/opus-mt-uk-en",
+}
+#: For articles in any other language (one model for many source languages).
+FALLBACK_SOURCE_MODEL = "Helsinki-NLP/opus-mt-mul-en"
 
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
@@ -141,11 +162,6 @@ LANGUAGES: dict[str, Language] = {
 }
 
 
-def source_code(family: str) -> str:
-    """English's code in a model family's scheme (``nllb``, ``m2m`` or ``mbart``)."""
-    return _ENGLISH_CODES[family]
-
-
 def get_language(code: str) -> Language:
     """Look up a target language: from the table, else described from its ISO 639 code.
 
@@ -155,6 +171,8 @@ def get_language(code: str) -> Language:
     """
     if code in LANGUAGES:
         return LANGUAGES[code]
+    if code == ENGLISH.code:
+        return ENGLISH
     described = _describe(code)
     if described is None:
         raise ConfigError(

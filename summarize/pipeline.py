@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,17 @@ from typing import Any
 from summarize import __version__
 from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
-from summarize.errors import InputError, RunInterrupted
+from summarize.detection import detect_language
+from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
+from summarize.languages import ENGLISH, Language, get_language
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.reader import SUPPORTED_SUFFIXES, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
 from summarize.render import make_environment, write_briefing
 from summarize.report import ArticleReport, Status, build_run_report, write_run_report
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
-from summarize.translator import ModelTranslator, check_model_languages
+from summarize.translator import ModelTranslator, check_model_languages, resolve_target
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,12 @@ class _Work:
     """One article's progress through the run (mutable: filled in stage by stage)."""
 
     article: Article
+    #: The article's language (ISO 639-1), detected or set by the user.
+    language: str = ENGLISH.code
+    #: Model translating the article into English first (None for English articles).
+    pivot_model: str | None = None
+    #: The article's text in English, once a non-English article has been translated.
+    english_text: str | None = None
     summary: Summary | None = None
     translations: dict[str, str] = field(default_factory=dict)
     failure: str | None = None
@@ -98,8 +106,10 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     engine.show_library_progress_bars(not config.quiet)
     cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
     work = [_Work(article) for article in read.articles]
+    detected = _set_languages(work, cache, config)
     _take_cached_summaries(work, cache, config)
     _take_cached_translations(work, cache, config)
+    _take_cached_pivots(work, cache)
 
     # Everything that can fail on configuration fails here, before any weights load; models
     # whose work is all cached are not even looked at.
@@ -108,13 +118,17 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         if any(item.summary is None for item in work)
         else None
     )
+    pivot_plans = plan_pivots(work, engine.inspect_model)
     languages_left = [
         code for code in config.languages if any(code not in item.translations for item in work)
     ]
     plans = plan_translations(config, engine.inspect_model, languages_left)
 
+    for key, value in detected.items():
+        cache.put(key, value)
     interrupted = False
     try:
+        _pivot(work, pivot_plans, cache, config, device, dtype, progress)
         if summary_info is not None:
             _summarise(work, summary_info, cache, config, device, dtype, progress)
         _translate(work, plans, cache, config, device, dtype, progress)
@@ -162,10 +176,93 @@ def plan_translations(
     return plans
 
 
-def _summary_key(article: Article, config: RunConfig) -> str:
+def plan_pivots(
+    work: Sequence[_Work], inspect: Callable[[str], ModelInfo]
+) -> list[TranslationPlan]:
+    """Models translating the non-English articles still to summarise, grouped by model.
+
+    A plan's targets are keyed by *source* language: each serves one language into English.
+    """
+    languages_by_model: dict[str, set[str]] = {}
+    for item in work:
+        if item.pivot_model and item.summary is None and item.english_text is None:
+            languages_by_model.setdefault(item.pivot_model, set()).add(item.language)
+    plans = []
+    for model, codes in languages_by_model.items():
+        try:
+            info = inspect(model)
+        except ModelLoadError as error:
+            names = ", ".join(f"{_source(code).name} ({code})" for code in sorted(codes))
+            first = sorted(codes)[0]
+            raise ModelLoadError(
+                f"articles in {names} are translated into English before summarising, "
+                f"with {model!r}. {error}\nOr pass --source-model {first}=MODEL, or "
+                "--source-language en to summarise every article as English."
+            ) from error
+        targets = {
+            code: resolve_target(info, ENGLISH, source=_source(code)) for code in sorted(codes)
+        }
+        plans.append(TranslationPlan(model=model, targets=targets))
+    return plans
+
+
+def _source(code: str) -> Language:
+    """A detected language as a source; one our tables can't describe passes as English."""
+    try:
+        return get_language(code)
+    except ConfigError:
+        return ENGLISH
+
+
+def _set_languages(
+    work: Sequence[_Work], cache: WorkCache, config: RunConfig
+) -> dict[str, dict[str, str]]:
+    """Detect (or take from the config) each article's language and the model to pivot with.
+
+    Returns the new detections to cache: they are saved once the models check out, so a run
+    stopped by a configuration error leaves the output folder untouched.
+    """
+    detected: dict[str, dict[str, str]] = {}
+    for item in work:
+        if config.source_language != "auto":
+            item.language = config.source_language
+        else:
+            key = unit_key("language", text=item.article.text, detector="lingua")
+            cached = cache.get(key)
+            if cached is not None:
+                item.language = cached["language"]
+            else:
+                item.language = detect_language(item.article.text) or ENGLISH.code
+                detected[key] = {"language": item.language}
+        if item.language != ENGLISH.code:
+            item.pivot_model = config.source_model_for(item.language)
+            logger.info(
+                "%s is in %s: translating it into English with %s first",
+                item.article.source,
+                item.language,
+                item.pivot_model,
+            )
+    return detected
+
+
+def _pivot_key(item: _Work) -> str:
+    return unit_key("pivot", text=item.article.text, language=item.language, model=item.pivot_model)
+
+
+def _take_cached_pivots(work: Sequence[_Work], cache: WorkCache) -> None:
+    for item in work:
+        if item.pivot_model and item.summary is None:
+            cached = cache.get(_pivot_key(item))
+            if cached is not None:
+                item.english_text = cached["text"]
+
+
+def _summary_key(item: _Work, config: RunConfig) -> str:
     return unit_key(
         "summary",
-        text=article.text,
+        text=item.article.text,
+        language=item.language,
+        pivot=item.pivot_model,
         model=config.summary_model,
         num_beams=config.num_beams,
         max_new_tokens=config.max_summary_tokens,
@@ -185,7 +282,7 @@ def _translation_key(summary: str, language: str, config: RunConfig) -> str:
 
 def _take_cached_summaries(work: Sequence[_Work], cache: WorkCache, config: RunConfig) -> None:
     for item in work:
-        cached = cache.get(_summary_key(item.article, config))
+        cached = cache.get(_summary_key(item, config))
         if cached is not None:
             item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
 
@@ -223,7 +320,9 @@ def _summarise(
 ) -> None:
     from summarize.engine import TransformersEngine, default_batch_size
 
-    pending = [item for item in work if item.summary is None]
+    pending = [item for item in work if item.summary is None and item.failure is None]
+    if not pending:
+        return
     model = TransformersEngine(
         config.summary_model,
         device=device,
@@ -255,7 +354,7 @@ def _summarise_wave(
     started = time.perf_counter()
     try:
         outcomes = summarize_articles(
-            [item.article for item in wave], model, prefix=prefix, progress=bar
+            [_english_article(item) for item in wave], model, prefix=prefix, progress=bar
         )
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
@@ -271,9 +370,79 @@ def _summarise_wave(
             logger.warning("%s: %s", item.article.source, outcome.reason)
             continue
         item.summary, item.computed = outcome, True
-        cache.put(
-            _summary_key(item.article, config), {"text": outcome.text, "chunks": outcome.chunks}
-        )
+        cache.put(_summary_key(item, config), {"text": outcome.text, "chunks": outcome.chunks})
+
+
+def _english_article(item: _Work) -> Article:
+    """The article as the summariser sees it: in English."""
+    if item.english_text is None:
+        return item.article
+    return replace(item.article, text=item.english_text)
+
+
+def _pivot(
+    work: Sequence[_Work],
+    plans: Sequence[TranslationPlan],
+    cache: WorkCache,
+    config: RunConfig,
+    device: str,
+    dtype: str,
+    progress: ProgressFactory,
+) -> None:
+    """Translate non-English articles into English, one model at a time."""
+    for plan in plans:
+        model = _sentence_engine(plan.model, config, device, dtype)
+        bar = progress(f"translating articles into English ({', '.join(plan.targets)})", 0)
+        try:
+            for code, target in plan.targets.items():
+                translator = ModelTranslator(
+                    model, {ENGLISH.code: target}, progress=bar, source_language=code
+                )
+                items = [
+                    item
+                    for item in work
+                    if item.pivot_model == plan.model
+                    and item.language == code
+                    and item.summary is None
+                    and item.english_text is None
+                ]
+                for wave in _waves(items, SUMMARY_WAVE):
+                    _pivot_wave(wave, translator, cache)
+        finally:
+            bar.close()
+            model.close()
+
+
+def _pivot_wave(wave: list[_Work], translator: ModelTranslator, cache: WorkCache) -> None:
+    started = time.perf_counter()
+    try:
+        english = translator.translate([item.article.text for item in wave], ENGLISH.code)
+    except Exception as error:  # one bad input must not sink the others: retry one by one
+        if len(wave) > 1:
+            for item in wave:
+                _pivot_wave([item], translator, cache)
+            return
+        logger.debug("translating %s into English failed", wave[0].article.source, exc_info=True)
+        wave[0].failure = f"translating the article into English failed: {error}"
+        logger.warning("%s: %s", wave[0].article.source, wave[0].failure)
+        return
+    _share_time(wave, "pivot", time.perf_counter() - started, [len(i.article.text) for i in wave])
+    for item, text in zip(wave, english, strict=True):
+        item.english_text, item.computed = text, True
+        cache.put(_pivot_key(item), {"text": text})
+
+
+def _sentence_engine(model: str, config: RunConfig, device: str, dtype: str) -> Engine:
+    """Load a translation model, batched for sentence-length inputs."""
+    from summarize.engine import TransformersEngine, default_batch_size
+
+    return TransformersEngine(
+        model,
+        device=device,
+        dtype=dtype,
+        batch_size=config.batch_size or default_batch_size(device, long_inputs=False),
+        overrides=GenerationOverrides(num_beams=config.num_beams),
+    )
 
 
 def _translate(
@@ -285,22 +454,18 @@ def _translate(
     dtype: str,
     progress: ProgressFactory,
 ) -> None:
-    from summarize.engine import TransformersEngine, default_batch_size
-
     for plan in plans:
         pending = {
-            code: [i for i in work if i.summary is not None and code not in i.translations]
+            code: [
+                i
+                for i in work
+                if i.summary is not None and i.failure is None and code not in i.translations
+            ]
             for code in plan.targets
         }
         if not any(pending.values()):
             continue
-        model = TransformersEngine(
-            plan.model,
-            device=device,
-            dtype=dtype,
-            batch_size=config.batch_size or default_batch_size(device, long_inputs=False),
-            overrides=GenerationOverrides(num_beams=config.num_beams),
-        )
+        model = _sentence_engine(plan.model, config, device, dtype)
         bar = progress(f"translating ({', '.join(plan.targets)})", 0)
         try:
             translator = ModelTranslator(model, plan.targets, progress=bar)
@@ -361,6 +526,8 @@ def _write_outputs(
             article=item.article,
             summary=item.summary,
             translations={code: item.translations[code] for code in config.languages},
+            source_language=item.language,
+            pivot_model=item.pivot_model,
         )
         for item, status in zip(work, statuses, strict=True)
         if status in ("done", "cached") and item.summary is not None
@@ -392,6 +559,8 @@ def _write_outputs(
                 status=status,
                 reason=item.failure,
                 chunks=item.summary.chunks if item.summary else None,
+                language=item.language,
+                pivot=item.pivot_model,
                 seconds=item.seconds,
             )
             for item, status in zip(work, statuses, strict=True)
@@ -416,5 +585,7 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "max_summary_tokens": config.max_summary_tokens,
         "min_summary_tokens": config.min_summary_tokens,
         "templates": str(config.templates) if config.templates else None,
+        "source_language": config.source_language,
+        "source_models": dict(config.source_models),
         "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
     }

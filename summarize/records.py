@@ -56,6 +56,10 @@ class ArticleResult:
     summary: Summary
     #: Target language code (``hu``, ``zh``, ...) -> translated summary.
     translations: Mapping[str, str]
+    #: Language the article is written in (ISO 639-1), as detected or as the user set it.
+    source_language: str = "en"
+    #: Model that translated a non-English article into English before summarising, else None.
+    pivot_model: str | None = None
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,9 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
     Keys, in order: ``id``, ``title``, ``source``, ``url``, ``published``, ``summary``
     (English), ``translations`` (language code -> text, in ``run.languages`` order),
     ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
-    ``run.models`` are kept as they are), ``chunks``, ``slug`` and ``warnings``.
+    ``run.models`` are kept as they are), ``chunks``, ``language`` (the article's own),
+    ``pivot`` (the model that translated it into English first, or null), ``slug`` and
+    ``warnings``.
     """
     article = result.article
     return {
@@ -124,6 +126,8 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
         "translations": dict(_ordered_items(result.translations, run.languages)),
         "models": _models_record(run),
         "chunks": result.summary.chunks,
+        "language": result.source_language,
+        "pivot": result.pivot_model,
         "slug": article.slug,
         "warnings": list(article.warnings),
     }
@@ -218,6 +222,8 @@ def _article_context(result: ArticleResult, run: RunInfo, number: int) -> dict[s
         "url_href": _safe_href(article.url),
         "published": article.published,
         "chunks": result.summary.chunks,
+        "language": _language(result.source_language),
+        "pivot_model": result.pivot_model,
         "summary": {**english, "text": result.summary.text},
         "translations": [
             {**_language(code), "text": text}

@@ -29,6 +29,10 @@ class ArticleReport:
     status: Status
     reason: str | None = None
     chunks: int | None = None
+    #: The article's language (ISO 639-1), detected or set by the user.
+    language: str | None = None
+    #: Model that translated it into English before summarising, if it was not English.
+    pivot: str | None = None
     #: Stage (``summary``, ``translation:hu``, ...) -> seconds spent on this article.
     seconds: Mapping[str, float] = field(default_factory=dict)
 
@@ -73,6 +77,8 @@ def build_run_report(
                 "status": entry.status,
                 "reason": entry.reason,
                 "chunks": entry.chunks,
+                "language": entry.language,
+                "pivot": entry.pivot,
                 "seconds": {stage: round(value, 3) for stage, value in entry.seconds.items()},
             }
             for entry in entries

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from summarize.errors import UnsupportedLanguageError
 from summarize.generation import Engine, ModelInfo, Target
-from summarize.languages import Language, get_language, source_code
+from summarize.languages import ENGLISH, Language, get_language
 from summarize.progress import Progress, SilentProgress
 from summarize.sentences import split_oversized, split_sentences
 
@@ -28,8 +28,8 @@ class Translator(Protocol):
     def translate(self, texts: Sequence[str], target: str) -> list[str]: ...
 
 
-def resolve_target(info: ModelInfo, language: Language) -> Target:
-    """How to ask this model for ``language``, or an error naming both if it cannot."""
+def resolve_target(info: ModelInfo, language: Language, source: Language = ENGLISH) -> Target:
+    """How to ask this model for ``language`` from ``source``, or an error naming both."""
     tokens = info.language_tokens
     if info.model_type == "marian":
         marian_tokens = sorted(token for token in tokens if token.startswith(">>"))
@@ -47,14 +47,14 @@ def resolve_target(info: ModelInfo, language: Language) -> Target:
         return Target()
     if info.model_type == "m2m_100":
         if language.nllb_code in tokens:
-            return Target(src_lang=source_code("nllb"), forced_bos_token=language.nllb_code)
+            return Target(src_lang=source.nllb_code, forced_bos_token=language.nllb_code)
         m2m_token = f"__{language.m2m_code}__"
         if m2m_token in tokens:
-            return Target(src_lang=source_code("m2m"), forced_bos_token=m2m_token)
+            return Target(src_lang=source.m2m_code, forced_bos_token=m2m_token)
         raise _unsupported(info, language, sorted(tokens))
     if info.model_type == "mbart":
         if language.mbart_code in tokens:
-            return Target(src_lang=source_code("mbart"), forced_bos_token=language.mbart_code)
+            return Target(src_lang=source.mbart_code, forced_bos_token=language.mbart_code)
         raise _unsupported(info, language, sorted(tokens))
     if info.model_type in _T5_TYPES:
         task = f"translation_en_to_{language.code}"
@@ -104,14 +104,21 @@ class ModelTranslator:
     """A Translator backed by one loaded model that serves one or more languages."""
 
     def __init__(
-        self, engine: Engine, targets: dict[str, Target], progress: Progress | None = None
+        self,
+        engine: Engine,
+        targets: dict[str, Target],
+        progress: Progress | None = None,
+        *,
+        source_language: str = ENGLISH.code,
     ) -> None:
         self.engine = engine
         self.targets = targets
         self.progress = progress or SilentProgress()
+        #: Language of the input texts, for sentence splitting.
+        self.source_language = source_language
 
     def translate(self, texts: Sequence[str], target: str) -> list[str]:
-        """Translate English texts into ``target``; empty texts stay empty."""
+        """Translate texts into ``target`` sentence by sentence; empty texts stay empty."""
         model_target = self.targets[target]
         budget = (
             self.engine.max_input_tokens
@@ -119,7 +126,9 @@ class ModelTranslator:
             - 1
         )
         per_text = [
-            split_oversized(split_sentences(text), self.engine.count_tokens, budget)
+            split_oversized(
+                split_sentences(text, self.source_language), self.engine.count_tokens, budget
+            )
             if text.strip()
             else []
             for text in texts

@@ -236,10 +236,13 @@ def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
         "translations",
         "models",
         "chunks",
+        "language",
+        "pivot",
         "slug",
         "warnings",
     ]
     first, second, _ = records
+    assert (first["language"], first["pivot"]) == ("en", None)
     assert first["id"] == "inputs/orban.txt"
     assert first["title"] == "Orbán visits Beijing"
     assert first["source"] == "inputs/orban.txt"

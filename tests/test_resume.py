@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -170,8 +171,19 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     assert all(set(r["translations"]) == {"hu", "zh", "ru", "uk"} for r in results(config.output))
 
 
-def test_killed_run_resumes_from_the_cache(tiny_models, tmp_path) -> None:
-    """kill -9 in the middle of a real run, then the same command again."""
+def cached_summaries(cache: Path) -> int:
+    """How many whole summary entries the cache holds (language entries have no chunks)."""
+    count = 0
+    for entry in cache.rglob("*.json"):
+        with contextlib.suppress(OSError, ValueError):  # being replaced right now
+            count += "chunks" in json.loads(entry.read_text("utf-8"))
+    return count
+
+
+def start_long_run(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> tuple[subprocess.Popen, list[str]]:
+    """Start the installed command on 80 articles; return once its first wave is cached."""
     news = tmp_path / "news"
     news.mkdir()
     for number in range(80):
@@ -199,20 +211,38 @@ def test_killed_run_resumes_from_the_cache(tiny_models, tmp_path) -> None:
         cwd=tmp_path,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     cache = tmp_path / "out" / ".cache"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if len(list(cache.rglob("*.json"))) >= 32:  # the first wave of summaries is saved
+        if cached_summaries(cache) >= 32:  # the first wave of summaries is saved
             break
         time.sleep(0.05)
-    assert process.poll() is None, "the run finished before it could be killed; make it longer"
+    assert process.poll() is None, "the run finished before it could be stopped; make it longer"
+    return process, command
+
+
+def test_ctrl_c_saves_what_is_done_and_exits_130(tiny_models, tmp_path) -> None:
+    process, _ = start_long_run(tiny_models, tmp_path)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "resume" in stderr and "Traceback" not in stderr
+    report = load_report(tmp_path / "out")
+    assert report["status"] == "interrupted" and report["articles"] == 80
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_killed_run_resumes_from_the_cache(tiny_models, tmp_path) -> None:
+    """kill -9 in the middle of a real run, then the same command again."""
+    process, command = start_long_run(tiny_models, tmp_path)
     process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.communicate()
     # Every entry the killed run left is whole (a temp file may remain; it is never read).
-    for entry in cache.rglob("*.json"):
-        assert json.loads(entry.read_text("utf-8"))["text"]
+    for entry in (tmp_path / "out" / ".cache").rglob("*.json"):
+        assert json.loads(entry.read_text("utf-8"))["key"] == entry.stem
 
     finished = subprocess.run(
         command, cwd=tmp_path, env=os.environ.copy(), capture_output=True, text=True, timeout=600

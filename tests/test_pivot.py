@@ -1,0 +1,114 @@
+"""Articles not in English: detected, translated into English first, then handled as usual."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_pipeline import GenerateSpy, marian_config
+
+from summarize.detection import detect_language
+from summarize.errors import ModelLoadError
+
+HUNGARIAN = (
+    "Orbán Viktor miniszterelnök Pekingbe látogatott, ahol Hszi Csin-ping kínai elnökkel "
+    "találkozott. A két vezető a kétoldalú kapcsolatokról és az ukrajnai háborúról tárgyalt. "
+    "A látogatás Moszkva és Kijev után következett."
+)
+ENGLISH = "Markets rallied on Monday in Budapest. Analysts expect the forint to keep gaining."
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (HUNGARIAN, "hu"),
+        ("Премьер-министр Венгрии посетил Пекин и встретился с председателем КНР.", "ru"),
+        ("Прем'єр-міністр Угорщини відвідав Пекін і зустрівся з головою КНР.", "uk"),
+        # lingua called this one Kazakh: the reason for fastText.
+        (
+            "Прем'єр-міністр Угорщини Віктор Орбан відвідав Пекін, де зустрівся з лідером "
+            "Китаю Сі Цзіньпіном. Ця зустріч відбулася після його візитів до Москви та Києва.",
+            "uk",
+        ),
+        ("匈牙利总理访问了北京，并与中国国家主席会面。", "zh"),
+        (ENGLISH, "en"),
+        ("Shares rose.", "en"),
+    ],
+)
+def test_detects_the_article_language(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a_english.txt").write_text(ENGLISH, "utf-8")
+    (folder / "b_magyar.txt").write_text(HUNGARIAN, "utf-8")
+    return folder
+
+
+def test_non_english_article_is_pivoted_then_summarised_and_recorded(
+    tiny_models, mixed, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    config = replace(
+        marian_config(tiny_models, (mixed,), tmp_path / "out"),
+        # The tiny Marian stands in for Helsinki-NLP/opus-mt-hu-en.
+        source_models={"hu": str(tiny_models["marian"])},
+    )
+    outcome = run(config)
+    assert outcome.failed == 0
+    # The pivot model loads first, before the summariser.
+    assert [Path(n).name for n in spy.loads][:2] == ["marian", "bart"]
+    pivot_inputs = spy.batches[0][1]
+    assert len(pivot_inputs) == 3  # the Hungarian article's three sentences, one each
+    records = {
+        r["id"]: r
+        for r in map(
+            json.loads, (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()
+        )
+    }
+    assert (records["b_magyar"]["language"], records["b_magyar"]["pivot"]) == (
+        "hu",
+        str(tiny_models["marian"]),
+    )
+    assert (records["a_english"]["language"], records["a_english"]["pivot"]) == ("en", None)
+    assert set(records["b_magyar"]["translations"]) == {"hu", "zh", "ru", "uk"}
+    page = (tmp_path / "out" / f"{records['b_magyar']['slug']}.html").read_text("utf-8")
+    assert "Original language" in page and 'lang="hu"' in page
+    report = json.loads((tmp_path / "out" / "run.json").read_text("utf-8"))
+    item = next(i for i in report["items"] if i["id"] == "b_magyar")
+    assert item["language"] == "hu" and "pivot" in item["seconds"]
+
+    # Rerun: detection, pivot and everything else come from the cache.
+    spy.loads.clear()
+    again = run(config)
+    assert spy.loads == [] and again.report["cached"] == 2
+
+
+def test_missing_pivot_model_fails_before_any_work_and_says_how_to_go_on(
+    tiny_models, mixed, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    config = marian_config(tiny_models, (mixed,), tmp_path / "out")  # default: opus-mt-hu-en
+    with pytest.raises(ModelLoadError, match=r"(?s)Hungarian \(hu\).*--source-model hu=MODEL"):
+        run(config)
+    assert spy.loads == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_source_language_setting_skips_detection(tiny_models, mixed, tmp_path, monkeypatch) -> None:
+    from summarize import pipeline
+
+    monkeypatch.setattr(pipeline, "detect_language", lambda text: pytest.fail("detected"))
+    config = replace(marian_config(tiny_models, (mixed,), tmp_path / "out"), source_language="en")
+    outcome = pipeline.run(config)
+    assert outcome.failed == 0
+    assert all(item["pivot"] is None for item in outcome.report["items"])
