@@ -561,6 +561,7 @@ def _write_outputs(
                 chunks=item.summary.chunks if item.summary else None,
                 language=item.language,
                 pivot=item.pivot_model,
+                warnings=item.article.warnings,
                 seconds=item.seconds,
             )
             for item, status in zip(work, statuses, strict=True)

@@ -313,10 +313,12 @@ def _read_file(item: _InputFile) -> tuple[list[_Draft], list[InputFailure]]:
 
 def _read_text(decoded: _Decoded, item: _InputFile) -> _Draft:
     """Plain text: an optional headline line, then the body."""
-    text = decoded.text.strip()
+    text = decoded.text.lstrip()
     headline = None
     first, newline, rest = text.partition("\n")
-    if newline and _looks_like_headline(first):
+    # A headline is followed by the body or by a blank line ("Headline\n\n" alone is a
+    # headline with no body; one short line without a blank line after it is body text).
+    if newline and _looks_like_headline(first) and (rest.strip() or rest.startswith("\n")):
         headline = _one_line(first)
         text = rest
     body = _paragraphs(text)

@@ -35,6 +35,8 @@ class ArticleReport:
     pivot: str | None = None
     #: Stage (``summary``, ``translation:hu``, ...) -> seconds spent on this article.
     seconds: Mapping[str, float] = field(default_factory=dict)
+    #: Non-fatal problems met while reading it (guessed encoding, dropped NUL bytes, ...).
+    warnings: tuple[str, ...] = ()
 
 
 def build_run_report(
@@ -80,6 +82,7 @@ def build_run_report(
                 "language": entry.language,
                 "pivot": entry.pivot,
                 "seconds": {stage: round(value, 3) for stage, value in entry.seconds.items()},
+                "warnings": list(entry.warnings),
             }
             for entry in entries
         ],

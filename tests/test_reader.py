@@ -173,9 +173,14 @@ def test_short_single_line_without_newline_is_body(tmp_path: Path) -> None:
     assert article.title == "Breaking news from Budapest"
 
 
-def test_headline_only_txt_is_not_lost(tmp_path: Path) -> None:
-    # A lone line (even a headline-like one) is kept as the text rather than dropped.
-    article = read_one(write(tmp_path / "h.txt", "Just a headline\n\n\n"))
+def test_headline_with_no_body_is_a_failure_but_a_lone_line_is_text(tmp_path: Path) -> None:
+    # A headline is followed by a blank line or the body; a blank line and nothing more
+    # means the body is missing (reported, not silently summarised from the headline).
+    result = read_articles([write(tmp_path / "h.txt", "Just a headline\n\n\n")])
+    assert result.articles == ()
+    assert [f.reason for f in result.failures] == ["headline but no body text"]
+    # One short line with no blank line after it is the article itself.
+    article = read_one(write(tmp_path / "one.txt", "Just a headline\n"))
     assert article.text == "Just a headline"
 
 
