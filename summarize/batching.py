@@ -23,12 +23,15 @@ def run_sorted_batches(
     work: Callable[[list[Item]], list[Result]],
     is_out_of_memory: Callable[[BaseException], bool] = lambda _: False,
     on_done: Callable[[int], None] | None = None,
+    max_batch_tokens: int | None = None,
 ) -> list[Result]:
     """Run ``work`` over items in batches of similar length; return results in input order.
 
-    Longest inputs go first, so a batch that cannot fit in memory fails early. When ``work``
-    runs out of memory the batch size is halved and the same batch retried; the smaller size is
-    kept for the rest of the run. ``on_done`` is told how many items each finished batch held.
+    Longest inputs go first, so a batch that cannot fit in memory fails early. A batch holds
+    at most ``batch_size`` items and, when ``max_batch_tokens`` is set, at most that many
+    tokens once padded to its longest item (a few very long inputs make small batches). When
+    ``work`` runs out of memory the batch is halved and retried, down to one item; the smaller
+    limits are kept for the rest of the run. ``on_done`` hears how many items each batch held.
     """
     if batch_size < 1:
         raise ValueError(f"batch size must be at least 1, got {batch_size}")
@@ -36,13 +39,19 @@ def run_sorted_batches(
     results: list[Result | None] = [None] * len(items)
     position = 0
     while position < len(order):
-        indices = order[position : position + batch_size]
+        count = batch_size
+        if max_batch_tokens is not None:
+            longest = max(1, lengths[order[position]])
+            count = max(1, min(batch_size, max_batch_tokens // longest))
+        indices = order[position : position + count]
         try:
             outputs = work([items[index] for index in indices])
-        except Exception as error:
-            if not is_out_of_memory(error) or batch_size == 1:
+        except Exception as error:  # only memory errors are retried
+            if not is_out_of_memory(error) or len(indices) == 1:
                 raise
-            batch_size = max(1, batch_size // 2)
+            batch_size = max(1, len(indices) // 2)
+            if max_batch_tokens is not None:
+                max_batch_tokens = max(1, max_batch_tokens // 2)
             logger.warning("out of memory; retrying with batch size %d", batch_size)
             continue
         if len(outputs) != len(indices):

@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, metavar="N", help="inputs per generate call (default: by device)"
     )
     run.add_argument(
+        "--max-batch-tokens",
+        type=int,
+        metavar="N",
+        help="most input tokens per batch, padded (default: 16384 on CPU, unbounded on GPU)",
+    )
+    run.add_argument(
         "--threads", type=int, metavar="N", help="CPU threads for torch (default: all cores)"
     )
     run.add_argument(

@@ -48,6 +48,8 @@ class RunConfig:
     dtype: str = "auto"
     #: Inputs per generate() call; None picks one for the device and stage.
     batch_size: int | None = None
+    #: Most input tokens per batch, counted padded; None: 16384 on CPU, unbounded on GPU.
+    max_batch_tokens: int | None = None
     #: CPU threads for torch; None keeps torch's default (all cores).
     threads: int | None = None
     #: Beam width for both stages; None keeps each model's generation_config.json value.
@@ -90,7 +92,13 @@ class RunConfig:
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
 _PATH_FIELDS = {"output", "templates", "cache_dir"}
-_POSITIVE_INT_FIELDS = {"batch_size", "threads", "num_beams", "max_summary_tokens"}
+_POSITIVE_INT_FIELDS = {
+    "batch_size",
+    "max_batch_tokens",
+    "threads",
+    "num_beams",
+    "max_summary_tokens",
+}
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
 _STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype"}
 _BOOL_FIELDS = {"quiet", "verbose", "no_cache"}

@@ -112,6 +112,14 @@ def show_library_progress_bars(enabled: bool) -> None:
         transformers_logging.disable_progress_bar()
 
 
+def default_max_batch_tokens(device: str) -> int | None:
+    """Padded input tokens per batch on CPU, so a few very long inputs can't exhaust RAM.
+
+    GPUs need no such bound: a batch that does not fit is halved on out-of-memory instead.
+    """
+    return 16_384 if device == "cpu" else None
+
+
 def default_batch_size(device: str, *, long_inputs: bool) -> int:
     """A batch size that suits the device; GPU batches shrink on out-of-memory by themselves."""
     if device == "cpu":
@@ -238,10 +246,12 @@ class TransformersEngine:
         batch_size: int,
         overrides: GenerationOverrides = GenerationOverrides(),
         revision: str | None = None,
+        max_batch_tokens: int | None = None,
     ) -> None:
         self.name = name
         self.device = device
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
         self.overrides = overrides
         self.tokenizer = _load_tokenizer(name, revision)
         try:
@@ -287,6 +297,7 @@ class TransformersEngine:
             lambda batch: self._generate_batch(batch, settings),
             is_out_of_memory=self._recover_from_out_of_memory,
             on_done=on_done,
+            max_batch_tokens=self.max_batch_tokens,
         )
 
     def _generation_kwargs(self, target: Target) -> dict[str, int]:

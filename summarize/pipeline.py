@@ -318,7 +318,11 @@ def _summarise(
     dtype: str,
     progress: ProgressFactory,
 ) -> None:
-    from summarize.engine import TransformersEngine, default_batch_size
+    from summarize.engine import (
+        TransformersEngine,
+        default_batch_size,
+        default_max_batch_tokens,
+    )
 
     pending = [item for item in work if item.summary is None and item.failure is None]
     if not pending:
@@ -328,6 +332,7 @@ def _summarise(
         device=device,
         dtype=dtype,
         batch_size=config.batch_size or default_batch_size(device, long_inputs=True),
+        max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
         overrides=GenerationOverrides(
             num_beams=config.num_beams,
             max_new_tokens=config.max_summary_tokens,
@@ -434,13 +439,18 @@ def _pivot_wave(wave: list[_Work], translator: ModelTranslator, cache: WorkCache
 
 def _sentence_engine(model: str, config: RunConfig, device: str, dtype: str) -> Engine:
     """Load a translation model, batched for sentence-length inputs."""
-    from summarize.engine import TransformersEngine, default_batch_size
+    from summarize.engine import (
+        TransformersEngine,
+        default_batch_size,
+        default_max_batch_tokens,
+    )
 
     return TransformersEngine(
         model,
         device=device,
         dtype=dtype,
         batch_size=config.batch_size or default_batch_size(device, long_inputs=False),
+        max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
         overrides=GenerationOverrides(num_beams=config.num_beams),
     )
 
@@ -581,6 +591,7 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "inputs": [str(path) for path in config.inputs],
         "output": str(config.output),
         "batch_size": config.batch_size,
+        "max_batch_tokens": config.max_batch_tokens,
         "threads": config.threads,
         "num_beams": config.num_beams,
         "max_summary_tokens": config.max_summary_tokens,

@@ -33,13 +33,12 @@ def test_out_of_memory_halves_the_batch_and_retries() -> None:
             raise FakeOutOfMemory("CUDA out of memory")
         return [item * 10 for item in batch]
 
-    items = list(range(7))
+    items = list(range(9))
     results = run_sorted_batches(
-        items, [1] * 7, 8, work, is_out_of_memory=lambda e: isinstance(e, FakeOutOfMemory)
+        items, [1] * 9, 8, work, is_out_of_memory=lambda e: isinstance(e, FakeOutOfMemory)
     )
     assert results == [item * 10 for item in items]
-    assert sizes[:3] == [7, 4, 2]  # 8 -> 4 -> 2, then stays at 2
-    assert set(sizes[2:]) <= {1, 2}
+    assert sizes == [8, 4, 2, 2, 2, 2, 1]  # halved twice, then kept at 2 for the rest
 
 
 def test_other_errors_and_out_of_memory_at_batch_size_one_propagate() -> None:
@@ -63,3 +62,19 @@ def test_attention_backends_only_change_on_cuda() -> None:
 
     assert isinstance(attention_backends("cpu"), contextlib.nullcontext)
     assert not isinstance(attention_backends("cuda:0"), contextlib.nullcontext)
+
+
+def test_token_budget_makes_long_inputs_share_smaller_batches() -> None:
+    lengths = [100, 10, 10, 90, 10, 10, 10, 10]
+    seen: list[list[int]] = []
+
+    def work(batch: list[int]) -> list[int]:
+        seen.append(batch)
+        return batch
+
+    items = list(range(len(lengths)))
+    results = run_sorted_batches(items, lengths, 8, work, max_batch_tokens=200)
+    assert results == items
+    # Padded to its longest item, no batch exceeds 200 tokens (a lone giant may still run alone).
+    assert all(len(batch) * max(lengths[i] for i in batch) <= 200 for batch in seen)
+    assert [len(batch) for batch in seen] == [2, 6]

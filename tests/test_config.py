@@ -63,6 +63,7 @@ def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
     [
         ({"languages": "hu,xx"}, "unknown language 'xx'"),
         ({"batch_size": 0}, "batch_size"),
+        ({"max_batch_tokens": 0}, "max_batch_tokens"),
         ({"num_beams": "4"}, "whole number"),
         ({"dtype": "int4"}, "dtype"),
         ({"translation_models": {"qq": "m"}}, "unknown language 'qq'"),

@@ -309,3 +309,16 @@ def test_model_folder_without_weights_fails_before_any_work(
     with pytest.raises(ModelLoadError, match="no weights found"):
         run(config)
     assert spy.loads == []
+
+
+def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    config = replace(
+        marian_config(tiny_models, (SEED,), tmp_path / "out"), batch_size=64, max_batch_tokens=300
+    )
+    assert run(config).failed == 0
+    sizes = [(len(batch), max(len(ids) for ids in batch)) for _, batch, _ in spy.batches]
+    assert all(count * longest <= 300 or count == 1 for count, longest in sizes)
+    assert any(count > 1 for count, _ in sizes)  # short inputs still share batches
