@@ -255,8 +255,15 @@ class TransformersEngine:
         self.overrides = overrides
         self.tokenizer = _load_tokenizer(name, revision)
         try:
+            # Never run code from a model repository, and never unpickle arbitrary objects:
+            # .bin checkpoints (some Helsinki-NLP models ship only those) load through torch's
+            # weights_only path; safetensors are preferred where a repository has both.
             model = AutoModelForSeq2SeqLM.from_pretrained(
-                name, revision=revision, dtype=DTYPES[dtype], trust_remote_code=False
+                name,
+                revision=revision,
+                dtype=DTYPES[dtype],
+                trust_remote_code=False,
+                weights_only=True,
             )
         except Exception as error:
             raise _load_failure(name, "model", error) from error
