@@ -110,6 +110,11 @@ def test_every_good_article_is_written_and_every_bad_one_reported(tiny_models, t
     by_source = {Path(r["source"]).name.split(":")[0]: r for r in records}
     assert by_source["long.txt"]["chunks"] > 10  # chunked, not truncated
     warnings = {Path(i["source"]).name: i["warnings"] for i in report["items"]}
+    # The repeated JSONL id is kept under a new id, and reported in run.json and on the index.
+    assert [r["id"] for r in records if r["id"].startswith("dup")] == ["dup", "dup~2"]
+    assert any("dup" in w for w in warnings["wire.jsonl:4"])
+    index = (out / "index.html").read_text("utf-8")
+    assert "Included with warnings" in index and "wire.jsonl:4" in index
     assert any("NUL" in w or "nul" in w.lower() for w in warnings["nul.txt"])
     assert warnings["latin1 é.txt"]  # the guessed encoding is reported
     html = "".join(p.read_text("utf-8") for p in out.glob("*.html"))
