@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize import __version__
+from summarize.backends import ENGINE_CHOICES
 from summarize.config import (
     DEVICES_HELP,
     DTYPE_CHOICES,
@@ -78,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LANG=NAME_OR_PATH",
         help="model translating LANG articles into English before summarising; repeatable "
         "(default: Helsinki-NLP/opus-mt-LANG-en for hu, zh, ru, uk, else opus-mt-mul-en)",
+    )
+    run.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        help="auto: CTranslate2 where it supports the model (int8 on CPU), else transformers",
     )
     run.add_argument("--device", help=f"{DEVICES_HELP} (default: auto)")
     run.add_argument("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)")

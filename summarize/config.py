@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from summarize.backends import ENGINE_CHOICES
 from summarize.errors import ConfigError
 from summarize.languages import (
     DEFAULT_LANGUAGES,
@@ -42,6 +43,8 @@ class RunConfig:
     source_language: str = "auto"
     #: Language code -> model translating articles in that language into English first.
     source_models: Mapping[str, str] = field(default_factory=dict)
+    #: auto (CTranslate2 where it supports the model, else transformers), transformers, ctranslate2.
+    engine: str = "auto"
     #: auto, cpu, cuda, cuda:N or mps (auto: cuda if available, else mps, else cpu).
     device: str = "auto"
     #: Weight dtype: auto (float32 on CPU, bfloat16/float16 on GPU), float32, float16, bfloat16.
@@ -100,7 +103,7 @@ _POSITIVE_INT_FIELDS = {
     "max_summary_tokens",
 }
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
-_STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype"}
+_STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype", "engine"}
 _BOOL_FIELDS = {"quiet", "verbose", "no_cache"}
 
 
@@ -186,6 +189,8 @@ def _validated(key: str, value: Any) -> Any:
     if key in _STRING_FIELDS:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{key!r} must be a non-empty string, got {value!r}")
+        if key == "engine" and value not in ENGINE_CHOICES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, got {value!r}")
         if key == "dtype" and value not in DTYPE_CHOICES:
             raise ConfigError(f"dtype must be one of {', '.join(DTYPE_CHOICES)}, got {value!r}")
         return value

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize import __version__
+from summarize.backends import EngineChoice, choose_engine, load_engine, precision
 from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
 from summarize.detection import detect_language
@@ -46,6 +47,27 @@ class TranslationPlan:
     model: str
     #: Language code -> how to ask the model for it.
     targets: dict[str, Target]
+    #: The engine the model runs on.
+    choice: EngineChoice = EngineChoice("transformers")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every stage of one run needs besides the articles."""
+
+    config: RunConfig
+    cache: WorkCache
+    #: Resolved torch device, e.g. ``cpu`` or ``cuda:0``.
+    device: str
+    progress: ProgressFactory
+
+    def output_fields(self) -> dict[str, str]:
+        """Settings beyond the model that change outputs, for cache keys."""
+        return {
+            "engine": self.config.engine,
+            "dtype": self.config.dtype,
+            "device": self.device.partition(":")[0],
+        }
 
 
 @dataclass(frozen=True)
@@ -101,15 +123,16 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         )
     make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
     device = engine.resolve_device(config.device)
-    dtype = engine.resolve_dtype(config.dtype, device)
+    engine.resolve_dtype(config.dtype, device)  # validates the request
     engine.set_cpu_threads(config.threads)
     engine.show_library_progress_bars(not config.quiet)
     cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
+    context = _Context(config=config, cache=cache, device=device, progress=progress)
     work = [_Work(article) for article in read.articles]
     detected = _set_languages(work, cache, config)
-    _take_cached_summaries(work, cache, config)
-    _take_cached_translations(work, cache, config)
-    _take_cached_pivots(work, cache)
+    _take_cached_summaries(work, context)
+    _take_cached_translations(work, context)
+    _take_cached_pivots(work, context)
 
     # Everything that can fail on configuration fails here, before any weights load; models
     # whose work is all cached are not even looked at.
@@ -118,30 +141,36 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         if any(item.summary is None for item in work)
         else None
     )
-    pivot_plans = plan_pivots(work, engine.inspect_model)
+    summary_choice = (
+        choose_engine(config.engine, summary_info.model_type, device) if summary_info else None
+    )
+    pivot_plans = plan_pivots(work, engine.inspect_model, config.engine, device)
     languages_left = [
         code for code in config.languages if any(code not in item.translations for item in work)
     ]
-    plans = plan_translations(config, engine.inspect_model, languages_left)
+    plans = plan_translations(config, engine.inspect_model, languages_left, device=device)
 
     for key, value in detected.items():
         cache.put(key, value)
     interrupted = False
     try:
-        _pivot(work, pivot_plans, cache, config, device, dtype, progress)
-        if summary_info is not None:
-            _summarise(work, summary_info, cache, config, device, dtype, progress)
-        _translate(work, plans, cache, config, device, dtype, progress)
+        _pivot(work, pivot_plans, context)
+        if summary_info is not None and summary_choice is not None:
+            _summarise(work, summary_info, summary_choice, context)
+        _translate(work, plans, context)
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("interrupted: writing what is done so far")
 
+    engines = {plan.model: plan.choice for plan in [*pivot_plans, *plans]}
+    if summary_choice is not None:
+        engines[config.summary_model] = summary_choice
     outcome = _write_outputs(
         work,
         read.failures,
         config,
         device,
-        dtype,
+        engines,
         started,
         time.perf_counter() - clock,
         interrupted,
@@ -164,6 +193,8 @@ def plan_translations(
     config: RunConfig,
     inspect: Callable[[str], ModelInfo],
     languages: Sequence[str] | None = None,
+    *,
+    device: str = "cpu",
 ) -> list[TranslationPlan]:
     """Group languages by model and check each model can produce its languages."""
     languages_by_model: dict[str, list[str]] = {}
@@ -172,12 +203,18 @@ def plan_translations(
     plans = []
     for model, codes in languages_by_model.items():
         info = inspect(model)
-        plans.append(TranslationPlan(model=model, targets=check_model_languages(info, codes)))
+        plans.append(
+            TranslationPlan(
+                model=model,
+                targets=check_model_languages(info, codes),
+                choice=choose_engine(config.engine, info.model_type, device),
+            )
+        )
     return plans
 
 
 def plan_pivots(
-    work: Sequence[_Work], inspect: Callable[[str], ModelInfo]
+    work: Sequence[_Work], inspect: Callable[[str], ModelInfo], engine: str, device: str
 ) -> list[TranslationPlan]:
     """Models translating the non-English articles still to summarise, grouped by model.
 
@@ -202,7 +239,11 @@ def plan_pivots(
         targets = {
             code: resolve_target(info, ENGLISH, source=_source(code)) for code in sorted(codes)
         }
-        plans.append(TranslationPlan(model=model, targets=targets))
+        plans.append(
+            TranslationPlan(
+                model=model, targets=targets, choice=choose_engine(engine, info.model_type, device)
+            )
+        )
     return plans
 
 
@@ -227,7 +268,7 @@ def _set_languages(
         if config.source_language != "auto":
             item.language = config.source_language
         else:
-            key = unit_key("language", text=item.article.text, detector="lingua")
+            key = unit_key("language", text=item.article.text, detector="fasttext-lid.176")
             cached = cache.get(key)
             if cached is not None:
                 item.language = cached["language"]
@@ -245,19 +286,27 @@ def _set_languages(
     return detected
 
 
-def _pivot_key(item: _Work) -> str:
-    return unit_key("pivot", text=item.article.text, language=item.language, model=item.pivot_model)
+def _pivot_key(item: _Work, context: _Context) -> str:
+    return unit_key(
+        "pivot",
+        text=item.article.text,
+        language=item.language,
+        model=item.pivot_model,
+        num_beams=context.config.num_beams,
+        **context.output_fields(),
+    )
 
 
-def _take_cached_pivots(work: Sequence[_Work], cache: WorkCache) -> None:
+def _take_cached_pivots(work: Sequence[_Work], context: _Context) -> None:
     for item in work:
         if item.pivot_model and item.summary is None:
-            cached = cache.get(_pivot_key(item))
+            cached = context.cache.get(_pivot_key(item, context))
             if cached is not None:
                 item.english_text = cached["text"]
 
 
-def _summary_key(item: _Work, config: RunConfig) -> str:
+def _summary_key(item: _Work, context: _Context) -> str:
+    config = context.config
     return unit_key(
         "summary",
         text=item.article.text,
@@ -267,32 +316,34 @@ def _summary_key(item: _Work, config: RunConfig) -> str:
         num_beams=config.num_beams,
         max_new_tokens=config.max_summary_tokens,
         min_new_tokens=config.min_summary_tokens,
+        **context.output_fields(),
     )
 
 
-def _translation_key(summary: str, language: str, config: RunConfig) -> str:
+def _translation_key(summary: str, language: str, context: _Context) -> str:
     return unit_key(
         "translation",
         text=summary,
         language=language,
-        model=config.translation_model_for(language),
-        num_beams=config.num_beams,
+        model=context.config.translation_model_for(language),
+        num_beams=context.config.num_beams,
+        **context.output_fields(),
     )
 
 
-def _take_cached_summaries(work: Sequence[_Work], cache: WorkCache, config: RunConfig) -> None:
+def _take_cached_summaries(work: Sequence[_Work], context: _Context) -> None:
     for item in work:
-        cached = cache.get(_summary_key(item, config))
+        cached = context.cache.get(_summary_key(item, context))
         if cached is not None:
             item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
 
 
-def _take_cached_translations(work: Sequence[_Work], cache: WorkCache, config: RunConfig) -> None:
+def _take_cached_translations(work: Sequence[_Work], context: _Context) -> None:
     for item in work:
         if item.summary is None:
             continue
-        for code in config.languages:
-            cached = cache.get(_translation_key(item.summary.text, code, config))
+        for code in context.config.languages:
+            cached = context.cache.get(_translation_key(item.summary.text, code, context))
             if cached is not None:
                 item.translations[code] = cached["text"]
 
@@ -310,51 +361,58 @@ def _share_time(items: Sequence[_Work], stage: str, seconds: float, weights: lis
 
 
 def _summarise(
-    work: Sequence[_Work],
-    info: ModelInfo,
-    cache: WorkCache,
-    config: RunConfig,
-    device: str,
-    dtype: str,
-    progress: ProgressFactory,
+    work: Sequence[_Work], info: ModelInfo, choice: EngineChoice, context: _Context
 ) -> None:
-    from summarize.engine import (
-        TransformersEngine,
-        default_batch_size,
-        default_max_batch_tokens,
-    )
-
     pending = [item for item in work if item.summary is None and item.failure is None]
     if not pending:
         return
-    model = TransformersEngine(
+    config = context.config
+    model = _load(
         config.summary_model,
-        device=device,
-        dtype=dtype,
-        batch_size=config.batch_size or default_batch_size(device, long_inputs=True),
-        max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
+        choice,
+        context,
+        long_inputs=True,
         overrides=GenerationOverrides(
             num_beams=config.num_beams,
             max_new_tokens=config.max_summary_tokens,
             min_new_tokens=config.min_summary_tokens,
         ),
     )
-    bar = progress("summarising", 0)
+    bar = context.progress("summarising", 0)
     try:
         for wave in _waves(pending, SUMMARY_WAVE):
-            _summarise_wave(wave, model, summary_prefix(info), cache, config, bar)
+            _summarise_wave(wave, model, summary_prefix(info), context, bar)
     finally:
         bar.close()
         model.close()
 
 
+def _load(
+    name: str,
+    choice: EngineChoice,
+    context: _Context,
+    *,
+    long_inputs: bool,
+    overrides: GenerationOverrides,
+) -> Engine:
+    """Load a model on its engine with the run's batching settings."""
+    from summarize.engine import default_batch_size, default_max_batch_tokens
+
+    config, device = context.config, context.device
+    return load_engine(
+        name,
+        choice,
+        device=device,
+        dtype=config.dtype,
+        batch_size=config.batch_size or default_batch_size(device, long_inputs=long_inputs),
+        max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
+        overrides=overrides,
+        threads=config.threads,
+    )
+
+
 def _summarise_wave(
-    wave: list[_Work],
-    model: Engine,
-    prefix: str,
-    cache: WorkCache,
-    config: RunConfig,
-    bar: Progress,
+    wave: list[_Work], model: Engine, prefix: str, context: _Context, bar: Progress
 ) -> None:
     started = time.perf_counter()
     try:
@@ -364,7 +422,7 @@ def _summarise_wave(
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
-                _summarise_wave([item], model, prefix, cache, config, bar)
+                _summarise_wave([item], model, prefix, context, bar)
             return
         logger.debug("summarising %s failed", wave[0].article.source, exc_info=True)
         outcomes = [SummaryFailure(wave[0].article.id, f"summarising failed: {error}")]
@@ -375,7 +433,9 @@ def _summarise_wave(
             logger.warning("%s: %s", item.article.source, outcome.reason)
             continue
         item.summary, item.computed = outcome, True
-        cache.put(_summary_key(item, config), {"text": outcome.text, "chunks": outcome.chunks})
+        context.cache.put(
+            _summary_key(item, context), {"text": outcome.text, "chunks": outcome.chunks}
+        )
 
 
 def _english_article(item: _Work) -> Article:
@@ -385,19 +445,11 @@ def _english_article(item: _Work) -> Article:
     return replace(item.article, text=item.english_text)
 
 
-def _pivot(
-    work: Sequence[_Work],
-    plans: Sequence[TranslationPlan],
-    cache: WorkCache,
-    config: RunConfig,
-    device: str,
-    dtype: str,
-    progress: ProgressFactory,
-) -> None:
+def _pivot(work: Sequence[_Work], plans: Sequence[TranslationPlan], context: _Context) -> None:
     """Translate non-English articles into English, one model at a time."""
     for plan in plans:
-        model = _sentence_engine(plan.model, config, device, dtype)
-        bar = progress(f"translating articles into English ({', '.join(plan.targets)})", 0)
+        model = _sentence_engine(plan, context)
+        bar = context.progress(f"translating articles into English ({', '.join(plan.targets)})", 0)
         try:
             for code, target in plan.targets.items():
                 translator = ModelTranslator(
@@ -412,20 +464,20 @@ def _pivot(
                     and item.english_text is None
                 ]
                 for wave in _waves(items, SUMMARY_WAVE):
-                    _pivot_wave(wave, translator, cache)
+                    _pivot_wave(wave, translator, context)
         finally:
             bar.close()
             model.close()
 
 
-def _pivot_wave(wave: list[_Work], translator: ModelTranslator, cache: WorkCache) -> None:
+def _pivot_wave(wave: list[_Work], translator: ModelTranslator, context: _Context) -> None:
     started = time.perf_counter()
     try:
         english = translator.translate([item.article.text for item in wave], ENGLISH.code)
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
-                _pivot_wave([item], translator, cache)
+                _pivot_wave([item], translator, context)
             return
         logger.debug("translating %s into English failed", wave[0].article.source, exc_info=True)
         wave[0].failure = f"translating the article into English failed: {error}"
@@ -434,36 +486,21 @@ def _pivot_wave(wave: list[_Work], translator: ModelTranslator, cache: WorkCache
     _share_time(wave, "pivot", time.perf_counter() - started, [len(i.article.text) for i in wave])
     for item, text in zip(wave, english, strict=True):
         item.english_text, item.computed = text, True
-        cache.put(_pivot_key(item), {"text": text})
+        context.cache.put(_pivot_key(item, context), {"text": text})
 
 
-def _sentence_engine(model: str, config: RunConfig, device: str, dtype: str) -> Engine:
+def _sentence_engine(plan: TranslationPlan, context: _Context) -> Engine:
     """Load a translation model, batched for sentence-length inputs."""
-    from summarize.engine import (
-        TransformersEngine,
-        default_batch_size,
-        default_max_batch_tokens,
-    )
-
-    return TransformersEngine(
-        model,
-        device=device,
-        dtype=dtype,
-        batch_size=config.batch_size or default_batch_size(device, long_inputs=False),
-        max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
-        overrides=GenerationOverrides(num_beams=config.num_beams),
+    return _load(
+        plan.model,
+        plan.choice,
+        context,
+        long_inputs=False,
+        overrides=GenerationOverrides(num_beams=context.config.num_beams),
     )
 
 
-def _translate(
-    work: Sequence[_Work],
-    plans: Sequence[TranslationPlan],
-    cache: WorkCache,
-    config: RunConfig,
-    device: str,
-    dtype: str,
-    progress: ProgressFactory,
-) -> None:
+def _translate(work: Sequence[_Work], plans: Sequence[TranslationPlan], context: _Context) -> None:
     for plan in plans:
         pending = {
             code: [
@@ -475,20 +512,20 @@ def _translate(
         }
         if not any(pending.values()):
             continue
-        model = _sentence_engine(plan.model, config, device, dtype)
-        bar = progress(f"translating ({', '.join(plan.targets)})", 0)
+        model = _sentence_engine(plan, context)
+        bar = context.progress(f"translating ({', '.join(plan.targets)})", 0)
         try:
             translator = ModelTranslator(model, plan.targets, progress=bar)
             for code, items in pending.items():
                 for wave in _waves(items, TRANSLATION_WAVE):
-                    _translate_wave(wave, code, translator, cache, config)
+                    _translate_wave(wave, code, translator, context)
         finally:
             bar.close()
             model.close()
 
 
 def _translate_wave(
-    wave: list[_Work], code: str, translator: ModelTranslator, cache: WorkCache, config: RunConfig
+    wave: list[_Work], code: str, translator: ModelTranslator, context: _Context
 ) -> None:
     started = time.perf_counter()
     texts = [item.summary.text for item in wave if item.summary is not None]
@@ -497,7 +534,7 @@ def _translate_wave(
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
-                _translate_wave([item], code, translator, cache, config)
+                _translate_wave([item], code, translator, context)
             return
         logger.debug("translating %s failed", wave[0].article.source, exc_info=True)
         wave[0].failure = f"translating into {code} failed: {error}"
@@ -506,7 +543,7 @@ def _translate_wave(
     _share_time(wave, f"translation:{code}", time.perf_counter() - started, [len(t) for t in texts])
     for item, text, source in zip(wave, translated, texts, strict=True):
         item.translations[code], item.computed = text, True
-        cache.put(_translation_key(source, code, config), {"text": text})
+        context.cache.put(_translation_key(source, code, context), {"text": text})
 
 
 def _status(item: _Work, languages: Sequence[str]) -> Status:
@@ -522,7 +559,7 @@ def _write_outputs(
     input_failures: tuple[InputFailure, ...],
     config: RunConfig,
     device: str,
-    dtype: str,
+    engines: dict[str, EngineChoice],
     started: datetime,
     seconds: float,
     interrupted: bool,
@@ -552,7 +589,7 @@ def _write_outputs(
         models={"summary": config.summary_model}
         | {f"translation:{code}": config.translation_model_for(code) for code in config.languages},
         device=device,
-        dtype=dtype,
+        dtype=_precisions(engines, device, config.dtype),
         languages=config.languages,
         version=__version__,
     )
@@ -560,7 +597,17 @@ def _write_outputs(
     written = write_briefing(briefing, config.output, user_templates=config.templates)
     report = build_run_report(
         run=run_info,
-        settings=_settings(config),
+        settings=_settings(config)
+        | {
+            "engines": {
+                model: {
+                    "engine": choice.engine,
+                    "precision": precision(choice.engine, device, config.dtype),
+                    "fallback_reason": choice.fallback_reason,
+                }
+                for model, choice in engines.items()
+            }
+        },
         versions=versions,
         articles=[
             ArticleReport(
@@ -585,11 +632,22 @@ def _write_outputs(
     return RunOutcome(briefing=briefing, written=tuple(written), report=report)
 
 
+def _precisions(engines: dict[str, EngineChoice], device: str, dtype: str) -> str:
+    """How the models ran, for the briefing: e.g. ``int8 (CTranslate2)``."""
+    used = {(choice.engine, precision(choice.engine, device, dtype)) for choice in engines.values()}
+    if not used:  # everything came from the cache
+        return "cached results"
+    names = {"ctranslate2": "CTranslate2", "transformers": "transformers"}
+    return ", ".join(f"{value} ({names[engine]})" for engine, value in sorted(used))
+
+
 def _settings(config: RunConfig) -> dict[str, Any]:
     """The settings that shaped the output, as JSON values, for run.json."""
     return {
         "inputs": [str(path) for path in config.inputs],
         "output": str(config.output),
+        "engine": config.engine,
+        "dtype": config.dtype,
         "batch_size": config.batch_size,
         "max_batch_tokens": config.max_batch_tokens,
         "threads": config.threads,

@@ -52,6 +52,7 @@ def test_whole_run_on_cuda_in_each_dtype(tiny_models, tmp_path, monkeypatch, dty
             summary_model=str(tiny_models["bart"]),
             translation_model=str(tiny_models["nllb"]),
             device="cuda",
+            engine="transformers",
             dtype=dtype,
         )
     )

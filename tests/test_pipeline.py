@@ -82,6 +82,7 @@ def marian_config(tiny: dict[str, Path], inputs: tuple[Path, ...], output: Path)
             "uk": str(tiny["marian_multi_zle"]),
         },
         device="cpu",
+        engine="transformers",
         quiet=True,
     )
 
@@ -225,6 +226,7 @@ def test_multilingual_models_get_source_and_forced_target_tokens(
             summary_model=str(tiny_models["t5"]),
             translation_model=str(tiny_models[model]),
             device="cpu",
+            engine="transformers",
         )
     )
     assert outcome.failed == 0
@@ -253,6 +255,7 @@ def test_t5_summariser_gets_its_prefix(tiny_models, tmp_path, monkeypatch) -> No
             summary_model=str(tiny_models["t5"]),
             translation_models={"de": str(tiny_models["t5"])},
             device="cpu",
+            engine="transformers",
         )
     )
     tokenizer = AutoTokenizer.from_pretrained(tiny_models["t5"])
@@ -274,6 +277,7 @@ def test_model_without_the_language_fails_before_any_model_loads(
         summary_model=str(tiny_models["bart"]),
         translation_model=str(tiny_models["mbart50"]),  # mBART-50 has no Hungarian
         device="cpu",
+        engine="transformers",
     )
     with pytest.raises(UnsupportedLanguageError, match=r"Hungarian \(hu\)"):
         run(config)

@@ -1,0 +1,124 @@
+"""Which engine runs a model: CTranslate2 where it can, transformers otherwise.
+
+CTranslate2 (int8 on CPU) is several times faster than transformers on the same model (see
+shared measurements and benchmarks/), so ``--engine auto`` picks it whenever it supports the
+model's architecture and the device, and says why when it falls back.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarize.errors import ConfigError
+from summarize.generation import Engine, GenerationOverrides
+
+logger = logging.getLogger(__name__)
+
+#: Values of ``--engine``.
+ENGINE_CHOICES = ("auto", "transformers", "ctranslate2")
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """The engine one model runs on, and why CTranslate2 was not used (if it was not)."""
+
+    engine: str
+    fallback_reason: str | None = None
+
+
+def choose_engine(requested: str, model_type: str, device: str) -> EngineChoice:
+    """Decide the engine for a model; ``--engine ctranslate2`` that cannot work is an error."""
+    if requested not in ENGINE_CHOICES:
+        raise ConfigError(f"unknown engine {requested!r}; use {', '.join(ENGINE_CHOICES)}")
+    if requested == "transformers":
+        return EngineChoice("transformers")
+    problem = _ctranslate2_problem(model_type, device)
+    if problem is None:
+        return EngineChoice("ctranslate2")
+    if requested == "ctranslate2":
+        raise ConfigError(f"--engine ctranslate2: {problem}; use --engine auto or transformers")
+    return EngineChoice("transformers", problem)
+
+
+def _ctranslate2_problem(model_type: str, device: str) -> str | None:
+    from summarize.ct2_engine import SUPPORTED_MODEL_TYPES, ctranslate2_available
+
+    if not ctranslate2_available():
+        return "the ctranslate2 package is not installed"
+    if model_type not in SUPPORTED_MODEL_TYPES:
+        return f"CTranslate2 does not run {model_type!r} models"
+    if device == "mps":
+        return "CTranslate2 has no MPS (Apple GPU) backend"
+    if device.startswith("cuda") and not _ctranslate2_sees_cuda():
+        return "CTranslate2's CUDA libraries did not load"
+    return None
+
+
+@functools.cache
+def _ctranslate2_sees_cuda() -> bool:
+    import ctranslate2
+
+    try:
+        return ctranslate2.get_cuda_device_count() > 0
+    except (RuntimeError, OSError):
+        return False
+
+
+def converted_models_dir() -> Path:
+    """Where CTranslate2 copies of models are kept: beside the Hugging Face cache."""
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HOME) / "summarize"
+
+
+def precision(engine: str, device: str, dtype: str) -> str:
+    """The numeric precision a model runs at, for reports: ``int8``, ``float32``, ..."""
+    if engine == "ctranslate2":
+        from summarize.ct2_engine import compute_type_for
+
+        return compute_type_for(device, dtype)
+    from summarize.engine import resolve_dtype
+
+    return resolve_dtype(dtype, device)
+
+
+def load_engine(
+    name: str,
+    choice: EngineChoice,
+    *,
+    device: str,
+    dtype: str,
+    batch_size: int,
+    max_batch_tokens: int | None,
+    overrides: GenerationOverrides,
+    threads: int | None,
+) -> Engine:
+    """Load ``name`` on the chosen engine; ``dtype`` is the user's request (e.g. ``auto``)."""
+    if choice.fallback_reason:
+        logger.info("running %s with transformers: %s", name, choice.fallback_reason)
+    if choice.engine == "ctranslate2":
+        from summarize.ct2_engine import CTranslate2Engine
+
+        return CTranslate2Engine(
+            name,
+            device=device,
+            dtype=dtype,
+            batch_size=batch_size,
+            overrides=overrides,
+            cache_root=converted_models_dir(),
+            threads=threads,
+            max_batch_tokens=max_batch_tokens,
+        )
+    from summarize.engine import TransformersEngine, resolve_dtype
+
+    return TransformersEngine(
+        name,
+        device=device,
+        dtype=resolve_dtype(dtype, device),
+        batch_size=batch_size,
+        overrides=overrides,
+        max_batch_tokens=max_batch_tokens,
+    )

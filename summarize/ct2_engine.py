@@ -1,0 +1,436 @@
+"""A CTranslate2 backend behind the :class:`~summarize.generation.Engine` protocol.
+
+Models are converted from their transformers checkpoint on first use and cached under
+``cache_root/ct2/``; later runs load the converted copy in well under a second. Tokenising and
+detokenising stay with the model's own Hugging Face tokenizer, so inputs, language tokens and
+output text are the same as with :class:`summarize.engine.TransformersEngine`.
+
+``ctranslate2`` is imported inside functions only, so this module imports without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from summarize.batching import run_sorted_batches
+from summarize.errors import ConfigError, ModelLoadError
+from summarize.generation import GenerationOverrides, Target
+
+logger = logging.getLogger(__name__)
+
+#: ``config.model_type`` values whose CTranslate2 4.8 converter works on our checkpoints and
+#: whose greedy float32 output equals transformers' token for token (checked in
+#: tests/test_ct2_engine.py): BART, Marian (single and multi-target), M2M100 (NLLB-200 and
+#: M2M100 share it), mBART-50 and T5.
+SUPPORTED_MODEL_TYPES: frozenset[str] = frozenset({"bart", "marian", "m2m_100", "mbart", "t5"})
+
+# Config keys CTranslate2's BART-family loaders read but transformers v5 no longer writes when
+# it re-saves a config (real checkpoints' config.json still has them). Values are what the
+# architecture means: BART is post-norm, mBART pre-norm. Only missing keys are filled in.
+_LEGACY_CONFIG_KEYS: dict[str, dict[str, Any]] = {
+    "bart": {"normalize_before": False},
+    "mbart": {"normalize_before": True},
+}
+# Files fetched for a Hub id: configs and tokenizer files, and safetensors weights; the
+# PyTorch .bin weights only when a repository has no safetensors (many have both, and TF/Flax
+# copies besides, which conversion never needs).
+_HUB_PATTERNS = ("*.json", "*.model", "*.spm", "*.txt", "*.safetensors")
+_HUB_BIN_PATTERNS = ("pytorch_model*.bin", "pytorch_model.bin.index.json")
+# Vocabulary files a converted model may hold (shared, or target for separate vocabularies).
+_VOCABULARY_FILES = ("shared_vocabulary.json", "target_vocabulary.json")
+
+
+def ctranslate2_available() -> bool:
+    """Whether the ``ctranslate2`` package can be imported here."""
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def compute_type_for(device: str, dtype: str) -> str:
+    """CTranslate2 compute type for a device and the user's dtype request.
+
+    Pass the user's request (``auto``, ``float32``, ``bfloat16``, ``float16`` or ``int8``),
+    not a dtype already resolved for torch: torch resolves ``auto`` to float32 on CPU, while
+    CTranslate2's best CPU choice is int8.
+
+    - CPU: ``int8`` unless float32 is asked for. int8 weights with int8 matrix products ran
+      18x a naive fp32 baseline against 7.7x for CTranslate2 float32 (Marian base, 2 cores;
+      see shared/reference/cpu-measurements.md). CTranslate2's CPU backends have no 16-bit
+      float types, so ``bfloat16`` / ``float16`` requests (reduced precision for speed) get
+      int8 too. ``float32`` is honoured: it reproduces transformers' output exactly.
+    - CUDA: ``auto`` and ``int8`` give ``int8_float16`` (int8 weights, half the memory of
+      float16, fp16 activations); ``bfloat16``, ``float16`` and ``float32`` are kept as asked.
+    """
+    dtypes = ("auto", "float32", "bfloat16", "float16", "int8")
+    if dtype not in dtypes:
+        raise ConfigError(f"unknown dtype {dtype!r} for CTranslate2; use {', '.join(dtypes)}")
+    if device == "cpu":
+        return "float32" if dtype == "float32" else "int8"
+    if device.startswith("cuda"):
+        return "int8_float16" if dtype in ("auto", "int8") else dtype
+    raise ConfigError(f"CTranslate2 runs on cpu or cuda[:N], not {device!r}; use --device cpu")
+
+
+def converted_model_dir(
+    name: str, *, compute_type: str, cache_root: Path, revision: str | None = None
+) -> Path:
+    """Folder of ``name`` converted for CTranslate2 with ``compute_type`` weights.
+
+    Converts on first use into ``cache_root/ct2/<key>-<name>/`` and reuses that folder later.
+    The key hashes the name, revision, quantization, CTranslate2 version and the source files'
+    sizes and modification times, so an updated model or library converts afresh. The
+    conversion is written to a temporary folder and renamed into place, so an interrupted one
+    never leaves a half model behind. ``name`` is a local folder or a Hub id (with
+    ``HF_HUB_OFFLINE=1`` only the local cache is used); the user's files are never modified.
+    """
+    import ctranslate2
+
+    source = _model_folder(name, revision)
+    key = json.dumps([name, revision, compute_type, ctranslate2.__version__, _fingerprint(source)])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[-60:] or "model"
+    final = cache_root / "ct2" / f"{digest}-{safe_name}"
+    if (final / "model.bin").is_file():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    logger.info("converting %s for CTranslate2 (first use only)", name)
+    # The temp folder lives beside the final one, so os.replace is a same-filesystem rename.
+    with tempfile.TemporaryDirectory(prefix=".converting-", dir=final.parent) as scratch:
+        work = Path(scratch)
+        model_source = _with_legacy_config(source, work / "source")
+        output = work / "model"
+        try:
+            converter = ctranslate2.converters.TransformersConverter(str(model_source))
+            converter.convert(str(output), quantization=compute_type)
+        except Exception as error:
+            raise ModelLoadError(
+                f"could not convert {name!r} for CTranslate2: {error}\n"
+                f"Use the transformers engine for this model; CTranslate2 supports model "
+                f"types {', '.join(sorted(SUPPORTED_MODEL_TYPES))}."
+            ) from error
+        _fill_special_tokens(output, source)
+        try:
+            os.replace(output, final)
+        except OSError:
+            # Another process finished the same conversion first: use its copy.
+            if not (final / "model.bin").is_file():
+                raise
+    return final
+
+
+def _model_folder(name: str, revision: str | None) -> Path:
+    """A local folder holding ``name``'s files: the folder itself, or a Hub cache snapshot."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path
+    from huggingface_hub import constants, snapshot_download
+
+    try:
+        folder = Path(
+            snapshot_download(
+                name,
+                revision=revision,
+                allow_patterns=list(_HUB_PATTERNS),
+                local_files_only=constants.HF_HUB_OFFLINE,
+            )
+        )
+        if not any(folder.glob("*.safetensors")):
+            folder = Path(
+                snapshot_download(
+                    name,
+                    revision=revision,
+                    allow_patterns=list(_HUB_PATTERNS + _HUB_BIN_PATTERNS),
+                    local_files_only=constants.HF_HUB_OFFLINE,
+                )
+            )
+    except Exception as error:
+        raise ModelLoadError(
+            f"could not find the model {name!r}: {str(error).strip().splitlines()[0]}\n"
+            "If it is a Hugging Face Hub id, check the spelling and run once with network "
+            "access so it is downloaded into the cache (later runs can set HF_HUB_OFFLINE=1). "
+            "If it is a local folder, check the path."
+        ) from error
+    return folder
+
+
+def _fingerprint(folder: Path) -> list[tuple[str, int, int]]:
+    """Name, size and modification time (ns) of each file in ``folder``, following links."""
+    entries = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return entries
+
+
+def _with_legacy_config(source: Path, scratch: Path) -> Path:
+    """``source``, or a linked copy of it whose config.json has the keys the converter needs.
+
+    The copy links every file but config.json (no weights are duplicated), so the user's
+    folder or Hub cache is never written to.
+    """
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    missing = {
+        key: value
+        for key, value in _LEGACY_CONFIG_KEYS.get(config.get("model_type"), {}).items()
+        if key not in config
+    }
+    # The mBART loader picks the decoder start token by tokenizer class: mBART-50 starts from
+    # </s>, mBART-25 (or an unknown class) from the language code. v5 drops the class from
+    # config.json; tokenizer_config.json still names it.
+    if config.get("model_type") == "mbart" and "tokenizer_class" not in config:
+        tokenizer_config = source / "tokenizer_config.json"
+        if tokenizer_config.is_file():
+            tokenizer_class = json.loads(tokenizer_config.read_text(encoding="utf-8")).get(
+                "tokenizer_class"
+            )
+            if tokenizer_class:
+                missing["tokenizer_class"] = tokenizer_class
+    if not missing:
+        return source
+    scratch.mkdir(parents=True)
+    for path in source.iterdir():
+        if path.name != "config.json":
+            os.symlink(path.resolve(), scratch / path.name)
+    (scratch / "config.json").write_text(json.dumps({**config, **missing}), encoding="utf-8")
+    return scratch
+
+
+def _fill_special_tokens(output: Path, source: Path) -> None:
+    """Give the converted config a bos token where the tokenizer had none.
+
+    CTranslate2 refuses to load a config whose ``bos_token`` is null, which the converter
+    writes for tokenizers without one (transformers v5's MBart50Tokenizer keeps ``<s>`` only
+    as its cls token). Seq2seq decoding never reads it unless the source gets a bos added.
+    """
+    config_path = output / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    if config.get("bos_token") is not None:
+        return
+    vocabulary = _read_vocabulary(output)
+    model_config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    bos_id = model_config.get("bos_token_id")
+    if isinstance(bos_id, int) and 0 <= bos_id < len(vocabulary):
+        config["bos_token"] = vocabulary[bos_id]
+    else:
+        config["bos_token"] = config.get("eos_token")
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
+def _read_vocabulary(model_dir: Path) -> list[str]:
+    """Target vocabulary of a converted model, in id order."""
+    for filename in _VOCABULARY_FILES:
+        path = model_dir / filename
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise ModelLoadError(f"no vocabulary file in the converted model {model_dir}")
+
+
+def _decoding_options(
+    folder: Path,
+    model_config: Any,
+    overrides: GenerationOverrides,
+    tokenizer: Any,
+    vocabulary: list[str],
+) -> tuple[dict[str, Any], str | None]:
+    """``translate_batch`` keyword arguments from the model's generation config, and the token
+    the model's own config forces first (None when it forces none)."""
+    from transformers import GenerationConfig
+
+    try:
+        config = GenerationConfig.from_pretrained(folder)
+    except OSError:  # no generation_config.json: older checkpoints keep these in config.json
+        config = GenerationConfig.from_model_config(model_config)
+
+    # transformers' max_length / min_length count the decoder start token; CTranslate2's
+    # decoding lengths count generated tokens (a target prefix included, like a forced bos).
+    max_new = config.max_new_tokens
+    if max_new is None:
+        max_new = max(1, (config.max_length or 20) - 1)
+    min_new = config.min_new_tokens
+    if min_new is None:
+        min_new = max(0, (config.min_length or 0) - 1)
+    if overrides.max_new_tokens is not None:
+        max_new = overrides.max_new_tokens
+    if overrides.min_new_tokens is not None:
+        min_new = overrides.min_new_tokens
+    # transformers' forced_eos_token_id turns the last allowed token into eos, so an output
+    # that reaches the limit holds one token less; stopping one step earlier does the same.
+    if config.forced_eos_token_id is not None and overrides.max_new_tokens is None:
+        max_new = max(1, max_new - 1)
+    min_new = min(min_new, max_new)
+
+    # Banned sequences: bad_words_ids and suppress_tokens, named by the converted vocabulary
+    # (same ids as the model's; it also names ids the tokenizer lacks, such as M2M100's
+    # "madeupword" entries). Ids past it are skipped: Marian's <pad>, which the converter drops
+    # and CTranslate2 never generates.
+    banned_ids = [list(ids) for ids in config.bad_words_ids or []]
+    banned_ids += [[token_id] for token_id in config.suppress_tokens or []]
+    suppress = [
+        [vocabulary[i] for i in ids]
+        for ids in banned_ids
+        if ids and all(0 <= i < len(vocabulary) for i in ids)
+    ]
+
+    options: dict[str, Any] = {
+        "beam_size": overrides.num_beams or config.num_beams or 1,
+        "max_decoding_length": max_new,
+        "min_decoding_length": min_new,
+        "length_penalty": config.length_penalty if config.length_penalty is not None else 1.0,
+        "repetition_penalty": config.repetition_penalty or 1.0,
+        "no_repeat_ngram_size": config.no_repeat_ngram_size or 0,
+        # Over-long inputs are refused before generation; CTranslate2 would silently cut
+        # anything past 1024 tokens otherwise.
+        "max_input_length": 0,
+    }
+    if suppress:
+        options["suppress_sequences"] = suppress
+    forced_bos = None
+    if config.forced_bos_token_id is not None:
+        forced_bos = tokenizer.convert_ids_to_tokens(config.forced_bos_token_id)
+    return options, forced_bos
+
+
+def _is_out_of_memory(error: BaseException) -> bool:
+    return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+
+
+class CTranslate2Engine:
+    """A seq2seq model run by CTranslate2 on one device (converted on first use).
+
+    ``dtype`` is the user's request (see :func:`compute_type_for`); ``cache_root`` holds the
+    converted models; ``threads`` caps CPU threads (default: all cores).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        device: str,
+        dtype: str,
+        batch_size: int,
+        overrides: GenerationOverrides = GenerationOverrides(),
+        cache_root: Path,
+        threads: int | None = None,
+        max_batch_tokens: int | None = None,
+        revision: str | None = None,
+    ) -> None:
+        import ctranslate2
+        from transformers import AutoConfig
+
+        from summarize.engine import _load_failure, _load_tokenizer, _max_input_tokens
+
+        self.name = name
+        self.device = device
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.compute_type = compute_type_for(device, dtype)
+        folder = _model_folder(name, revision)
+        try:
+            config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
+        except Exception as error:
+            raise _load_failure(name, "model", error) from error
+        if config.model_type not in SUPPORTED_MODEL_TYPES:
+            raise ModelLoadError(
+                f"{name!r} is a {config.model_type!r} model, which the CTranslate2 engine does "
+                f"not support (it supports {', '.join(sorted(SUPPORTED_MODEL_TYPES))}); "
+                "use the transformers engine for it"
+            )
+        self.tokenizer = _load_tokenizer(str(folder))
+        self.max_input_tokens = _max_input_tokens(config, self.tokenizer)
+        model_dir = converted_model_dir(
+            name, compute_type=self.compute_type, cache_root=cache_root, revision=revision
+        )
+        device_type, _, index = device.partition(":")
+        self._translator: Any = ctranslate2.Translator(
+            str(model_dir),
+            device=device_type,
+            device_index=int(index or 0),
+            compute_type=self.compute_type,
+            # run_sorted_batches hands over one batch at a time and waits for it, so a second
+            # worker (inter_threads) would sit idle holding a model replica; all cores go to
+            # the one batch instead. 0 lets CTranslate2 choose on GPU (it uses no CPU threads).
+            inter_threads=1,
+            intra_threads=(threads or os.cpu_count() or 1) if device_type == "cpu" else 0,
+        )
+        self._options, self._default_forced_bos = _decoding_options(
+            folder, config, overrides, self.tokenizer, _read_vocabulary(model_dir)
+        )
+        logger.debug("loaded %s with CTranslate2 on %s as %s", name, device, self.compute_type)
+
+    def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
+        """Number of tokens of each text."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(list(texts), add_special_tokens=special_tokens)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        target: Target = Target(),
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Generate one output per text, in input order, batching inputs of similar length."""
+        if not texts:
+            return []
+        if self._translator is None:
+            raise RuntimeError(f"the CTranslate2 engine for {self.name} was closed")
+        if target.src_lang is not None:
+            # NLLB, M2M100 and mBART put the source-language token into the input.
+            self.tokenizer.src_lang = target.src_lang
+        encoded = self.tokenizer([target.prefix + text for text in texts])["input_ids"]
+        too_long = [len(ids) for ids in encoded if len(ids) > self.max_input_tokens]
+        if too_long:
+            raise ValueError(
+                f"{len(too_long)} inputs exceed {self.name}'s limit of {self.max_input_tokens} "
+                f"tokens (longest {max(too_long)}); they must be split before generation"
+            )
+        forced = target.forced_bos_token or self._default_forced_bos
+        prefix = [forced] if forced is not None else []
+        return run_sorted_batches(
+            encoded,
+            [len(ids) for ids in encoded],
+            self.batch_size,
+            lambda batch: self._generate_batch(batch, prefix),
+            is_out_of_memory=_is_out_of_memory,
+            on_done=on_done,
+            max_batch_tokens=self.max_batch_tokens,
+        )
+
+    def _generate_batch(self, batch: list[list[int]], prefix: list[str]) -> list[str]:
+        results = self._translator.translate_batch(
+            [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch],
+            target_prefix=[prefix] * len(batch) if prefix else None,
+            # Batches are already sorted and sized by run_sorted_batches.
+            max_batch_size=len(batch),
+            **self._options,
+        )
+        outputs = []
+        for result in results:
+            tokens = result.hypotheses[0]
+            # The forced first token is returned with the output; it is never text.
+            if prefix and tokens[: len(prefix)] == prefix:
+                tokens = tokens[len(prefix) :]
+            ids = self.tokenizer.convert_tokens_to_ids(tokens)
+            outputs.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
+        return outputs
+
+    def close(self) -> None:
+        """Free the model's memory (CTranslate2 releases it when the translator is deleted)."""
+        translator = self._translator
+        self._translator = None
+        if translator is not None:
+            translator.unload_model()
+            del translator

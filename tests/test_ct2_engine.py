@@ -1,0 +1,211 @@
+"""CTranslate2 engine on the tiny models: same output as transformers, caching, settings."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pytest
+
+from summarize.generation import GenerationOverrides, Target
+
+ctranslate2 = pytest.importorskip("ctranslate2")
+
+from summarize.ct2_engine import (  # noqa: E402  (after the importorskip)
+    SUPPORTED_MODEL_TYPES,
+    CTranslate2Engine,
+    compute_type_for,
+    converted_model_dir,
+)
+
+TEXTS = [
+    "The government announced a new budget.",
+    "Prices rose.",
+    "The central bank raised interest rates by a quarter of a percentage point after weeks.",
+]
+
+# Family -> target that selects its output language, as the translator stage passes it.
+TARGETS = {
+    "bart": Target(),
+    "marian": Target(),
+    "marian_multi_zle": Target(prefix=">>ukr<< "),
+    "nllb": Target(src_lang="eng_Latn", forced_bos_token="hun_Latn"),
+    "m2m100": Target(src_lang="en", forced_bos_token="__uk__"),
+    "mbart50": Target(src_lang="en_XX", forced_bos_token="ru_RU"),
+    "t5": Target(prefix="summarize: "),
+}
+
+
+def _engine(path: Path, cache: Path, **kwargs) -> CTranslate2Engine:
+    kwargs = {"device": "cpu", "dtype": "float32", "batch_size": 2, **kwargs}
+    return CTranslate2Engine(str(path), cache_root=cache, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tiny_models, tmp_path_factory) -> dict[str, Path]:
+    """The tiny models, with Marian's ``<pad>`` embedding zeroed as in real OPUS-MT checkpoints.
+
+    Marian decoders start from ``<pad>``, whose embedding row is zero in real checkpoints;
+    CTranslate2's Marian converter relies on that (``start_from_zero_embedding``). The tiny
+    builder randomises every embedding row, pad included, which changes transformers' first
+    decoder step only, so both engines are compared on a copy with the real layout.
+    """
+    import shutil
+
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    models = dict(tiny_models)
+    for family in ("marian", "marian_multi_zle"):
+        folder = tmp_path_factory.mktemp("zero-pad") / family
+        shutil.copytree(tiny_models[family], folder)
+        model = AutoModelForSeq2SeqLM.from_pretrained(folder)
+        with torch.no_grad():
+            model.get_input_embeddings().weight[model.config.pad_token_id].zero_()
+        model.save_pretrained(folder)
+        models[family] = folder
+    return models
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("family", list(TARGETS))
+def test_float32_output_equals_transformers(checkpoints, tmp_path, family):
+    from summarize.engine import TransformersEngine
+
+    reference = TransformersEngine(
+        str(checkpoints[family]), device="cpu", dtype="float32", batch_size=2
+    )
+    expected = reference.generate(TEXTS, TARGETS[family])
+    reference.close()
+    engine = _engine(checkpoints[family], tmp_path)
+    assert engine.compute_type == "float32"
+    assert engine.generate(TEXTS, TARGETS[family]) == expected
+    assert all(expected)
+    engine.close()
+
+
+def test_supported_model_types_cover_the_tested_families(tiny_models):
+    import json
+
+    types = {
+        json.loads((tiny_models[family] / "config.json").read_text())["model_type"]
+        for family in TARGETS
+    }
+    assert types == SUPPORTED_MODEL_TYPES
+
+
+@pytest.mark.parametrize("family", ["marian", "bart"])
+def test_int8_on_cpu_gives_outputs_of_the_forced_length(tiny_models, tmp_path, family):
+    from tiny_models import NEW_TOKENS
+
+    engine = _engine(tiny_models[family], tmp_path, dtype="auto")
+    assert engine.compute_type == "int8"
+    outputs = engine.generate(TEXTS)
+    assert len(outputs) == len(TEXTS)
+    assert all(outputs)
+    # Token count straight from CTranslate2 (decoded text has no fixed length).
+    results = engine._translator.translate_batch(
+        [
+            engine.tokenizer.convert_ids_to_tokens(ids)
+            for ids in engine.tokenizer(TEXTS)["input_ids"]
+        ],
+        **engine._options,
+    )
+    assert [len(result.hypotheses[0]) for result in results] == [NEW_TOKENS] * len(TEXTS)
+
+
+def test_compute_type_choices():
+    assert compute_type_for("cpu", "auto") == "int8"
+    assert compute_type_for("cpu", "bfloat16") == "int8"
+    assert compute_type_for("cpu", "float32") == "float32"
+    assert compute_type_for("cuda", "auto") == "int8_float16"
+    assert compute_type_for("cuda:1", "bfloat16") == "bfloat16"
+    assert compute_type_for("cuda", "float16") == "float16"
+
+
+def test_conversion_is_cached_and_leaves_the_model_folder_alone(
+    tiny_models, tmp_path, monkeypatch, caplog
+):
+    converter = ctranslate2.converters.TransformersConverter
+    calls: list[str | None] = []
+    original = converter.convert
+
+    def spy(self, output_dir, vmap=None, quantization=None, force=False):
+        calls.append(quantization)
+        return original(self, output_dir, vmap=vmap, quantization=quantization, force=force)
+
+    monkeypatch.setattr(converter, "convert", spy)
+    # BART takes the linked-copy path (legacy config keys restored).
+    folder = tiny_models["bart"]
+    before = _hashes(folder)
+    with caplog.at_level(logging.INFO, logger="summarize.ct2_engine"):
+        first = converted_model_dir(str(folder), compute_type="float32", cache_root=tmp_path)
+    assert calls == ["float32"]
+    assert "converting" in caplog.text and "first use only" in caplog.text
+    again = converted_model_dir(str(folder), compute_type="float32", cache_root=tmp_path)
+    assert again == first and calls == ["float32"]
+    _engine(folder, tmp_path).close()  # an engine reuses it too
+    assert calls == ["float32"]
+    other = converted_model_dir(str(folder), compute_type="int8", cache_root=tmp_path)
+    assert other != first and calls == ["float32", "int8"]
+    assert _hashes(folder) == before
+    # Only the finished models are left: no temp folders from the conversions.
+    assert sorted(path.name for path in (tmp_path / "ct2").iterdir()) == sorted(
+        [first.name, other.name]
+    )
+
+
+def test_overrides_reach_translate_batch_and_change_length(tiny_models, tmp_path, monkeypatch):
+    seen: list[dict] = []
+    engine = _engine(
+        tiny_models["marian"],
+        tmp_path,
+        overrides=GenerationOverrides(num_beams=2, max_new_tokens=3, min_new_tokens=3),
+    )
+    translator = engine._translator
+    original = translator.translate_batch
+
+    class Spy:
+        def translate_batch(self, source, target_prefix=None, **options):
+            seen.append(options)
+            return original(source, target_prefix, **options)
+
+    engine._translator = Spy()
+    short = engine.generate(TEXTS)
+    engine._translator = translator
+    assert {(o["beam_size"], o["max_decoding_length"], o["min_decoding_length"]) for o in seen} == {
+        (2, 3, 3)
+    }
+    default = _engine(tiny_models["marian"], tmp_path).generate(TEXTS)
+    assert all(len(s) < len(d) for s, d in zip(short, default, strict=True))
+
+
+def test_order_kept_across_sorted_batches(checkpoints, tmp_path):
+    engine = _engine(checkpoints["marian"], tmp_path, batch_size=2)
+    texts = [TEXTS[1], TEXTS[2], TEXTS[0], TEXTS[1] + " " + TEXTS[0], TEXTS[2]]
+    done: list[int] = []
+    outputs = engine.generate(texts, on_done=done.append)
+    singles = [engine.generate([text])[0] for text in texts]
+    assert outputs == singles
+    assert sum(done) == len(texts) and len(done) == 3
+
+
+def test_over_long_input_is_refused(tiny_models, tmp_path):
+    engine = _engine(tiny_models["marian"], tmp_path)
+    with pytest.raises(ValueError, match="limit"):
+        engine.generate([" ".join(["budget"] * (engine.max_input_tokens + 5))])
+    plain, with_specials = (
+        engine.count_tokens(["Prices rose."]),
+        engine.count_tokens(["Prices rose."], special_tokens=True),
+    )
+    assert with_specials[0] == plain[0] + 1  # Marian appends </s>
+    engine.close()
+    engine.close()  # idempotent
