@@ -1,5 +1,12 @@
 """Render a :class:`~summarize.records.Briefing` as HTML pages and a ``results.jsonl`` file.
 
+The pages are ``index.html`` (the English front page), one edition per target language
+(``briefing.<code>.html``: translated summaries and every label in that language, dates
+formatted for its locale with Babel) and one page per article with all languages side by side.
+UI strings come from message catalogues, ``messages/<code>.json`` in the templates folder;
+a string missing from a language's catalogue (or a language without one) falls back to
+English, one string at a time.
+
 Everything is rendered in memory first, then written atomically, so a template error never
 leaves a half-written briefing behind. Article text, titles, sources and summaries are
 untrusted: templates are autoescaped, data is never rendered as a template, and a link is
@@ -13,13 +20,15 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
@@ -35,8 +44,25 @@ RESULTS_FILE = "results.jsonl"
 #: Name of the briefing's front page; no article may use it as a slug.
 INDEX_FILE = "index.html"
 
-#: Title of the front page.
-_BRIEFING_TITLE = "News briefing"
+#: A language edition's file name; ``code`` is a target language code.
+EDITION_FILE = "briefing.{code}.html"
+#: Template that renders one language edition.
+EDITION_TEMPLATE = "edition.html"
+#: Folder of message catalogues inside a templates folder: ``<code>.json`` per language.
+MESSAGES_DIR = "messages"
+
+#: Licences of models we know: model id (or an id prefix ending in ``*``) ->
+#: (SPDX licence, message key of a condition readers must know, or None).
+#: Any other model is credited with "see the model card".
+MODEL_LICENCES: dict[str, tuple[str, str | None]] = {
+    "sshleifer/distilbart-cnn-12-6": ("Apache-2.0", None),
+    "Helsinki-NLP/opus-mt-tc-big-en-hu": ("CC-BY-4.0", "licence_attribution"),
+    "Helsinki-NLP/opus-mt-tc-big-en-zle": ("CC-BY-4.0", "licence_attribution"),
+    "Helsinki-NLP/opus-mt-en-zh": ("Apache-2.0", None),
+    "facebook/nllb-200*": ("CC-BY-NC-4.0", "licence_non_commercial"),
+}
+#: Where a known model's card (and full licence terms) can be read.
+_MODEL_CARD_URL = "https://huggingface.co/{model}"
 #: Prefix of ``RunInfo.models`` keys naming a translation model: ``translation:<lang>``.
 _TRANSLATION_PREFIX = "translation:"
 #: Only these URL schemes become links; anything else (``javascript:``, ``data:``) is text.
@@ -133,28 +159,54 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
     }
 
 
-def build_context(briefing: Briefing) -> dict[str, Any]:
-    """Build the template context shared by every page: plain dicts, lists and strings.
+def build_context(
+    briefing: Briefing,
+    language: str = SOURCE_LANGUAGE,
+    *,
+    messages: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build the template context of one edition: plain dicts, lists and strings, plus ``t``.
 
-    ``article.html`` gets this context plus ``article`` (one entry of ``articles``).
+    ``language`` is the edition's language (English for ``index.html`` and the article pages);
+    ``messages`` its merged catalogue (default: the built-in one, see :func:`load_messages`).
+    ``t(key, **values)`` looks up a UI string and fills in its ``{placeholders}``; a string
+    with plural forms takes ``count``. ``article.html`` gets this context plus ``article``
+    (one entry of ``articles``).
     """
     run = briefing.run
+    page_lang = _language(language)
+    locale = _babel_locale(page_lang["html_lang"])
+    t = Messages(load_messages(language) if messages is None else messages, locale)
     languages = [_language(code) for code in run.languages]
+    home = INDEX_FILE if language == SOURCE_LANGUAGE else _edition_name(language)
     return {
-        "title": _BRIEFING_TITLE,
+        "title": t("briefing_title"),
+        "t": t,
+        "page_lang": page_lang,
         "index_href": "./" + INDEX_FILE,
+        "home_href": "./" + quote(home),
         "languages": languages,
+        "editions": [
+            {
+                **edition,
+                "href": "./" + quote(_edition_file(edition["code"])),
+                "current": edition["code"] == language,
+            }
+            for edition in [_language(SOURCE_LANGUAGE), *languages]
+        ],
         "run": {
             "generated_at": run.generated_at,
             "generated_date": _date_part(run.generated_at),
+            "generated_display": _format_date(run.generated_at, locale),
             "models": _models_display(run),
             "device": run.device,
             "dtype": run.dtype,
             "version": run.version,
             "languages": languages,
         },
+        "credits": _credits(briefing, t, locale),
         "articles": [
-            _article_context(result, run, number)
+            _article_context(result, run, number, language, locale)
             for number, result in enumerate(briefing.results, start=1)
         ],
         "failures": [
@@ -163,12 +215,58 @@ def build_context(briefing: Briefing) -> dict[str, Any]:
     }
 
 
+def load_messages(language: str, user_templates: Path | None = None) -> dict[str, Any]:
+    """Merge the UI strings of ``language`` over the English ones.
+
+    Layers, later ones winning string by string: built-in ``messages/en.json``, the user's
+    ``messages/en.json``, built-in ``messages/<language>.json``, the user's. A language with
+    no catalogue is English throughout. A value is a string with ``{placeholders}``, or a
+    dict of CLDR plural categories (``one``, ``few``, ``many``, ``other``) to strings.
+
+    Raises:
+        ConfigError: a catalogue is not a JSON object of strings (or plural dicts).
+    """
+    folders = [builtin_templates_dir()]
+    if user_templates is not None:
+        folders.append(Path(user_templates))
+    merged: dict[str, Any] = {}
+    codes = [SOURCE_LANGUAGE] if language == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, language]
+    for code in codes:
+        for folder in folders:
+            merged.update(_read_catalogue(folder / MESSAGES_DIR / f"{code}.json"))
+    return merged
+
+
+class Messages:
+    """A language's UI strings, callable from templates as ``t(key, **values)``."""
+
+    def __init__(self, strings: Mapping[str, Any], locale: Locale) -> None:
+        self.strings = strings
+        self.locale = locale
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        """The string ``key`` with ``values`` filled in; plural forms are chosen by ``count``."""
+        try:
+            entry = self.strings[key]
+        except KeyError:
+            raise jinja2.UndefinedError(f"no UI string {key!r} in the message catalogue") from None
+        if isinstance(entry, Mapping):
+            if "count" not in values:
+                raise jinja2.UndefinedError(f"UI string {key!r} has plural forms: pass count=")
+            entry = entry.get(self.locale.plural_form(values["count"])) or entry["other"]
+        try:
+            return str(entry).format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise jinja2.UndefinedError(f"UI string {key!r} could not be filled in: {exc}") from exc
+
+
 def write_briefing(
     briefing: Briefing, output_dir: Path, *, user_templates: Path | None = None
 ) -> list[Path]:
     """Render the briefing and write it to ``output_dir``.
 
-    Writes ``index.html``, one ``<slug>.html`` per article and ``results.jsonl`` (in that
+    Writes ``index.html``, one ``briefing.<code>.html`` edition per language of
+    ``briefing.run.languages``, one ``<slug>.html`` per article and ``results.jsonl`` (in that
     order) and returns their paths. All pages are rendered before anything is written; each
     file is written to a temporary file in ``output_dir`` and moved into place, so readers
     never see a partial file. ``output_dir`` is created if needed. Files from earlier runs
@@ -177,16 +275,26 @@ def write_briefing(
     Raises:
         ValueError: an article's slug is unsafe (path separators, a leading dot, empty),
             reserved (``index``) or repeated, or a path would fall outside ``output_dir``.
-        ConfigError: ``user_templates`` is missing, or a template in it fails to render.
+        ConfigError: ``user_templates`` is missing, or a template or message catalogue in it
+            fails to load or render.
     """
     output_dir = Path(output_dir)
-    names = [INDEX_FILE] + [_page_name(r.article.slug) for r in briefing.results] + [RESULTS_FILE]
+    editions = _edition_codes(briefing.run)
+    names = (
+        [INDEX_FILE]
+        + [_edition_name(code) for code in editions]
+        + [_page_name(r.article.slug) for r in briefing.results]
+        + [RESULTS_FILE]
+    )
     _check_unique(names)
     paths = [_safe_path(output_dir, name) for name in names]
 
     env = make_environment(user_templates)
-    context = build_context(briefing)
+    context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
     contents = [_render(env, INDEX_FILE, context, user_templates)]
+    for code in editions:
+        edition = build_context(briefing, code, messages=_load(code, user_templates))
+        contents.append(_render(env, EDITION_TEMPLATE, edition, user_templates))
     for article in context["articles"]:
         contents.append(
             _render(env, "article.html", {**context, "article": article}, user_templates)
@@ -201,14 +309,160 @@ def write_briefing(
     output_dir.mkdir(parents=True, exist_ok=True)
     for path, text in zip(paths, contents, strict=True):
         write_atomic(path, text)
-    logger.info("wrote %d articles to %s", len(briefing.results), output_dir)
+    logger.info(
+        "wrote %d articles in %d editions to %s",
+        len(briefing.results),
+        len(editions) + 1,
+        output_dir,
+    )
     return paths
 
 
-def _article_context(result: ArticleResult, run: RunInfo, number: int) -> dict[str, Any]:
-    """One article's entry in the template context."""
+def _load(language: str, user_templates: Path | None) -> dict[str, Any]:
+    """:func:`load_messages`, naming the templates folder when a user catalogue is broken."""
+    try:
+        return load_messages(language, user_templates)
+    except ConfigError as exc:
+        if user_templates is None:
+            raise
+        raise ConfigError(
+            f"{exc} (templates directory {str(user_templates)!r}); fix the catalogue or remove "
+            "it to use the built-in one"
+        ) from exc
+
+
+def _read_catalogue(path: Path) -> dict[str, Any]:
+    """One message catalogue, checked; an absent file is an empty catalogue."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"message catalogue {str(path)!r} could not be read: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"message catalogue {str(path)!r} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"message catalogue {str(path)!r} must be a JSON object")
+    for key, value in data.items():
+        plural = isinstance(value, dict) and "other" in value
+        if not (isinstance(value, str) or plural) or (
+            plural and not all(isinstance(form, str) for form in value.values())
+        ):
+            raise ConfigError(
+                f"message catalogue {str(path)!r}: {key!r} must be a string or an object of "
+                'plural forms with at least "other"'
+            )
+    return data
+
+
+def _edition_codes(run: RunInfo) -> list[str]:
+    """Languages that get an edition of their own: every target language but English."""
+    return [code for code in dict.fromkeys(run.languages) if code != SOURCE_LANGUAGE]
+
+
+def _edition_name(code: str) -> str:
+    """File name of a language's edition."""
+    return EDITION_FILE.format(code=code)
+
+
+def _edition_file(code: str) -> str:
+    """The page a language's switcher entry leads to: the front page for English."""
+    return INDEX_FILE if code == SOURCE_LANGUAGE else _edition_name(code)
+
+
+def _babel_locale(html_lang: str) -> Locale:
+    """Babel locale of a BCP 47 tag, English when Babel doesn't know it."""
+    try:
+        return Locale.parse(html_lang, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale("en")
+
+
+def _language_name_in(locale: Locale, code: str) -> str:
+    """A language's name in ``locale`` (``zh`` in Hungarian: kínai), else its English name."""
+    return locale.languages.get(code) or _language(code)["name"]
+
+
+def _format_date(value: str | None, locale: Locale) -> str | None:
+    """An ISO 8601 date or timestamp as a long date of ``locale``; other text is kept as is."""
+    day = _parse_date(value)
+    if day is None:
+        return value
+    return format_date(day, format="long", locale=locale)
+
+
+def _parse_date(value: str | None) -> date | None:
+    """The calendar date of an ISO 8601 date or timestamp, else None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        return None
+
+
+def _model_licence(model: str) -> tuple[str | None, str | None, str | None]:
+    """(licence, condition message key, model card URL) of a model; Nones when unknown."""
+    for pattern, (licence, note) in MODEL_LICENCES.items():
+        known = model.startswith(pattern[:-1]) if pattern.endswith("*") else model == pattern
+        if known:
+            return licence, note, _MODEL_CARD_URL.format(model=quote(model, safe="/"))
+    return None, None, None
+
+
+def _credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, Any]]:
+    """Every model the briefing used, what for (in the page's language) and its licence."""
+    run = briefing.run
+    models = _models_record(run)
+    rows: list[tuple[str, str]] = []
+    if models["summary"] is not None:
+        rows.append((t("summary_model"), models["summary"]))
+    for code, model in models["translation"].items():
+        rows.append((t("translation_model", language=_language_name_in(locale, code)), model))
+    pivots: dict[tuple[str, str], None] = {}
+    for result in briefing.results:
+        if result.pivot_model:
+            pivots[(result.source_language, result.pivot_model)] = None
+    for code, model in pivots:
+        rows.append((t("pivot_model", language=_language_name_in(locale, code)), model))
+    for key, model in models.items():
+        if key not in ("summary", "translation"):
+            rows.append((key, model))
+    credits = []
+    for stage, model in rows:
+        licence, note, url = _model_licence(model)
+        credits.append(
+            {
+                "stage": stage,
+                "model": model,
+                "licence": licence,
+                "note": t(note) if note else None,
+                "url": url,
+            }
+        )
+    return credits
+
+
+def _article_context(
+    result: ArticleResult,
+    run: RunInfo,
+    number: int,
+    language: str = SOURCE_LANGUAGE,
+    locale: Locale | None = None,
+) -> dict[str, Any]:
+    """One article's entry in the context of the ``language`` edition."""
     article = result.article
     english = _language(SOURCE_LANGUAGE)
+    summary = {**english, "text": result.summary.text}
+    translations = [
+        {**_language(code), "text": text}
+        for code, text in _ordered_items(result.translations, run.languages)
+    ]
+    edition = next((block for block in translations if block["code"] == language), summary)
+    published_day = _parse_date(article.published)
+    url_href = _safe_href(article.url)
     return {
         "number": number,
         "anchor": f"article-{number}",
@@ -219,16 +473,18 @@ def _article_context(result: ArticleResult, run: RunInfo, number: int) -> dict[s
         "title": article.title,
         "source": article.source,
         "url": article.url,
-        "url_href": _safe_href(article.url),
+        "url_href": url_href,
+        "url_host": urlsplit(url_href).hostname if url_href else None,
         "published": article.published,
+        "published_iso": published_day.isoformat() if published_day else None,
+        "published_display": _format_date(article.published, locale or Locale("en")),
         "chunks": result.summary.chunks,
         "language": _language(result.source_language),
         "pivot_model": result.pivot_model,
-        "summary": {**english, "text": result.summary.text},
-        "translations": [
-            {**_language(code), "text": text}
-            for code, text in _ordered_items(result.translations, run.languages)
-        ],
+        "summary": summary,
+        "translations": translations,
+        # What this edition shows: the translation into its language, else the English summary.
+        "edition": edition,
         "warnings": list(article.warnings),
     }
 

@@ -212,6 +212,10 @@ def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> N
     written = write_briefing(briefing, out)
     assert written == [
         out / "index.html",
+        out / "briefing.hu.html",
+        out / "briefing.zh.html",
+        out / "briefing.ru.html",
+        out / "briefing.uk.html",
         out / "orban.html",
         out / "danger.html",
         out / "plain.html",
@@ -379,7 +383,14 @@ def test_index_without_failures_has_no_failure_section(tmp_path: Path) -> None:
 def test_empty_briefing_renders(tmp_path: Path) -> None:
     failures = (InputFailure("a.txt", "empty file"),)
     written = write_briefing(Briefing(results=(), run=make_run(), failures=failures), tmp_path)
-    assert [p.name for p in written] == ["index.html", "results.jsonl"]
+    assert [p.name for p in written] == [
+        "index.html",
+        "briefing.hu.html",
+        "briefing.zh.html",
+        "briefing.ru.html",
+        "briefing.uk.html",
+        "results.jsonl",
+    ]
     assert (tmp_path / "results.jsonl").read_text(encoding="utf-8") == ""
     assert "empty file" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
@@ -468,7 +479,9 @@ def test_page_links_stay_relative_for_odd_slugs(tmp_path: Path) -> None:
 
 
 def test_templates_never_mark_data_safe() -> None:
-    for path in builtin_templates_dir().iterdir():
+    for path in builtin_templates_dir().rglob("*"):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
         source = path.read_text(encoding="utf-8")
         assert "|safe" not in source.replace(" ", ""), path.name
         assert "Markup" not in source and "autoescape false" not in source, path.name
@@ -623,6 +636,10 @@ def test_writes_leave_no_temp_files(briefing: Briefing, tmp_path: Path) -> None:
     write_briefing(briefing, tmp_path)  # overwrite in place
     assert listing(tmp_path) == {
         "index.html",
+        "briefing.hu.html",
+        "briefing.zh.html",
+        "briefing.ru.html",
+        "briefing.uk.html",
         "orban.html",
         "danger.html",
         "plain.html",

@@ -1,0 +1,143 @@
+"""The briefing as a reader sees it: headless Chromium at phone and desktop widths.
+
+Needs Debian's ``/usr/bin/chromium`` (never downloaded) and the ``playwright`` and
+``axe-playwright-python`` packages; skips cleanly without them. Screenshots are saved under
+``test-output/screenshots/`` for a person (or CI's artefacts) to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_editions import EDITIONS, NATIVE_NAMES, make_briefing
+
+from summarize.render import write_briefing
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.is_file():
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+#: Phone and desktop widths, CSS pixels.
+WIDTHS = (375, 1280)
+#: Chromium flags: no sandbox in containers, no GPU, no background traffic of its own.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-sync",
+    "--no-first-run",
+    "--metrics-recording-only",
+]
+PAGES = [*EDITIONS, "orban.html", "danger.html"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    write_briefing(make_briefing(), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=ARGS, headless=True
+            )
+        except sync_api.Error as exc:  # pragma: no cover - depends on the machine
+            pytest.skip(f"Chromium could not start: {exc}")
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
+def page(request: pytest.FixtureRequest, browser) -> Iterator[tuple[object, list[str]]]:
+    """A page at one width; every request that isn't a local file is blocked and recorded."""
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    blocked: list[str] = []
+
+    def guard(route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    yield tab, blocked
+    context.close()
+
+
+def test_pages_load_offline_fit_the_screen_and_pass_axe(site: Path, page) -> None:
+    tab, blocked = page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    axe = axe_module.Axe()
+    width = tab.viewport_size["width"]
+    for name in PAGES:
+        tab.goto((site / name).as_uri())
+        tab.screenshot(path=str(SCREENSHOTS / f"{name[:-5]}-{width}.png"), full_page=True)
+        # Nothing scrolls sideways: no horizontal overflow at this width.
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (name, width, overflow)
+        results = axe.run(tab)
+        serious = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, (name, width, serious)
+    assert blocked == []
+
+
+def test_dark_mode_passes_axe(site: Path, browser) -> None:
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    axe = axe_module.Axe()
+    try:
+        for name in ("index.html", "briefing.zh.html", "orban.html"):
+            tab.goto((site / name).as_uri())
+            violations = axe.run(tab).response["violations"]
+            assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / "orban-1280-dark.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_language_switcher_reaches_every_edition(site: Path, page) -> None:
+    tab, blocked = page
+    tab.goto((site / "orban.html").as_uri())
+    for (name, (lang, title)), native in zip(EDITIONS.items(), NATIVE_NAMES, strict=True):
+        tab.locator("nav.editions").get_by_text(native, exact=True).click()
+        tab.wait_for_load_state()
+        assert tab.url.endswith("/" + name)
+        assert tab.evaluate("document.documentElement.lang") == lang
+        assert tab.title() == title
+        current = tab.locator('nav.editions a[aria-current="page"]')
+        assert current.inner_text() == native
+    assert blocked == []
+
+
+def test_print_hides_navigation(site: Path, browser) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.goto((site / "briefing.hu.html").as_uri())
+        tab.emulate_media(media="print")
+        assert not tab.locator("nav.editions").is_visible()
+        assert tab.locator("footer .credits").is_visible()
+    finally:
+        context.close()
