@@ -15,6 +15,17 @@ SOURCE_LANGUAGE = "en"
 #: Default summariser (Apache-2.0, 306M parameters, ~1.2 GB).
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 
+#: Licences of models we know: model id (or an id prefix ending in ``*``) ->
+#: (SPDX licence, message key of a condition readers must know, or None).
+#: Any other model is credited with "see the model card".
+MODEL_LICENCES: dict[str, tuple[str, str | None]] = {
+    "sshleifer/distilbart-cnn-12-6": ("Apache-2.0", None),
+    "Helsinki-NLP/opus-mt-tc-big-en-hu": ("CC-BY-4.0", "licence_attribution"),
+    "Helsinki-NLP/opus-mt-tc-big-en-zle": ("CC-BY-4.0", "licence_attribution"),
+    "Helsinki-NLP/opus-mt-en-zh": ("Apache-2.0", None),
+    "Helsinki-NLP/opus-mt-zh-en": ("CC-BY-4.0", "licence_attribution"),
+    "facebook/nllb-200*": ("CC-BY-NC-4.0", "licence_non_commercial"),
+}
 #: Languages translated into when ``--languages`` is not given.
 DEFAULT_LANGUAGES: tuple[str, ...] = ("hu", "zh", "ru", "uk")
 

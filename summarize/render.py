@@ -32,7 +32,7 @@ from babel.dates import format_date
 
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
-from summarize.languages import SOURCE_LANGUAGE, get_language
+from summarize.languages import MODEL_LICENCES, SOURCE_LANGUAGE, get_language
 from summarize.records import ArticleResult, Briefing, RunInfo
 
 logger = logging.getLogger(__name__)
@@ -51,16 +51,6 @@ EDITION_TEMPLATE = "edition.html"
 #: Folder of message catalogues inside a templates folder: ``<code>.json`` per language.
 MESSAGES_DIR = "messages"
 
-#: Licences of models we know: model id (or an id prefix ending in ``*``) ->
-#: (SPDX licence, message key of a condition readers must know, or None).
-#: Any other model is credited with "see the model card".
-MODEL_LICENCES: dict[str, tuple[str, str | None]] = {
-    "sshleifer/distilbart-cnn-12-6": ("Apache-2.0", None),
-    "Helsinki-NLP/opus-mt-tc-big-en-hu": ("CC-BY-4.0", "licence_attribution"),
-    "Helsinki-NLP/opus-mt-tc-big-en-zle": ("CC-BY-4.0", "licence_attribution"),
-    "Helsinki-NLP/opus-mt-en-zh": ("Apache-2.0", None),
-    "facebook/nllb-200*": ("CC-BY-NC-4.0", "licence_non_commercial"),
-}
 #: Where a known model's card (and full licence terms) can be read.
 _MODEL_CARD_URL = "https://huggingface.co/{model}"
 #: Prefix of ``RunInfo.models`` keys naming a translation model: ``translation:<lang>``.

@@ -22,9 +22,9 @@ from test_render import (
 
 from summarize import render
 from summarize.errors import ConfigError
+from summarize.languages import MODEL_LICENCES
 from summarize.records import Briefing, InputFailure, RunInfo
 from summarize.render import (
-    MODEL_LICENCES,
     build_context,
     builtin_templates_dir,
     load_messages,
