@@ -161,6 +161,8 @@ class Result:
     wrong_lengths: int
     #: Outputs that decoded to an empty string.
     empty_outputs: int
+    #: Threads and batching of the run (the anchor's fastest setting); empty where fixed.
+    setting: str = ""
 
     @property
     def tokens_per_s(self) -> float:
@@ -526,7 +528,12 @@ def run_ctranslate2(
     )
     load_s = time.perf_counter() - start  # conversion included: the first run pays it once
     engine.generate(list(texts[:1]))  # warm-up
+    lengths: list[int] = []
+    engine._translator = _LengthSpy(engine._translator, lengths)  # type: ignore[attr-defined]
     outputs, pass_s = _timed_passes(lambda: engine.generate(texts), device, repeats)
+    translator = engine._translator._translator  # type: ignore[attr-defined]
+    workers = translator.num_translators
+    setting = f"inter {workers} x intra {max(1, (os.cpu_count() or 1) // workers)}"
     result = Result(
         workload=workload.name,
         variant="ctranslate2 (default)",
@@ -540,11 +547,152 @@ def run_ctranslate2(
         peak_rss_mib=_peak_rss_mib(),
         peak_rss_is_own=peak_is_own,
         cuda_peak_mib=_cuda_peak_mib(device),
-        wrong_lengths=0,
+        wrong_lengths=sum(length != workload.new_tokens for length in lengths[: len(texts)]),
         empty_outputs=sum(not text.strip() for text in outputs),
+        setting=setting,
     )
     engine.close()
     return result
+
+
+class _LengthSpy:
+    """Stands in for a ``ctranslate2.Translator`` and records each output's token count."""
+
+    def __init__(self, translator: Any, lengths: list[int]) -> None:
+        self._translator = translator
+        self._lengths = lengths
+
+    def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
+        results = self._translator.translate_batch(source, target_prefix, **options)
+        forced = len(target_prefix[0]) if target_prefix else 0
+        self._lengths += [len(result.hypotheses[0]) - forced for result in results]
+        return results
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._translator, name)
+
+
+def _product_options(path: Path) -> tuple[Path, dict[str, Any]]:
+    """The folder the product converts ``path`` into (int8 on CPU) and its decoding options.
+
+    The anchor decodes with exactly the product's options (beam, forced length, banned tokens,
+    penalties), so the two differ only in how work is handed to CTranslate2.
+    """
+    from transformers import AutoConfig, AutoTokenizer
+
+    from summarize.backends import converted_models_dir
+    from summarize.ct2_engine import _decoding_options, _read_vocabulary, converted_model_dir
+    from summarize.generation import GenerationOverrides
+
+    model_dir = converted_model_dir(
+        str(path), compute_type="int8", cache_root=converted_models_dir()
+    )
+    options, _ = _decoding_options(
+        path,
+        AutoConfig.from_pretrained(path),
+        GenerationOverrides(),
+        AutoTokenizer.from_pretrained(path),
+        _read_vocabulary(model_dir),
+    )
+    return model_dir, options
+
+
+#: (inter_threads, max_batch_size or None for "half the inputs", batch_type) the anchor tries.
+_ANCHOR_SETTINGS: tuple[tuple[int, int | None, str], ...] = (
+    (1, 8, "examples"),
+    (1, 16, "examples"),
+    (1, 32, "examples"),
+    (2, None, "examples"),
+    (2, 8, "examples"),
+    (2, 16, "examples"),
+    (2, 1024, "tokens"),
+    (2, 2048, "tokens"),
+)
+#: The same for long inputs (a handful of articles).
+_ANCHOR_SETTINGS_LONG: tuple[tuple[int, int | None, str], ...] = (
+    (1, 4, "examples"),
+    (1, 8, "examples"),
+    (2, None, "examples"),
+    (2, 2, "examples"),
+    (2, 4, "examples"),
+    (2, 4096, "tokens"),
+)
+
+
+def run_ct2_anchor(
+    workload: Workload,
+    path: Path,
+    texts: Sequence[str],
+    repeats: int,
+    report: Callable[[str], None],
+) -> Result:
+    """Raw CTranslate2 int8 on the product's converted model: pre-tokenised inputs, every
+    setting of ``_ANCHOR_SETTINGS`` tried, the fastest reported (the target to match)."""
+    import ctranslate2
+    from transformers import AutoTokenizer
+
+    cores = os.cpu_count() or 1
+    peak_is_own = _reset_peak_rss()
+    start = time.perf_counter()
+    model_dir, options = _product_options(path)
+    convert_s = time.perf_counter() - start
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
+    settings = _ANCHOR_SETTINGS_LONG if workload.long_inputs else _ANCHOR_SETTINGS
+    best: tuple[float, str, tuple[float, ...], int, float] | None = None
+    translators: dict[int, Any] = {}
+    load_s = {}
+    lengths: list[int] = []
+    for inter, size, batch_type in settings:
+        inter = min(inter, cores)
+        if inter not in translators:
+            translators.clear()  # one model in memory at a time
+            gc.collect()
+            started = time.perf_counter()
+            translators[inter] = ctranslate2.Translator(
+                str(model_dir),
+                device="cpu",
+                compute_type="int8",
+                inter_threads=inter,
+                intra_threads=max(1, cores // inter),
+            )
+            load_s[inter] = time.perf_counter() - started
+            translators[inter].translate_batch(source[:1], **options)  # warm-up
+        translator = translators[inter]
+        max_batch = size if size is not None else -(-len(source) // inter)
+        seconds = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            results = translator.translate_batch(
+                source, max_batch_size=max_batch, batch_type=batch_type, **options
+            )
+            seconds.append(time.perf_counter() - started)
+        lengths = [len(result.hypotheses[0]) for result in results]
+        label = f"inter {inter} x intra {max(1, cores // inter)}, {max_batch} {batch_type}"
+        tok_s = len(texts) * workload.new_tokens / seconds[0]
+        report(f"[{workload.name}] anchor {label}: {tok_s:.1f} tok/s ({seconds[0]:.1f} s)")
+        if best is None or seconds[0] < best[2][0]:
+            best = (tok_s, label, tuple(seconds), max_batch, load_s[inter])
+    translators.clear()
+    assert best is not None
+    report(f"[{workload.name}] anchor best: {best[1]}; product convert/lookup {convert_s:.1f} s")
+    return Result(
+        workload=workload.name,
+        variant="ct2 int8 raw (anchor)",
+        dtype="int8",
+        batch_size=best[3],
+        rows=len(texts),
+        new_tokens=workload.new_tokens,
+        load_s=best[4],
+        pass_s=best[2],
+        rss_mib=_rss_mib(),
+        peak_rss_mib=_peak_rss_mib(),
+        peak_rss_is_own=peak_is_own,
+        cuda_peak_mib=None,
+        wrong_lengths=sum(length != workload.new_tokens for length in lengths),
+        empty_outputs=0,
+        setting=best[1],
+    )
 
 
 def run_workload(
@@ -554,6 +702,7 @@ def run_workload(
     count: int,
     repeats: int,
     report: Callable[[str], None],
+    skip_transformers: bool = False,
 ) -> list[Result]:
     """Build the model, make the inputs, and run every variant on them in turn."""
     from transformers import AutoTokenizer
@@ -579,7 +728,10 @@ def run_workload(
     # Each variant's model is dropped when its function returns; give its memory back now.
     _free(device)
     report(_row(results[0], results[0], best))
-    for dtype, label in ((default, "transformers"), (other, f"transformers, {other}")):
+    engine_variants = (
+        () if skip_transformers else ((default, "transformers"), (other, f"transformers, {other}"))
+    )
+    for dtype, label in engine_variants:
         results.append(run_engine(workload, path, texts, device, repeats, dtype, label))
         _free(device)
         report(_row(results[-1], results[0], best))
@@ -589,7 +741,21 @@ def run_workload(
         results.append(run_ctranslate2(workload, path, texts, device, repeats))
         _free(device)
         report(_row(results[-1], results[0], best))
+        if device == "cpu":
+            product = results[-1]
+            results.append(run_ct2_anchor(workload, path, texts, repeats, report))
+            _free(device)
+            report(_row(results[-1], results[0], best))
+            report(_anchor_line(product, results[-1]))
     return results
+
+
+def _anchor_line(product: Result, anchor: Result) -> str:
+    """The product's CTranslate2 engine against the raw CTranslate2 anchor."""
+    return (
+        f"[{product.workload}] product ctranslate2 ({product.setting}) / raw anchor "
+        f"({anchor.setting}): {product.tokens_per_s / anchor.tokens_per_s:.2f}x"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -678,6 +844,14 @@ def print_table(results: Sequence[Result], best: bool) -> None:
             r for r in results if r.workload == result.workload and r.variant.startswith("naive")
         )
         print(_row(result, baseline, best))
+    for result in results:
+        if result.variant == "ct2 int8 raw (anchor)":
+            product = next(
+                r
+                for r in results
+                if r.workload == result.workload and r.variant == "ctranslate2 (default)"
+            )
+            print(_anchor_line(product, result))
     print(
         "tok/s: rows x forced new tokens / seconds of the first pass over all inputs (after a "
         "4-token warm-up; load excluded); gen s: those seconds. "
@@ -738,6 +912,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         help="build the models here and reuse them on later runs "
         "(default: a temp folder, deleted at the end)",
+    )
+    parser.add_argument(
+        "--no-transformers",
+        action="store_true",
+        help="skip the transformers engine variants (naive, product CTranslate2 and the raw "
+        "CTranslate2 anchor only)",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
@@ -801,7 +981,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = args.model_dir or Path(temp)
         for workload in workloads:
             count = _count(workload, args)
-            results += run_workload(workload, root, device, count, repeats, report)
+            results += run_workload(
+                workload, root, device, count, repeats, report, args.no_transformers
+            )
     print_table(results, repeats > 1)
     print(f"total wall time {time.perf_counter() - started:.0f} s")
     if args.json:

@@ -353,16 +353,19 @@ class CTranslate2Engine:
             name, compute_type=self.compute_type, cache_root=cache_root, revision=revision
         )
         device_type, _, index = device.partition(":")
+        cores = threads or os.cpu_count() or 1
+        # On CPU, two batches decode in parallel with half the cores each: beam search on one
+        # batch leaves cores idle between its small matrix products, so 2 workers x 1 thread
+        # ran ~1.1-1.3x one worker x 2 threads on 2 cores (benchmarks/engine_speed.py). The
+        # workers share the model's weights. A GPU gets one worker (0: CTranslate2 chooses).
+        self._workers = min(2, cores) if device_type == "cpu" else 1
         self._translator: Any = ctranslate2.Translator(
             str(model_dir),
             device=device_type,
             device_index=int(index or 0),
             compute_type=self.compute_type,
-            # run_sorted_batches hands over one batch at a time and waits for it, so a second
-            # worker (inter_threads) would sit idle holding a model replica; all cores go to
-            # the one batch instead. 0 lets CTranslate2 choose on GPU (it uses no CPU threads).
-            inter_threads=1,
-            intra_threads=(threads or os.cpu_count() or 1) if device_type == "cpu" else 0,
+            inter_threads=self._workers,
+            intra_threads=cores // self._workers if device_type == "cpu" else 0,
         )
         self._options, self._default_forced_bos = _decoding_options(
             folder, config, overrides, self.tokenizer, _read_vocabulary(model_dir)
@@ -399,22 +402,35 @@ class CTranslate2Engine:
             )
         forced = target.forced_bos_token or self._default_forced_bos
         prefix = [forced] if forced is not None else []
+        # Each call hands CTranslate2 a wave of one batch per worker (sorted by length, so the
+        # workers' batches are alike and finish together); batch_size and max_batch_tokens
+        # stay per batch, so memory per worker is what they say. An out-of-memory wave is
+        # halved as before.
+        workers = self._workers
         return run_sorted_batches(
             encoded,
             [len(ids) for ids in encoded],
-            self.batch_size,
-            lambda batch: self._generate_batch(batch, prefix),
+            self.batch_size * workers,
+            lambda wave: self._generate_wave(wave, prefix, on_done),
             is_out_of_memory=_is_out_of_memory,
-            on_done=on_done,
-            max_batch_tokens=self.max_batch_tokens,
+            max_batch_tokens=None
+            if self.max_batch_tokens is None
+            else self.max_batch_tokens * workers,
         )
 
-    def _generate_batch(self, batch: list[list[int]], prefix: list[str]) -> list[str]:
+    def _generate_wave(
+        self,
+        wave: list[list[int]],
+        prefix: list[str],
+        on_done: Callable[[int], None] | None,
+    ) -> list[str]:
+        """Decode a length-sorted wave as up to ``self._workers`` batches run in parallel."""
+        batch = -(-len(wave) // self._workers)  # ceil: equal batches, one per worker
         results = self._translator.translate_batch(
-            [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch],
-            target_prefix=[prefix] * len(batch) if prefix else None,
-            # Batches are already sorted and sized by run_sorted_batches.
-            max_batch_size=len(batch),
+            [self.tokenizer.convert_ids_to_tokens(ids) for ids in wave],
+            target_prefix=[prefix] * len(wave) if prefix else None,
+            # CTranslate2 cuts the wave into batches of this size and runs them on its workers.
+            max_batch_size=batch,
             **self._options,
         )
         outputs = []
@@ -425,6 +441,11 @@ class CTranslate2Engine:
                 tokens = tokens[len(prefix) :]
             ids = self.tokenizer.convert_tokens_to_ids(tokens)
             outputs.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
+        if on_done is not None:
+            # Reported once the whole wave is back, so a wave retried after running out of
+            # memory is never counted twice.
+            for start in range(0, len(wave), batch):
+                on_done(len(wave[start : start + batch]))
         return outputs
 
     def close(self) -> None:
