@@ -23,6 +23,13 @@ from typing import Any
 from summarize.batching import run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, Target
+from summarize.tokenizing import (
+    count_tokens,
+    encode_inputs,
+    load_failure,
+    load_tokenizer,
+    max_input_tokens,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -329,8 +336,6 @@ class CTranslate2Engine:
         import ctranslate2
         from transformers import AutoConfig
 
-        from summarize.engine import _load_failure, _load_tokenizer, _max_input_tokens
-
         self.name = name
         self.device = device
         self.batch_size = batch_size
@@ -340,15 +345,15 @@ class CTranslate2Engine:
         try:
             config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
         except Exception as error:
-            raise _load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error) from error
         if config.model_type not in SUPPORTED_MODEL_TYPES:
             raise ModelLoadError(
                 f"{name!r} is a {config.model_type!r} model, which the CTranslate2 engine does "
                 f"not support (it supports {', '.join(sorted(SUPPORTED_MODEL_TYPES))}); "
                 "use the transformers engine for it"
             )
-        self.tokenizer = _load_tokenizer(str(folder))
-        self.max_input_tokens = _max_input_tokens(config, self.tokenizer)
+        self.tokenizer = load_tokenizer(str(folder))
+        self.max_input_tokens = max_input_tokens(config, self.tokenizer)
         model_dir = converted_model_dir(
             name, compute_type=self.compute_type, cache_root=cache_root, revision=revision
         )
@@ -374,10 +379,7 @@ class CTranslate2Engine:
 
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
         """Number of tokens of each text."""
-        if not texts:
-            return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=special_tokens)
-        return [len(ids) for ids in encoded["input_ids"]]
+        return count_tokens(self.tokenizer, texts, special_tokens=special_tokens)
 
     def generate(
         self,
@@ -390,16 +392,7 @@ class CTranslate2Engine:
             return []
         if self._translator is None:
             raise RuntimeError(f"the CTranslate2 engine for {self.name} was closed")
-        if target.src_lang is not None:
-            # NLLB, M2M100 and mBART put the source-language token into the input.
-            self.tokenizer.src_lang = target.src_lang
-        encoded = self.tokenizer([target.prefix + text for text in texts])["input_ids"]
-        too_long = [len(ids) for ids in encoded if len(ids) > self.max_input_tokens]
-        if too_long:
-            raise ValueError(
-                f"{len(too_long)} inputs exceed {self.name}'s limit of {self.max_input_tokens} "
-                f"tokens (longest {max(too_long)}); they must be split before generation"
-            )
+        encoded = encode_inputs(self.tokenizer, texts, target, self.name, self.max_input_tokens)
         forced = target.forced_bos_token or self._default_forced_bos
         prefix = [forced] if forced is not None else []
         # Each call hands CTranslate2 a wave of one batch per worker (sorted by length, so the

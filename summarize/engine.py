@@ -14,13 +14,20 @@ from collections.abc import Callable, Sequence
 
 import torch
 from torch.nn.attention import SDPBackend, sdpa_kernel
-from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import AutoConfig, AutoModelForSeq2SeqLM
 from transformers.utils import cached_file
 from transformers.utils import logging as transformers_logging
 
 from summarize.batching import run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, ModelInfo, Target
+from summarize.tokenizing import (
+    count_tokens,
+    encode_inputs,
+    load_failure,
+    load_tokenizer,
+    max_input_tokens,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +49,6 @@ _WEIGHT_FILES = (
     "pytorch_model.bin",
     "pytorch_model.bin.index.json",
 )
-# Tokenizers report this kind of value when they know no limit.
-_NO_LIMIT = 100_000
 
 
 def resolve_device(requested: str) -> str:
@@ -127,37 +132,19 @@ def default_batch_size(device: str, *, long_inputs: bool) -> int:
     return 16 if long_inputs else 64
 
 
-def _load_failure(name: str, what: str, error: BaseException) -> ModelLoadError:
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return ModelLoadError(
-        f"could not load the {what} {name!r}: {reason}\n"
-        "If it is a Hugging Face Hub id, check the spelling and run once with network access "
-        "so it is downloaded into the cache (later runs can set HF_HUB_OFFLINE=1). If it is a "
-        "local folder, check the path: it must hold config.json, the tokenizer files and the "
-        "weights (as written by save_pretrained)."
-    )
-
-
-def _load_tokenizer(name: str, revision: str | None = None):
-    try:
-        return AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=False)
-    except Exception as error:
-        raise _load_failure(name, "tokenizer of", error) from error
-
-
 def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
     """Read a model's config and tokenizer (no weights) to learn what it can do."""
     try:
         config = AutoConfig.from_pretrained(name, revision=revision, trust_remote_code=False)
     except Exception as error:
-        raise _load_failure(name, "model", error) from error
+        raise load_failure(name, "model", error) from error
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelLoadError(
             f"{name!r} is a {config.model_type!r} model, not a sequence-to-sequence "
             "(encoder-decoder) model; pass a summarisation or translation model such as "
             "BART, PEGASUS, T5, Marian, NLLB or mBART"
         )
-    tokenizer = _load_tokenizer(name, revision)
+    tokenizer = load_tokenizer(name, revision)
     _require_weights(name, revision)
     language_tokens = frozenset(
         token for token in tokenizer.get_vocab() if _LANGUAGE_TOKEN.match(token)
@@ -173,7 +160,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
         model_type=config.model_type,
         language_tokens=language_tokens,
         task_prefixes=task_prefixes,
-        max_input_tokens=_max_input_tokens(config, tokenizer),
+        max_input_tokens=max_input_tokens(config, tokenizer),
     )
 
 
@@ -190,27 +177,14 @@ def _require_weights(name: str, revision: str | None) -> None:
                 _raise_exceptions_for_connection_errors=False,
             )
         except Exception as error:  # any failure here means the same to the user
-            raise _load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error) from error
         if found is not None:
             return
-    raise _load_failure(
+    raise load_failure(
         name,
         "model",
         FileNotFoundError(f"no weights found (looked for {', '.join(_WEIGHT_FILES)})"),
     )
-
-
-def _max_input_tokens(config, tokenizer) -> int:
-    limits = [
-        value
-        for value in (
-            getattr(tokenizer, "model_max_length", None),
-            getattr(config, "max_position_embeddings", None),
-            getattr(config, "n_positions", None),
-        )
-        if isinstance(value, int) and 0 < value < _NO_LIMIT
-    ]
-    return min(limits) if limits else 512
 
 
 def attention_backends(device: str) -> contextlib.AbstractContextManager[None]:
@@ -253,7 +227,7 @@ class TransformersEngine:
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.overrides = overrides
-        self.tokenizer = _load_tokenizer(name, revision)
+        self.tokenizer = load_tokenizer(name, revision)
         try:
             # Never run code from a model repository, and never unpickle arbitrary objects:
             # .bin checkpoints (some Helsinki-NLP models ship only those) load through torch's
@@ -266,17 +240,14 @@ class TransformersEngine:
                 weights_only=True,
             )
         except Exception as error:
-            raise _load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error) from error
         self.model = model.to(device).eval()
-        self.max_input_tokens = _max_input_tokens(self.model.config, self.tokenizer)
+        self.max_input_tokens = max_input_tokens(self.model.config, self.tokenizer)
         logger.debug("loaded %s on %s as %s", name, device, dtype)
 
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
         """Number of tokens of each text."""
-        if not texts:
-            return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=special_tokens)
-        return [len(ids) for ids in encoded["input_ids"]]
+        return count_tokens(self.tokenizer, texts, special_tokens=special_tokens)
 
     def generate(
         self,
@@ -287,15 +258,7 @@ class TransformersEngine:
         """Generate one output per text, in input order, batching inputs of similar length."""
         if not texts:
             return []
-        if target.src_lang is not None:
-            self.tokenizer.src_lang = target.src_lang
-        encoded = self.tokenizer([target.prefix + text for text in texts])["input_ids"]
-        too_long = [len(ids) for ids in encoded if len(ids) > self.max_input_tokens]
-        if too_long:
-            raise ValueError(
-                f"{len(too_long)} inputs exceed {self.name}'s limit of {self.max_input_tokens} "
-                f"tokens (longest {max(too_long)}); they must be split before generation"
-            )
+        encoded = encode_inputs(self.tokenizer, texts, target, self.name, self.max_input_tokens)
         settings = self._generation_kwargs(target)
         return run_sorted_batches(
             encoded,

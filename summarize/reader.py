@@ -16,7 +16,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -155,17 +155,9 @@ class _Unreadable(Exception):
     """A file or record that cannot become an article; the message is the failure reason."""
 
 
-@dataclass(frozen=True)
-class _Draft:
-    """An article before run-wide id de-duplication and slug assignment."""
-
-    id: str
-    title: str
-    text: str
-    source: str
-    url: str | None = None
-    published: str | None = None
-    warnings: tuple[str, ...] = ()
+def _draft(**fields: Any) -> Article:
+    """An article before run-wide id de-duplication and slug assignment (slug still empty)."""
+    return Article(slug="", **fields)
 
 
 @dataclass(frozen=True)
@@ -207,7 +199,7 @@ def read_articles(inputs: Sequence[Path]) -> ReadResult:
         names = ", ".join(str(p) for p in missing)
         raise InputError(f"input not found: {names}; check the path and try again")
 
-    drafts: list[_Draft] = []
+    drafts: list[Article] = []
     failures: list[InputFailure] = []
     seen: set[Path] = set()
     for item in _input_files(paths, failures):
@@ -278,7 +270,7 @@ def _resolved(path: Path) -> Path:
 # --- reading one file ------------------------------------------------------------------------
 
 
-def _read_file(item: _InputFile) -> tuple[list[_Draft], list[InputFailure]]:
+def _read_file(item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
     """Read one file into drafts; any problem becomes a failure for this file only."""
     source = str(item.path)
     suffix = item.path.suffix.lower()
@@ -311,7 +303,7 @@ def _read_file(item: _InputFile) -> tuple[list[_Draft], list[InputFailure]]:
     return [draft], []
 
 
-def _read_text(decoded: _Decoded, item: _InputFile) -> _Draft:
+def _read_text(decoded: _Decoded, item: _InputFile) -> Article:
     """Plain text: an optional headline line, then the body."""
     text = decoded.text.lstrip()
     headline = None
@@ -324,7 +316,7 @@ def _read_text(decoded: _Decoded, item: _InputFile) -> _Draft:
     body = _paragraphs(text)
     if not body:
         raise _Unreadable("headline but no body text")
-    return _Draft(
+    return _draft(
         id=item.base_id,
         title=headline or _derive_title(body),
         text=body,
@@ -333,7 +325,7 @@ def _read_text(decoded: _Decoded, item: _InputFile) -> _Draft:
     )
 
 
-def _read_markdown(decoded: _Decoded, item: _InputFile) -> _Draft:
+def _read_markdown(decoded: _Decoded, item: _InputFile) -> Article:
     """Markdown: YAML front matter, the first ``#`` heading as headline, the rest as text."""
     meta, source_text = _split_front_matter(decoded.text)
     headline, blocks = _markdown_blocks(source_text, front_title=meta.get("title"))
@@ -341,7 +333,7 @@ def _read_markdown(decoded: _Decoded, item: _InputFile) -> _Draft:
     if not body:
         raise _Unreadable("headline but no body text" if headline else "no text in the document")
     title = meta.get("title") or headline or _derive_title(body)
-    return _Draft(
+    return _draft(
         id=item.base_id,
         title=title,
         text=body,
@@ -352,7 +344,7 @@ def _read_markdown(decoded: _Decoded, item: _InputFile) -> _Draft:
     )
 
 
-def _read_html(decoded: _Decoded, item: _InputFile) -> _Draft:
+def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
     """HTML: the article text as trafilatura extracts it, else the page's visible body text."""
     import trafilatura  # deferred: ~0.2 s to import and only needed for HTML inputs
 
@@ -379,7 +371,7 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> _Draft:
         body = _html_paragraphs(_visible_body_lines(tree), title)
     if not body:
         raise _Unreadable("no article text found in the page")
-    return _Draft(
+    return _draft(
         id=item.base_id,
         title=title or _derive_title(body),
         text=body,
@@ -390,9 +382,9 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> _Draft:
     )
 
 
-def _read_jsonl(decoded: _Decoded, item: _InputFile) -> tuple[list[_Draft], list[InputFailure]]:
+def _read_jsonl(decoded: _Decoded, item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
     """JSON Lines: one article object per line; each bad line fails on its own."""
-    drafts: list[_Draft] = []
+    drafts: list[Article] = []
     failures: list[InputFailure] = []
     for lineno, line in enumerate(decoded.text.split("\n"), start=1):
         if not line.strip():
@@ -407,7 +399,7 @@ def _read_jsonl(decoded: _Decoded, item: _InputFile) -> tuple[list[_Draft], list
 
 def _jsonl_record(
     line: str, lineno: int, source: str, item: _InputFile, file_warnings: list[str]
-) -> _Draft:
+) -> Article:
     """One JSONL line -> draft, or :class:`_Unreadable` saying what is wrong with it."""
     try:
         record = json.loads(line)
@@ -428,7 +420,7 @@ def _jsonl_record(
         warnings.append(_nul_warning("record", nuls))
         logger.warning("%s: %s", source, warnings[-1])
     record_id = _scalar_text(record.get("id"))
-    return _Draft(
+    return _draft(
         id=record_id or f"{item.base_id}-{lineno}",
         title=_scalar_text(record.get("title")) or _derive_title(body),
         text=body,
@@ -833,7 +825,7 @@ def _html_paragraphs(lines: list[str], title: str | None) -> str:
 # --- ids and slugs ---------------------------------------------------------------------------
 
 
-def _finalise(drafts: Sequence[_Draft]) -> tuple[Article, ...]:
+def _finalise(drafts: Sequence[Article]) -> tuple[Article, ...]:
     """Make ids unique (``~2``, ``~3``) and give every article a unique, safe slug."""
     used_ids: set[str] = set()
     used_slugs: set[str] = set()
@@ -851,14 +843,10 @@ def _finalise(drafts: Sequence[_Draft]) -> tuple[Article, ...]:
             warnings.append(message)
         used_ids.add(article_id)
         articles.append(
-            Article(
+            replace(
+                draft,
                 id=article_id,
                 slug=_make_slug(article_id, used_slugs),
-                title=draft.title,
-                text=draft.text,
-                source=draft.source,
-                url=draft.url,
-                published=draft.published,
                 warnings=tuple(warnings),
             )
         )
