@@ -11,7 +11,7 @@ import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarize import __version__
 from summarize.backends import ENGINE_CHOICES
@@ -24,6 +24,10 @@ from summarize.config import (
 )
 from summarize.errors import ConfigError, RunInterrupted, SummarizeError
 from summarize.languages import DEFAULT_LANGUAGES, DEFAULT_SUMMARY_MODEL, LANGUAGES
+
+if TYPE_CHECKING:
+    from summarize.config import RunConfig
+    from summarize.pipeline import RunOutcome
 
 logger = logging.getLogger("summarize")
 
@@ -171,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         config = build_run_config(settings_from_arguments(arguments))
         if not sys.stderr.isatty():
             config = replace(config, quiet=True)  # progress bars only on a terminal
-        from summarize.pipeline import run  # imports torch; keep --help fast
-
-        outcome = run(config, progress=_progress_factory(config.quiet))
+        outcome = _run(config)
+        if outcome is None:  # one of several launched processes: the main one reports
+            return 0
     except SummarizeError as error:
         logger.debug("stopped by an expected error", exc_info=True)
         kind = "" if isinstance(error, RunInterrupted) else "error: "
@@ -193,6 +197,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  failed: {failure.source}: {failure.reason}", file=sys.stderr)
         return 1
     return 0
+
+
+def _run(config: RunConfig) -> RunOutcome | None:
+    """This process's run: the whole job, or its share when launched as one of several."""
+    # Imported here: the pipeline imports torch; keep --help fast.
+    from summarize.distributed import launched_with_several_processes
+
+    if launched_with_several_processes():
+        from summarize import distributed
+
+        return distributed.run(config, progress=_progress_factory(config.quiet))
+    from summarize.pipeline import run
+
+    return run(config, progress=_progress_factory(config.quiet))
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterru
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.languages import ENGLISH, Language, get_language
 from summarize.progress import Progress, ProgressFactory, silent_progress
-from summarize.reader import SUPPORTED_SUFFIXES, read_articles
+from summarize.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
 from summarize.render import make_environment, write_briefing
 from summarize.report import ArticleReport, Status, build_run_report, write_run_report
@@ -87,7 +87,7 @@ class RunOutcome:
 
 
 @dataclass
-class _Work:
+class WorkItem:
     """One article's progress through the run (mutable: filled in stage by stage)."""
 
     article: Article
@@ -106,15 +106,40 @@ class _Work:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class Computation:
+    """One process's share of a run: its articles stage by stage, and how the models ran."""
+
+    work: list[WorkItem]
+    #: Model id -> the engine it ran on (only models that ran).
+    engines: dict[str, EngineChoice]
+    #: Resolved torch device, e.g. ``cpu`` or ``cuda:0``.
+    device: str
+    #: Whether Ctrl-C stopped the work before it finished.
+    interrupted: bool
+    #: Library name -> version, for run.json.
+    versions: dict[str, str]
+
+
 def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOutcome:
     """Run the whole batch job described by ``config`` and write its outputs.
 
     Raises RunInterrupted (after writing what is done) when interrupted with Ctrl-C.
     """
-    from summarize import engine  # torch loads here, not at import time
-
     started = datetime.now(UTC).astimezone()
     clock = time.perf_counter()
+    read = read_inputs(config)
+    computation = compute(config, read.articles, progress)
+    outcome = write_outputs(
+        computation, read.failures, config, started, time.perf_counter() - clock
+    )
+    if computation.interrupted:
+        raise_interrupted(outcome, config)
+    return outcome
+
+
+def read_inputs(config: RunConfig) -> ReadResult:
+    """Read every input; no article at all is a usage error."""
     read = read_articles(config.inputs)
     if not read.articles and not read.failures:
         raise InputError(
@@ -122,13 +147,38 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
     make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
+    return read
+
+
+def raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
+    """Say what an interrupted run kept and how to resume."""
+    done = len(outcome.briefing.results)
+    resume = (
+        "run without --no-cache to keep finished work next time"
+        if config.no_cache
+        else "run the same command again to resume: finished work is cached"
+    )
+    raise RunInterrupted(
+        f"interrupted; {done} finished article(s) written to {config.output}; {resume}"
+    )
+
+
+def compute(
+    config: RunConfig, articles: Sequence[Article], progress: ProgressFactory = silent_progress
+) -> Computation:
+    """Detect, pivot, summarise and translate ``articles``, one model at a time, with the cache.
+
+    Ctrl-C stops the work and returns what is done (``interrupted`` set).
+    """
+    from summarize import engine  # torch loads here, not at import time
+
     device = engine.resolve_device(config.device)
     engine.resolve_dtype(config.dtype, device)  # validates the request
     engine.set_cpu_threads(config.threads)
     engine.show_library_progress_bars(not config.quiet)
     cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
     context = _Context(config=config, cache=cache, device=device, progress=progress)
-    work = [_Work(article) for article in read.articles]
+    work = [WorkItem(article) for article in articles]
     detected = _set_languages(work, cache, config)
     _take_cached_summaries(work, context)
     _take_cached_translations(work, context)
@@ -165,28 +215,13 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     engines = {plan.model: plan.choice for plan in [*pivot_plans, *plans]}
     if summary_choice is not None:
         engines[config.summary_model] = summary_choice
-    outcome = _write_outputs(
-        work,
-        read.failures,
-        config,
-        device,
-        engines,
-        started,
-        time.perf_counter() - clock,
-        interrupted,
+    return Computation(
+        work=work,
+        engines=engines,
+        device=device,
+        interrupted=interrupted,
         versions=engine.library_versions(),
     )
-    if interrupted:
-        done = len(outcome.briefing.results)
-        resume = (
-            "run without --no-cache to keep finished work next time"
-            if config.no_cache
-            else "run the same command again to resume: finished work is cached"
-        )
-        raise RunInterrupted(
-            f"interrupted; {done} finished article(s) written to {config.output}; {resume}"
-        )
-    return outcome
 
 
 def plan_translations(
@@ -214,7 +249,7 @@ def plan_translations(
 
 
 def plan_pivots(
-    work: Sequence[_Work], inspect: Callable[[str], ModelInfo], engine: str, device: str
+    work: Sequence[WorkItem], inspect: Callable[[str], ModelInfo], engine: str, device: str
 ) -> list[TranslationPlan]:
     """Models translating the non-English articles still to summarise, grouped by model.
 
@@ -256,7 +291,7 @@ def _source(code: str) -> Language:
 
 
 def _set_languages(
-    work: Sequence[_Work], cache: WorkCache, config: RunConfig
+    work: Sequence[WorkItem], cache: WorkCache, config: RunConfig
 ) -> dict[str, dict[str, str]]:
     """Detect (or take from the config) each article's language and the model to pivot with.
 
@@ -286,7 +321,7 @@ def _set_languages(
     return detected
 
 
-def _pivot_key(item: _Work, context: _Context) -> str:
+def _pivot_key(item: WorkItem, context: _Context) -> str:
     return unit_key(
         "pivot",
         text=item.article.text,
@@ -297,7 +332,7 @@ def _pivot_key(item: _Work, context: _Context) -> str:
     )
 
 
-def _take_cached_pivots(work: Sequence[_Work], context: _Context) -> None:
+def _take_cached_pivots(work: Sequence[WorkItem], context: _Context) -> None:
     for item in work:
         if item.pivot_model and item.summary is None:
             cached = context.cache.get(_pivot_key(item, context))
@@ -305,7 +340,7 @@ def _take_cached_pivots(work: Sequence[_Work], context: _Context) -> None:
                 item.english_text = cached["text"]
 
 
-def _summary_key(item: _Work, context: _Context) -> str:
+def _summary_key(item: WorkItem, context: _Context) -> str:
     config = context.config
     return unit_key(
         "summary",
@@ -331,14 +366,14 @@ def _translation_key(summary: str, language: str, context: _Context) -> str:
     )
 
 
-def _take_cached_summaries(work: Sequence[_Work], context: _Context) -> None:
+def _take_cached_summaries(work: Sequence[WorkItem], context: _Context) -> None:
     for item in work:
         cached = context.cache.get(_summary_key(item, context))
         if cached is not None:
             item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
 
 
-def _take_cached_translations(work: Sequence[_Work], context: _Context) -> None:
+def _take_cached_translations(work: Sequence[WorkItem], context: _Context) -> None:
     for item in work:
         if item.summary is None:
             continue
@@ -348,12 +383,12 @@ def _take_cached_translations(work: Sequence[_Work], context: _Context) -> None:
                 item.translations[code] = cached["text"]
 
 
-def _waves(items: Sequence[_Work], size: int) -> Iterator[list[_Work]]:
+def _waves(items: Sequence[WorkItem], size: int) -> Iterator[list[WorkItem]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 
 
-def _share_time(items: Sequence[_Work], stage: str, seconds: float, weights: list[int]) -> None:
+def _share_time(items: Sequence[WorkItem], stage: str, seconds: float, weights: list[int]) -> None:
     """Spread a batch's time over its articles by input length."""
     total = sum(weights) or 1
     for item, weight in zip(items, weights, strict=True):
@@ -361,7 +396,7 @@ def _share_time(items: Sequence[_Work], stage: str, seconds: float, weights: lis
 
 
 def _summarise(
-    work: Sequence[_Work], info: ModelInfo, choice: EngineChoice, context: _Context
+    work: Sequence[WorkItem], info: ModelInfo, choice: EngineChoice, context: _Context
 ) -> None:
     pending = [item for item in work if item.summary is None and item.failure is None]
     if not pending:
@@ -412,7 +447,7 @@ def _load(
 
 
 def _summarise_wave(
-    wave: list[_Work], model: Engine, prefix: str, context: _Context, bar: Progress
+    wave: list[WorkItem], model: Engine, prefix: str, context: _Context, bar: Progress
 ) -> None:
     started = time.perf_counter()
     try:
@@ -438,14 +473,14 @@ def _summarise_wave(
         )
 
 
-def _english_article(item: _Work) -> Article:
+def _english_article(item: WorkItem) -> Article:
     """The article as the summariser sees it: in English."""
     if item.english_text is None:
         return item.article
     return replace(item.article, text=item.english_text)
 
 
-def _pivot(work: Sequence[_Work], plans: Sequence[TranslationPlan], context: _Context) -> None:
+def _pivot(work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: _Context) -> None:
     """Translate non-English articles into English, one model at a time."""
     for plan in plans:
         model = _sentence_engine(plan, context)
@@ -470,7 +505,7 @@ def _pivot(work: Sequence[_Work], plans: Sequence[TranslationPlan], context: _Co
             model.close()
 
 
-def _pivot_wave(wave: list[_Work], translator: ModelTranslator, context: _Context) -> None:
+def _pivot_wave(wave: list[WorkItem], translator: ModelTranslator, context: _Context) -> None:
     started = time.perf_counter()
     try:
         english = translator.translate([item.article.text for item in wave], ENGLISH.code)
@@ -500,7 +535,9 @@ def _sentence_engine(plan: TranslationPlan, context: _Context) -> Engine:
     )
 
 
-def _translate(work: Sequence[_Work], plans: Sequence[TranslationPlan], context: _Context) -> None:
+def _translate(
+    work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: _Context
+) -> None:
     for plan in plans:
         pending = {
             code: [
@@ -525,7 +562,7 @@ def _translate(work: Sequence[_Work], plans: Sequence[TranslationPlan], context:
 
 
 def _translate_wave(
-    wave: list[_Work], code: str, translator: ModelTranslator, context: _Context
+    wave: list[WorkItem], code: str, translator: ModelTranslator, context: _Context
 ) -> None:
     started = time.perf_counter()
     texts = [item.summary.text for item in wave if item.summary is not None]
@@ -546,7 +583,7 @@ def _translate_wave(
         context.cache.put(_translation_key(source, code, context), {"text": text})
 
 
-def _status(item: _Work, languages: Sequence[str]) -> Status:
+def _status(item: WorkItem, languages: Sequence[str]) -> Status:
     if item.failure is not None:
         return "failed"
     if item.summary is None or any(code not in item.translations for code in languages):
@@ -554,19 +591,20 @@ def _status(item: _Work, languages: Sequence[str]) -> Status:
     return "done" if item.computed else "cached"
 
 
-def _write_outputs(
-    work: Sequence[_Work],
+def write_outputs(
+    computation: Computation,
     input_failures: tuple[InputFailure, ...],
     config: RunConfig,
-    device: str,
-    engines: dict[str, EngineChoice],
     started: datetime,
     seconds: float,
-    interrupted: bool,
     *,
-    versions: dict[str, str],
+    processes: Sequence[Mapping[str, Any]] = (),
 ) -> RunOutcome:
-    """Render the briefing and run.json from every finished article."""
+    """Render the briefing and run.json from every finished article.
+
+    ``processes`` describes each process of a distributed run for run.json.
+    """
+    work, device, engines = computation.work, computation.device, computation.engines
     statuses = [_status(item, config.languages) for item in work]
     results = tuple(
         ArticleResult(
@@ -608,7 +646,7 @@ def _write_outputs(
                 for model, choice in engines.items()
             }
         },
-        versions=versions,
+        versions=computation.versions,
         articles=[
             ArticleReport(
                 id=item.article.id,
@@ -626,8 +664,10 @@ def _write_outputs(
         input_failures=input_failures,
         finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         seconds=seconds,
-        interrupted=interrupted,
+        interrupted=computation.interrupted,
     )
+    if processes:
+        report["processes"] = [dict(process) for process in processes]
     written.append(write_run_report(report, config.output))
     return RunOutcome(briefing=briefing, written=tuple(written), report=report)
 

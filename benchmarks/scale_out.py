@@ -1,0 +1,153 @@
+"""Two processes against one: ``accelerate launch`` speed-up on real-size random models.
+
+The same models and articles as ``end_to_end.py`` (distilBART summariser; Marian base models
+for hu and for zh/ru/uk; 4 beams; fixed output lengths; 600-900-token English articles). The
+models are converted for CTranslate2 once, untimed, then these run one after another, each
+timed from process start to exit with the converted models cached:
+
+- one process on one core: ``taskset -c 0 summarize run --threads 1``;
+- two processes, one core each: ``taskset -c 0,1 accelerate launch --multi_gpu
+  --num_processes 2 -m summarize run --threads 1`` (on a machine without GPUs, ``--multi_gpu``
+  starts the processes with torchrun on CPU; accelerate's ``--cpu`` needs MPI for several).
+
+It prints each run's wall time and the speed-up of two processes over one, and checks that both
+produced the same results.jsonl records.
+
+Usage::
+
+    python benchmarks/scale_out.py --quick   # 4 articles into hu
+    python benchmarks/scale_out.py           # 16 articles into hu, zh, ru, uk
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import end_to_end  # noqa: E402
+import engine_speed  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def records(output: Path) -> dict[str, dict]:
+    lines = (output / "results.jsonl").read_text("utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build, convert once, time one process and two, print the speed-up."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="4 articles into hu")
+    parser.add_argument("--articles", type=int, help="number of articles (default 16; quick 4)")
+    parser.add_argument(
+        "--model-dir", type=Path, help="build models here and reuse them (default: temp folder)"
+    )
+    args = parser.parse_args(argv)
+    if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+        print("needs 2 cores and taskset (util-linux)", file=sys.stderr)
+        return 2
+    count = args.articles or (4 if args.quick else 16)
+    languages = ("hu",) if args.quick else ("hu", "zh", "ru", "uk")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    with tempfile.TemporaryDirectory(prefix="scale-out-") as temp:
+        work = Path(temp)
+        root = args.model_dir or work / "models"
+        summariser = engine_speed.build_model(engine_speed.DISTILBART, root)
+        marian = engine_speed.build_model(engine_speed.MARIAN, root)
+        multi = end_to_end.build_multi_marian(root)
+        end_to_end.write_articles(summariser, work / "articles", count)
+        models = {code: marian if code == "hu" else multi for code in languages}
+        env = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "HF_HOME": str(work / "hf-home"),
+            "PYTHONWARNINGS": "ignore",
+        }
+        job = [
+            "-m",
+            "summarize",
+            "run",
+            "--languages",
+            ",".join(languages),
+            "--summary-model",
+            str(summariser),
+            *[f"--translation-model={code}={path}" for code, path in models.items()],
+            "--threads",
+            "1",
+            "--quiet",
+            "--no-cache",
+        ]
+        (work / "one").mkdir()
+        (work / "one" / "a.txt").write_text("A short text to convert the models with.\n")
+        warm = end_to_end.timed(
+            "convert", [sys.executable, *job, str(work / "one"), "-o", str(work / "warm")], env
+        )
+        print(f"models converted in {warm.seconds:.0f} s (untimed below)", flush=True)
+        inputs = str(work / "articles")
+        single = end_to_end.timed(
+            "1 process, 1 core",
+            ["taskset", "-c", "0", sys.executable, *job, inputs, "-o", str(work / "single")],
+            env,
+        )
+        print(f"{single.name}: {single.seconds:.1f} s", flush=True)
+        double = end_to_end.timed(
+            "2 processes, 1 core each",
+            [
+                "taskset",
+                "-c",
+                "0,1",
+                sys.executable,
+                "-m",
+                "accelerate.commands.launch",
+                "--multi_gpu",
+                "--num_processes",
+                "2",
+                "--num_machines",
+                "1",
+                "--mixed_precision",
+                "no",
+                "--dynamo_backend",
+                "no",
+                "--main_process_port",
+                str(free_port()),
+                *job,
+                inputs,
+                "-o",
+                str(work / "double"),
+            ],
+            env,
+        )
+        print(f"{double.name}: {double.seconds:.1f} s", flush=True)
+        failed = [run.name for run in (single, double) if run.returncode != 0]
+        same = not failed and records(work / "single") == records(work / "double")
+        report = json.loads((work / "double" / "run.json").read_text("utf-8"))
+
+    print()
+    for process in report.get("processes", []):
+        print(
+            f"process {process['process']}: {process['articles']} articles, "
+            f"{process['characters']} characters, {process['seconds']:.1f} s"
+        )
+    print(f"speed-up of 2 processes over 1: {single.seconds / double.seconds:.2f}x")
+    print(f"same results.jsonl records: {'yes' if same else 'NO'}; failed runs: {failed or 'none'}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

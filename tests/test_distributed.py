@@ -1,0 +1,223 @@
+"""Several processes (accelerate launch): balanced shares, one merged output, failures reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_pipeline import SEED, marian_config
+
+from summarize import distributed
+from summarize.distributed import ProcessInfo, balance_by_length
+from summarize.records import Article
+
+
+def article(number: int, length: int) -> Article:
+    return Article(
+        id=str(number), slug=str(number), title="t", text="x" * length, source=f"{number}.txt"
+    )
+
+
+def test_shares_are_balanced_by_length_not_count() -> None:
+    articles = [article(0, 900), *(article(i, 100) for i in range(1, 10))]
+    shares = balance_by_length(articles, 2)
+    assert sorted(i for share in shares for i in share) == list(range(10))
+    loads = [sum(len(articles[i].text) for i in share) for share in shares]
+    assert loads == [900, 900]  # one long article weighs as much as nine short ones
+    assert shares[0] == [0] and all(share == sorted(share) for share in shares)
+    assert balance_by_length(articles, 2) == shares  # every process computes the same split
+
+
+def test_more_processes_than_articles_leaves_some_idle() -> None:
+    shares = balance_by_length([article(0, 10), article(1, 20)], 3)
+    assert sorted(map(len, shares)) == [0, 1, 1]
+    assert balance_by_length([article(0, 10)], 1) == [[0]]
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    seed = SEED.read_text("utf-8")
+    for number in range(5):
+        # Lengths differ, so a balanced split is not a split by count.
+        text = f"Story {number}.\n\n" + seed[: 400 * (number + 1)]
+        (folder / f"{number}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def records(output: Path) -> dict[str, dict]:
+    lines = (output / "results.jsonl").read_text("utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines)}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_accelerate_launch_two_processes_equals_one_process(tiny_models, news, tmp_path) -> None:
+    from summarize.pipeline import run
+
+    # Batches of one: every article then meets the same arithmetic however articles are shared
+    # out, so the two runs' outputs can be compared exactly.
+    single = replace(marian_config(tiny_models, (news,), tmp_path / "single"), batch_size=1)
+    run(single)
+
+    command = [
+        sys.executable,
+        "-m",
+        "accelerate.commands.launch",
+        # accelerate's --cpu starts several processes only through MPI (--mpirun_hostfile);
+        # --multi_gpu starts them with torchrun, which on a machine without GPUs runs on CPU (gloo).
+        "--multi_gpu",
+        "--num_processes",
+        "2",
+        "--num_machines",
+        "1",
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "--main_process_port",
+        str(free_port()),
+        "-m",
+        "summarize",
+        "run",
+        str(news),
+        "-o",
+        str(tmp_path / "multi"),
+        "--device",
+        "cpu",
+        "--engine",
+        "transformers",
+        "--batch-size",
+        "1",
+        "--summary-model",
+        str(tiny_models["bart"]),
+        "--translation-model",
+        f"hu={tiny_models['marian']}",
+        "--translation-model",
+        f"zh={tiny_models['marian_multi_zh']}",
+        "--translation-model",
+        f"ru={tiny_models['marian_multi_zle']}",
+        "--translation-model",
+        f"uk={tiny_models['marian_multi_zle']}",
+    ]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=os.environ.copy(), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    multi = tmp_path / "multi"
+    expected, got = records(single.output), records(multi)
+    assert set(got) == set(expected) and len(got) == 5
+    assert got == expected
+    report = json.loads((multi / "run.json").read_text("utf-8"))
+    assert report["done"] == 5 and report["failed"] == 0
+    processes = report["processes"]
+    assert [p["process"] for p in processes] == [0, 1]
+    assert all(p["status"] == "finished" and p["articles"] >= 1 for p in processes)
+    assert sum(p["articles"] for p in processes) == 5
+    assert all(p["seconds"] > 0 for p in processes)
+    # Rendered once, by the main process, from everyone's results; no shares left behind.
+    assert sorted(path.name for path in multi.glob("?.html")) == [f"{n}.html" for n in range(5)]
+    assert (multi / "index.html").is_file() and (multi / "briefing.hu.html").is_file()
+    assert not (multi / ".shards").exists()
+
+
+def run_two_processes(config, monkeypatch) -> list:
+    """Run both processes of a two-process run as threads of this one; return their outcomes."""
+    barrier = threading.Barrier(2, timeout=60)
+    monkeypatch.setattr(distributed, "wait_for_everyone", lambda process: barrier.wait())
+    outcomes: list = [None, None]
+    errors: list[BaseException] = []
+
+    def process(index: int) -> None:
+        info = ProcessInfo(index=index, count=2, local_index=index, local_count=2, device="cpu")
+        try:
+            outcomes[index] = distributed.run(config, process=info)
+        except BaseException as error:  # surfaced by the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=process, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    assert not errors, errors
+    return outcomes
+
+
+def test_a_failing_process_reports_the_articles_it_held(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    config = marian_config(tiny_models, (news,), tmp_path / "out")
+    original = distributed.compute
+
+    def compute(config, articles, progress):
+        if any(article.source.endswith("4.txt") for article in articles):  # process 0 has it
+            raise RuntimeError("CUDA error: an illegal memory access was encountered")
+        return original(config, articles, progress)
+
+    monkeypatch.setattr(distributed, "compute", compute)
+    main, other = run_two_processes(config, monkeypatch)
+
+    assert other is None  # only the main process writes outputs
+    report = main.report
+    failed = {item["source"] for item in report["items"] if item["status"] == "failed"}
+    first, second = report["processes"]
+    assert first["status"] == "failed" and "illegal memory access" in first["error"]
+    assert second["status"] == "finished" and second["error"] is None
+    assert any(source.endswith("4.txt") for source in failed)
+    assert len(failed) == first["articles"] and first["articles"] + second["articles"] == 5
+    reasons = {item["reason"] for item in report["items"] if item["status"] == "failed"}
+    assert reasons == {
+        "process 0 failed: RuntimeError: CUDA error: an illegal memory access was encountered"
+    }
+    assert report["done"] == second["articles"] and report["failed"] == len(failed)
+    assert len(records(config.output)) == second["articles"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, False),
+        ({"WORLD_SIZE": "1"}, False),
+        ({"WORLD_SIZE": "2"}, True),  # torchrun: accelerate launch --multi_gpu
+        ({"OMPI_COMM_WORLD_SIZE": "4"}, True),  # Open MPI: accelerate launch --cpu --mpirun_...
+        ({"PMI_SIZE": "2"}, True),  # Intel MPI
+    ],
+)
+def test_several_processes_are_recognised_by_the_launchers_variables(
+    variables, expected, monkeypatch
+) -> None:
+    for name in distributed.WORLD_SIZE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert distributed.launched_with_several_processes() is expected
+
+
+def test_each_process_gets_its_gpu_and_a_fair_share_of_cores(tmp_path, monkeypatch) -> None:
+    from summarize.config import RunConfig
+
+    second = ProcessInfo(index=1, count=4, local_index=1, local_count=2, device="cuda:1")
+    config = RunConfig(inputs=(tmp_path,), output=tmp_path)
+    assert distributed._device(config, second) == "cuda:1"  # auto: accelerate's choice
+    assert distributed._device(replace(config, device="cuda"), second) == "cuda:1"
+    assert distributed._device(replace(config, device="cpu"), second) == "cpu"
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert distributed._threads(config, second) == 8
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by accelerate launch
+    assert distributed._threads(config, second) == 3
+    assert distributed._threads(replace(config, threads=5), second) == 5
