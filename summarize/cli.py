@@ -136,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-cache", action="store_true", help="recompute everything; read and write no cache"
     )
+    run.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="run the stages on a Ray cluster (pip install 'summarize[ray]'); without ADDRESS, "
+        "Ray's default: RAY_ADDRESS, a cluster on this machine, else a new local one",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     return parser
@@ -204,6 +212,10 @@ def _run(config: RunConfig) -> RunOutcome | None:
     # Imported here: the pipeline imports torch; keep --help fast.
     from summarize.distributed import launched_with_several_processes
 
+    if config.ray is not None:
+        from summarize import cluster
+
+        return cluster.run(config, progress=_progress_factory(config.quiet))
     if launched_with_several_processes():
         from summarize import distributed
 

@@ -71,6 +71,10 @@ class RunConfig:
     quiet: bool = False
     #: Debug logs and tracebacks.
     verbose: bool = False
+    #: Run the stages on Ray Data: None runs here; "" connects where Ray's own default says
+    #: (RAY_ADDRESS, a cluster started on this machine, else a new local instance); otherwise
+    #: a cluster address such as ``auto`` or ``ray://head:10001``.
+    ray: str | None = None
 
     def translation_model_for(self, language: str) -> str:
         """The model that translates into ``language`` under this configuration."""
@@ -181,6 +185,12 @@ def _validated(key: str, value: Any) -> Any:
         lowest = 1 if key in _POSITIVE_INT_FIELDS else 0
         if value < lowest:
             raise ConfigError(f"{key!r} must be at least {lowest}, got {value}")
+        return value
+    if key == "ray":
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"'ray' must be a cluster address (\"\" for Ray's default), got {value!r}"
+            )
         return value
     if key in _BOOL_FIELDS:
         if not isinstance(value, bool):

@@ -36,10 +36,12 @@ from summarize.pipeline import (
     compute,
     raise_interrupted,
     read_inputs,
+    work_from_record,
+    work_to_record,
     write_outputs,
 )
 from summarize.progress import ProgressFactory, silent_progress
-from summarize.records import Article, Summary
+from summarize.records import Article
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +154,7 @@ def run(
         config,
         started,
         time.perf_counter() - clock,
-        processes=processes,
+        report_extras={"processes": processes},
     )
     shutil.rmtree(folder, ignore_errors=True)
     if merged.interrupted:
@@ -197,7 +199,8 @@ def wait_for_everyone(process: ProcessInfo) -> None:
 def _device(config: RunConfig, process: ProcessInfo) -> str:
     """Each process on its own GPU: ``auto`` takes accelerate's, ``cuda`` gets the local index."""
     if config.device == "auto":
-        return process.device
+        # accelerate names a CPU process's device "cpu:N"; torch has one CPU device.
+        return "cpu" if process.device.startswith("cpu") else process.device
     if config.device == "cuda":
         return f"cuda:{process.local_index}"
     return config.device
@@ -238,7 +241,7 @@ def _save_share(
             "interrupted": computation.interrupted,
             "versions": computation.versions,
             "engines": {model: asdict(choice) for model, choice in computation.engines.items()},
-            "work": [_work_to_json(item) for item in computation.work],
+            "work": [work_to_record(item) for item in computation.work],
         }
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(_share_path(folder, process.index), json.dumps(document, ensure_ascii=False))
@@ -263,34 +266,6 @@ def _wait_for_shares(folder: Path, count: int) -> list[dict[str, Any]]:
             waiting_since = time.perf_counter()
         time.sleep(POLL_SECONDS)
     return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
-
-
-def _work_to_json(item: WorkItem) -> dict[str, Any]:
-    return {
-        "id": item.article.id,
-        "language": item.language,
-        "pivot_model": item.pivot_model,
-        "summary": asdict(item.summary) if item.summary else None,
-        "translations": item.translations,
-        "failure": item.failure,
-        "computed": item.computed,
-        "seconds": item.seconds,
-    }
-
-
-def _work_from_json(article: Article, data: dict[str, Any]) -> WorkItem:
-    if data["id"] != article.id:  # every process read the same inputs in the same order
-        raise RuntimeError(f"process results out of step: {data['id']!r} is not {article.id!r}")
-    return WorkItem(
-        article=article,
-        language=data["language"],
-        pivot_model=data["pivot_model"],
-        summary=Summary(**data["summary"]) if data["summary"] else None,
-        translations=data["translations"],
-        failure=data["failure"],
-        computed=data["computed"],
-        seconds=data["seconds"],
-    )
 
 
 def _merge(
@@ -318,7 +293,7 @@ def _merge(
                 )
         else:
             for index, data in zip(held, share["work"], strict=True):
-                items[index] = _work_from_json(articles[index], data)
+                items[index] = work_from_record(articles[index], data)
             engines |= {model: EngineChoice(**choice) for model, choice in share["engines"].items()}
             versions = versions or share["versions"]
         processes.append(

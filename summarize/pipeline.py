@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ class TranslationPlan:
 
 
 @dataclass(frozen=True)
-class _Context:
+class StageContext:
     """What every stage of one run needs besides the articles."""
 
     config: RunConfig
@@ -163,6 +163,26 @@ def raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
     )
 
 
+@dataclass(frozen=True)
+class StagePlan:
+    """Which models a run's remaining work needs, checked before any weights load."""
+
+    #: The summariser, when some article still needs a summary.
+    summary_info: ModelInfo | None
+    summary_choice: EngineChoice | None
+    #: Models translating non-English articles into English, one plan per model.
+    pivots: list[TranslationPlan]
+    #: Models translating summaries, one plan per model.
+    translations: list[TranslationPlan]
+
+    def engines(self, summary_model: str) -> dict[str, EngineChoice]:
+        """Model id -> the engine it runs on, for every model this plan loads."""
+        engines = {plan.model: plan.choice for plan in [*self.pivots, *self.translations]}
+        if self.summary_choice is not None:
+            engines[summary_model] = self.summary_choice
+        return engines
+
+
 def compute(
     config: RunConfig, articles: Sequence[Article], progress: ProgressFactory = silent_progress
 ) -> Computation:
@@ -176,16 +196,49 @@ def compute(
     engine.resolve_dtype(config.dtype, device)  # validates the request
     engine.set_cpu_threads(config.threads)
     engine.show_library_progress_bars(not config.quiet)
+    context = make_context(config, device, progress)
+    work, plan = prepare(config, articles, context)
+    interrupted = False
+    try:
+        _pivot(work, plan.pivots, context)
+        if plan.summary_info is not None and plan.summary_choice is not None:
+            _summarise(work, plan.summary_info, plan.summary_choice, context)
+        _translate(work, plan.translations, context)
+    except KeyboardInterrupt:
+        interrupted = True
+        logger.warning("interrupted: writing what is done so far")
+    return Computation(
+        work=work,
+        engines=plan.engines(config.summary_model),
+        device=device,
+        interrupted=interrupted,
+        versions=engine.library_versions(),
+    )
+
+
+def make_context(config: RunConfig, device: str, progress: ProgressFactory) -> StageContext:
+    """What every stage needs besides the articles: settings, cache, device, progress bars."""
     cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
-    context = _Context(config=config, cache=cache, device=device, progress=progress)
+    return StageContext(config=config, cache=cache, device=device, progress=progress)
+
+
+def prepare(
+    config: RunConfig, articles: Sequence[Article], context: StageContext
+) -> tuple[list[WorkItem], StagePlan]:
+    """Detect languages, take finished work from the cache and check every model still needed.
+
+    Everything that can fail on configuration fails here, before any weights load; models whose
+    work is all cached are not even looked at.
+    """
+    from summarize import engine
+
+    device, cache = context.device, context.cache
     work = [WorkItem(article) for article in articles]
     detected = _set_languages(work, cache, config)
     _take_cached_summaries(work, context)
     _take_cached_translations(work, context)
     _take_cached_pivots(work, context)
 
-    # Everything that can fail on configuration fails here, before any weights load; models
-    # whose work is all cached are not even looked at.
     summary_info = (
         engine.inspect_model(config.summary_model)
         if any(item.summary is None for item in work)
@@ -199,29 +252,9 @@ def compute(
         code for code in config.languages if any(code not in item.translations for item in work)
     ]
     plans = plan_translations(config, engine.inspect_model, languages_left, device=device)
-
     for key, value in detected.items():
         cache.put(key, value)
-    interrupted = False
-    try:
-        _pivot(work, pivot_plans, context)
-        if summary_info is not None and summary_choice is not None:
-            _summarise(work, summary_info, summary_choice, context)
-        _translate(work, plans, context)
-    except KeyboardInterrupt:
-        interrupted = True
-        logger.warning("interrupted: writing what is done so far")
-
-    engines = {plan.model: plan.choice for plan in [*pivot_plans, *plans]}
-    if summary_choice is not None:
-        engines[config.summary_model] = summary_choice
-    return Computation(
-        work=work,
-        engines=engines,
-        device=device,
-        interrupted=interrupted,
-        versions=engine.library_versions(),
-    )
+    return work, StagePlan(summary_info, summary_choice, pivot_plans, plans)
 
 
 def plan_translations(
@@ -321,7 +354,7 @@ def _set_languages(
     return detected
 
 
-def _pivot_key(item: WorkItem, context: _Context) -> str:
+def _pivot_key(item: WorkItem, context: StageContext) -> str:
     return unit_key(
         "pivot",
         text=item.article.text,
@@ -332,7 +365,7 @@ def _pivot_key(item: WorkItem, context: _Context) -> str:
     )
 
 
-def _take_cached_pivots(work: Sequence[WorkItem], context: _Context) -> None:
+def _take_cached_pivots(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
         if item.pivot_model and item.summary is None:
             cached = context.cache.get(_pivot_key(item, context))
@@ -340,7 +373,7 @@ def _take_cached_pivots(work: Sequence[WorkItem], context: _Context) -> None:
                 item.english_text = cached["text"]
 
 
-def _summary_key(item: WorkItem, context: _Context) -> str:
+def _summary_key(item: WorkItem, context: StageContext) -> str:
     config = context.config
     return unit_key(
         "summary",
@@ -355,7 +388,7 @@ def _summary_key(item: WorkItem, context: _Context) -> str:
     )
 
 
-def _translation_key(summary: str, language: str, context: _Context) -> str:
+def _translation_key(summary: str, language: str, context: StageContext) -> str:
     return unit_key(
         "translation",
         text=summary,
@@ -366,14 +399,14 @@ def _translation_key(summary: str, language: str, context: _Context) -> str:
     )
 
 
-def _take_cached_summaries(work: Sequence[WorkItem], context: _Context) -> None:
+def _take_cached_summaries(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
         cached = context.cache.get(_summary_key(item, context))
         if cached is not None:
             item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
 
 
-def _take_cached_translations(work: Sequence[WorkItem], context: _Context) -> None:
+def _take_cached_translations(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
         if item.summary is None:
             continue
@@ -396,13 +429,52 @@ def _share_time(items: Sequence[WorkItem], stage: str, seconds: float, weights: 
 
 
 def _summarise(
-    work: Sequence[WorkItem], info: ModelInfo, choice: EngineChoice, context: _Context
+    work: Sequence[WorkItem], info: ModelInfo, choice: EngineChoice, context: StageContext
 ) -> None:
-    pending = [item for item in work if item.summary is None and item.failure is None]
+    pending = awaiting_summary(work)
     if not pending:
         return
+    model = summary_engine(choice, context)
+    bar = context.progress("summarising", 0)
+    try:
+        for wave in _waves(pending, SUMMARY_WAVE):
+            summarise_wave(wave, model, summary_prefix(info), context, bar)
+    finally:
+        bar.close()
+        model.close()
+
+
+def awaiting_summary(work: Sequence[WorkItem]) -> list[WorkItem]:
+    """Articles still to summarise."""
+    return [item for item in work if item.summary is None and item.failure is None]
+
+
+def awaiting_pivot(work: Sequence[WorkItem], model: str, language: str) -> list[WorkItem]:
+    """Articles in ``language`` still to translate into English with ``model``."""
+    return [
+        item
+        for item in work
+        if item.pivot_model == model
+        and item.language == language
+        and item.summary is None
+        and item.english_text is None
+        and item.failure is None
+    ]
+
+
+def awaiting_translation(work: Sequence[WorkItem], language: str) -> list[WorkItem]:
+    """Articles whose summary is still to translate into ``language``."""
+    return [
+        item
+        for item in work
+        if item.summary is not None and item.failure is None and language not in item.translations
+    ]
+
+
+def summary_engine(choice: EngineChoice, context: StageContext) -> Engine:
+    """Load the summariser, batched for article-length inputs, with the run's length limits."""
     config = context.config
-    model = _load(
+    return _load_engine(
         config.summary_model,
         choice,
         context,
@@ -413,19 +485,12 @@ def _summarise(
             min_new_tokens=config.min_summary_tokens,
         ),
     )
-    bar = context.progress("summarising", 0)
-    try:
-        for wave in _waves(pending, SUMMARY_WAVE):
-            _summarise_wave(wave, model, summary_prefix(info), context, bar)
-    finally:
-        bar.close()
-        model.close()
 
 
-def _load(
+def _load_engine(
     name: str,
     choice: EngineChoice,
-    context: _Context,
+    context: StageContext,
     *,
     long_inputs: bool,
     overrides: GenerationOverrides,
@@ -446,8 +511,8 @@ def _load(
     )
 
 
-def _summarise_wave(
-    wave: list[WorkItem], model: Engine, prefix: str, context: _Context, bar: Progress
+def summarise_wave(
+    wave: list[WorkItem], model: Engine, prefix: str, context: StageContext, bar: Progress
 ) -> None:
     started = time.perf_counter()
     try:
@@ -457,7 +522,7 @@ def _summarise_wave(
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
-                _summarise_wave([item], model, prefix, context, bar)
+                summarise_wave([item], model, prefix, context, bar)
             return
         logger.debug("summarising %s failed", wave[0].article.source, exc_info=True)
         outcomes = [SummaryFailure(wave[0].article.id, f"summarising failed: {error}")]
@@ -480,39 +545,34 @@ def _english_article(item: WorkItem) -> Article:
     return replace(item.article, text=item.english_text)
 
 
-def _pivot(work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: _Context) -> None:
+def _pivot(
+    work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: StageContext
+) -> None:
     """Translate non-English articles into English, one model at a time."""
     for plan in plans:
-        model = _sentence_engine(plan, context)
+        model = sentence_engine(plan, context)
         bar = context.progress(f"translating articles into English ({', '.join(plan.targets)})", 0)
         try:
             for code, target in plan.targets.items():
                 translator = ModelTranslator(
                     model, {ENGLISH.code: target}, progress=bar, source_language=code
                 )
-                items = [
-                    item
-                    for item in work
-                    if item.pivot_model == plan.model
-                    and item.language == code
-                    and item.summary is None
-                    and item.english_text is None
-                ]
+                items = awaiting_pivot(work, plan.model, code)
                 for wave in _waves(items, SUMMARY_WAVE):
-                    _pivot_wave(wave, translator, context)
+                    pivot_wave(wave, translator, context)
         finally:
             bar.close()
             model.close()
 
 
-def _pivot_wave(wave: list[WorkItem], translator: ModelTranslator, context: _Context) -> None:
+def pivot_wave(wave: list[WorkItem], translator: ModelTranslator, context: StageContext) -> None:
     started = time.perf_counter()
     try:
         english = translator.translate([item.article.text for item in wave], ENGLISH.code)
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
-                _pivot_wave([item], translator, context)
+                pivot_wave([item], translator, context)
             return
         logger.debug("translating %s into English failed", wave[0].article.source, exc_info=True)
         wave[0].failure = f"translating the article into English failed: {error}"
@@ -524,9 +584,9 @@ def _pivot_wave(wave: list[WorkItem], translator: ModelTranslator, context: _Con
         context.cache.put(_pivot_key(item, context), {"text": text})
 
 
-def _sentence_engine(plan: TranslationPlan, context: _Context) -> Engine:
+def sentence_engine(plan: TranslationPlan, context: StageContext) -> Engine:
     """Load a translation model, batched for sentence-length inputs."""
-    return _load(
+    return _load_engine(
         plan.model,
         plan.choice,
         context,
@@ -536,33 +596,26 @@ def _sentence_engine(plan: TranslationPlan, context: _Context) -> Engine:
 
 
 def _translate(
-    work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: _Context
+    work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: StageContext
 ) -> None:
     for plan in plans:
-        pending = {
-            code: [
-                i
-                for i in work
-                if i.summary is not None and i.failure is None and code not in i.translations
-            ]
-            for code in plan.targets
-        }
+        pending = {code: awaiting_translation(work, code) for code in plan.targets}
         if not any(pending.values()):
             continue
-        model = _sentence_engine(plan, context)
+        model = sentence_engine(plan, context)
         bar = context.progress(f"translating ({', '.join(plan.targets)})", 0)
         try:
             translator = ModelTranslator(model, plan.targets, progress=bar)
             for code, items in pending.items():
                 for wave in _waves(items, TRANSLATION_WAVE):
-                    _translate_wave(wave, code, translator, context)
+                    translate_wave(wave, code, translator, context)
         finally:
             bar.close()
             model.close()
 
 
-def _translate_wave(
-    wave: list[WorkItem], code: str, translator: ModelTranslator, context: _Context
+def translate_wave(
+    wave: list[WorkItem], code: str, translator: ModelTranslator, context: StageContext
 ) -> None:
     started = time.perf_counter()
     texts = [item.summary.text for item in wave if item.summary is not None]
@@ -571,7 +624,7 @@ def _translate_wave(
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
-                _translate_wave([item], code, translator, context)
+                translate_wave([item], code, translator, context)
             return
         logger.debug("translating %s failed", wave[0].article.source, exc_info=True)
         wave[0].failure = f"translating into {code} failed: {error}"
@@ -581,6 +634,54 @@ def _translate_wave(
     for item, text, source in zip(wave, translated, texts, strict=True):
         item.translations[code], item.computed = text, True
         context.cache.put(_translation_key(source, code, context), {"text": text})
+
+
+def work_to_record(item: WorkItem) -> dict[str, Any]:
+    """An article's progress as JSON values (the article itself is referred to by id)."""
+    return {
+        "id": item.article.id,
+        "language": item.language,
+        "pivot_model": item.pivot_model,
+        "english_text": item.english_text,
+        "summary": asdict(item.summary) if item.summary else None,
+        "translations": item.translations,
+        "failure": item.failure,
+        "computed": item.computed,
+        "seconds": item.seconds,
+    }
+
+
+def work_from_record(article: Article, data: dict[str, Any]) -> WorkItem:
+    """The inverse of :func:`work_to_record`, given the same article."""
+    if data["id"] != article.id:  # results came back out of step with the inputs
+        raise RuntimeError(f"results out of step: {data['id']!r} is not {article.id!r}")
+    return WorkItem(
+        article=article,
+        language=data["language"],
+        pivot_model=data["pivot_model"],
+        english_text=data["english_text"],
+        summary=Summary(**data["summary"]) if data["summary"] else None,
+        translations=data["translations"],
+        failure=data["failure"],
+        computed=data["computed"],
+        seconds=data["seconds"],
+    )
+
+
+def save_finished(work: Sequence[WorkItem], context: StageContext) -> None:
+    """Put every unit computed elsewhere (by Ray actors) into this run's cache."""
+    for item in work:
+        if not item.computed:
+            continue
+        if item.pivot_model and item.english_text is not None:
+            context.cache.put(_pivot_key(item, context), {"text": item.english_text})
+        if item.summary is not None:
+            summary = item.summary
+            context.cache.put(
+                _summary_key(item, context), {"text": summary.text, "chunks": summary.chunks}
+            )
+            for code, text in item.translations.items():
+                context.cache.put(_translation_key(summary.text, code, context), {"text": text})
 
 
 def _status(item: WorkItem, languages: Sequence[str]) -> Status:
@@ -598,11 +699,11 @@ def write_outputs(
     started: datetime,
     seconds: float,
     *,
-    processes: Sequence[Mapping[str, Any]] = (),
+    report_extras: Mapping[str, Any] | None = None,
 ) -> RunOutcome:
     """Render the briefing and run.json from every finished article.
 
-    ``processes`` describes each process of a distributed run for run.json.
+    ``report_extras`` are added to run.json (how a distributed run was spread out).
     """
     work, device, engines = computation.work, computation.device, computation.engines
     statuses = [_status(item, config.languages) for item in work]
@@ -666,8 +767,7 @@ def write_outputs(
         seconds=seconds,
         interrupted=computation.interrupted,
     )
-    if processes:
-        report["processes"] = [dict(process) for process in processes]
+    report |= report_extras or {}
     written.append(write_run_report(report, config.output))
     return RunOutcome(briefing=briefing, written=tuple(written), report=report)
 

@@ -215,6 +215,8 @@ def test_each_process_gets_its_gpu_and_a_fair_share_of_cores(tmp_path, monkeypat
     assert distributed._device(config, second) == "cuda:1"  # auto: accelerate's choice
     assert distributed._device(replace(config, device="cuda"), second) == "cuda:1"
     assert distributed._device(replace(config, device="cpu"), second) == "cpu"
+    on_cpu = replace(second, device="cpu:1")  # accelerate's name for a CPU process's device
+    assert distributed._device(config, on_cpu) == "cpu"
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     assert distributed._threads(config, second) == 8

@@ -1,0 +1,262 @@
+"""The same stages on a Ray cluster: ``summarize run --ray [ADDRESS]``.
+
+The driver (this process) reads the articles, detects their languages, takes finished work from
+the cache and checks every model, exactly as a local run does. The remaining work then flows
+through a Ray Data pipeline: translate non-English articles into English -> summarise ->
+translate per model. Each stage is a pool of actors that load their model once (up to one
+actor per GPU, or per CPU slot of ``--threads`` cores) and run the local path's own wave
+functions on batches of articles; stages run one after another, as models do locally, so each
+gets the whole cluster. The results come back to the driver, which saves them in the cache and
+renders the same outputs as a local run.
+
+Ray is an optional extra (``pip install "summarize[ray]"``). Every node needs this package and
+the models (a local folder at the same path, or Hub access).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from summarize.backends import EngineChoice
+from summarize.config import RunConfig
+from summarize.errors import ConfigError
+from summarize.generation import ModelInfo
+from summarize.languages import ENGLISH
+from summarize.pipeline import (
+    SUMMARY_WAVE,
+    TRANSLATION_WAVE,
+    Computation,
+    RunOutcome,
+    StageContext,
+    StagePlan,
+    TranslationPlan,
+    WorkItem,
+    awaiting_pivot,
+    awaiting_summary,
+    awaiting_translation,
+    make_context,
+    pivot_wave,
+    prepare,
+    read_inputs,
+    save_finished,
+    sentence_engine,
+    summarise_wave,
+    summary_engine,
+    translate_wave,
+    work_from_record,
+    work_to_record,
+    write_outputs,
+)
+from summarize.progress import ProgressFactory, silent_progress
+from summarize.records import Article
+from summarize.summarizer import summary_prefix
+from summarize.translator import ModelTranslator
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = 'pip install "summarize[ray]"'
+
+
+def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOutcome:
+    """Run the job on the Ray cluster ``config.ray`` and write its outputs here."""
+    ray = _import_ray()
+    from summarize import engine
+
+    started = datetime.now(UTC).astimezone()
+    clock = time.perf_counter()
+    read = read_inputs(config)
+    started_ray = not ray.is_initialized()
+    if started_ray:
+        ray.init(address=config.ray or None, log_to_driver=config.verbose)
+    try:
+        device, slots, actor_resources = _placement(config, ray.cluster_resources())
+        context = make_context(config, device, progress)
+        work, plan = prepare(config, read.articles, context)
+        finished = _run_stages(work, plan, config, device, slots, actor_resources)
+    finally:
+        if started_ray:
+            ray.shutdown()
+    save_finished(finished, context)
+    computation = Computation(
+        work=finished,
+        engines=plan.engines(config.summary_model),
+        device=device,
+        interrupted=False,
+        versions=engine.library_versions(),
+    )
+    return write_outputs(
+        computation,
+        read.failures,
+        config,
+        started,
+        time.perf_counter() - clock,
+        report_extras={
+            "ray": {"address": config.ray or "default", "actors_per_stage": slots, "device": device}
+        },
+    )
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise ConfigError(f"--ray needs Ray Data, which is not installed: {INSTALL_HINT}") from None
+    return ray
+
+
+def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int, dict[str, float]]:
+    """The actors' device, how many a stage may run at once, and what each reserves."""
+    gpus = int(resources.get("GPU", 0))
+    if config.device.startswith("cuda") or (config.device == "auto" and gpus):
+        if not gpus:
+            raise ConfigError(f"--device {config.device}: the Ray cluster has no GPU")
+        # Ray sets each actor's CUDA_VISIBLE_DEVICES to its own GPU, which it sees as cuda:0.
+        return "cuda", gpus, {"num_gpus": 1}
+    threads = config.threads or 1
+    slots = max(1, int(resources.get("CPU", 1)) // threads)
+    return "cpu", slots, {"num_cpus": threads}
+
+
+def _run_stages(
+    work: list[WorkItem],
+    plan: StagePlan,
+    config: RunConfig,
+    device: str,
+    slots: int,
+    resources: dict[str, float],
+) -> list[WorkItem]:
+    """Send the unfinished articles through one actor pool per model; all articles, in order."""
+    import ray.data
+
+    pending = [index for index, item in enumerate(work) if _unfinished(item, config)]
+    if not pending:
+        return work
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = not config.quiet
+    rows = [{"row": _encode(index, work[index])} for index in pending]
+    dataset = ray.data.from_items(rows)
+    stages: list[tuple[type, dict[str, Any], int]] = [
+        (_PivotActor, {"plan": plan}, SUMMARY_WAVE) for plan in plan.pivots
+    ]
+    if plan.summary_info is not None and plan.summary_choice is not None:
+        summary = {"info": plan.summary_info, "choice": plan.summary_choice}
+        stages.append((_SummaryActor, summary, SUMMARY_WAVE))
+    stages += [(_TranslationActor, {"plan": plan}, TRANSLATION_WAVE) for plan in plan.translations]
+    for actor, arguments, batch_size in stages:
+        dataset = dataset.map_batches(
+            actor,
+            fn_constructor_kwargs={"config": config, "device": device, **arguments},
+            batch_size=batch_size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=slots),
+            **resources,
+        ).materialize()  # one stage (one model) at a time, with every slot of the cluster
+    finished = list(work)
+    for row in dataset.take_all():
+        index, item = _decode(str(row["row"]))
+        finished[index] = item
+    return finished
+
+
+def _unfinished(item: WorkItem, config: RunConfig) -> bool:
+    if item.failure is not None:
+        return False
+    return item.summary is None or any(code not in item.translations for code in config.languages)
+
+
+def _encode(index: int, item: WorkItem) -> str:
+    """One row of the dataset: the article and its progress, as JSON text."""
+    return json.dumps(
+        {"index": index, "article": asdict(item.article), "work": work_to_record(item)},
+        ensure_ascii=False,
+    )
+
+
+def _decode(row: str) -> tuple[int, WorkItem]:
+    data = json.loads(row)
+    fields = data["article"]
+    article = Article(**{**fields, "warnings": tuple(fields["warnings"])})
+    return data["index"], work_from_record(article, data["work"])
+
+
+class _Actor:
+    """A Ray Data actor: one stage with its model, loaded once, applied to batch after batch."""
+
+    def __init__(self, config: RunConfig, device: str) -> None:
+        from summarize import engine
+
+        engine.set_cpu_threads(config.threads or 1 if device == "cpu" else config.threads)
+        engine.show_library_progress_bars(False)
+        # The driver saves finished work in its cache: nodes may not share its filesystem.
+        self.context: StageContext = make_context(
+            replace(config, no_cache=True, quiet=True), device, silent_progress
+        )
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy
+
+        rows = [_decode(str(row)) for row in batch["row"]]
+        self.apply([item for _, item in rows])
+        encoded = [_encode(index, item) for index, item in rows]
+        return {"row": numpy.array(encoded, dtype=object)}
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        raise NotImplementedError
+
+
+class _PivotActor(_Actor):
+    """Translates non-English articles into English with one model."""
+
+    def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
+        super().__init__(config, device)
+        self.plan = plan
+        self.model = sentence_engine(plan, self.context)
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        for code, target in self.plan.targets.items():
+            wave = awaiting_pivot(items, self.plan.model, code)
+            if wave:
+                translator = ModelTranslator(
+                    self.model, {ENGLISH.code: target}, source_language=code
+                )
+                pivot_wave(wave, translator, self.context)
+
+
+class _SummaryActor(_Actor):
+    """Summarises articles (in English by now) with the summariser."""
+
+    def __init__(
+        self, config: RunConfig, device: str, info: ModelInfo, choice: EngineChoice
+    ) -> None:
+        super().__init__(config, device)
+        self.prefix = summary_prefix(info)
+        self.model = summary_engine(choice, self.context)
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        wave = awaiting_summary(items)
+        if wave:
+            summarise_wave(wave, self.model, self.prefix, self.context, _NO_BAR)
+
+
+class _TranslationActor(_Actor):
+    """Translates summaries into the languages one model serves."""
+
+    def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
+        super().__init__(config, device)
+        self.translator = ModelTranslator(sentence_engine(plan, self.context), plan.targets)
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        for code in self.translator.targets:
+            wave = awaiting_translation(items, code)
+            if wave:
+                translate_wave(wave, code, self.translator, self.context)
+
+
+_NO_BAR = silent_progress("", 0)

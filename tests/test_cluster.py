@@ -1,0 +1,124 @@
+"""summarize run --ray: the same stages as Ray Data actors, on a local Ray instance."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_pipeline import SEED, marian_config
+
+from summarize.cli import main
+from summarize.config import build_run_config
+
+
+def records(output: Path) -> dict[str, dict]:
+    lines = (output / "results.jsonl").read_text("utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines)}
+
+
+def test_without_ray_the_flag_says_how_to_install_it(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
+    (tmp_path / "a.txt").write_text("Rain is expected tomorrow.\n", "utf-8")
+    code = main(["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--ray"])
+    assert code == 2
+    assert 'pip install "summarize[ray]"' in capsys.readouterr().err
+
+
+def test_ray_flag_and_config_key() -> None:
+    from summarize.cli import build_parser, settings_from_arguments
+
+    def ray_setting(*flags: str) -> str | None:
+        arguments = build_parser().parse_args(["run", *flags])
+        return build_run_config(settings_from_arguments(arguments)).ray
+
+    assert ray_setting() is None  # runs here
+    assert ray_setting("--ray") == ""  # Ray's own default address
+    assert ray_setting("--ray", "ray://head:10001") == "ray://head:10001"
+    assert build_run_config({"ray": "auto"}).ray == "auto"
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray = pytest.importorskip("ray")
+    pytest.importorskip("ray.data")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    seed = SEED.read_text("utf-8")
+    for number in range(3):
+        (folder / f"{number}.txt").write_text(
+            f"Story {number}.\n\n" + seed[: 500 * (number + 1)], "utf-8"
+        )
+    # A Hungarian article: translated into English on the cluster before it is summarised.
+    (folder / "hu.txt").write_text(
+        "Esik az eső\n\nA kormány kedden bejelentette, hogy jövőre ismét emelkedik a "
+        "költségvetés. Az elemzők szerint a döntés várható volt.",
+        "utf-8",
+    )
+    return folder
+
+
+@pytest.mark.slow
+def test_ray_run_equals_the_local_run(tiny_models, news, tmp_path, local_ray) -> None:
+    from summarize import cluster
+    from summarize.pipeline import run
+
+    # Batches of one: an article meets the same arithmetic in any company, so runs compare.
+    local = replace(
+        marian_config(tiny_models, (news,), tmp_path / "local"),
+        batch_size=1,
+        source_models={"hu": str(tiny_models["marian"])},
+    )
+    run(local)
+    on_ray = replace(local, output=tmp_path / "ray", ray="")
+    outcome = cluster.run(on_ray)
+
+    expected, got = records(local.output), records(on_ray.output)
+    assert len(got) == 4 and got == expected
+    assert got["hu"]["language"] == "hu" and got["hu"]["pivot"]
+    report = outcome.report
+    assert report["done"] == 4 and report["failed"] == 0
+    assert report["ray"] == {"address": "default", "actors_per_stage": 2, "device": "cpu"}
+    assert (on_ray.output / "briefing.uk.html").is_file()
+
+    # Everything the actors computed is in the driver's cache: a rerun loads no model.
+    again = cluster.run(on_ray)
+    assert again.report["cached"] == 4
+
+
+@pytest.mark.slow
+def test_ray_flag_through_the_command(tiny_models, news, tmp_path, local_ray) -> None:
+    script = Path(sys.executable).parent / "summarize"
+    address = local_ray.get_runtime_context().gcs_address
+    done = subprocess.run(
+        [
+            str(script),
+            "run",
+            str(news / "0.txt"),
+            "-o",
+            str(tmp_path / "out"),
+            "--ray",
+            address,
+            "--languages",
+            "hu",
+            "--summary-model",
+            str(tiny_models["bart"]),
+            "--translation-model",
+            f"hu={tiny_models['marian']}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert records(tmp_path / "out")["0"]["translations"]["hu"]
