@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from summarize.backends import EngineChoice
 from summarize.config import RunConfig
@@ -54,6 +58,7 @@ from summarize.pipeline import (
     write_outputs,
 )
 from summarize.progress import ProgressFactory, silent_progress
+from summarize.reader import ReadResult
 from summarize.records import Article
 from summarize.summarizer import summary_prefix
 from summarize.translator import ModelTranslator
@@ -70,11 +75,16 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
 
     started = datetime.now(UTC).astimezone()
     clock = time.perf_counter()
-    read = read_inputs(config)
     started_ray = not ray.is_initialized()
     if started_ray:
-        ray.init(address=config.ray or None, log_to_driver=config.verbose)
+        ray.init(
+            address=config.ray or None,
+            log_to_driver=config.verbose,
+            logging_level=logging.DEBUG if config.verbose else logging.WARNING,
+        )
+    ray.data.DataContext.get_current().enable_progress_bars = not config.quiet
     try:
+        read = _read(config)
         device, slots, actor_resources = _placement(config, ray.cluster_resources())
         context = make_context(config, device, progress)
         work, plan = prepare(config, read.articles, context)
@@ -100,6 +110,69 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             "ray": {"address": config.ray or "default", "actors_per_stage": slots, "device": device}
         },
     )
+
+
+def remote_uri(path: Path) -> str | None:
+    """The URI an input stood for (``s3://b/k`` arrives as the path ``s3:/b/k``), else None."""
+    match = _URI.match(str(path))
+    if match is None or len(match[1]) == 1:  # C:/ is a Windows drive, not a scheme
+        return None
+    scheme, rest = match[1], match[2]
+    return f"{scheme}:///{rest}" if scheme in ("file", "local") else f"{scheme}://{rest}"
+
+
+_URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/+(.*)$")
+
+
+def _read(config: RunConfig) -> ReadResult:
+    """Read local inputs as a local run does, and URIs (s3://, gs://, ...) through Ray Data.
+
+    Remote files are copied into a temporary folder on the driver and read with the same
+    reader, so they get the same ids; their sources name the URIs.
+    """
+    uris = [uri for uri in map(remote_uri, config.inputs) if uri is not None]
+    if not uris:
+        return read_inputs(config)
+    import ray.data
+
+    local = [path for path in config.inputs if remote_uri(path) is None]
+    with tempfile.TemporaryDirectory(prefix="summarize-ray-") as temp:
+        copies: dict[str, str] = {}  # temporary file -> its URI
+        roots = []
+        for number, uri in enumerate(uris):
+            root = Path(temp) / str(number)
+            root.mkdir()
+            rows = ray.data.read_binary_files(uri, include_paths=True).take_all()
+            for row in rows:
+                relative = _relative_path(uri, row["path"])
+                # The URI named one file: keep its name, so its suffix picks the format.
+                copy = root / (relative or PurePosixPath(row["path"]).name)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(row["bytes"])
+                copies[str(copy)] = f"{uri.rstrip('/')}/{relative}" if relative else uri
+                if not relative:
+                    root = copy
+            roots.append(root)
+        read = read_inputs(replace(config, inputs=(*local, *roots)))
+    return ReadResult(
+        articles=tuple(replace(a, source=_uri_source(a.source, copies)) for a in read.articles),
+        failures=tuple(replace(f, source=_uri_source(f.source, copies)) for f in read.failures),
+    )
+
+
+def _relative_path(uri: str, path: str) -> str:
+    """A file's path below the input URI ('' when the URI is that file)."""
+    parts = urlsplit(uri)
+    root = parts.path if parts.scheme in ("file", "local") else parts.netloc + parts.path
+    return path.removeprefix(root.rstrip("/")).lstrip("/")
+
+
+def _uri_source(source: str, copies: dict[str, str]) -> str:
+    """A temporary copy's path (with ``:line`` for JSONL) as its URI."""
+    for copy, uri in copies.items():
+        if source == copy or source.startswith(copy + ":"):
+            return uri + source[len(copy) :]
+    return source
 
 
 def _import_ray() -> Any:
@@ -138,8 +211,6 @@ def _run_stages(
     pending = [index for index, item in enumerate(work) if _unfinished(item, config)]
     if not pending:
         return work
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = not config.quiet
     rows = [{"row": _encode(index, work[index])} for index in pending]
     dataset = ray.data.from_items(rows)
     stages: list[tuple[type, dict[str, Any], int]] = [

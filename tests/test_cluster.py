@@ -41,6 +41,31 @@ def test_ray_flag_and_config_key() -> None:
     assert build_run_config({"ray": "auto"}).ray == "auto"
 
 
+@pytest.mark.parametrize(
+    ("argument", "uri"),
+    [
+        ("s3://bucket/news", "s3://bucket/news"),
+        ("gs://bucket/a/b.jsonl", "gs://bucket/a/b.jsonl"),
+        ("file:///srv/news", "file:///srv/news"),
+        ("news/today", None),
+        ("/srv/news", None),
+        ("C:/news", None),
+    ],
+)
+def test_uris_survive_the_path_conversion(argument, uri) -> None:
+    from summarize.cluster import remote_uri
+
+    assert remote_uri(Path(argument)) == uri
+
+
+def test_a_file_below_a_uri_keeps_its_relative_path() -> None:
+    from summarize.cluster import _relative_path
+
+    assert _relative_path("s3://bucket/news", "bucket/news/a/b.txt") == "a/b.txt"
+    assert _relative_path("file:///srv/news/", "/srv/news/x.jsonl") == "x.jsonl"
+    assert _relative_path("s3://bucket/one.txt", "bucket/one.txt") == ""
+
+
 @pytest.fixture(scope="module")
 def local_ray():
     ray = pytest.importorskip("ray")
@@ -104,7 +129,7 @@ def test_ray_flag_through_the_command(tiny_models, news, tmp_path, local_ray) ->
         [
             str(script),
             "run",
-            str(news / "0.txt"),
+            news.as_uri(),  # any filesystem Ray Data reads; file:// needs no network
             "-o",
             str(tmp_path / "out"),
             "--ray",
@@ -115,10 +140,15 @@ def test_ray_flag_through_the_command(tiny_models, news, tmp_path, local_ray) ->
             str(tiny_models["bart"]),
             "--translation-model",
             f"hu={tiny_models['marian']}",
+            "--source-model",
+            f"hu={tiny_models['marian']}",
         ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert records(tmp_path / "out")["0"]["translations"]["hu"]
+    written = records(tmp_path / "out")
+    assert set(written) == {"0", "1", "2", "hu"}
+    assert written["0"]["source"] == f"{news.as_uri()}/0.txt"
+    assert all(record["translations"]["hu"] for record in written.values())
