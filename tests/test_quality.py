@@ -26,6 +26,7 @@ from summarize.quality import (
     WRONG_LANGUAGE,
     WRONG_SCRIPT,
     QualityWarning,
+    check_article,
     check_coverage,
     check_faithfulness,
     check_summary,
@@ -238,6 +239,14 @@ def test_correct_lengths_sit_well_inside_the_bounds(language: str) -> None:
     assert low * 1.5 < min(ratios) and max(ratios) < high / 1.5
 
 
+def test_languages_outside_the_table_get_bounds_for_their_script() -> None:
+    source = CORRECT[0]["en"]
+    assert quality.check_length(source, "政府は火曜日に新たな経済対策を発表した。", "ja") == []
+    german = "Die Regierung kündigte am Dienstag neue wirtschaftliche Maßnahmen an."
+    assert quality.check_length(source, german, "de") == []
+    assert kinds(quality.check_length(source, "政府。", "de")) == {TOO_SHORT}
+
+
 @pytest.mark.parametrize("summary", FAITHFUL_SUMMARIES)
 def test_a_faithful_summary_passes(summary: str) -> None:
     assert check_summary(summary, [SEED_ARTICLE]) == []
@@ -281,6 +290,14 @@ def test_another_language_is_caught(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_wrong_script_is_caught(language: str) -> None:
     assert WRONG_SCRIPT in check_one(language, WRONG_SCRIPT_TEXT[language])
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "en"])
+def test_a_word_mixing_alphabets_is_caught(language: str) -> None:
+    # Random weights and broken tokenizers write words like these; "GDP增长" is fine.
+    warnings = quality.check_script("стnnnnnnn", language)
+    assert WRONG_SCRIPT in kinds(warnings) and "стnnnnnnn" in warnings[-1].detail
+    assert quality.check_script("该国GDP增长了2.1%。", "zh") == []
 
 
 def test_traditional_characters_are_caught_in_the_simplified_edition() -> None:
@@ -447,22 +464,24 @@ def test_language_identification_needs_a_confident_other_language(scores, flagge
 
 
 def test_retry_keeps_the_better_translation_of_flagged_sentences_only() -> None:
-    pairs = [
+    first = [
         (CORRECT[0]["en"], LOOPS["hu"]),
         (CORRECT[1]["en"], CORRECT[1]["hu"]),
-        (CORRECT[2]["en"], "A kormány."),
     ]
+    second = [(CORRECT[2]["en"], "A kormány."), (CORRECT[0]["en"], LOOPS["hu"])]
     asked: list[list[str]] = []
 
     def retranslate(sources: list[str]) -> list[str]:
         asked.append(sources)
-        # A fixed first sentence, and a third that is no better than before.
+        # A fixed loop, and a truncated sentence that is no better than before.
         return [CORRECT[0]["hu"], "Emberek."]
 
-    improved, replaced = retry_suspects(pairs, "hu", retranslate)
+    improved, replaced = retry_suspects([first, second], "hu", retranslate)
+    # One call for every flagged sentence of every text, each distinct sentence once.
     assert asked == [[CORRECT[0]["en"], CORRECT[2]["en"]]]
-    assert replaced == 1
-    assert improved == [(CORRECT[0]["en"], CORRECT[0]["hu"]), pairs[1], pairs[2]]
+    assert replaced == 2
+    fixed = (CORRECT[0]["en"], CORRECT[0]["hu"])
+    assert improved == [[fixed, first[1]], [second[0], fixed]]
 
 
 def test_retry_asks_nothing_when_nothing_is_flagged() -> None:
@@ -470,4 +489,17 @@ def test_retry_asks_nothing_when_nothing_is_flagged() -> None:
         raise AssertionError("nothing should be retried")
 
     pairs = correct_pairs("uk")
-    assert retry_suspects(pairs, "uk", retranslate) == (pairs, 0)
+    assert retry_suspects([pairs], "uk", retranslate) == ([pairs], 0)
+
+
+def test_an_article_is_checked_in_every_language() -> None:
+    summary = " ".join(row["en"] for row in CORRECT[:2])
+    translations = {
+        code: JOINERS[code].join(row[code] for row in CORRECT[:2]) for code in LANGUAGES
+    }
+    sentences = {code: [(row["en"], row[code]) for row in CORRECT[:2]] for code in LANGUAGES}
+    reference = [summary]
+    assert check_article(summary, reference, translations, sentences) == []
+    broken = {**translations, "ru": CORRECT[0]["ru"] + " " + CORRECT[0]["ru"]}
+    warnings = check_article(summary, reference, broken, {})
+    assert {(w.stage, w.language) for w in warnings} == {(TRANSLATION, "ru")}
