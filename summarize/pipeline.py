@@ -25,12 +25,18 @@ from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterru
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.languages import ENGLISH, Language, get_language
 from summarize.progress import Progress, ProgressFactory, silent_progress
+from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
 from summarize.reader import SUPPORTED_SUFFIXES, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
 from summarize.render import make_environment, write_briefing
 from summarize.report import ArticleReport, Status, build_run_report, write_run_report
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
-from summarize.translator import ModelTranslator, check_model_languages, resolve_target
+from summarize.translator import (
+    ModelTranslator,
+    check_model_languages,
+    join_sentences,
+    resolve_target,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +105,10 @@ class _Work:
     english_text: str | None = None
     summary: Summary | None = None
     translations: dict[str, str] = field(default_factory=dict)
+    #: Language -> the summary's sentences and what each became (absent: an old cache entry).
+    sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
+    #: What the quality checks flagged, once the article is finished.
+    quality: tuple[QualityWarning, ...] = ()
     failure: str | None = None
     #: Whether any of its units was computed (not read from the cache) in this run.
     computed: bool = False
@@ -161,6 +171,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("interrupted: writing what is done so far")
+    _review(work, context)
 
     engines = {plan.model: plan.choice for plan in [*pivot_plans, *plans]}
     if summary_choice is not None:
@@ -321,6 +332,8 @@ def _summary_key(item: _Work, context: _Context) -> str:
 
 
 def _translation_key(summary: str, language: str, context: _Context) -> str:
+    # A retried translation differs from a plain one; keys without retries stay as they were.
+    retry = {"retry_suspect": True} if context.config.retry_suspect else {}
     return unit_key(
         "translation",
         text=summary,
@@ -328,6 +341,7 @@ def _translation_key(summary: str, language: str, context: _Context) -> str:
         model=context.config.translation_model_for(language),
         num_beams=context.config.num_beams,
         **context.output_fields(),
+        **retry,
     )
 
 
@@ -346,6 +360,19 @@ def _take_cached_translations(work: Sequence[_Work], context: _Context) -> None:
             cached = context.cache.get(_translation_key(item.summary.text, code, context))
             if cached is not None:
                 item.translations[code] = cached["text"]
+                pairs = _cached_pairs(cached.get("sentences"))
+                if pairs is not None:
+                    item.sentences[code] = pairs
+
+
+def _cached_pairs(value: Any) -> list[SentencePair] | None:
+    """A cached translation's sentence pairs; None for an entry from before they were kept."""
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+        for pair in value
+    ):
+        return None
+    return [(source, translated) for source, translated in value]
 
 
 def _waves(items: Sequence[_Work], size: int) -> Iterator[list[_Work]]:
@@ -530,7 +557,12 @@ def _translate_wave(
     started = time.perf_counter()
     texts = [item.summary.text for item in wave if item.summary is not None]
     try:
-        translated = translator.translate(texts, code)
+        translated = translator.translate_sentences(texts, code)
+        if context.config.retry_suspect:
+            translated, replaced = retry_suspects(
+                translated, code, lambda sentences: translator.retranslate(sentences, code)
+            )
+            logger.info("%s: %d flagged sentence(s) replaced by a retry", code, replaced)
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
@@ -541,9 +573,43 @@ def _translate_wave(
         logger.warning("%s: %s", wave[0].article.source, wave[0].failure)
         return
     _share_time(wave, f"translation:{code}", time.perf_counter() - started, [len(t) for t in texts])
-    for item, text, source in zip(wave, translated, texts, strict=True):
-        item.translations[code], item.computed = text, True
-        context.cache.put(_translation_key(source, code, context), {"text": text})
+    for item, pairs, source in zip(wave, translated, texts, strict=True):
+        text = join_sentences(pairs, code)
+        item.translations[code], item.sentences[code], item.computed = text, pairs, True
+        context.cache.put(
+            _translation_key(source, code, context),
+            {"text": text, "sentences": [list(pair) for pair in pairs]},
+        )
+
+
+def _review(work: Sequence[_Work], context: _Context) -> None:
+    """Run the quality checks on every summarised article; --strict fails the flagged ones.
+
+    The checks are cheap, so they run on every run, over cached work too.
+    """
+    for item in work:
+        if item.summary is None or item.failure is not None:
+            continue
+        english = item.english_text
+        if item.pivot_model and english is None:  # summary came from the cache
+            cached = context.cache.get(_pivot_key(item, context))
+            english = cached["text"] if cached is not None else None
+        item.quality = tuple(
+            check_article(
+                item.summary.text,
+                [item.article.text] + ([english] if english else []),
+                item.translations,
+                item.sentences,
+                # Names can only be compared with English text.
+                names=item.pivot_model is None or english is not None,
+            )
+        )
+        if item.quality:
+            logger.info("%s: %d quality warning(s)", item.article.source, len(item.quality))
+        if item.quality and context.config.strict:
+            item.failure = f"--strict: {len(item.quality)} quality warning(s), first: " + (
+                f"{item.quality[0].stage} ({item.quality[0].language}) {item.quality[0].detail}"
+            )
 
 
 def _status(item: _Work, languages: Sequence[str]) -> Status:
@@ -575,6 +641,7 @@ def _write_outputs(
             translations={code: item.translations[code] for code in config.languages},
             source_language=item.language,
             pivot_model=item.pivot_model,
+            quality_warnings=item.quality,
         )
         for item, status in zip(work, statuses, strict=True)
         if status in ("done", "cached") and item.summary is not None
@@ -619,6 +686,7 @@ def _write_outputs(
                 language=item.language,
                 pivot=item.pivot_model,
                 warnings=item.article.warnings,
+                quality_warnings=item.quality,
                 seconds=item.seconds,
             )
             for item, status in zip(work, statuses, strict=True)
@@ -658,4 +726,6 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "source_language": config.source_language,
         "source_models": dict(config.source_models),
         "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
+        "retry_suspect": config.retry_suspect,
+        "strict": config.strict,
     }
