@@ -144,6 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the stages on a Ray cluster (pip install 'summarize[ray]'); without ADDRESS, "
         "Ray's default: RAY_ADDRESS, a cluster on this machine, else a new local one",
     )
+    run.add_argument(
+        "--retry-suspect",
+        action="store_true",
+        help="translate sentences the quality checks flag once more, with safer decoding",
+    )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail every article with a quality warning (exit code 1) instead of publishing it",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     return parser
@@ -196,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     report = outcome.report
     print(
-        f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed; "
+        f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed, "
+        f"{report['quality']['flagged']} flagged by quality checks; "
         f"briefing: {config.output / 'index.html'}",
         file=sys.stderr,
     )

@@ -48,6 +48,7 @@ from summarize.pipeline import (
     pivot_wave,
     prepare,
     read_inputs,
+    review,
     save_finished,
     sentence_engine,
     summarise_wave,
@@ -93,6 +94,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         if started_ray:
             ray.shutdown()
     save_finished(finished, context)
+    review(finished, context)  # on the driver, which has the cache and every article
     computation = Computation(
         work=finished,
         engines=plan.engines(config.summary_model),

@@ -67,6 +67,10 @@ class RunConfig:
     cache_dir: Path | None = None
     #: Recompute everything, ignoring (and not writing) the cache.
     no_cache: bool = False
+    #: Translate sentences the quality checks flag once more with safer decoding; keep the better.
+    retry_suspect: bool = False
+    #: Fail (leave out, exit 1) every article with a quality warning instead of publishing it.
+    strict: bool = False
     #: No progress bars.
     quiet: bool = False
     #: Debug logs and tracebacks.
@@ -108,7 +112,7 @@ _POSITIVE_INT_FIELDS = {
 }
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
 _STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype", "engine"}
-_BOOL_FIELDS = {"quiet", "verbose", "no_cache"}
+_BOOL_FIELDS = {"quiet", "verbose", "no_cache", "retry_suspect", "strict"}
 
 
 def load_config_file(path: Path) -> dict[str, Any]:

@@ -268,15 +268,10 @@ def _decoding_options(
     min_new = config.min_new_tokens
     if min_new is None:
         min_new = max(0, (config.min_length or 0) - 1)
-    if overrides.max_new_tokens is not None:
-        max_new = overrides.max_new_tokens
-    if overrides.min_new_tokens is not None:
-        min_new = overrides.min_new_tokens
     # transformers' forced_eos_token_id turns the last allowed token into eos, so an output
     # that reaches the limit holds one token less; stopping one step earlier does the same.
     if config.forced_eos_token_id is not None and overrides.max_new_tokens is None:
         max_new = max(1, max_new - 1)
-    min_new = min(min_new, max_new)
 
     # Banned sequences: bad_words_ids and suppress_tokens, named by the converted vocabulary
     # (same ids as the model's; it also names ids the tokenizer lacks, such as M2M100's
@@ -291,7 +286,7 @@ def _decoding_options(
     ]
 
     options: dict[str, Any] = {
-        "beam_size": overrides.num_beams or config.num_beams or 1,
+        "beam_size": config.num_beams or 1,
         "max_decoding_length": max_new,
         "min_decoding_length": min_new,
         "length_penalty": config.length_penalty if config.length_penalty is not None else 1.0,
@@ -306,7 +301,30 @@ def _decoding_options(
     forced_bos = None
     if config.forced_bos_token_id is not None:
         forced_bos = tokenizer.convert_ids_to_tokens(config.forced_bos_token_id)
-    return options, forced_bos
+    return with_overrides(options, overrides), forced_bos
+
+
+#: GenerationOverrides field -> its ``translate_batch`` keyword.
+_OPTION_NAMES = {
+    "num_beams": "beam_size",
+    "max_new_tokens": "max_decoding_length",
+    "min_new_tokens": "min_decoding_length",
+    "repetition_penalty": "repetition_penalty",
+    "no_repeat_ngram_size": "no_repeat_ngram_size",
+}
+
+
+def with_overrides(options: dict[str, Any], overrides: GenerationOverrides) -> dict[str, Any]:
+    """``translate_batch`` options with every setting ``overrides`` gives replacing its own."""
+    changed = dict(options)
+    for name, option in _OPTION_NAMES.items():
+        value = getattr(overrides, name)
+        if value is not None:
+            changed[option] = value
+    changed["min_decoding_length"] = min(
+        changed["min_decoding_length"], changed["max_decoding_length"]
+    )
+    return changed
 
 
 def _is_out_of_memory(error: BaseException) -> bool:
@@ -386,8 +404,13 @@ class CTranslate2Engine:
         texts: Sequence[str],
         target: Target = Target(),
         on_done: Callable[[int], None] | None = None,
+        *,
+        overrides: GenerationOverrides | None = None,
     ) -> list[str]:
-        """Generate one output per text, in input order, batching inputs of similar length."""
+        """Generate one output per text, in input order, batching inputs of similar length.
+
+        ``overrides`` changes decoding for this call only.
+        """
         if not texts:
             return []
         if self._translator is None:
@@ -400,11 +423,12 @@ class CTranslate2Engine:
         # stay per batch, so memory per worker is what they say. An out-of-memory wave is
         # halved as before.
         workers = self._workers
+        options = self._options if overrides is None else with_overrides(self._options, overrides)
         return run_sorted_batches(
             encoded,
             [len(ids) for ids in encoded],
             self.batch_size * workers,
-            lambda wave: self._generate_wave(wave, prefix, on_done),
+            lambda wave: self._generate_wave(wave, prefix, on_done, options),
             is_out_of_memory=_is_out_of_memory,
             max_batch_tokens=None
             if self.max_batch_tokens is None
@@ -416,6 +440,7 @@ class CTranslate2Engine:
         wave: list[list[int]],
         prefix: list[str],
         on_done: Callable[[int], None] | None,
+        options: dict[str, Any],
     ) -> list[str]:
         """Decode a length-sorted wave as up to ``self._workers`` batches run in parallel."""
         batch = -(-len(wave) // self._workers)  # ceil: equal batches, one per worker
@@ -424,7 +449,7 @@ class CTranslate2Engine:
             target_prefix=[prefix] * len(wave) if prefix else None,
             # CTranslate2 cuts the wave into batches of this size and runs them on its workers.
             max_batch_size=batch,
-            **self._options,
+            **options,
         )
         outputs = []
         for result in results:

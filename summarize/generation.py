@@ -6,7 +6,7 @@ Torch-free, so stages, fakes and future engines (CTranslate2, multi-process runn
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 
 
@@ -20,6 +20,23 @@ class GenerationOverrides:
     max_new_tokens: int | None = None
     #: Lower bound on generated tokens per output.
     min_new_tokens: int | None = None
+    #: Penalty on tokens already generated (1.0: none; 1.2 discourages loops).
+    repetition_penalty: float | None = None
+    #: No n-gram of this many tokens is generated twice (0: no limit).
+    no_repeat_ngram_size: int | None = None
+
+    def merged(self, other: GenerationOverrides | None) -> GenerationOverrides:
+        """These settings with every value ``other`` sets replacing this one's."""
+        if other is None:
+            return self
+        return replace(
+            self,
+            **{
+                f.name: getattr(other, f.name)
+                for f in fields(other)
+                if getattr(other, f.name) is not None
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -65,8 +82,13 @@ class Engine(Protocol):
         texts: Sequence[str],
         target: Target = Target(),
         on_done: Callable[[int], None] | None = None,
+        *,
+        overrides: GenerationOverrides | None = None,
     ) -> list[str]:
-        """Generate one output per input text; ``on_done`` hears how many finished per batch."""
+        """Generate one output per input text; ``on_done`` hears how many finished per batch.
+
+        ``overrides`` changes decoding for this call only (over the engine's own settings).
+        """
         ...
 
     def close(self) -> None:

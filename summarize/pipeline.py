@@ -25,12 +25,18 @@ from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterru
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.languages import ENGLISH, Language, get_language
 from summarize.progress import Progress, ProgressFactory, silent_progress
+from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
 from summarize.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
 from summarize.render import make_environment, write_briefing
 from summarize.report import ArticleReport, Status, build_run_report, write_run_report
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
-from summarize.translator import ModelTranslator, check_model_languages, resolve_target
+from summarize.translator import (
+    ModelTranslator,
+    check_model_languages,
+    join_sentences,
+    resolve_target,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +105,10 @@ class WorkItem:
     english_text: str | None = None
     summary: Summary | None = None
     translations: dict[str, str] = field(default_factory=dict)
+    #: Language -> the summary's sentences and what each became (absent: an old cache entry).
+    sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
+    #: What the quality checks flagged, once the article is finished.
+    quality: tuple[QualityWarning, ...] = ()
     failure: str | None = None
     #: Whether any of its units was computed (not read from the cache) in this run.
     computed: bool = False
@@ -207,6 +217,7 @@ def compute(
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("interrupted: writing what is done so far")
+    review(work, context)
     return Computation(
         work=work,
         engines=plan.engines(config.summary_model),
@@ -389,6 +400,8 @@ def _summary_key(item: WorkItem, context: StageContext) -> str:
 
 
 def _translation_key(summary: str, language: str, context: StageContext) -> str:
+    # A retried translation differs from a plain one; keys without retries stay as they were.
+    retry = {"retry_suspect": True} if context.config.retry_suspect else {}
     return unit_key(
         "translation",
         text=summary,
@@ -396,6 +409,7 @@ def _translation_key(summary: str, language: str, context: StageContext) -> str:
         model=context.config.translation_model_for(language),
         num_beams=context.config.num_beams,
         **context.output_fields(),
+        **retry,
     )
 
 
@@ -414,6 +428,19 @@ def _take_cached_translations(work: Sequence[WorkItem], context: StageContext) -
             cached = context.cache.get(_translation_key(item.summary.text, code, context))
             if cached is not None:
                 item.translations[code] = cached["text"]
+                pairs = _cached_pairs(cached.get("sentences"))
+                if pairs is not None:
+                    item.sentences[code] = pairs
+
+
+def _cached_pairs(value: Any) -> list[SentencePair] | None:
+    """A cached translation's sentence pairs; None for an entry from before they were kept."""
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+        for pair in value
+    ):
+        return None
+    return [(source, translated) for source, translated in value]
 
 
 def _waves(items: Sequence[WorkItem], size: int) -> Iterator[list[WorkItem]]:
@@ -620,7 +647,12 @@ def translate_wave(
     started = time.perf_counter()
     texts = [item.summary.text for item in wave if item.summary is not None]
     try:
-        translated = translator.translate(texts, code)
+        translated = translator.translate_sentences(texts, code)
+        if context.config.retry_suspect:
+            translated, replaced = retry_suspects(
+                translated, code, lambda sentences: translator.retranslate(sentences, code)
+            )
+            logger.info("%s: %d flagged sentence(s) replaced by a retry", code, replaced)
     except Exception as error:  # one bad input must not sink the others: retry one by one
         if len(wave) > 1:
             for item in wave:
@@ -631,9 +663,40 @@ def translate_wave(
         logger.warning("%s: %s", wave[0].article.source, wave[0].failure)
         return
     _share_time(wave, f"translation:{code}", time.perf_counter() - started, [len(t) for t in texts])
-    for item, text, source in zip(wave, translated, texts, strict=True):
-        item.translations[code], item.computed = text, True
-        context.cache.put(_translation_key(source, code, context), {"text": text})
+    for item, pairs, source in zip(wave, translated, texts, strict=True):
+        text = join_sentences(pairs, code)
+        item.translations[code], item.sentences[code], item.computed = text, pairs, True
+        context.cache.put(_translation_key(source, code, context), _translation_entry(text, pairs))
+
+
+def review(work: Sequence[WorkItem], context: StageContext) -> None:
+    """Run the quality checks on every summarised article; --strict fails the flagged ones.
+
+    The checks are cheap, so they run on every run, over cached work too.
+    """
+    for item in work:
+        if item.summary is None or item.failure is not None:
+            continue
+        english = item.english_text
+        if item.pivot_model and english is None:  # summary came from the cache
+            cached = context.cache.get(_pivot_key(item, context))
+            english = cached["text"] if cached is not None else None
+        item.quality = tuple(
+            check_article(
+                item.summary.text,
+                [item.article.text] + ([english] if english else []),
+                item.translations,
+                item.sentences,
+                # Names can only be compared with English text.
+                names=item.pivot_model is None or english is not None,
+            )
+        )
+        if item.quality:
+            logger.info("%s: %d quality warning(s)", item.article.source, len(item.quality))
+        if item.quality and context.config.strict:
+            item.failure = f"--strict: {len(item.quality)} quality warning(s), first: " + (
+                f"{item.quality[0].stage} ({item.quality[0].language}) {item.quality[0].detail}"
+            )
 
 
 def work_to_record(item: WorkItem) -> dict[str, Any]:
@@ -645,6 +708,10 @@ def work_to_record(item: WorkItem) -> dict[str, Any]:
         "english_text": item.english_text,
         "summary": asdict(item.summary) if item.summary else None,
         "translations": item.translations,
+        "sentences": {
+            code: [list(pair) for pair in pairs] for code, pairs in item.sentences.items()
+        },
+        "quality": [warning.as_record() for warning in item.quality],
         "failure": item.failure,
         "computed": item.computed,
         "seconds": item.seconds,
@@ -662,6 +729,8 @@ def work_from_record(article: Article, data: dict[str, Any]) -> WorkItem:
         english_text=data["english_text"],
         summary=Summary(**data["summary"]) if data["summary"] else None,
         translations=data["translations"],
+        sentences={code: _cached_pairs(pairs) or [] for code, pairs in data["sentences"].items()},
+        quality=tuple(QualityWarning(**warning) for warning in data["quality"]),
         failure=data["failure"],
         computed=data["computed"],
         seconds=data["seconds"],
@@ -681,7 +750,18 @@ def save_finished(work: Sequence[WorkItem], context: StageContext) -> None:
                 _summary_key(item, context), {"text": summary.text, "chunks": summary.chunks}
             )
             for code, text in item.translations.items():
-                context.cache.put(_translation_key(summary.text, code, context), {"text": text})
+                context.cache.put(
+                    _translation_key(summary.text, code, context),
+                    _translation_entry(text, item.sentences.get(code)),
+                )
+
+
+def _translation_entry(text: str, pairs: Sequence[SentencePair] | None) -> dict[str, Any]:
+    """A translation's cache entry: the text, and each sentence with what it became."""
+    entry: dict[str, Any] = {"text": text}
+    if pairs is not None:
+        entry["sentences"] = [list(pair) for pair in pairs]
+    return entry
 
 
 def _status(item: WorkItem, languages: Sequence[str]) -> Status:
@@ -714,6 +794,7 @@ def write_outputs(
             translations={code: item.translations[code] for code in config.languages},
             source_language=item.language,
             pivot_model=item.pivot_model,
+            quality_warnings=item.quality,
         )
         for item, status in zip(work, statuses, strict=True)
         if status in ("done", "cached") and item.summary is not None
@@ -758,6 +839,7 @@ def write_outputs(
                 language=item.language,
                 pivot=item.pivot_model,
                 warnings=item.article.warnings,
+                quality_warnings=item.quality,
                 seconds=item.seconds,
             )
             for item, status in zip(work, statuses, strict=True)
@@ -798,4 +880,6 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "source_language": config.source_language,
         "source_models": dict(config.source_models),
         "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
+        "retry_suspect": config.retry_suspect,
+        "strict": config.strict,
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from summarize.quality import QualityWarning
+
 
 @dataclass(frozen=True)
 class Article:
@@ -60,6 +62,8 @@ class ArticleResult:
     source_language: str = "en"
     #: Model that translated a non-English article into English before summarising, else None.
     pivot_model: str | None = None
+    #: What the quality checks flagged in the summary and translations.
+    quality_warnings: tuple[QualityWarning, ...] = ()
 
 
 @dataclass(frozen=True)

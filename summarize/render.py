@@ -33,6 +33,7 @@ from babel.dates import format_date
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
 from summarize.languages import MODEL_LICENCES, SOURCE_LANGUAGE, get_language
+from summarize.quality import SUMMARY, TRANSLATION
 from summarize.records import ArticleResult, Briefing, RunInfo
 
 logger = logging.getLogger(__name__)
@@ -128,8 +129,9 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
     (English), ``translations`` (language code -> text, in ``run.languages`` order),
     ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
     ``run.models`` are kept as they are), ``chunks``, ``language`` (the article's own),
-    ``pivot`` (the model that translated it into English first, or null), ``slug`` and
-    ``warnings``.
+    ``pivot`` (the model that translated it into English first, or null), ``slug``,
+    ``warnings`` (problems met reading it) and ``quality_warnings`` (what the quality checks
+    flagged: ``stage``, ``language``, ``kind``, ``detail`` each).
     """
     article = result.article
     return {
@@ -146,6 +148,7 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
         "pivot": result.pivot_model,
         "slug": article.slug,
         "warnings": list(article.warnings),
+        "quality_warnings": [warning.as_record() for warning in result.quality_warnings],
     }
 
 
@@ -196,7 +199,7 @@ def build_context(
         },
         "credits": _credits(briefing, t, locale),
         "articles": [
-            _article_context(result, run, number, language, locale)
+            _article_context(result, run, number, language, locale, _notices(t, page_lang))
             for number, result in enumerate(briefing.results, start=1)
         ],
         "failures": [
@@ -435,19 +438,42 @@ def _credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, 
     return credits
 
 
+def _notices(t: Messages, page_lang: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The notice on flagged text, per stage, in the page's language."""
+    return {
+        stage: {"text": t(f"quality_{stage}"), "lang": page_lang["html_lang"]}
+        for stage in (SUMMARY, TRANSLATION)
+    }
+
+
 def _article_context(
     result: ArticleResult,
     run: RunInfo,
     number: int,
     language: str = SOURCE_LANGUAGE,
     locale: Locale | None = None,
+    notices: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """One article's entry in the context of the ``language`` edition."""
+    """One article's entry in the context of the ``language`` edition.
+
+    Each block's ``notice`` (``{text, lang}``, or None) warns that the quality checks
+    flagged it; ``notices`` gives the texts per stage (none: no notices).
+    """
     article = result.article
     english = _language(SOURCE_LANGUAGE)
-    summary = {**english, "text": result.summary.text}
+    flagged = {(w.stage, w.language) for w in result.quality_warnings}
+    notices = notices or {}
+
+    def notice(stage: str, code: str) -> Mapping[str, str] | None:
+        return notices.get(stage) if (stage, code) in flagged else None
+
+    summary = {
+        **english,
+        "text": result.summary.text,
+        "notice": notice(SUMMARY, SOURCE_LANGUAGE),
+    }
     translations = [
-        {**_language(code), "text": text}
+        {**_language(code), "text": text, "notice": notice(TRANSLATION, code)}
         for code, text in _ordered_items(result.translations, run.languages)
     ]
     edition = next((block for block in translations if block["code"] == language), summary)
@@ -476,6 +502,8 @@ def _article_context(
         # What this edition shows: the translation into its language, else the English summary.
         "edition": edition,
         "warnings": list(article.warnings),
+        # English diagnostics of the quality checks, for the article page's notes.
+        "quality_warnings": [warning.as_record() for warning in result.quality_warnings],
     }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from summarize.files import write_atomic
+from summarize.quality import QualityWarning
 from summarize.records import InputFailure, RunInfo
 
 RUN_REPORT_FILE = "run.json"
@@ -37,6 +38,8 @@ class ArticleReport:
     seconds: Mapping[str, float] = field(default_factory=dict)
     #: Non-fatal problems met while reading it (guessed encoding, dropped NUL bytes, ...).
     warnings: tuple[str, ...] = ()
+    #: What the quality checks flagged in its summary and translations.
+    quality_warnings: tuple[QualityWarning, ...] = ()
 
 
 def build_run_report(
@@ -56,6 +59,7 @@ def build_run_report(
         for failure in input_failures
     ]
     counts = Counter(entry.status for entry in entries)
+    flagged = [warning for entry in entries for warning in entry.quality_warnings]
     return {
         "articles": len(entries),
         "done": counts["done"],
@@ -63,6 +67,12 @@ def build_run_report(
         "failed": counts["failed"],
         "skipped": counts["skipped"],
         "status": "interrupted" if interrupted else "finished",
+        # Articles with quality warnings, the warnings, and how many of each kind.
+        "quality": {
+            "flagged": sum(1 for entry in entries if entry.quality_warnings),
+            "warnings": len(flagged),
+            "kinds": dict(sorted(Counter(warning.kind for warning in flagged).items())),
+        },
         "started_at": run.generated_at,
         "finished_at": finished_at,
         "seconds": round(seconds, 3),
@@ -83,6 +93,7 @@ def build_run_report(
                 "pivot": entry.pivot,
                 "seconds": {stage: round(value, 3) for stage, value in entry.seconds.items()},
                 "warnings": list(entry.warnings),
+                "quality_warnings": [warning.as_record() for warning in entry.quality_warnings],
             }
             for entry in entries
         ],

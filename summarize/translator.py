@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from summarize.errors import UnsupportedLanguageError
-from summarize.generation import Engine, ModelInfo, Target
+from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.languages import ENGLISH, Language, get_language
 from summarize.progress import Progress, SilentProgress
+from summarize.quality import SentencePair
 from summarize.sentences import split_oversized, split_sentences
 
 _T5_TYPES = frozenset({"t5", "mt5", "umt5", "longt5"})
@@ -119,6 +121,10 @@ class ModelTranslator:
 
     def translate(self, texts: Sequence[str], target: str) -> list[str]:
         """Translate texts into ``target`` sentence by sentence; empty texts stay empty."""
+        return [join_sentences(pairs, target) for pairs in self.translate_sentences(texts, target)]
+
+    def translate_sentences(self, texts: Sequence[str], target: str) -> list[list[SentencePair]]:
+        """Each text's sentences (over-long ones split) with their translations, in order."""
         model_target = self.targets[target]
         budget = (
             self.engine.max_input_tokens
@@ -142,8 +148,48 @@ class ModelTranslator:
                 strict=True,
             )
         )
-        joiner = get_language(target).sentence_joiner
         return [
-            joiner.join(translated[sentence] for sentence in sentences).strip()
-            for sentences in per_text
+            [(sentence, translated[sentence]) for sentence in sentences] for sentences in per_text
         ]
+
+    def retranslate(self, sentences: Sequence[str], target: str) -> list[str]:
+        """Translate sentences again with decoding that resists loops and runaway length.
+
+        For sentences an automatic check flagged: repeated trigrams are banned, repeated
+        tokens penalised, and each output is capped near its input's length.
+        """
+        model_target = self.targets[target]
+        counts = self.engine.count_tokens(list(sentences))
+        by_limit: dict[int, list[int]] = {}
+        for index, count in enumerate(counts):
+            by_limit.setdefault(retry_token_limit(count), []).append(index)
+        results = [""] * len(sentences)
+        for limit, indexes in by_limit.items():
+            outputs = self.engine.generate(
+                [sentences[i] for i in indexes],
+                model_target,
+                overrides=replace(SAFER_DECODING, max_new_tokens=limit),
+            )
+            for index, output in zip(indexes, outputs, strict=True):
+                results[index] = output
+        return results
+
+
+#: Decoding for a retry: bans a repeated 3-gram (a loop needs one) and penalises tokens
+#: already used (1.2: the CTRL paper's value, a common default against repetition).
+SAFER_DECODING = GenerationOverrides(repetition_penalty=1.2, no_repeat_ngram_size=3)
+
+
+def retry_token_limit(source_tokens: int) -> int:
+    """Most tokens a retried translation may have: twice its source, plus room for a short one.
+
+    A correct translation into hu, ru, uk or zh stays well under twice the English token
+    count; a loop runs to the model's limit (often 512 tokens).
+    """
+    return 2 * source_tokens + 8
+
+
+def join_sentences(pairs: Sequence[SentencePair], target: str) -> str:
+    """The translations of one text's sentences, joined as the target language writes them."""
+    joiner = get_language(target).sentence_joiner
+    return joiner.join(translated for _, translated in pairs).strip()

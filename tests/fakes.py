@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarize.generation import Target
+from summarize.generation import GenerationOverrides, Target
 
 
 class WordEngine:
@@ -14,6 +14,8 @@ class WordEngine:
         self.max_input_tokens = max_input_tokens
         self.output_words = output_words
         self.calls: list[tuple[list[str], Target]] = []
+        #: Per-call decoding overrides, one entry per generate() call (None: none given).
+        self.overrides: list[GenerationOverrides | None] = []
         self.closed = False
 
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
@@ -25,8 +27,11 @@ class WordEngine:
         texts: Sequence[str],
         target: Target = Target(),
         on_done: Callable[[int], None] | None = None,
+        *,
+        overrides: GenerationOverrides | None = None,
     ) -> list[str]:
         self.calls.append((list(texts), target))
+        self.overrides.append(overrides)
         for text in texts:
             if len(text.split()) + 2 > self.max_input_tokens:
                 raise ValueError(f"input too long: {len(text.split())} words")

@@ -50,6 +50,15 @@ def test_config_file_then_flags_override(tmp_path: Path) -> None:
     )
 
 
+def test_quality_switches_are_off_by_default_and_set_by_file_or_flag(tmp_path: Path) -> None:
+    assert (config_from([]).retry_suspect, config_from([]).strict) == (False, False)
+    (tmp_path / "q.toml").write_text("retry-suspect = true\n", encoding="utf-8")
+    config = config_from(["--config", str(tmp_path / "q.toml"), "--strict"])
+    assert (config.retry_suspect, config.strict) == (True, True)
+    with pytest.raises(ConfigError, match="true or false"):
+        build_run_config({"strict": "yes"})
+
+
 def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("langauges = ['hu']\n", encoding="utf-8")

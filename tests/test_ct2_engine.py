@@ -163,29 +163,49 @@ def test_conversion_is_cached_and_leaves_the_model_folder_alone(
     )
 
 
-def test_overrides_reach_translate_batch_and_change_length(tiny_models, tmp_path, monkeypatch):
+def _record_options(engine: CTranslate2Engine) -> list[dict]:
+    """Keep the options of every translate_batch call the engine makes from now on."""
     seen: list[dict] = []
+    translator = engine._translator
+
+    class Spy:
+        def translate_batch(self, source, target_prefix=None, **options):
+            seen.append(options)
+            return translator.translate_batch(source, target_prefix, **options)
+
+        def __getattr__(self, name):
+            return getattr(translator, name)
+
+    engine._translator = Spy()
+    return seen
+
+
+def test_overrides_reach_translate_batch_and_change_length(tiny_models, tmp_path, monkeypatch):
     engine = _engine(
         tiny_models["marian"],
         tmp_path,
         overrides=GenerationOverrides(num_beams=2, max_new_tokens=3, min_new_tokens=3),
     )
-    translator = engine._translator
-    original = translator.translate_batch
-
-    class Spy:
-        def translate_batch(self, source, target_prefix=None, **options):
-            seen.append(options)
-            return original(source, target_prefix, **options)
-
-    engine._translator = Spy()
+    seen = _record_options(engine)
     short = engine.generate(TEXTS)
-    engine._translator = translator
     assert {(o["beam_size"], o["max_decoding_length"], o["min_decoding_length"]) for o in seen} == {
         (2, 3, 3)
     }
     default = _engine(tiny_models["marian"], tmp_path).generate(TEXTS)
     assert all(len(s) < len(d) for s, d in zip(short, default, strict=True))
+
+
+def test_per_call_overrides_change_one_call_only(tiny_models, tmp_path):
+    """A retry's safer decoding reaches translate_batch; the next call decodes as before."""
+    engine = _engine(tiny_models["marian"], tmp_path, overrides=GenerationOverrides(num_beams=2))
+    seen = _record_options(engine)
+    safer = GenerationOverrides(max_new_tokens=4, repetition_penalty=1.3, no_repeat_ngram_size=3)
+    engine.generate(TEXTS, overrides=safer)
+    engine.generate(TEXTS)
+    keys = ("beam_size", "max_decoding_length", "repetition_penalty", "no_repeat_ngram_size")
+    first, second = ({tuple(o[k] for k in keys)} for o in (seen[0], seen[-1]))
+    assert first == {(2, 4, 1.3, 3)}
+    assert second == {(2, engine._options["max_decoding_length"], 1.0, 0)}
 
 
 def test_order_kept_across_sorted_batches(checkpoints, tmp_path):

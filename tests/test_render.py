@@ -244,6 +244,7 @@ def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
         "pivot",
         "slug",
         "warnings",
+        "quality_warnings",
     ]
     first, second, _ = records
     assert (first["language"], first["pivot"]) == ("en", None)

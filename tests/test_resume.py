@@ -146,14 +146,14 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     from summarize.pipeline import run
 
     config = marian_config(tiny_models, (news,), tmp_path / "out")
-    original = ModelTranslator.translate
+    original = ModelTranslator.translate_sentences
 
-    def translate(self, texts, target):
+    def translate_sentences(self, texts, target):
         if target == "zh":
             raise KeyboardInterrupt
         return original(self, texts, target)
 
-    monkeypatch.setattr(ModelTranslator, "translate", translate)
+    monkeypatch.setattr(ModelTranslator, "translate_sentences", translate_sentences)
     with pytest.raises(RunInterrupted, match="resume"):
         run(config)
     report = load_report(config.output)
@@ -162,7 +162,7 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     assert results(config.output) == []  # only finished articles are published
     assert (config.output / "index.html").is_file()
 
-    monkeypatch.setattr(ModelTranslator, "translate", original)
+    monkeypatch.setattr(ModelTranslator, "translate_sentences", original)
     spy = GenerateSpy(monkeypatch)
     outcome = run(config)
     # Summaries and Hungarian were saved before the interruption: only zh, ru, uk remain.

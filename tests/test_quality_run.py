@@ -1,0 +1,208 @@
+"""End to end on tiny random models, whose output is garbage: the quality flags reach
+results.jsonl, run.json and the pages; --strict fails flagged articles, --retry-suspect
+retranslates flagged sentences with safer decoding, and a resumed run flags the same."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_pipeline import GenerateSpy, marian_config
+
+from summarize.quality import QualityWarning
+
+LANGUAGES = ("hu", "zh", "ru", "uk")
+KEYS = ["stage", "language", "kind", "detail"]
+NOTICES = {
+    "hu": "gépi fordításban",
+    "zh": "自动检查标记了这段机器翻译",
+    "ru": "машинный перевод",
+    "uk": "машинний переклад",
+}
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("news")
+    (folder / "a.txt").write_text(
+        "Markets rally\n\nShares rose 4 percent on Monday. Analysts in London were surprised.",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Rain ahead\n\nRain is expected across the region tomorrow. Farmers welcomed it.",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def flagged_run(tiny_models, news, tmp_path_factory):
+    from summarize.pipeline import run
+
+    output = tmp_path_factory.mktemp("out")
+    outcome = run(marian_config(tiny_models, (news,), output))
+    return outcome, output
+
+
+def records(output: Path) -> list[dict]:
+    return [json.loads(line) for line in (output / "results.jsonl").read_text("utf-8").splitlines()]
+
+
+def report(output: Path) -> dict:
+    return json.loads((output / "run.json").read_text("utf-8"))
+
+
+def test_garbage_is_flagged_in_results_jsonl(flagged_run) -> None:
+    outcome, output = flagged_run
+    assert outcome.failed == 0  # flags never drop an article unless --strict
+    for record in records(output):
+        warnings = record["quality_warnings"]
+        assert warnings and all(list(warning) == KEYS for warning in warnings)
+        assert {w["stage"] for w in warnings} <= {"summary", "translation"}
+        # Random weights translate into no language at all: every edition is flagged.
+        flagged = {w["language"] for w in warnings if w["stage"] == "translation"}
+        assert flagged == set(LANGUAGES), record["id"]
+
+
+def test_run_json_counts_the_flags(flagged_run) -> None:
+    _, output = flagged_run
+    document = report(output)
+    items = document["items"]
+    total = sum(len(item["quality_warnings"]) for item in items)
+    assert document["quality"]["flagged"] == len(items) == 2
+    assert document["quality"]["warnings"] == total > 0
+    assert sum(document["quality"]["kinds"].values()) == total
+    assert document["settings"]["strict"] is False
+    assert document["settings"]["retry_suspect"] is False
+    by_item = {item["id"]: item["quality_warnings"] for item in items}
+    assert by_item == {record["id"]: record["quality_warnings"] for record in records(output)}
+
+
+def test_pages_mark_flagged_text_with_a_localised_notice_and_keep_it(flagged_run) -> None:
+    _, output = flagged_run
+    for record in records(output):
+        page = (output / f"{record['slug']}.html").read_text("utf-8")
+        # English UI on the article page: one notice per flagged translation, and the details.
+        assert page.count("An automatic check flagged this machine translation") == 4
+        assert 'class="quality-note" role="note" lang="en"' in page
+        assert "Automatic checks" in page
+        for language in LANGUAGES:
+            edition = (output / f"briefing.{language}.html").read_text("utf-8")
+            assert NOTICES[language] in edition
+            # Never hidden: the flagged text itself is on the page (escaped as the page does).
+            first_word = record["translations"][language].split()[0]
+            assert first_word.replace("&", "&amp;").replace("<", "&lt;") in edition
+
+
+def test_strict_fails_flagged_articles_and_exits_1(tiny_models, news, flagged_run) -> None:
+    from summarize.cli import main
+
+    _, output = flagged_run
+    arguments = [
+        "run",
+        str(news),
+        "-o",
+        str(output / "strict"),
+        "--cache-dir",
+        str(output / ".cache"),  # the first run's work: nothing is generated again
+        "--summary-model",
+        str(tiny_models["bart"]),
+        "--translation-model",
+        f"hu={tiny_models['marian']}",
+        "--translation-model",
+        f"zh={tiny_models['marian_multi_zh']}",
+        "--translation-model",
+        f"ru={tiny_models['marian_multi_zle']}",
+        "--translation-model",
+        f"uk={tiny_models['marian_multi_zle']}",
+        "--engine",
+        "transformers",
+        "--device",
+        "cpu",
+        "--strict",
+        "-q",
+    ]
+    assert main(arguments) == 1
+    strict = report(output / "strict")
+    assert strict["failed"] == 2 and strict["cached"] == 0
+    assert all(item["reason"].startswith("--strict: ") for item in strict["items"])
+    assert all(item["quality_warnings"] for item in strict["items"])
+    assert records(output / "strict") == []
+    # Without --strict the same cached work publishes, flagged.
+    assert main([a for a in arguments if a != "--strict"]) == 0
+
+
+def test_a_resumed_run_flags_exactly_the_same(tiny_models, news, flagged_run, monkeypatch) -> None:
+    from summarize.pipeline import run
+
+    _, output = flagged_run
+    spy = GenerateSpy(monkeypatch)
+    again = run(marian_config(tiny_models, (news,), output))
+    assert spy.loads == [] and again.report["cached"] == 2
+    first = {item["id"]: item["quality_warnings"] for item in report(output)["items"]}
+    assert first == {
+        result.article.id: [w.as_record() for w in result.quality_warnings]
+        for result in again.briefing.results
+    }
+
+
+def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"),
+        languages=("hu",),
+        retry_suspect=True,
+    )
+    outcome = run(config)
+    retries = [
+        settings
+        for name, _, settings in spy.batches
+        if name.endswith("marian") and "no_repeat_ngram_size" in settings
+    ]
+    assert retries, "no flagged sentence was retried"
+    assert all(s["no_repeat_ngram_size"] == 3 and s["repetition_penalty"] > 1 for s in retries)
+    assert all(s["max_new_tokens"] >= 8 for s in retries)
+    # The first pass decoded as configured: no safer settings leaked into it.
+    plain = [s for name, _, s in spy.batches if name.endswith("marian") and s not in retries]
+    assert plain and not any("repetition_penalty" in s for s in plain)
+    assert outcome.report["settings"]["retry_suspect"] is True
+    for result in outcome.briefing.results:
+        assert all(isinstance(w, QualityWarning) for w in result.quality_warnings)
+        assert result.translations["hu"]
+
+
+def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) -> None:
+    from test_editions import make_briefing, parse_strict
+
+    from summarize.render import write_briefing
+
+    briefing = make_briefing()
+    first, *rest = briefing.results
+    flags = (
+        QualityWarning("summary", "en", "unsupported_name", "names not in the article: Xi"),
+        QualityWarning("translation", "hu", "repetition", "repeats “a” 5 times in a row"),
+    )
+    flagged = replace(first, quality_warnings=flags)
+    write_briefing(replace(briefing, results=(flagged, *rest)), tmp_path)
+
+    def notes(name: str) -> int:
+        return (tmp_path / name).read_text("utf-8").count('class="quality-note"')
+
+    hungarian = (tmp_path / "briefing.hu.html").read_text("utf-8")
+    assert notes("briefing.hu.html") == 1 and NOTICES["hu"] in hungarian
+    assert first.translations["hu"] in hungarian  # flagged, still shown
+    assert notes("briefing.zh.html") == notes("briefing.ru.html") == 0
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert notes("index.html") == 1 and "flagged this machine summary" in index
+    page = (tmp_path / f"{first.article.slug}.html").read_text("utf-8")
+    assert notes(f"{first.article.slug}.html") == 2
+    assert "unsupported name: names not in the article: Xi" in page
+    assert all(notes(f"{r.article.slug}.html") == 0 for r in rest)
+    for path in tmp_path.glob("*.html"):
+        parse_strict(path)
