@@ -23,7 +23,8 @@ from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.languages import ENGLISH, Language, get_language
+from summarize.hub import ModelSources, go_offline
+from summarize.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.reader import SUPPORTED_SUFFIXES, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
@@ -60,6 +61,8 @@ class _Context:
     #: Resolved torch device, e.g. ``cpu`` or ``cuda:0``.
     device: str
     progress: ProgressFactory
+    #: Where each model loads from (models folder, pinned revision).
+    sources: ModelSources
 
     def output_fields(self) -> dict[str, str]:
         """Settings beyond the model that change outputs, for cache keys."""
@@ -122,14 +125,26 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
     make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
+    sources = ModelSources.open(config.revisions, config.models_dir)
+    if config.offline or config.models_dir is not None:
+        go_offline()
     device = engine.resolve_device(config.device)
     engine.resolve_dtype(config.dtype, device)  # validates the request
     engine.set_cpu_threads(config.threads)
     engine.show_library_progress_bars(not config.quiet)
     cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
-    context = _Context(config=config, cache=cache, device=device, progress=progress)
+    context = _Context(
+        config=config, cache=cache, device=device, progress=progress, sources=sources
+    )
     work = [_Work(article) for article in read.articles]
     detected = _set_languages(work, cache, config)
+    used = _models_in_use(config, work)
+    for notice in licence_notices(used):
+        logger.warning(notice)
+
+    def inspect(name: str) -> ModelInfo:
+        return engine.inspect_model(*sources.locate(name))
+
     _take_cached_summaries(work, context)
     _take_cached_translations(work, context)
     _take_cached_pivots(work, context)
@@ -137,18 +152,16 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     # Everything that can fail on configuration fails here, before any weights load; models
     # whose work is all cached are not even looked at.
     summary_info = (
-        engine.inspect_model(config.summary_model)
-        if any(item.summary is None for item in work)
-        else None
+        inspect(config.summary_model) if any(item.summary is None for item in work) else None
     )
     summary_choice = (
         choose_engine(config.engine, summary_info.model_type, device) if summary_info else None
     )
-    pivot_plans = plan_pivots(work, engine.inspect_model, config.engine, device)
+    pivot_plans = plan_pivots(work, inspect, config.engine, device)
     languages_left = [
         code for code in config.languages if any(code not in item.translations for item in work)
     ]
-    plans = plan_translations(config, engine.inspect_model, languages_left, device=device)
+    plans = plan_translations(config, inspect, languages_left, device=device)
 
     for key, value in detected.items():
         cache.put(key, value)
@@ -175,6 +188,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         time.perf_counter() - clock,
         interrupted,
         versions=engine.library_versions(),
+        revisions={model: sources.revision_used(model) for model in used},
     )
     if interrupted:
         done = len(outcome.briefing.results)
@@ -197,11 +211,8 @@ def plan_translations(
     device: str = "cpu",
 ) -> list[TranslationPlan]:
     """Group languages by model and check each model can produce its languages."""
-    languages_by_model: dict[str, list[str]] = {}
-    for code in config.languages if languages is None else languages:
-        languages_by_model.setdefault(config.translation_model_for(code), []).append(code)
     plans = []
-    for model, codes in languages_by_model.items():
+    for model, codes in translation_models(config, languages).items():
         info = inspect(model)
         plans.append(
             TranslationPlan(
@@ -211,6 +222,22 @@ def plan_translations(
             )
         )
     return plans
+
+
+def translation_models(
+    config: RunConfig, languages: Sequence[str] | None = None
+) -> dict[str, list[str]]:
+    """Translation model -> the languages (of ``languages``, default all) it translates into."""
+    languages_by_model: dict[str, list[str]] = {}
+    for code in config.languages if languages is None else languages:
+        languages_by_model.setdefault(config.translation_model_for(code), []).append(code)
+    return languages_by_model
+
+
+def _models_in_use(config: RunConfig, work: Sequence[_Work]) -> list[str]:
+    """Every model the run's configuration and articles call for, each once, in stage order."""
+    pivots = [item.pivot_model for item in work if item.pivot_model]
+    return list(dict.fromkeys([*pivots, config.summary_model, *translation_models(config)]))
 
 
 def plan_pivots(
@@ -399,8 +426,9 @@ def _load(
     from summarize.engine import default_batch_size, default_max_batch_tokens
 
     config, device = context.config, context.device
+    location, revision = context.sources.locate(name)
     return load_engine(
-        name,
+        location,
         choice,
         device=device,
         dtype=config.dtype,
@@ -408,6 +436,7 @@ def _load(
         max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
         overrides=overrides,
         threads=config.threads,
+        revision=revision,
     )
 
 
@@ -565,6 +594,7 @@ def _write_outputs(
     interrupted: bool,
     *,
     versions: dict[str, str],
+    revisions: dict[str, str | None],
 ) -> RunOutcome:
     """Render the briefing and run.json from every finished article."""
     statuses = [_status(item, config.languages) for item in work]
@@ -599,6 +629,8 @@ def _write_outputs(
         run=run_info,
         settings=_settings(config)
         | {
+            # The revision (commit) each model was loaded at; null for a local folder.
+            "revisions": revisions,
             "engines": {
                 model: {
                     "engine": choice.engine,
@@ -606,7 +638,7 @@ def _write_outputs(
                     "fallback_reason": choice.fallback_reason,
                 }
                 for model, choice in engines.items()
-            }
+            },
         },
         versions=versions,
         articles=[
@@ -657,5 +689,7 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "templates": str(config.templates) if config.templates else None,
         "source_language": config.source_language,
         "source_models": dict(config.source_models),
+        "models_dir": str(config.models_dir) if config.models_dir else None,
+        "offline": config.offline or config.models_dir is not None,
         "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
     }

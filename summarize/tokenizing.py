@@ -23,8 +23,9 @@ def load_failure(name: str, what: str, error: BaseException) -> ModelLoadError:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return ModelLoadError(
         f"could not load the {what} {name!r}: {reason}\n"
-        "If it is a Hugging Face Hub id, check the spelling and run once with network access "
-        "so it is downloaded into the cache (later runs can set HF_HUB_OFFLINE=1). If it is a "
+        "If it is a Hugging Face Hub id, check the spelling and run `summarize models pull` "
+        "(or any run) once with network access so it is downloaded into the cache; later runs "
+        "can be offline (--offline). If it is a "
         "local folder, check the path: it must hold config.json, the tokenizer files and the "
         "weights (as written by save_pretrained)."
     )
