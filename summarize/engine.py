@@ -131,7 +131,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
     try:
         config = AutoConfig.from_pretrained(name, revision=revision, trust_remote_code=False)
     except Exception as error:
-        raise load_failure(name, "model", error) from error
+        raise load_failure(name, "model", error, revision) from error
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelLoadError(
             f"{name!r} is a {config.model_type!r} model, not a sequence-to-sequence "
@@ -171,7 +171,7 @@ def _require_weights(name: str, revision: str | None) -> None:
                 _raise_exceptions_for_connection_errors=False,
             )
         except Exception as error:  # any failure here means the same to the user
-            raise load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error, revision) from error
         if found is not None:
             return
     raise load_failure(
@@ -234,7 +234,7 @@ class TransformersEngine:
                 weights_only=True,
             )
         except Exception as error:
-            raise load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error, revision) from error
         self.model = model.to(device).eval()
         self.max_input_tokens = max_input_tokens(self.model.config, self.tokenizer)
         logger.debug("loaded %s on %s as %s", name, device, dtype)

@@ -266,3 +266,51 @@ def test_offline_run_opens_no_socket_and_records_the_pinned_revision(tiny_models
     bart = next(line for line in listing.stdout.splitlines() if "tiny-org/bart" in line)
     assert commits["tiny-org/bart"][:12] in bart
     assert f"ctranslate2 (converted: {hf_home / 'summarize' / 'ct2'}" in bart
+
+
+def test_config_file_sets_revisions_models_dir_and_offline(tmp_path) -> None:
+    from summarize.config import build_run_config, load_config_file
+
+    path = tmp_path / "summarize.toml"
+    path.write_text(
+        'models_dir = "models"\noffline = true\n[revisions]\n"org/model" = "v1.0"\n', "utf-8"
+    )
+    config = build_run_config(load_config_file(path))
+    assert (config.models_dir, config.offline) == (tmp_path / "models", True)
+    assert config.revisions == {"org/model": "v1.0"}
+    with pytest.raises(ConfigError, match="'revisions' must map model ids to revisions"):
+        build_run_config({"revisions": {"org/model": 3}})
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_both_engines_load_the_pinned_revision_only(
+    tiny_models, tmp_path, monkeypatch, engine
+) -> None:
+    import huggingface_hub
+
+    from summarize.backends import EngineChoice, load_engine
+    from summarize.generation import GenerationOverrides
+
+    cache = tmp_path / "hub"
+    commit = put_in_hub_cache(cache, "tiny-org/marian", tiny_models["marian"])
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HOME", str(tmp_path))
+
+    def load(revision: str):
+        return load_engine(
+            "tiny-org/marian",
+            EngineChoice(engine),
+            device="cpu",
+            dtype="float32",
+            batch_size=2,
+            max_batch_tokens=None,
+            overrides=GenerationOverrides(),
+            threads=1,
+            revision=revision,
+        )
+
+    model = load(commit)
+    assert model.generate(["Rain is expected tomorrow."])[0]
+    model.close()
+    with pytest.raises(ModelLoadError, match=f"'tiny-org/marian' at revision '{'0' * 40}'"):
+        load("0" * 40)
