@@ -318,10 +318,17 @@ def _pivot_key(item: _Work, context: _Context) -> str:
         "pivot",
         text=item.article.text,
         language=item.language,
-        model=item.pivot_model,
+        **_model_fields(context.config, item.pivot_model),
         num_beams=context.config.num_beams,
         **context.output_fields(),
     )
+
+
+def _model_fields(config: RunConfig, model: str | None) -> dict[str, str | None]:
+    """A model for cache keys, with its pinned revision when there is one (other keys stay as
+    they were before revisions could be pinned)."""
+    revision = config.revisions.get(model) if model else None
+    return {"model": model} if revision is None else {"model": model, "revision": revision}
 
 
 def _take_cached_pivots(work: Sequence[_Work], context: _Context) -> None:
@@ -339,7 +346,7 @@ def _summary_key(item: _Work, context: _Context) -> str:
         text=item.article.text,
         language=item.language,
         pivot=item.pivot_model,
-        model=config.summary_model,
+        **_model_fields(config, config.summary_model),
         num_beams=config.num_beams,
         max_new_tokens=config.max_summary_tokens,
         min_new_tokens=config.min_summary_tokens,
@@ -352,7 +359,7 @@ def _translation_key(summary: str, language: str, context: _Context) -> str:
         "translation",
         text=summary,
         language=language,
-        model=context.config.translation_model_for(language),
+        **_model_fields(context.config, context.config.translation_model_for(language)),
         num_beams=context.config.num_beams,
         **context.output_fields(),
     )

@@ -314,3 +314,16 @@ def test_both_engines_load_the_pinned_revision_only(
     model.close()
     with pytest.raises(ModelLoadError, match=f"'tiny-org/marian' at revision '{'0' * 40}'"):
         load("0" * 40)
+
+
+def test_a_pinned_revision_is_part_of_the_cache_key_only_when_pinned() -> None:
+    from summarize.cache import unit_key
+    from summarize.pipeline import _model_fields
+
+    def key(config: RunConfig) -> str:
+        return unit_key("summary", text="t", **_model_fields(config, "org/model"))
+
+    unpinned = key(RunConfig())
+    assert unpinned == unit_key("summary", text="t", model="org/model")  # old caches stay valid
+    pinned = {key(RunConfig(revisions={"org/model": rev})) for rev in ("v1", "v2")}
+    assert len(pinned) == 2 and unpinned not in pinned
