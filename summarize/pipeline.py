@@ -23,7 +23,7 @@ from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.hub import ModelSources, go_offline
+from summarize.hub import ModelSources, go_offline, is_offline
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.reader import SUPPORTED_SUFFIXES, read_articles
@@ -697,6 +697,7 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "source_language": config.source_language,
         "source_models": dict(config.source_models),
         "models_dir": str(config.models_dir) if config.models_dir else None,
-        "offline": config.offline or config.models_dir is not None,
+        # Whether the Hub was off limits: --offline, --models-dir or HF_HUB_OFFLINE=1.
+        "offline": is_offline(),
         "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
     }

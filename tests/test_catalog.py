@@ -226,7 +226,10 @@ def test_pull_downloads_checks_and_exports_a_folder_a_run_needs_alone(
     )
 
 
-def test_offline_run_opens_no_socket_and_records_the_pinned_revision(tiny_models, tmp_path) -> None:
+@pytest.mark.parametrize("how", ["--offline", "HF_HUB_OFFLINE=1"])
+def test_offline_run_opens_no_socket_and_records_the_pinned_revision(
+    tiny_models, tmp_path, how
+) -> None:
     hf_home = tmp_path / "hf"
     commits = {
         repo_id: put_in_hub_cache(hf_home / "hub", repo_id, tiny_models[key])
@@ -240,9 +243,13 @@ def test_offline_run_opens_no_socket_and_records_the_pinned_revision(tiny_models
     )
     flags = [*MODEL_FLAGS, "--source-model", "hu=tiny-org/marian", "--config", "summarize.toml"]
     # Every stage: detection, pivot, summary, translation; the default engine converts the
-    # models for CTranslate2 first. HF_HUB_OFFLINE is unset: --offline alone keeps it local.
+    # models for CTranslate2 first. Either --offline alone or HF_HUB_OFFLINE=1 keeps it local.
+    offline_flag = ["--offline"] if how == "--offline" else []
     result, attempts = guarded_cli(
-        ["run", "news", "-o", "out", "--offline", *flags], tmp_path, hf_home, offline_env=False
+        ["run", "news", "-o", "out", *offline_flag, *flags],
+        tmp_path,
+        hf_home,
+        offline_env=how == "HF_HUB_OFFLINE=1",
     )
     assert result.returncode == 0, result.stderr
     assert attempts == []
@@ -327,3 +334,22 @@ def test_a_pinned_revision_is_part_of_the_cache_key_only_when_pinned() -> None:
     assert unpinned == unit_key("summary", text="t", model="org/model")  # old caches stay valid
     pinned = {key(RunConfig(revisions={"org/model": rev})) for rev in ("v1", "v2")}
     assert len(pinned) == 2 and unpinned not in pinned
+
+
+def test_a_non_commercial_model_gets_one_notice_when_a_run_chooses_it(tmp_path, caplog) -> None:
+    from summarize.pipeline import run
+
+    (tmp_path / "a.txt").write_text(ENGLISH, "utf-8")
+    config = RunConfig(
+        inputs=(tmp_path / "a.txt",),
+        output=tmp_path / "out",
+        translation_model="facebook/nllb-200-distilled-600M",
+        device="cpu",
+    )
+    with pytest.raises(ModelLoadError):  # not in this empty cache: the notice comes first
+        run(config)
+    notices = [r.getMessage() for r in caplog.records if "non-commercial" in r.getMessage()]
+    assert notices == [
+        "facebook/nllb-200-distilled-600M is licensed CC-BY-NC-4.0: non-commercial use only "
+        "(see its model card)"
+    ]
