@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from summarize.config import RunConfig
-from summarize.errors import ModelLoadError
+from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import ModelInfo
 from summarize.hub import (
     ModelSources,
@@ -103,8 +103,9 @@ def list_models(config: RunConfig) -> list[ModelStatus]:
     """What ``summarize models list`` shows; reads local files only, never the network."""
     go_offline()
     sources = ModelSources.open(config.revisions, config.models_dir)
-    _announce_licences(planned_models(config))
-    return [_status(use, config, sources) for use in planned_models(config)]
+    uses = planned_models(config)
+    _announce_licences(uses)
+    return [_status(use, config, sources) for use in uses]
 
 
 def _status(use: ModelUse, config: RunConfig, sources: ModelSources) -> ModelStatus:
@@ -136,7 +137,6 @@ def _engine_and_copy(
     """The engine a run picks for a model, and its CTranslate2 copy if it was converted."""
     from summarize.backends import choose_engine, converted_models_dir
     from summarize.engine import resolve_device
-    from summarize.errors import ConfigError
 
     try:
         model_type = json.loads((folder / "config.json").read_text("utf-8"))["model_type"]
