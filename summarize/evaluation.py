@@ -144,7 +144,12 @@ def read_results(output: Path) -> list[dict[str, Any]]:
         raise InputError(
             f"{path} not found: pass the folder a finished `summarize run` wrote (-o OUTPUT)"
         ) from None
-    return [json.loads(line) for line in lines if line.strip()]
+    try:
+        return [json.loads(line) for line in lines if line.strip()]
+    except ValueError as error:
+        raise InputError(
+            f"{path} is not a results file written by `summarize run`: {error}"
+        ) from None
 
 
 def evaluate(references_path: Path, output: Path, *, comet: str | None = None) -> Scores:
