@@ -95,8 +95,9 @@ def load_engine(
     max_batch_tokens: int | None,
     overrides: GenerationOverrides,
     threads: int | None,
+    revision: str | None = None,
 ) -> Engine:
-    """Load ``name`` on the chosen engine; ``dtype`` is the user's request (e.g. ``auto``)."""
+    """Load ``name`` (at ``revision``) on the chosen engine; ``dtype`` is the user's request."""
     if choice.fallback_reason:
         logger.info("running %s with transformers: %s", name, choice.fallback_reason)
     if choice.engine == "ctranslate2":
@@ -111,6 +112,7 @@ def load_engine(
             cache_root=converted_models_dir(),
             threads=threads,
             max_batch_tokens=max_batch_tokens,
+            revision=revision,
         )
     from summarize.engine import TransformersEngine, resolve_dtype
 
@@ -121,4 +123,5 @@ def load_engine(
         batch_size=batch_size,
         overrides=overrides,
         max_batch_tokens=max_batch_tokens,
+        revision=revision,
     )

@@ -55,42 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="files (.txt .md .html .htm .jsonl) or folders, read recursively (default: seeds/)",
     )
     run.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/)")
-    run.add_argument("--config", type=Path, help="TOML file with any of these settings (flags win)")
-    run.add_argument(
-        "--languages",
-        help=f"comma-separated target languages (default: {','.join(DEFAULT_LANGUAGES)}; "
-        f"known: {','.join(LANGUAGES)})",
-    )
-    run.add_argument(
-        "--summary-model",
-        metavar="NAME_OR_PATH",
-        help=f"seq2seq summariser, Hub id or local folder (default: {DEFAULT_SUMMARY_MODEL})",
-    )
-    run.add_argument(
-        "--translation-model",
-        action="append",
-        metavar="[LANG=]NAME_OR_PATH",
-        help="model for one language (hu=NAME) or for every language (NAME); repeatable",
-    )
-    run.add_argument(
-        "--source-language",
-        metavar="auto|LANG",
-        help="language of the articles: auto detects it per article (default); a code skips that",
-    )
-    run.add_argument(
-        "--source-model",
-        action="append",
-        metavar="LANG=NAME_OR_PATH",
-        help="model translating LANG articles into English before summarising; repeatable "
-        "(default: Helsinki-NLP/opus-mt-LANG-en for hu, zh, ru, uk, else opus-mt-mul-en)",
-    )
-    run.add_argument(
-        "--engine",
-        choices=ENGINE_CHOICES,
-        help="auto: CTranslate2 where it supports the model (int8 on CPU), else transformers",
-    )
-    run.add_argument("--device", help=f"{DEVICES_HELP} (default: auto)")
-    run.add_argument("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)")
+    add_model_flags(run)
     run.add_argument(
         "--batch-size", type=int, metavar="N", help="inputs per generate call (default: by device)"
     )
@@ -156,12 +121,132 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
+    _add_models_command(commands)
+    _add_eval_command(commands)
     return parser
+
+
+def add_model_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that choose the models and how they load (run, models list, models pull)."""
+    parser.add_argument(
+        "--config", type=Path, help="TOML file with any of these settings (flags win)"
+    )
+    parser.add_argument(
+        "--languages",
+        help=f"comma-separated target languages (default: {','.join(DEFAULT_LANGUAGES)}; "
+        f"known: {','.join(LANGUAGES)})",
+    )
+    parser.add_argument(
+        "--summary-model",
+        metavar="NAME_OR_PATH",
+        help=f"seq2seq summariser, Hub id or local folder (default: {DEFAULT_SUMMARY_MODEL})",
+    )
+    parser.add_argument(
+        "--translation-model",
+        action="append",
+        metavar="[LANG=]NAME_OR_PATH",
+        help="model for one language (hu=NAME) or for every language (NAME); repeatable",
+    )
+    parser.add_argument(
+        "--source-language",
+        metavar="auto|LANG",
+        help="language of the articles: auto detects it per article (default); a code skips that",
+    )
+    parser.add_argument(
+        "--source-model",
+        action="append",
+        metavar="LANG=NAME_OR_PATH",
+        help="model translating LANG articles into English before summarising; repeatable "
+        "(default: Helsinki-NLP/opus-mt-LANG-en for hu, zh, ru, uk, else opus-mt-mul-en)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        help="auto: CTranslate2 where it supports the model (int8 on CPU), else transformers",
+    )
+    parser.add_argument("--device", help=f"{DEVICES_HELP} (default: auto)")
+    parser.add_argument("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)")
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        metavar="DIR",
+        help="load every model from DIR (written by `summarize models pull --to DIR`); offline",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="use local files only (the Hugging Face cache, folders); like HF_HUB_OFFLINE=1",
+    )
+
+
+def _add_models_command(commands: Any) -> None:
+    models = commands.add_parser(
+        "models",
+        help="list or download the models a run would use",
+        description="The models `summarize run` would load with the same flags or config file.",
+    )
+    actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser(
+        "list",
+        help="each model per stage and language: licence, local or not, size, engine",
+        description="List the models a run with these flags would use (never downloads).",
+        argument_default=argparse.SUPPRESS,
+    )
+    pull = actions.add_parser(
+        "pull",
+        help="download the models a run needs, check they load, optionally export them",
+        description="Download into the Hugging Face cache (HF_HOME; HF_TOKEN for gated models) "
+        "at the pinned revisions, check every model loads and serves its languages, and with "
+        "--to copy them into a folder for `summarize run --models-dir`.",
+        argument_default=argparse.SUPPRESS,
+    )
+    pull.add_argument(
+        "--to", type=Path, metavar="DIR", help="also copy the models into DIR, with a manifest"
+    )
+    for parser in (listing, pull):
+        add_model_flags(parser)
+        parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
+
+
+def _add_eval_command(commands: Any) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="score a finished output folder against reference summaries and translations",
+        description="ROUGE-1/2/L of the summaries and BLEU and chrF of each language's "
+        "translations against references; prints a table and writes OUTPUT/eval.json.",
+    )
+    evaluate.add_argument(
+        "references",
+        type=Path,
+        metavar="REFERENCES",
+        help='JSONL of {"id", "summary", "translations": {lang: text}} records, or a folder of '
+        "<id>.summary.txt and <id>.<lang>.txt files",
+    )
+    evaluate.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("outputs"),
+        help="the output folder to score, with results.jsonl (default: outputs/)",
+    )
+    evaluate.add_argument(
+        "--comet",
+        nargs="?",
+        const="Unbabel/wmt22-comet-da",
+        metavar="MODEL",
+        help="also score translations with COMET (needs `pip install unbabel-comet`; "
+        "default model Unbabel/wmt22-comet-da)",
+    )
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="debug logs")
+
+
+# Parsed arguments that are not run settings: which command, and the commands' own flags.
+_COMMAND_ARGUMENTS = frozenset({"command", "action", "to"})
 
 
 def settings_from_arguments(arguments: argparse.Namespace) -> dict[str, Any]:
     """Merge config file and flags (flags win) into raw settings for build_run_config."""
-    given = {key: value for key, value in vars(arguments).items() if key != "command"}
+    given = {key: value for key, value in vars(arguments).items() if key not in _COMMAND_ARGUMENTS}
     settings: dict[str, Any] = {}
     config_path = given.pop("config", None)
     if config_path is not None:
@@ -187,15 +272,10 @@ def settings_from_arguments(arguments: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``summarize`` command; returns the exit code."""
     arguments = build_parser().parse_args(argv)
-    verbose = getattr(arguments, "verbose", False)
-    _configure_logging(verbose)
+    _configure_logging(getattr(arguments, "verbose", False))
+    command = {"run": _run, "models": _models, "eval": _evaluate}[arguments.command]
     try:
-        config = build_run_config(settings_from_arguments(arguments))
-        if not sys.stderr.isatty():
-            config = replace(config, quiet=True)  # progress bars only on a terminal
-        outcome = _run(config)
-        if outcome is None:  # one of several launched processes: the main one reports
-            return 0
+        return command(arguments)
     except SummarizeError as error:
         logger.debug("stopped by an expected error", exc_info=True)
         kind = "" if isinstance(error, RunInterrupted) else "error: "
@@ -204,6 +284,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("summarize: interrupted", file=sys.stderr)
         return 130
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    config = build_run_config(settings_from_arguments(arguments))
+    if not sys.stderr.isatty():
+        config = replace(config, quiet=True)  # progress bars only on a terminal
+    outcome = _execute(config)
+    if outcome is None:  # one of several launched processes: the main one reports
+        return 0
     report = outcome.report
     print(
         f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed, "
@@ -218,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(config: RunConfig) -> RunOutcome | None:
+def _execute(config: RunConfig) -> RunOutcome | None:
     """This process's run: the whole job, or its share when launched as one of several."""
     # Imported here: the pipeline imports torch; keep --help fast.
     from summarize.distributed import launched_with_several_processes
@@ -234,6 +323,26 @@ def _run(config: RunConfig) -> RunOutcome | None:
     from summarize.pipeline import run
 
     return run(config, progress=_progress_factory(config.quiet))
+
+
+def _models(arguments: argparse.Namespace) -> int:
+    config = build_run_config(settings_from_arguments(arguments))
+    from summarize import catalog  # imports the pipeline's planning
+
+    if arguments.action == "list":
+        print(catalog.format_model_list(catalog.list_models(config)))
+    else:
+        to = getattr(arguments, "to", None)
+        print(catalog.format_pulled(catalog.pull_models(config, to), to))
+    return 0
+
+
+def _evaluate(arguments: argparse.Namespace) -> int:
+    from summarize import evaluation
+
+    scores = evaluation.evaluate(arguments.references, arguments.output, comet=arguments.comet)
+    print(evaluation.format_scores(scores))
+    return 0
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -101,6 +101,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         device=device,
         interrupted=False,
         versions=engine.library_versions(),
+        revisions=plan.revisions,
     )
     return write_outputs(
         computation,

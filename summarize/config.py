@@ -71,6 +71,12 @@ class RunConfig:
     retry_suspect: bool = False
     #: Fail (leave out, exit 1) every article with a quality warning instead of publishing it.
     strict: bool = False
+    #: Model id -> Hub revision (branch, tag or commit) to load it at; recorded in run.json.
+    revisions: Mapping[str, str] = field(default_factory=dict)
+    #: Folder written by ``summarize models pull --to``; models load from it only (implies offline).
+    models_dir: Path | None = None
+    #: Use local files only (Hugging Face cache, folders): no network request (HF_HUB_OFFLINE=1).
+    offline: bool = False
     #: No progress bars.
     quiet: bool = False
     #: Debug logs and tracebacks.
@@ -102,7 +108,7 @@ class RunConfig:
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
-_PATH_FIELDS = {"output", "templates", "cache_dir"}
+_PATH_FIELDS = {"output", "templates", "cache_dir", "models_dir"}
 _POSITIVE_INT_FIELDS = {
     "batch_size",
     "max_batch_tokens",
@@ -112,7 +118,7 @@ _POSITIVE_INT_FIELDS = {
 }
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
 _STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype", "engine"}
-_BOOL_FIELDS = {"quiet", "verbose", "no_cache", "retry_suspect", "strict"}
+_BOOL_FIELDS = {"quiet", "verbose", "no_cache", "retry_suspect", "strict", "offline"}
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
@@ -182,6 +188,16 @@ def _validated(key: str, value: Any) -> Any:
             get_language(code)
             if not isinstance(model, str) or not model:
                 raise ConfigError(f"translation model for {code!r} must be a model id or path")
+        return dict(value)
+    if key == "revisions":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(name, str) and name and isinstance(rev, str) and rev
+            for name, rev in value.items()
+        ):
+            raise ConfigError(
+                "'revisions' must map model ids to revisions, as in "
+                '[revisions] "Helsinki-NLP/opus-mt-en-zh" = "COMMIT"'
+            )
         return dict(value)
     if key in _POSITIVE_INT_FIELDS or key in _NON_NEGATIVE_INT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -23,6 +23,7 @@ from typing import Any
 from summarize.batching import run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, Target
+from summarize.hub import model_folder
 from summarize.tokenizing import (
     count_tokens,
     encode_inputs,
@@ -46,11 +47,6 @@ _LEGACY_CONFIG_KEYS: dict[str, dict[str, Any]] = {
     "bart": {"normalize_before": False},
     "mbart": {"normalize_before": True},
 }
-# Files fetched for a Hub id: configs and tokenizer files, and safetensors weights; the
-# PyTorch .bin weights only when a repository has no safetensors (many have both, and TF/Flax
-# copies besides, which conversion never needs).
-_HUB_PATTERNS = ("*.json", "*.model", "*.spm", "*.txt", "*.safetensors")
-_HUB_BIN_PATTERNS = ("pytorch_model*.bin", "pytorch_model.bin.index.json")
 # Vocabulary files a converted model may hold (shared, or target for separate vocabularies).
 _VOCABULARY_FILES = ("shared_vocabulary.json", "target_vocabulary.json")
 
@@ -103,11 +99,10 @@ def converted_model_dir(
     """
     import ctranslate2
 
-    source = _model_folder(name, revision)
-    key = json.dumps([name, revision, compute_type, ctranslate2.__version__, _fingerprint(source)])
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[-60:] or "model"
-    final = cache_root / "ct2" / f"{digest}-{safe_name}"
+    source = model_folder(name, revision)
+    final = converted_copy_path(
+        name, source, compute_type=compute_type, cache_root=cache_root, revision=revision
+    )
     if (final / "model.bin").is_file():
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -136,39 +131,17 @@ def converted_model_dir(
     return final
 
 
-def _model_folder(name: str, revision: str | None) -> Path:
-    """A local folder holding ``name``'s files: the folder itself, or a Hub cache snapshot."""
-    path = Path(name).expanduser()
-    if path.is_dir():
-        return path
-    from huggingface_hub import constants, snapshot_download
+def converted_copy_path(
+    name: str, source: Path, *, compute_type: str, cache_root: Path, revision: str | None = None
+) -> Path:
+    """Where :func:`converted_model_dir` keeps ``name`` (files in ``source``) converted for
+    CTranslate2 with ``compute_type`` weights; holds ``model.bin`` once converted."""
+    import ctranslate2
 
-    try:
-        folder = Path(
-            snapshot_download(
-                name,
-                revision=revision,
-                allow_patterns=list(_HUB_PATTERNS),
-                local_files_only=constants.HF_HUB_OFFLINE,
-            )
-        )
-        if not any(folder.glob("*.safetensors")):
-            folder = Path(
-                snapshot_download(
-                    name,
-                    revision=revision,
-                    allow_patterns=list(_HUB_PATTERNS + _HUB_BIN_PATTERNS),
-                    local_files_only=constants.HF_HUB_OFFLINE,
-                )
-            )
-    except Exception as error:
-        raise ModelLoadError(
-            f"could not find the model {name!r}: {str(error).strip().splitlines()[0]}\n"
-            "If it is a Hugging Face Hub id, check the spelling and run once with network "
-            "access so it is downloaded into the cache (later runs can set HF_HUB_OFFLINE=1). "
-            "If it is a local folder, check the path."
-        ) from error
-    return folder
+    key = json.dumps([name, revision, compute_type, ctranslate2.__version__, _fingerprint(source)])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[-60:] or "model"
+    return cache_root / "ct2" / f"{digest}-{safe_name}"
 
 
 def _fingerprint(folder: Path) -> list[tuple[str, int, int]]:
@@ -359,7 +332,7 @@ class CTranslate2Engine:
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.compute_type = compute_type_for(device, dtype)
-        folder = _model_folder(name, revision)
+        folder = model_folder(name, revision)
         try:
             config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
         except Exception as error:

@@ -240,6 +240,7 @@ def _save_share(
         document |= {
             "interrupted": computation.interrupted,
             "versions": computation.versions,
+            "revisions": computation.revisions,
             "engines": {model: asdict(choice) for model, choice in computation.engines.items()},
             "work": [work_to_record(item) for item in computation.work],
         }
@@ -275,6 +276,7 @@ def _merge(
     items: dict[int, WorkItem] = {}
     engines: dict[str, EngineChoice] = {}
     versions: dict[str, str] = {}
+    revisions: dict[str, str | None] = {}
     processes = []
     for share in shares:
         held = share["articles"]
@@ -296,6 +298,7 @@ def _merge(
                 items[index] = work_from_record(articles[index], data)
             engines |= {model: EngineChoice(**choice) for model, choice in share["engines"].items()}
             versions = versions or share["versions"]
+            revisions |= share["revisions"]
         processes.append(
             {
                 "process": share["process"],
@@ -314,5 +317,6 @@ def _merge(
         device=", ".join(devices),
         interrupted=any(share.get("interrupted") for share in shares),
         versions=versions,
+        revisions=revisions,
     )
     return merged, processes

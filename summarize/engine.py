@@ -22,6 +22,7 @@ from transformers.utils import logging as transformers_logging
 from summarize.batching import run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, ModelInfo, Target
+from summarize.hub import WEIGHT_FILES
 from summarize.tokenizing import (
     count_tokens,
     encode_inputs,
@@ -42,13 +43,6 @@ DTYPES: dict[str, torch.dtype] = {
 # Marian ``>>hun<<``, M2M100 ``__hu__``, NLLB ``hun_Latn``, mBART-50 ``hu_HU`` / ``en_XX``.
 _LANGUAGE_TOKEN = re.compile(
     r"^(>>[A-Za-z_]+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|[a-z]{2}_[A-Z]{2})$"
-)
-# Weight files save_pretrained writes, newest format first; one of them must be there.
-_WEIGHT_FILES = (
-    "model.safetensors",
-    "model.safetensors.index.json",
-    "pytorch_model.bin",
-    "pytorch_model.bin.index.json",
 )
 
 
@@ -138,7 +132,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
     try:
         config = AutoConfig.from_pretrained(name, revision=revision, trust_remote_code=False)
     except Exception as error:
-        raise load_failure(name, "model", error) from error
+        raise load_failure(name, "model", error, revision) from error
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelLoadError(
             f"{name!r} is a {config.model_type!r} model, not a sequence-to-sequence "
@@ -168,7 +162,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
 def _require_weights(name: str, revision: str | None) -> None:
     """Fail now, not hours into a run, when a model's weights are missing (downloads them if
     the Hub is reachable: loading would need them anyway)."""
-    for filename in _WEIGHT_FILES:
+    for filename in WEIGHT_FILES:
         try:
             found = cached_file(
                 name,
@@ -178,13 +172,13 @@ def _require_weights(name: str, revision: str | None) -> None:
                 _raise_exceptions_for_connection_errors=False,
             )
         except Exception as error:  # any failure here means the same to the user
-            raise load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error, revision) from error
         if found is not None:
             return
     raise load_failure(
         name,
         "model",
-        FileNotFoundError(f"no weights found (looked for {', '.join(_WEIGHT_FILES)})"),
+        FileNotFoundError(f"no weights found (looked for {', '.join(WEIGHT_FILES)})"),
     )
 
 
@@ -241,7 +235,7 @@ class TransformersEngine:
                 weights_only=True,
             )
         except Exception as error:
-            raise load_failure(name, "model", error) from error
+            raise load_failure(name, "model", error, revision) from error
         self.model = model.to(device).eval()
         self.max_input_tokens = max_input_tokens(self.model.config, self.tokenizer)
         logger.debug("loaded %s on %s as %s", name, device, dtype)

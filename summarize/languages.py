@@ -5,6 +5,7 @@ CLI choices, default models, target-token selection and error messages all deriv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from summarize.errors import ConfigError
@@ -26,6 +27,28 @@ MODEL_LICENCES: dict[str, tuple[str, str | None]] = {
     "Helsinki-NLP/opus-mt-zh-en": ("CC-BY-4.0", "licence_attribution"),
     "facebook/nllb-200*": ("CC-BY-NC-4.0", "licence_non_commercial"),
 }
+
+
+def model_licence(model: str) -> tuple[str, str | None] | None:
+    """(SPDX licence, condition message key) of a model from MODEL_LICENCES; None if unknown."""
+    for pattern, licence in MODEL_LICENCES.items():
+        if model.startswith(pattern[:-1]) if pattern.endswith("*") else model == pattern:
+            return licence
+    return None
+
+
+def licence_notices(models: Iterable[str]) -> list[str]:
+    """One line for each model whose licence forbids commercial use."""
+    notices = []
+    for model in dict.fromkeys(models):
+        licence = model_licence(model)
+        if licence is not None and "-NC" in licence[0]:
+            notices.append(
+                f"{model} is licensed {licence[0]}: non-commercial use only (see its model card)"
+            )
+    return notices
+
+
 #: Languages translated into when ``--languages`` is not given.
 DEFAULT_LANGUAGES: tuple[str, ...] = ("hu", "zh", "ru", "uk")
 

@@ -23,7 +23,8 @@ from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.languages import ENGLISH, Language, get_language
+from summarize.hub import ModelSources, go_offline, is_offline
+from summarize.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
 from summarize.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
@@ -66,6 +67,8 @@ class StageContext:
     #: Resolved torch device, e.g. ``cpu`` or ``cuda:0``.
     device: str
     progress: ProgressFactory
+    #: Where each model loads from (models folder, pinned revision).
+    sources: ModelSources
 
     def output_fields(self) -> dict[str, str]:
         """Settings beyond the model that change outputs, for cache keys."""
@@ -129,6 +132,8 @@ class Computation:
     interrupted: bool
     #: Library name -> version, for run.json.
     versions: dict[str, str]
+    #: Model -> the revision (commit) it was loaded at; None for a local folder.
+    revisions: dict[str, str | None] = field(default_factory=dict)
 
 
 def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOutcome:
@@ -184,6 +189,8 @@ class StagePlan:
     pivots: list[TranslationPlan]
     #: Models translating summaries, one plan per model.
     translations: list[TranslationPlan]
+    #: Every model the run calls for -> the revision (commit) it loads at; None: a local folder.
+    revisions: dict[str, str | None] = field(default_factory=dict)
 
     def engines(self, summary_model: str) -> dict[str, EngineChoice]:
         """Model id -> the engine it runs on, for every model this plan loads."""
@@ -224,13 +231,19 @@ def compute(
         device=device,
         interrupted=interrupted,
         versions=engine.library_versions(),
+        revisions=plan.revisions,
     )
 
 
 def make_context(config: RunConfig, device: str, progress: ProgressFactory) -> StageContext:
     """What every stage needs besides the articles: settings, cache, device, progress bars."""
     cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
-    return StageContext(config=config, cache=cache, device=device, progress=progress)
+    sources = ModelSources.open(config.revisions, config.models_dir)
+    if config.offline or config.models_dir is not None:
+        go_offline()
+    return StageContext(
+        config=config, cache=cache, device=device, progress=progress, sources=sources
+    )
 
 
 def prepare(
@@ -243,29 +256,35 @@ def prepare(
     """
     from summarize import engine
 
-    device, cache = context.device, context.cache
+    device, cache, sources = context.device, context.cache, context.sources
     work = [WorkItem(article) for article in articles]
     detected = _set_languages(work, cache, config)
+    used = _models_in_use(config, work)
+    for notice in licence_notices(used):
+        logger.warning(notice)
+
+    def inspect(name: str) -> ModelInfo:
+        return engine.inspect_model(*sources.locate(name))
+
     _take_cached_summaries(work, context)
     _take_cached_translations(work, context)
     _take_cached_pivots(work, context)
 
     summary_info = (
-        engine.inspect_model(config.summary_model)
-        if any(item.summary is None for item in work)
-        else None
+        inspect(config.summary_model) if any(item.summary is None for item in work) else None
     )
     summary_choice = (
         choose_engine(config.engine, summary_info.model_type, device) if summary_info else None
     )
-    pivot_plans = plan_pivots(work, engine.inspect_model, config.engine, device)
+    pivot_plans = plan_pivots(work, inspect, config.engine, device)
     languages_left = [
         code for code in config.languages if any(code not in item.translations for item in work)
     ]
-    plans = plan_translations(config, engine.inspect_model, languages_left, device=device)
+    plans = plan_translations(config, inspect, languages_left, device=device)
     for key, value in detected.items():
         cache.put(key, value)
-    return work, StagePlan(summary_info, summary_choice, pivot_plans, plans)
+    revisions = {model: sources.revision_used(model) for model in used}
+    return work, StagePlan(summary_info, summary_choice, pivot_plans, plans, revisions)
 
 
 def plan_translations(
@@ -276,11 +295,8 @@ def plan_translations(
     device: str = "cpu",
 ) -> list[TranslationPlan]:
     """Group languages by model and check each model can produce its languages."""
-    languages_by_model: dict[str, list[str]] = {}
-    for code in config.languages if languages is None else languages:
-        languages_by_model.setdefault(config.translation_model_for(code), []).append(code)
     plans = []
-    for model, codes in languages_by_model.items():
+    for model, codes in translation_models(config, languages).items():
         info = inspect(model)
         plans.append(
             TranslationPlan(
@@ -290,6 +306,22 @@ def plan_translations(
             )
         )
     return plans
+
+
+def translation_models(
+    config: RunConfig, languages: Sequence[str] | None = None
+) -> dict[str, list[str]]:
+    """Translation model -> the languages (of ``languages``, default all) it translates into."""
+    languages_by_model: dict[str, list[str]] = {}
+    for code in config.languages if languages is None else languages:
+        languages_by_model.setdefault(config.translation_model_for(code), []).append(code)
+    return languages_by_model
+
+
+def _models_in_use(config: RunConfig, work: Sequence[WorkItem]) -> list[str]:
+    """Every model the run's configuration and articles call for, each once, in stage order."""
+    pivots = [item.pivot_model for item in work if item.pivot_model]
+    return list(dict.fromkeys([*pivots, config.summary_model, *translation_models(config)]))
 
 
 def plan_pivots(
@@ -370,10 +402,17 @@ def _pivot_key(item: WorkItem, context: StageContext) -> str:
         "pivot",
         text=item.article.text,
         language=item.language,
-        model=item.pivot_model,
+        **_model_fields(context.config, item.pivot_model),
         num_beams=context.config.num_beams,
         **context.output_fields(),
     )
+
+
+def _model_fields(config: RunConfig, model: str | None) -> dict[str, str | None]:
+    """A model for cache keys, with its pinned revision when there is one (other keys stay as
+    they were before revisions could be pinned)."""
+    revision = config.revisions.get(model) if model else None
+    return {"model": model} if revision is None else {"model": model, "revision": revision}
 
 
 def _take_cached_pivots(work: Sequence[WorkItem], context: StageContext) -> None:
@@ -391,7 +430,7 @@ def _summary_key(item: WorkItem, context: StageContext) -> str:
         text=item.article.text,
         language=item.language,
         pivot=item.pivot_model,
-        model=config.summary_model,
+        **_model_fields(config, config.summary_model),
         num_beams=config.num_beams,
         max_new_tokens=config.max_summary_tokens,
         min_new_tokens=config.min_summary_tokens,
@@ -406,7 +445,7 @@ def _translation_key(summary: str, language: str, context: StageContext) -> str:
         "translation",
         text=summary,
         language=language,
-        model=context.config.translation_model_for(language),
+        **_model_fields(context.config, context.config.translation_model_for(language)),
         num_beams=context.config.num_beams,
         **context.output_fields(),
         **retry,
@@ -526,8 +565,9 @@ def _load_engine(
     from summarize.engine import default_batch_size, default_max_batch_tokens
 
     config, device = context.config, context.device
+    location, revision = context.sources.locate(name)
     return load_engine(
-        name,
+        location,
         choice,
         device=device,
         dtype=config.dtype,
@@ -535,6 +575,7 @@ def _load_engine(
         max_batch_tokens=config.max_batch_tokens or default_max_batch_tokens(device),
         overrides=overrides,
         threads=config.threads,
+        revision=revision,
     )
 
 
@@ -819,6 +860,8 @@ def write_outputs(
         run=run_info,
         settings=_settings(config)
         | {
+            # The revision (commit) each model was loaded at; null for a local folder.
+            "revisions": computation.revisions,
             "engines": {
                 model: {
                     "engine": choice.engine,
@@ -826,7 +869,7 @@ def write_outputs(
                     "fallback_reason": choice.fallback_reason,
                 }
                 for model, choice in engines.items()
-            }
+            },
         },
         versions=computation.versions,
         articles=[
@@ -879,6 +922,9 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "templates": str(config.templates) if config.templates else None,
         "source_language": config.source_language,
         "source_models": dict(config.source_models),
+        "models_dir": str(config.models_dir) if config.models_dir else None,
+        # Whether the Hub was off limits: --offline, --models-dir or HF_HUB_OFFLINE=1.
+        "offline": is_offline(),
         "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
         "retry_suspect": config.retry_suspect,
         "strict": config.strict,

@@ -32,7 +32,7 @@ from babel.dates import format_date
 
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
-from summarize.languages import MODEL_LICENCES, SOURCE_LANGUAGE, get_language
+from summarize.languages import SOURCE_LANGUAGE, get_language, model_licence
 from summarize.quality import SUMMARY, TRANSLATION
 from summarize.records import ArticleResult, Briefing, RunInfo
 
@@ -398,11 +398,11 @@ def _parse_date(value: str | None) -> date | None:
 
 def _model_licence(model: str) -> tuple[str | None, str | None, str | None]:
     """(licence, condition message key, model card URL) of a model; Nones when unknown."""
-    for pattern, (licence, note) in MODEL_LICENCES.items():
-        known = model.startswith(pattern[:-1]) if pattern.endswith("*") else model == pattern
-        if known:
-            return licence, note, _MODEL_CARD_URL.format(model=quote(model, safe="/"))
-    return None, None, None
+    known = model_licence(model)
+    if known is None:
+        return None, None, None
+    licence, note = known
+    return licence, note, _MODEL_CARD_URL.format(model=quote(model, safe="/"))
 
 
 def _credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, Any]]:

@@ -18,13 +18,17 @@ from summarize.generation import Target
 _NO_LIMIT = 100_000
 
 
-def load_failure(name: str, what: str, error: BaseException) -> ModelLoadError:
-    """A ModelLoadError that names the model and the ways to make it loadable."""
+def load_failure(
+    name: str, what: str, error: BaseException, revision: str | None = None
+) -> ModelLoadError:
+    """A ModelLoadError that names the model (and revision) and the ways to make it loadable."""
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    at = f" at revision {revision!r}" if revision else ""
     return ModelLoadError(
-        f"could not load the {what} {name!r}: {reason}\n"
-        "If it is a Hugging Face Hub id, check the spelling and run once with network access "
-        "so it is downloaded into the cache (later runs can set HF_HUB_OFFLINE=1). If it is a "
+        f"could not load the {what} {name!r}{at}: {reason}\n"
+        "If it is a Hugging Face Hub id, check the spelling and run `summarize models pull` "
+        "(or any run) once with network access so it is downloaded into the cache; later runs "
+        "can be offline (--offline). If it is a "
         "local folder, check the path: it must hold config.json, the tokenizer files and the "
         "weights (as written by save_pretrained)."
     )
@@ -35,7 +39,7 @@ def load_tokenizer(name: str, revision: str | None = None) -> Any:
     try:
         return AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=False)
     except Exception as error:
-        raise load_failure(name, "tokenizer of", error) from error
+        raise load_failure(name, "tokenizer of", error, revision) from error
 
 
 def max_input_tokens(config: Any, tokenizer: Any) -> int:

@@ -1,0 +1,284 @@
+"""``summarize eval``: score a finished output folder against reference texts.
+
+Summaries get ROUGE-1/2/L (Google's ``rouge-score``, the reimplementation of ROUGE-1.5.5 used
+for CNN/DailyMail results, with its Porter stemmer); translations get corpus BLEU and chrF per
+language (``sacrebleu``, whose signatures make scores comparable: Chinese is tokenised by
+character with ``tok:zh``, everything else with the standard ``13a``). COMET is optional: it
+needs ``pip install unbabel-comet`` and a model download.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from summarize.errors import ConfigError, InputError
+from summarize.files import write_atomic
+from summarize.render import RESULTS_FILE
+from summarize.tables import format_table
+
+logger = logging.getLogger(__name__)
+
+#: Written into the scored output folder.
+EVAL_FILE = "eval.json"
+#: The file-name part of a reference summary in a references folder: ``<id>.summary.txt``.
+SUMMARY_SUFFIX = "summary"
+#: sacrebleu tokenisers for languages written without spaces; every other language uses 13a.
+BLEU_TOKENIZERS: dict[str, str] = {"zh": "zh"}
+#: ROUGE variants reported for summaries.
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference texts for one article."""
+
+    #: Reference English summary, if given.
+    summary: str | None = None
+    #: Language code -> reference translation of the summary.
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SummaryScores:
+    """ROUGE of the summaries, F-measure x 100 averaged over articles."""
+
+    articles: int
+    rouge1: float
+    rouge2: float
+    rougeL: float
+
+
+@dataclass(frozen=True)
+class TranslationScores:
+    """Corpus BLEU and chrF of one language's translations (0-100)."""
+
+    segments: int
+    bleu: float
+    chrf: float
+    #: sacrebleu signatures: how to reproduce (or compare) the numbers.
+    bleu_signature: str
+    chrf_signature: str
+    #: COMET system score (0-1), when asked for and installed.
+    comet: float | None = None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """What ``summarize eval`` reports, as written to eval.json."""
+
+    references: str
+    output: str
+    #: Articles in both results.jsonl and the references.
+    matched: int
+    #: Reference ids with no result in the output folder (not scored).
+    missing: tuple[str, ...]
+    summary: SummaryScores | None
+    #: Language code -> scores, in the order the output folder lists them.
+    translations: Mapping[str, TranslationScores]
+    #: Why COMET was not computed, when it was asked for.
+    comet_note: str | None = None
+
+
+def read_references(path: Path) -> dict[str, Reference]:
+    """Article id -> reference texts, from a JSONL file or a folder of text files.
+
+    JSONL: one ``{"id", "summary", "translations": {lang: text}}`` record per line (``summary``
+    and ``translations`` each optional). Folder: ``<id>.summary.txt`` and ``<id>.<lang>.txt``
+    (an id with ``/`` in it lives in subfolders).
+    """
+    if path.is_dir():
+        return _references_from_folder(path)
+    if not path.is_file():
+        raise InputError(f"references not found: {path} (a .jsonl file or a folder)")
+    references: dict[str, Reference] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            article_id = record["id"]
+            summary = record.get("summary")
+            translations = record.get("translations") or {}
+            if not isinstance(article_id, str) or not isinstance(translations, dict):
+                raise TypeError("'id' must be a string and 'translations' an object")
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise InputError(
+                f"{path}:{number}: not a reference record ({error}); expected "
+                '{"id": ..., "summary": ..., "translations": {"hu": ...}}'
+            ) from None
+        references[article_id] = Reference(summary=summary, translations=dict(translations))
+    return references
+
+
+def _references_from_folder(folder: Path) -> dict[str, Reference]:
+    summaries: dict[str, str] = {}
+    translations: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.rglob("*.txt")):
+        stem = path.relative_to(folder).as_posix().removesuffix(".txt")
+        article_id, dot, kind = stem.rpartition(".")
+        if not dot or not article_id:
+            logger.warning("%s: not named <id>.summary.txt or <id>.<lang>.txt; skipped", path)
+            continue
+        text = path.read_text(encoding="utf-8").strip()
+        if kind == SUMMARY_SUFFIX:
+            summaries[article_id] = text
+        else:
+            translations.setdefault(article_id, {})[kind] = text
+    return {
+        article_id: Reference(summaries.get(article_id), translations.get(article_id, {}))
+        for article_id in sorted(summaries.keys() | translations.keys())
+    }
+
+
+def read_results(output: Path) -> list[dict[str, Any]]:
+    """The records of ``output/results.jsonl``."""
+    path = output / RESULTS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(
+            f"{path} not found: pass the folder a finished `summarize run` wrote (-o OUTPUT)"
+        ) from None
+    try:
+        return [json.loads(line) for line in lines if line.strip()]
+    except ValueError as error:
+        raise InputError(
+            f"{path} is not a results file written by `summarize run`: {error}"
+        ) from None
+
+
+def evaluate(references_path: Path, output: Path, *, comet: str | None = None) -> Scores:
+    """Score ``output``'s results against the references and write ``output/eval.json``."""
+    references = read_references(references_path)
+    if not references:
+        raise InputError(f"no references found in {references_path}")
+    results = {record["id"]: record for record in read_results(output)}
+    matched = [article_id for article_id in references if article_id in results]
+    if not matched:
+        raise ConfigError(
+            f"none of the {len(references)} reference ids appear in {output / RESULTS_FILE}; "
+            "references are keyed by the `id` of each results.jsonl record"
+        )
+    missing = tuple(article_id for article_id in references if article_id not in results)
+    if missing:
+        logger.warning("%d reference(s) have no result and are not scored", len(missing))
+    pairs = [(results[article_id], references[article_id]) for article_id in matched]
+    summary_pairs = [
+        (record["summary"], reference.summary)
+        for record, reference in pairs
+        if reference.summary is not None
+    ]
+    languages = list(dict.fromkeys(code for record, _ in pairs for code in record["translations"]))
+    translations: dict[str, TranslationScores] = {}
+    comet_scorer, comet_note = _comet_scorer(comet) if comet else (None, None)
+    for code in languages:
+        triples = [
+            (record["summary"], record["translations"][code], reference.translations[code])
+            for record, reference in pairs
+            if code in reference.translations and code in record["translations"]
+        ]
+        if triples:
+            translations[code] = score_translations(
+                [t[1] for t in triples], [t[2] for t in triples], code
+            )
+            if comet_scorer is not None:
+                translations[code] = replace(translations[code], comet=comet_scorer(triples))
+    scores = Scores(
+        references=str(references_path),
+        output=str(output),
+        matched=len(matched),
+        missing=missing,
+        summary=score_summaries(*zip(*summary_pairs, strict=True)) if summary_pairs else None,
+        translations=translations,
+        comet_note=comet_note,
+    )
+    write_atomic(
+        output / EVAL_FILE, json.dumps(asdict(scores), ensure_ascii=False, indent=2) + "\n"
+    )
+    return scores
+
+
+def score_summaries(hypotheses: Sequence[str], references: Sequence[str]) -> SummaryScores:
+    """Mean ROUGE-1/2/L F-measure (x 100) of each summary against its reference."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    for hypothesis, reference in zip(hypotheses, references, strict=True):
+        # rouge-score takes (target, prediction).
+        for name, score in scorer.score(reference, hypothesis).items():
+            totals[name] += score.fmeasure
+    count = len(hypotheses)
+    return SummaryScores(count, *(100 * totals[name] / count for name in ROUGE_TYPES))
+
+
+def score_translations(
+    hypotheses: Sequence[str], references: Sequence[str], language: str
+) -> TranslationScores:
+    """Corpus BLEU (tokenised for ``language``) and chrF of one language's translations."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    bleu = BLEU(tokenize=BLEU_TOKENIZERS.get(language, "13a"))
+    chrf = CHRF()
+    return TranslationScores(
+        segments=len(hypotheses),
+        bleu=bleu.corpus_score(list(hypotheses), [list(references)]).score,
+        chrf=chrf.corpus_score(list(hypotheses), [list(references)]).score,
+        bleu_signature=str(bleu.get_signature()),
+        chrf_signature=str(chrf.get_signature()),
+    )
+
+
+def _comet_scorer(model_name: str) -> tuple[Any, str | None]:
+    """A function scoring (source, translation, reference) triples with COMET, or a note why not."""
+    try:
+        from comet import download_model, load_from_checkpoint
+    except ImportError:
+        note = "COMET not computed: install it with `pip install unbabel-comet`"
+        logger.warning(note)
+        return None, note
+    model = load_from_checkpoint(download_model(model_name))
+
+    def score(triples: Sequence[tuple[str, str, str]]) -> float:
+        data = [{"src": src, "mt": mt, "ref": ref} for src, mt, ref in triples]
+        return float(model.predict(data, batch_size=16, progress_bar=False).system_score)
+
+    return score, None
+
+
+def format_scores(scores: Scores) -> str:
+    """The tables ``summarize eval`` prints."""
+    lines = [f"{scores.matched} article(s) scored against {scores.references}"]
+    if scores.missing:
+        lines.append(f"{len(scores.missing)} reference(s) without a result: not scored")
+    if scores.summary is not None:
+        summary = scores.summary
+        lines += [
+            "",
+            format_table(
+                [
+                    ["summaries", "articles", "ROUGE-1", "ROUGE-2", "ROUGE-L"],
+                    [
+                        "en",
+                        str(summary.articles),
+                        *(f"{v:.1f}" for v in (summary.rouge1, summary.rouge2, summary.rougeL)),
+                    ],
+                ]
+            ),
+        ]
+    if scores.translations:
+        with_comet = any(t.comet is not None for t in scores.translations.values())
+        rows = [["translations", "segments", "BLEU", "chrF", *(["COMET"] if with_comet else [])]]
+        for code, t in scores.translations.items():
+            comet = [f"{t.comet:.3f}" if t.comet is not None else "-"] if with_comet else []
+            rows.append([code, str(t.segments), f"{t.bleu:.1f}", f"{t.chrf:.1f}", *comet])
+        lines += ["", format_table(rows)]
+    if scores.comet_note:
+        lines.append(scores.comet_note)
+    lines.append(f"written: {Path(scores.output) / EVAL_FILE}")
+    return "\n".join(lines)

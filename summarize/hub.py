@@ -1,0 +1,239 @@
+"""Where model files come from: local folders, the Hugging Face cache, or an exported folder.
+
+Everything that reads or fills the Hugging Face cache (``HF_HOME``) lives here, so going
+offline, pinning revisions and ``--models-dir`` work the same for both engines.
+``huggingface_hub`` is imported inside functions: it reads ``HF_HUB_OFFLINE`` and ``HF_HOME``
+when first imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from summarize.errors import ConfigError, ModelLoadError
+from summarize.files import write_atomic
+
+#: Files fetched for a Hub id: configs and tokenizer files, and safetensors weights.
+HUB_PATTERNS = ("*.json", "*.model", "*.spm", "*.txt", "*.safetensors")
+#: The PyTorch weights, fetched only when a repository has no safetensors (many have both, and
+#: TF/Flax copies besides, which neither engine needs).
+HUB_BIN_PATTERNS = ("pytorch_model*.bin", "pytorch_model.bin.index.json")
+#: Weight files save_pretrained writes, newest format first; one of them must be there.
+WEIGHT_FILES = (
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
+)
+#: The file in an exported models folder that maps model ids to their subfolders.
+MANIFEST_FILE = "manifest.json"
+_MANIFEST_FORMAT = 1
+# A Hub cache snapshot folder is named by the full commit hash.
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+def go_offline() -> None:
+    """Use local files only from now on, as ``HF_HUB_OFFLINE=1`` does.
+
+    Sets the variable for anything that reads it later and, when huggingface_hub is already
+    imported (it reads the variable once, at import), its constant too; transformers asks
+    huggingface_hub at every call.
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import huggingface_hub.constants
+
+    huggingface_hub.constants.HF_HUB_OFFLINE = True
+
+
+def is_offline() -> bool:
+    """Whether the Hub may not be contacted (``HF_HUB_OFFLINE=1`` or :func:`go_offline`)."""
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE)
+
+
+def cached_folder(name: str, revision: str | None = None) -> Path | None:
+    """The local folder holding ``name`` (at ``revision``) without any network access, else None.
+
+    A local folder is itself; a Hub id is its snapshot in the Hugging Face cache, if its
+    config.json is there.
+    """
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        found = try_to_load_from_cache(name, "config.json", revision=revision)
+    except ValueError:  # not a valid repository id
+        return None
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def has_weights(folder: Path) -> bool:
+    """Whether ``folder`` holds a model's weights in one of the formats transformers loads."""
+    return any((folder / filename).is_file() for filename in WEIGHT_FILES)
+
+
+def commit_of(folder: Path) -> str | None:
+    """The commit a Hub cache snapshot folder holds (its name); None for other folders."""
+    return folder.name if _COMMIT.match(folder.name) and folder.parent.name == "snapshots" else None
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of every file under ``folder``, following the cache's links to its blobs."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def model_folder(name: str, revision: str | None = None, *, local_only: bool | None = None) -> Path:
+    """A local folder holding ``name``'s files: the folder itself, or a Hub cache snapshot.
+
+    Downloads what is missing (safetensors, else the PyTorch weights, plus configs and tokenizer
+    files) unless ``local_only`` or offline; ``HF_TOKEN`` and ``HF_HOME`` are honoured by
+    huggingface_hub itself.
+    """
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path
+    import huggingface_hub
+
+    if local_only is None:
+        local_only = is_offline()
+    try:
+        folder = Path(
+            huggingface_hub.snapshot_download(
+                name,
+                revision=revision,
+                allow_patterns=list(HUB_PATTERNS),
+                local_files_only=local_only,
+            )
+        )
+        if not any(folder.glob("*.safetensors")):
+            folder = Path(
+                huggingface_hub.snapshot_download(
+                    name,
+                    revision=revision,
+                    allow_patterns=list(HUB_PATTERNS + HUB_BIN_PATTERNS),
+                    local_files_only=local_only,
+                )
+            )
+    except Exception as error:
+        at = f" at revision {revision!r}" if revision else ""
+        raise ModelLoadError(
+            f"could not find the model {name!r}{at}: {str(error).strip().splitlines()[0]}\n"
+            "If it is a Hugging Face Hub id, check the spelling and run `summarize models pull` "
+            "(or any run) once with network access so it is downloaded into the cache; later "
+            "runs can be offline. If it is a local folder, check the path."
+        ) from error
+    return folder
+
+
+@dataclass(frozen=True)
+class ExportedModel:
+    """One model in an exported models folder (an entry of its manifest.json)."""
+
+    #: Subfolder of the models folder holding the model's files.
+    folder: str
+    #: Commit the files were taken from (None for a model that came from a local folder).
+    revision: str | None = None
+
+
+def export_folder_name(name: str) -> str:
+    """A subfolder name for model ``name``: ``org--model`` for a Hub id."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("/", "--")).strip("-.") or "model"
+
+
+def export_model(name: str, source: Path, to: Path) -> ExportedModel:
+    """Copy ``source`` (files, not cache links) into ``to``; an old copy is replaced whole."""
+    entry = ExportedModel(folder=export_folder_name(name), revision=commit_of(source))
+    final = to / entry.folder
+    partial = to / f".partial-{entry.folder}"
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(source, partial, symlinks=False)
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(partial, final)
+    return entry
+
+
+def read_manifest(models_dir: Path) -> dict[str, ExportedModel]:
+    """Model id -> its exported copy, from ``models_dir/manifest.json``."""
+    path = models_dir / MANIFEST_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: ExportedModel(folder=entry["folder"], revision=entry.get("revision"))
+            for name, entry in data["models"].items()
+        }
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{models_dir} is not a models folder (no {MANIFEST_FILE}); make one with "
+            f"`summarize models pull --to {models_dir}`"
+        ) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ConfigError(f"{path} is not a valid models manifest: {error}") from None
+
+
+def write_manifest(models_dir: Path, models: Mapping[str, ExportedModel]) -> Path:
+    """Write (atomically) the manifest of ``models_dir``, keeping entries already there."""
+    path = models_dir / MANIFEST_FILE
+    merged = read_manifest(models_dir) if path.is_file() else {}
+    merged.update(models)
+    document = {
+        "format": _MANIFEST_FORMAT,
+        "models": {
+            name: {"folder": entry.folder, "revision": entry.revision}
+            for name, entry in sorted(merged.items())
+        },
+    }
+    write_atomic(path, json.dumps(document, indent=2) + "\n")
+    return path
+
+
+@dataclass(frozen=True)
+class ModelSources:
+    """Where each model is loaded from: an exported models folder, or its name at a pinned
+    revision (the Hub cache or the Hub itself, or a local folder)."""
+
+    #: Model id -> revision (branch, tag or commit) to load it at.
+    revisions: Mapping[str, str] = field(default_factory=dict)
+    #: Exported models folder (``summarize models pull --to``); None: names are used as given.
+    models_dir: Path | None = None
+    #: The folder's manifest: model id -> exported copy.
+    exported: Mapping[str, ExportedModel] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, revisions: Mapping[str, str], models_dir: Path | None) -> ModelSources:
+        """Sources for a run; reads the models folder's manifest (a ConfigError if it has none)."""
+        exported = read_manifest(models_dir) if models_dir is not None else {}
+        return cls(revisions=dict(revisions), models_dir=models_dir, exported=exported)
+
+    def locate(self, name: str) -> tuple[str, str | None]:
+        """(name or folder to load, revision) for model ``name``."""
+        if self.models_dir is None:
+            return name, self.revisions.get(name)
+        entry = self.exported.get(name)
+        if entry is None:
+            held = ", ".join(sorted(self.exported)) or "nothing"
+            raise ModelLoadError(
+                f"the model {name!r} is not in the models folder {self.models_dir} (it holds "
+                f"{held}); run `summarize models pull --to {self.models_dir}` with the same "
+                "model flags on a machine with network access, and copy the folder here again"
+            )
+        return str(self.models_dir / entry.folder), None
+
+    def revision_used(self, name: str) -> str | None:
+        """The revision ``name`` is loaded at, for run.json: the exported or cached commit, or
+        the pinned revision; None for a local folder."""
+        if self.models_dir is not None:
+            entry = self.exported.get(name)
+            return entry.revision if entry else None
+        pinned = self.revisions.get(name)
+        folder = None if Path(name).expanduser().is_dir() else cached_folder(name, pinned)
+        commit = commit_of(folder) if folder is not None else None
+        return commit or pinned

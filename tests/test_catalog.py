@@ -1,0 +1,355 @@
+"""``summarize models list/pull``, ``run --models-dir``, ``--offline`` and pinned revisions.
+
+The Hub is never reached: tiny models are placed into a Hugging Face cache layout under ids
+like ``tiny-org/bart`` (what a download leaves behind), and a run that must stay offline runs
+with every socket connection refused and recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_pivot import ENGLISH, HUNGARIAN
+
+from summarize.catalog import planned_models
+from summarize.config import RunConfig
+from summarize.errors import ConfigError, ModelLoadError
+from summarize.hub import ModelSources, folder_size, model_folder
+from summarize.tables import format_size
+
+# Hub ids the tests give the tiny models (key in the tiny_models fixture).
+TINY_IDS = {
+    "tiny-org/bart": "bart",
+    "tiny-org/marian": "marian",
+    "tiny-org/marian-zh": "marian_multi_zh",
+}
+MODEL_FLAGS = [
+    "--languages",
+    "hu,zh",
+    "--summary-model",
+    "tiny-org/bart",
+    "--translation-model",
+    "hu=tiny-org/marian",
+    "--translation-model",
+    "zh=tiny-org/marian-zh",
+    "--device",
+    "cpu",
+]
+
+# Runs the summarize command with every way of opening a network connection replaced by one
+# that writes where it was called from to $SOCKET_LOG and ends the process (exit 97) at once:
+# libraries catch connection errors and retry for minutes, and fall back to the cache.
+SOCKET_GUARD = """
+import os, socket, sys, traceback
+
+def refuse(*args, **kwargs):
+    with open(os.environ["SOCKET_LOG"], "a") as log:
+        log.write("network access: " + repr(args[-1:]) + "\\n" + "".join(traceback.format_stack()))
+    os._exit(97)
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+"""
+RUN_COMMAND = "from summarize.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+
+
+def put_in_hub_cache(cache: Path, repo_id: str, folder: Path) -> str:
+    """Lay ``folder`` out as the Hub cache holds a downloaded ``repo_id``; returns its commit."""
+    commit = hashlib.sha1(repo_id.encode("utf-8")).hexdigest()
+    repo = cache / f"models--{repo_id.replace('/', '--')}"
+    shutil.copytree(folder, repo / "snapshots" / commit, dirs_exist_ok=True)
+    (repo / "refs").mkdir(parents=True, exist_ok=True)
+    (repo / "refs" / "main").write_text(commit, encoding="utf-8")
+    return commit
+
+
+def guarded_cli(
+    args: list[str], cwd: Path, hf_home: Path, offline_env: bool
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run ``summarize ARGS`` with sockets refused; returns the result and the attempts."""
+    env = {**os.environ, "HF_HOME": str(hf_home), "SOCKET_LOG": str(cwd / "sockets.log")}
+    if not offline_env:
+        env.pop("HF_HUB_OFFLINE", None)
+        env.pop("TRANSFORMERS_OFFLINE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", SOCKET_GUARD + RUN_COMMAND, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    log = cwd / "sockets.log"
+    attempts = log.read_text("utf-8").split("network access: ")[1:] if log.is_file() else []
+    return result, attempts
+
+
+def test_socket_guard_stops_a_run_that_would_go_online(tiny_models, tmp_path) -> None:
+    # Without --offline or HF_HUB_OFFLINE, loading a Hub id asks the Hub for its latest
+    # revision: the guard used by the tests below must catch exactly that.
+    hf_home = tmp_path / "hf"
+    for repo_id, key in TINY_IDS.items():
+        put_in_hub_cache(hf_home / "hub", repo_id, tiny_models[key])
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text(ENGLISH, "utf-8")
+    result, attempts = guarded_cli(
+        ["run", "news", "-o", "out", *MODEL_FLAGS], tmp_path, hf_home, offline_env=False
+    )
+    assert result.returncode == 97
+    assert attempts and "huggingface_hub" in attempts[0]
+
+
+def test_planned_models_follow_the_run_configuration() -> None:
+    uses = [(u.model, u.stage, u.languages, u.on_demand) for u in planned_models(RunConfig())]
+    assert uses[:4] == [
+        ("sshleifer/distilbart-cnn-12-6", "summary", (), False),
+        ("Helsinki-NLP/opus-mt-tc-big-en-hu", "translation", ("hu",), False),
+        ("Helsinki-NLP/opus-mt-en-zh", "translation", ("zh",), False),
+        ("Helsinki-NLP/opus-mt-tc-big-en-zle", "translation", ("ru", "uk"), False),
+    ]
+    sources = {languages: model for model, stage, languages, _ in uses if stage == "source"}
+    assert sources[("hu",)] == "Helsinki-NLP/opus-mt-hu-en"
+    assert sources[("*",)] == "Helsinki-NLP/opus-mt-mul-en"
+    assert all(on_demand for _, stage, _, on_demand in uses if stage == "source")
+    english_only = planned_models(RunConfig(source_language="en"))
+    assert [use.stage for use in english_only] == ["summary", *["translation"] * 3]
+    one_language = planned_models(RunConfig(source_language="hu", source_models={"hu": "m/hu"}))
+    assert [(u.model, u.on_demand) for u in one_language if u.stage == "source"] == [
+        ("m/hu", False)
+    ]
+
+
+def test_models_folder_without_a_manifest_or_model_names_the_fix(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="summarize models pull --to"):
+        ModelSources.open({}, tmp_path)
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"format": 1, "models": {"a/b": {"folder": "a--b", "revision": None}}}),
+        "utf-8",
+    )
+    sources = ModelSources.open({}, tmp_path)
+    assert sources.locate("a/b") == (str(tmp_path / "a--b"), None)
+    with pytest.raises(ModelLoadError, match=r"'c/d' is not in the models folder.*holds a/b"):
+        sources.locate("c/d")
+
+
+def test_missing_pinned_revision_is_named(tmp_path) -> None:
+    with pytest.raises(ModelLoadError, match="at revision 'v9'"):
+        model_folder("tiny-org/nowhere", "v9", local_only=True)
+
+
+def test_list_shows_licence_availability_size_and_engine(tiny_models, tmp_path) -> None:
+    hf_home = tmp_path / "hf"
+    for repo_id in ("tiny-org/bart", "tiny-org/marian"):
+        put_in_hub_cache(hf_home / "hub", repo_id, tiny_models[TINY_IDS[repo_id]])
+    flags = [*MODEL_FLAGS[:7], "zh=facebook/nllb-200-distilled-600M", "--source-language", "en"]
+    result, attempts = guarded_cli(["models", "list", *flags], tmp_path, hf_home, False)
+    assert result.returncode == 0, result.stderr
+    assert attempts == []  # listing never touches the network, even without HF_HUB_OFFLINE
+    rows = {line.split()[2]: line.split() for line in result.stdout.splitlines()[1:4]}
+    bart_size = format_size(folder_size(tiny_models["bart"]))
+    assert rows["tiny-org/bart"][:2] == ["summary", "-"]
+    assert " ".join(rows["tiny-org/bart"][4:]) == f"see model card yes {bart_size} ctranslate2"
+    assert rows["tiny-org/marian"][1] == "hu" and "yes" in rows["tiny-org/marian"]
+    nllb = rows["facebook/nllb-200-distilled-600M"]
+    assert nllb[:2] == ["translation", "zh"] and nllb[4:6] == ["CC-BY-NC-4.0", "no"]
+    assert "1 not available locally: run `summarize models pull`" in result.stdout
+    notices = [line for line in result.stderr.splitlines() if "non-commercial" in line]
+    assert notices == [
+        "summarize: WARNING: facebook/nllb-200-distilled-600M is licensed CC-BY-NC-4.0: "
+        "non-commercial use only (see its model card)"
+    ]
+
+
+def test_pull_downloads_checks_and_exports_a_folder_a_run_needs_alone(
+    tiny_models, tmp_path, monkeypatch, capsys
+) -> None:
+    import huggingface_hub
+
+    from summarize.cli import main
+
+    cache = tmp_path / "hf" / "hub"
+    real_download = huggingface_hub.snapshot_download
+    downloaded: list[str] = []
+
+    def download(repo_id, *, revision=None, allow_patterns=None, local_files_only=False):
+        if not local_files_only:  # stands in for the network: the files arrive in the cache
+            downloaded.append(repo_id)
+            put_in_hub_cache(cache, repo_id, tiny_models[TINY_IDS[repo_id]])
+        return real_download(
+            repo_id, revision=revision, allow_patterns=allow_patterns, local_files_only=True
+        )
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", download)
+    export = tmp_path / "export"
+    code = main(["models", "pull", *MODEL_FLAGS, "--source-language", "en", "--to", str(export)])
+    assert code == 0
+    assert sorted(set(downloaded)) == sorted(TINY_IDS)
+    manifest = json.loads((export / "manifest.json").read_text("utf-8"))
+    assert manifest["models"]["tiny-org/bart"] == {
+        "folder": "tiny-org--bart",
+        "revision": hashlib.sha1(b"tiny-org/bart").hexdigest(),
+    }
+    for entry in manifest["models"].values():
+        folder = export / entry["folder"]
+        assert (folder / "config.json").is_file() and not (folder / "config.json").is_symlink()
+    printed = capsys.readouterr().out
+    assert "3 model(s) ready and checked" in printed and f"--models-dir {export}" in printed
+
+    # The copied folder is all a run needs: fresh HF_HOME, no network, models by Hub id.
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text(ENGLISH, "utf-8")
+    result, attempts = guarded_cli(
+        ["run", "news", "-o", "out", *MODEL_FLAGS, "--models-dir", str(export)],
+        tmp_path,
+        tmp_path / "empty-hf-home",
+        offline_env=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert attempts == []
+    report = json.loads((tmp_path / "out" / "run.json").read_text("utf-8"))
+    assert report["models"]["summary"] == "tiny-org/bart"
+    assert report["settings"]["models_dir"] == str(export)
+    assert (
+        report["settings"]["revisions"]["tiny-org/marian"]
+        == manifest["models"]["tiny-org/marian"]["revision"]
+    )
+
+
+@pytest.mark.parametrize("how", ["--offline", "HF_HUB_OFFLINE=1"])
+def test_offline_run_opens_no_socket_and_records_the_pinned_revision(
+    tiny_models, tmp_path, how
+) -> None:
+    hf_home = tmp_path / "hf"
+    commits = {
+        repo_id: put_in_hub_cache(hf_home / "hub", repo_id, tiny_models[key])
+        for repo_id, key in TINY_IDS.items()
+    }
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a_english.txt").write_text(ENGLISH, "utf-8")
+    (tmp_path / "news" / "b_magyar.txt").write_text(HUNGARIAN, "utf-8")
+    (tmp_path / "summarize.toml").write_text(
+        f'[revisions]\n"tiny-org/bart" = "{commits["tiny-org/bart"]}"\n', "utf-8"
+    )
+    flags = [*MODEL_FLAGS, "--source-model", "hu=tiny-org/marian", "--config", "summarize.toml"]
+    # Every stage: detection, pivot, summary, translation; the default engine converts the
+    # models for CTranslate2 first. Either --offline alone or HF_HUB_OFFLINE=1 keeps it local.
+    offline_flag = ["--offline"] if how == "--offline" else []
+    result, attempts = guarded_cli(
+        ["run", "news", "-o", "out", *offline_flag, *flags],
+        tmp_path,
+        hf_home,
+        offline_env=how == "HF_HUB_OFFLINE=1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert attempts == []
+    report = json.loads((tmp_path / "out" / "run.json").read_text("utf-8"))
+    assert report["settings"]["offline"] is True
+    assert report["settings"]["revisions"] == {
+        "tiny-org/marian": commits["tiny-org/marian"],
+        "tiny-org/bart": commits["tiny-org/bart"],
+        "tiny-org/marian-zh": commits["tiny-org/marian-zh"],
+    }
+    assert {item["id"]: item["pivot"] for item in report["items"]} == {
+        "a_english": None,
+        "b_magyar": "tiny-org/marian",
+    }
+    assert {model["engine"] for model in report["settings"]["engines"].values()} == {"ctranslate2"}
+
+    # The list now shows the converted copies the run made.
+    listing, attempts = guarded_cli(["models", "list", *flags], tmp_path, hf_home, False)
+    assert listing.returncode == 0, listing.stderr
+    assert attempts == []
+    bart = next(line for line in listing.stdout.splitlines() if "tiny-org/bart" in line)
+    assert commits["tiny-org/bart"][:12] in bart
+    assert f"ctranslate2 (converted: {hf_home / 'summarize' / 'ct2'}" in bart
+
+
+def test_config_file_sets_revisions_models_dir_and_offline(tmp_path) -> None:
+    from summarize.config import build_run_config, load_config_file
+
+    path = tmp_path / "summarize.toml"
+    path.write_text(
+        'models_dir = "models"\noffline = true\n[revisions]\n"org/model" = "v1.0"\n', "utf-8"
+    )
+    config = build_run_config(load_config_file(path))
+    assert (config.models_dir, config.offline) == (tmp_path / "models", True)
+    assert config.revisions == {"org/model": "v1.0"}
+    with pytest.raises(ConfigError, match="'revisions' must map model ids to revisions"):
+        build_run_config({"revisions": {"org/model": 3}})
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_both_engines_load_the_pinned_revision_only(
+    tiny_models, tmp_path, monkeypatch, engine
+) -> None:
+    import huggingface_hub
+
+    from summarize.backends import EngineChoice, load_engine
+    from summarize.generation import GenerationOverrides
+
+    cache = tmp_path / "hub"
+    commit = put_in_hub_cache(cache, "tiny-org/marian", tiny_models["marian"])
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HOME", str(tmp_path))
+
+    def load(revision: str):
+        return load_engine(
+            "tiny-org/marian",
+            EngineChoice(engine),
+            device="cpu",
+            dtype="float32",
+            batch_size=2,
+            max_batch_tokens=None,
+            overrides=GenerationOverrides(),
+            threads=1,
+            revision=revision,
+        )
+
+    model = load(commit)
+    assert model.generate(["Rain is expected tomorrow."])[0]
+    model.close()
+    with pytest.raises(ModelLoadError, match=f"'tiny-org/marian' at revision '{'0' * 40}'"):
+        load("0" * 40)
+
+
+def test_a_pinned_revision_is_part_of_the_cache_key_only_when_pinned() -> None:
+    from summarize.cache import unit_key
+    from summarize.pipeline import _model_fields
+
+    def key(config: RunConfig) -> str:
+        return unit_key("summary", text="t", **_model_fields(config, "org/model"))
+
+    unpinned = key(RunConfig())
+    assert unpinned == unit_key("summary", text="t", model="org/model")  # old caches stay valid
+    pinned = {key(RunConfig(revisions={"org/model": rev})) for rev in ("v1", "v2")}
+    assert len(pinned) == 2 and unpinned not in pinned
+
+
+def test_a_non_commercial_model_gets_one_notice_when_a_run_chooses_it(tmp_path, caplog) -> None:
+    from summarize.pipeline import run
+
+    (tmp_path / "a.txt").write_text(ENGLISH, "utf-8")
+    config = RunConfig(
+        inputs=(tmp_path / "a.txt",),
+        output=tmp_path / "out",
+        translation_model="facebook/nllb-200-distilled-600M",
+        device="cpu",
+    )
+    with pytest.raises(ModelLoadError):  # not in this empty cache: the notice comes first
+        run(config)
+    notices = [r.getMessage() for r in caplog.records if "non-commercial" in r.getMessage()]
+    assert notices == [
+        "facebook/nllb-200-distilled-600M is licensed CC-BY-NC-4.0: non-commercial use only "
+        "(see its model card)"
+    ]

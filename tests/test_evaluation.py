@@ -1,0 +1,205 @@
+"""``summarize eval``: references built from a tiny-model run, scores checked against the
+libraries' own results for the same strings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sacrebleu
+from rouge_score import rouge_scorer
+from test_cli import run_cli
+from test_pipeline import LONG_ARTICLE, marian_config
+
+from summarize.errors import ConfigError, InputError
+from summarize.evaluation import (
+    EVAL_FILE,
+    evaluate,
+    read_references,
+    score_summaries,
+    score_translations,
+)
+
+LANGUAGES = ("hu", "zh")
+# Words and letters that the tiny models' vocabularies never produce.
+UNRELATED = "qqxv zzkj wwpf vvgq xxjz kkqw jjvx ffzq"
+
+
+@pytest.fixture(scope="module")
+def finished(tiny_models, tmp_path_factory) -> tuple[Path, list[dict]]:
+    """An output folder of a tiny run (three articles, hu and zh) and its results."""
+    from summarize.pipeline import run
+
+    news = tmp_path_factory.mktemp("news")
+    (news / "a.txt").write_text("Budget grows again\n\n" + LONG_ARTICLE, "utf-8")
+    (news / "b.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    (news / "c.md").write_text("# Markets\n\nShares rose on Monday in every market.", "utf-8")
+    output = tmp_path_factory.mktemp("out")
+    config = replace(marian_config(tiny_models, (news,), output), languages=LANGUAGES)
+    assert run(config).failed == 0
+    records = [
+        json.loads(line) for line in (output / "results.jsonl").read_text("utf-8").splitlines()
+    ]
+    return output, records
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def references_from(records: list[dict], change) -> list[dict]:
+    """Reference records: each output text passed through ``change(text)``."""
+    return [
+        {
+            "id": r["id"],
+            "summary": change(r["summary"]),
+            "translations": {code: change(text) for code, text in r["translations"].items()},
+        }
+        for r in records
+    ]
+
+
+# Hand-written texts (the tiny models' outputs are repeats of one or two words: identical
+# texts without any two-word sequence have no ROUGE-2 to match).
+NATURAL = {
+    "summary": "The government raised the budget for schools and hospitals on Monday.",
+    "hu": "A kormány hétfőn megemelte az iskolák és a kórházak költségvetését.",
+    "zh": "政府周一提高了学校和医院的预算。",
+}
+
+
+def test_identical_natural_text_scores_100_and_unrelated_text_0() -> None:
+    same = score_summaries([NATURAL["summary"]], [NATURAL["summary"]])
+    assert (same.rouge1, same.rouge2, same.rougeL) == pytest.approx((100, 100, 100))
+    other = score_summaries([NATURAL["summary"]], [UNRELATED])
+    assert (other.rouge1, other.rouge2, other.rougeL) == (0, 0, 0)
+    for code in ("hu", "zh"):
+        same_translation = score_translations([NATURAL[code]], [NATURAL[code]], code)
+        assert (same_translation.bleu, same_translation.chrf) == pytest.approx((100, 100))
+        unrelated = score_translations([NATURAL[code]], [UNRELATED], code)
+        assert unrelated.bleu < 1 and unrelated.chrf < 10
+
+
+def test_identical_references_score_100(finished, tmp_path) -> None:
+    output, records = finished
+    scores = evaluate(write_jsonl(tmp_path / "refs.jsonl", references_from(records, str)), output)
+    assert scores.matched == 3 and scores.missing == ()
+    summary = scores.summary
+    assert (summary.articles, summary.rouge1, summary.rougeL) == (3, 100, 100)
+    assert list(scores.translations) == list(LANGUAGES)
+    for language in scores.translations.values():
+        assert language.segments == 3
+        assert language.bleu == pytest.approx(100)
+        assert language.chrf == pytest.approx(100)
+
+
+def test_unrelated_references_score_near_0(finished, tmp_path) -> None:
+    output, records = finished
+    path = write_jsonl(tmp_path / "refs.jsonl", references_from(records, lambda _: UNRELATED))
+    scores = evaluate(path, output)
+    assert scores.summary.rouge1 == scores.summary.rouge2 == scores.summary.rougeL == 0
+    for language in scores.translations.values():
+        assert language.bleu < 1
+        assert language.chrf < 10
+
+
+def half_right(text: str) -> str:
+    """The first half of the text's words, then unrelated words: a partly right reference."""
+    words = text.split()
+    return " ".join(words[: (len(words) + 1) // 2] + UNRELATED.split()[:3])
+
+
+def test_scores_equal_the_libraries_own_results(finished, tmp_path) -> None:
+    output, records = finished
+    references = references_from(records, half_right)
+    scores = evaluate(write_jsonl(tmp_path / "refs.jsonl", references), output)
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    pairs = [
+        scorer.score(ref["summary"], r["summary"])
+        for ref, r in zip(references, records, strict=True)
+    ]
+    for name in ("rouge1", "rouge2", "rougeL"):
+        expected = 100 * sum(p[name].fmeasure for p in pairs) / len(pairs)
+        assert getattr(scores.summary, name) == pytest.approx(expected)
+    # (ROUGE-2 is 0: the tiny summaries have no two-word sequence in common with anything.)
+    assert 0 < scores.summary.rouge1 < 100 and 0 < scores.summary.rougeL < 100
+    for code, tokenize in [("hu", "13a"), ("zh", "zh")]:
+        hypotheses = [r["translations"][code] for r in records]
+        refs = [[ref["translations"][code] for ref in references]]
+        bleu = sacrebleu.corpus_bleu(hypotheses, refs, tokenize=tokenize)
+        chrf = sacrebleu.corpus_chrf(hypotheses, refs)
+        assert scores.translations[code].bleu == pytest.approx(bleu.score)
+        assert scores.translations[code].chrf == pytest.approx(chrf.score)
+        assert 0 < bleu.score < 100 and 0 < chrf.score < 100
+        assert f"tok:{tokenize}" in scores.translations[code].bleu_signature
+
+
+def test_a_folder_of_text_files_reads_like_jsonl(finished, tmp_path) -> None:
+    _, records = finished
+    folder = tmp_path / "refs"
+    folder.mkdir()
+    for record in records:
+        (folder / f"{record['id']}.summary.txt").write_text(record["summary"] + "\n", "utf-8")
+        for code, text in record["translations"].items():
+            (folder / f"{record['id']}.{code}.txt").write_text(text, "utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "x.hu.txt").write_text("only a Hungarian reference", "utf-8")
+    from_folder = read_references(folder)
+    from_jsonl = read_references(write_jsonl(tmp_path / "r.jsonl", references_from(records, str)))
+    assert {key: from_folder[key] for key in from_jsonl} == from_jsonl
+    assert from_folder["sub/x"].summary is None
+    assert dict(from_folder["sub/x"].translations) == {"hu": "only a Hungarian reference"}
+
+
+def test_references_that_match_nothing_or_no_results_name_the_problem(finished, tmp_path) -> None:
+    output, _ = finished
+    other = write_jsonl(tmp_path / "refs.jsonl", [{"id": "nope", "summary": "x"}])
+    with pytest.raises(ConfigError, match="none of the 1 reference ids"):
+        evaluate(other, output)
+    with pytest.raises(InputError, match=r"results\.jsonl not found"):
+        evaluate(other, tmp_path)
+    (tmp_path / "bad.jsonl").write_text('{"summary": "no id"}\n', "utf-8")
+    with pytest.raises(InputError, match=r"bad\.jsonl:1: not a reference record"):
+        evaluate(tmp_path / "bad.jsonl", output)
+
+
+def test_eval_command_prints_a_table_and_writes_eval_json(finished, tmp_path) -> None:
+    output, records = finished
+    refs = references_from(records, half_right)
+    write_jsonl(tmp_path / "refs.jsonl", [*refs, {"id": "not-run", "summary": "missing"}])
+    result = run_cli(["eval", "refs.jsonl", "-o", str(output), "--comet"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    saved = json.loads((output / EVAL_FILE).read_text("utf-8"))
+    assert saved["matched"] == 3 and saved["missing"] == ["not-run"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "3 article(s) scored against refs.jsonl"
+    summary_row = lines[next(i for i, line in enumerate(lines) if line.startswith("summaries")) + 1]
+    assert summary_row.split() == [
+        "en",
+        "3",
+        *(f"{saved['summary'][name]:.1f}" for name in ("rouge1", "rouge2", "rougeL")),
+    ]
+    zh_row = next(line for line in lines if line.startswith("zh "))
+    zh = saved["translations"]["zh"]
+    assert zh_row.split() == ["zh", "3", f"{zh['bleu']:.1f}", f"{zh['chrf']:.1f}"]
+    # COMET is optional and not installed here: a note, not a failure.
+    assert "COMET not computed: install it with `pip install unbabel-comet`" in result.stdout
+    assert saved["comet_note"].startswith("COMET not computed")
+
+
+def test_new_commands_help_does_not_import_torch() -> None:
+    code = (
+        "import sys\nfrom summarize.cli import main\n"
+        "for args in (['--help'], ['models', 'pull', '--help'], ['eval', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "--models-dir" in result.stdout and "REFERENCES" in result.stdout
