@@ -34,6 +34,10 @@ SentencePair = tuple[str, str]
 # Stages a warning belongs to.
 SUMMARY = "summary"
 TRANSLATION = "translation"
+#: A problem met reading the article (a guessed encoding, dropped NUL bytes, a renamed id),
+#: listed with the quality warnings in results.jsonl and run.json under kind ``reading``.
+INPUT = "input"
+READING = "reading"
 
 # Kinds of warning (the ``kind`` field), one per way of failing.
 #: Language identification names another language (or Russian letters in Ukrainian, ...).
@@ -215,6 +219,19 @@ class QualityWarning:
             "kind": self.kind,
             "detail": self.detail,
         }
+
+
+def warning_records(
+    reading: Sequence[str], quality: Sequence[QualityWarning]
+) -> list[dict[str, str | None]]:
+    """An article's ``warnings`` in results.jsonl and run.json: reading problems, then flags.
+
+    Every entry has the same keys (``stage``, ``language``, ``kind``, ``detail``), so a script
+    filters one list; a reading problem has no language.
+    """
+    return [
+        {"stage": INPUT, "language": None, "kind": READING, "detail": text} for text in reading
+    ] + [warning.as_record() for warning in quality]
 
 
 # --- Language and script ----------------------------------------------------------------------

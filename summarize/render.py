@@ -33,7 +33,7 @@ from babel.dates import format_date
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
 from summarize.languages import SOURCE_LANGUAGE, get_language, model_licence
-from summarize.quality import SUMMARY, TRANSLATION
+from summarize.quality import SUMMARY, TRANSLATION, warning_records
 from summarize.records import ArticleResult, Briefing, RunInfo
 
 logger = logging.getLogger(__name__)
@@ -129,9 +129,9 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
     (English), ``translations`` (language code -> text, in ``run.languages`` order),
     ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
     ``run.models`` are kept as they are), ``chunks``, ``language`` (the article's own),
-    ``pivot`` (the model that translated it into English first, or null), ``slug``,
-    ``warnings`` (problems met reading it) and ``quality_warnings`` (what the quality checks
-    flagged: ``stage``, ``language``, ``kind``, ``detail`` each).
+    ``pivot`` (the model that translated it into English first, or null), ``slug`` and
+    ``warnings``: problems met reading it, then what the quality checks flagged, each as
+    ``stage``, ``language``, ``kind``, ``detail`` (see :func:`quality.warning_records`).
     """
     article = result.article
     return {
@@ -147,8 +147,7 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
         "language": result.source_language,
         "pivot": result.pivot_model,
         "slug": article.slug,
-        "warnings": list(article.warnings),
-        "quality_warnings": [warning.as_record() for warning in result.quality_warnings],
+        "warnings": warning_records(article.warnings, result.quality_warnings),
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from summarize.files import write_atomic
-from summarize.quality import QualityWarning
+from summarize.quality import QualityWarning, warning_records
 from summarize.records import InputFailure, RunInfo
 
 RUN_REPORT_FILE = "run.json"
@@ -92,8 +92,7 @@ def build_run_report(
                 "language": entry.language,
                 "pivot": entry.pivot,
                 "seconds": {stage: round(value, 3) for stage, value in entry.seconds.items()},
-                "warnings": list(entry.warnings),
-                "quality_warnings": [warning.as_record() for warning in entry.quality_warnings],
+                "warnings": warning_records(entry.warnings, entry.quality_warnings),
             }
             for entry in entries
         ],

@@ -54,11 +54,16 @@ def report(output: Path) -> dict:
     return json.loads((output / "run.json").read_text("utf-8"))
 
 
+def flags(entry: dict) -> list[dict]:
+    """A record's or run.json item's quality warnings (its warnings without reading problems)."""
+    return [warning for warning in entry["warnings"] if warning["stage"] != "input"]
+
+
 def test_garbage_is_flagged_in_results_jsonl(flagged_run) -> None:
     outcome, output = flagged_run
     assert outcome.failed == 0  # flags never drop an article unless --strict
     for record in records(output):
-        warnings = record["quality_warnings"]
+        warnings = flags(record)
         assert warnings and all(list(warning) == KEYS for warning in warnings)
         assert {w["stage"] for w in warnings} <= {"summary", "translation"}
         # Random weights translate into no language at all: every edition is flagged.
@@ -70,14 +75,14 @@ def test_run_json_counts_the_flags(flagged_run) -> None:
     _, output = flagged_run
     document = report(output)
     items = document["items"]
-    total = sum(len(item["quality_warnings"]) for item in items)
+    total = sum(len(flags(item)) for item in items)
     assert document["quality"]["flagged"] == len(items) == 2
     assert document["quality"]["warnings"] == total > 0
     assert sum(document["quality"]["kinds"].values()) == total
     assert document["settings"]["strict"] is False
     assert document["settings"]["retry_suspect"] is False
-    by_item = {item["id"]: item["quality_warnings"] for item in items}
-    assert by_item == {record["id"]: record["quality_warnings"] for record in records(output)}
+    by_item = {item["id"]: item["warnings"] for item in items}
+    assert by_item == {record["id"]: record["warnings"] for record in records(output)}
 
 
 def test_pages_mark_flagged_text_with_a_localised_notice_and_keep_it(flagged_run) -> None:
@@ -128,7 +133,7 @@ def test_strict_fails_flagged_articles_and_exits_1(tiny_models, news, flagged_ru
     strict = report(output / "strict")
     assert strict["failed"] == 2 and strict["cached"] == 0
     assert all(item["reason"].startswith("--strict: ") for item in strict["items"])
-    assert all(item["quality_warnings"] for item in strict["items"])
+    assert all(flags(item) for item in strict["items"])
     assert records(output / "strict") == []
     # Without --strict the same cached work publishes, flagged.
     assert main([a for a in arguments if a != "--strict"]) == 0
@@ -141,7 +146,7 @@ def test_a_resumed_run_flags_exactly_the_same(tiny_models, news, flagged_run, mo
     spy = GenerateSpy(monkeypatch)
     again = run(marian_config(tiny_models, (news,), output))
     assert spy.loads == [] and again.report["cached"] == 2
-    first = {item["id"]: item["quality_warnings"] for item in report(output)["items"]}
+    first = {item["id"]: flags(item) for item in report(output)["items"]}
     assert first == {
         result.article.id: [w.as_record() for w in result.quality_warnings]
         for result in again.briefing.results
@@ -184,11 +189,11 @@ def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) ->
 
     briefing = make_briefing()
     first, *rest = briefing.results
-    flags = (
+    warnings = (
         QualityWarning("summary", "en", "unsupported_name", "names not in the article: Xi"),
         QualityWarning("translation", "hu", "repetition", "repeats “a” 5 times in a row"),
     )
-    flagged = replace(first, quality_warnings=flags)
+    flagged = replace(first, quality_warnings=warnings)
     write_briefing(replace(briefing, results=(flagged, *rest)), tmp_path)
 
     def notes(name: str) -> int:

@@ -244,7 +244,6 @@ def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
         "pivot",
         "slug",
         "warnings",
-        "quality_warnings",
     ]
     first, second, _ = records
     assert (first["language"], first["pivot"]) == ("en", None)
@@ -266,7 +265,14 @@ def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
     assert first["warnings"] == []
     assert second["title"] == DANGEROUS_TITLE
     assert second["url"] == "javascript:alert(document.cookie)"
-    assert second["warnings"] == ["encoding guessed as cp1250 <b>"]
+    assert second["warnings"] == [
+        {
+            "stage": "input",
+            "language": None,
+            "kind": "reading",
+            "detail": "encoding guessed as cp1250 <b>",
+        }
+    ]
     # Not ASCII-escaped: the file is UTF-8.
     assert "欧尔班" in lines[0]
     assert "\\u" not in lines[0]
