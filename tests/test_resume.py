@@ -180,6 +180,10 @@ def cached_summaries(cache: Path) -> int:
     return count
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_long_run(
     tiny_models: dict[str, Path], tmp_path: Path
 ) -> tuple[subprocess.Popen, list[str]]:
@@ -213,6 +217,9 @@ def start_long_run(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # A test run started in the background (`.ci/run &`) ignores SIGINT, and a child keeps
+        # that: Python then installs no Ctrl-C handler, as Unix expects of background jobs.
+        preexec_fn=_default_sigint,
     )
     cache = tmp_path / "out" / ".cache"
     deadline = time.monotonic() + 120
