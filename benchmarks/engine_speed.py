@@ -33,6 +33,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -508,24 +509,14 @@ def run_ctranslate2(
     workload: Workload, path: Path, texts: Sequence[str], device: str, repeats: int
 ) -> Result:
     """The product's default engine: CTranslate2 (int8 on CPU), converted on first use."""
-    from summarize.backends import EngineChoice, load_engine, precision
-    from summarize.engine import default_batch_size, default_max_batch_tokens
-    from summarize.generation import GenerationOverrides
+    from summarize.backends import precision
+    from summarize.engine import default_batch_size
 
     batch_size = default_batch_size(device, long_inputs=workload.long_inputs)
     _reset_cuda_peak(device)
     peak_is_own = _reset_peak_rss()
     start = time.perf_counter()
-    engine = load_engine(
-        str(path),
-        EngineChoice("ctranslate2"),
-        device=device,
-        dtype="auto",
-        batch_size=batch_size,
-        max_batch_tokens=default_max_batch_tokens(device),
-        overrides=GenerationOverrides(),
-        threads=None,
-    )
+    engine = _product_engine(workload, path, device)
     load_s = time.perf_counter() - start  # conversion included: the first run pays it once
     engine.generate(list(texts[:1]))  # warm-up
     lengths: list[int] = []
@@ -553,6 +544,24 @@ def run_ctranslate2(
     )
     engine.close()
     return result
+
+
+def _product_engine(workload: Workload, path: Path, device: str) -> Any:
+    """The product's CTranslate2 engine with its default batching, as ``summarize run`` loads it."""
+    from summarize.backends import EngineChoice, load_engine
+    from summarize.engine import default_batch_size, default_max_batch_tokens
+    from summarize.generation import GenerationOverrides
+
+    return load_engine(
+        str(path),
+        EngineChoice("ctranslate2"),
+        device=device,
+        dtype="auto",
+        batch_size=default_batch_size(device, long_inputs=workload.long_inputs),
+        max_batch_tokens=default_max_batch_tokens(device),
+        overrides=GenerationOverrides(),
+        threads=None,
+    )
 
 
 class _LengthSpy:
@@ -597,6 +606,8 @@ def _product_options(path: Path) -> tuple[Path, dict[str, Any]]:
     return model_dir, options
 
 
+#: (inter_threads, max_batch_size, batch_type) of one raw CTranslate2 setting.
+AnchorSetting = tuple[int, int, str]
 #: (inter_threads, max_batch_size or None for "half the inputs", batch_type) the anchor tries.
 _ANCHOR_SETTINGS: tuple[tuple[int, int | None, str], ...] = (
     (1, 8, "examples"),
@@ -625,9 +636,10 @@ def run_ct2_anchor(
     texts: Sequence[str],
     repeats: int,
     report: Callable[[str], None],
-) -> Result:
+) -> tuple[Result, AnchorSetting]:
     """Raw CTranslate2 int8 on the product's converted model: pre-tokenised inputs, every
-    setting of ``_ANCHOR_SETTINGS`` tried, the fastest reported (the target to match)."""
+    setting of ``_ANCHOR_SETTINGS`` tried, the fastest reported (the target to match), and
+    that setting."""
     import ctranslate2
     from transformers import AutoTokenizer
 
@@ -639,7 +651,7 @@ def run_ct2_anchor(
     tokenizer = AutoTokenizer.from_pretrained(path)
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
     settings = _ANCHOR_SETTINGS_LONG if workload.long_inputs else _ANCHOR_SETTINGS
-    best: tuple[float, str, tuple[float, ...], int, float] | None = None
+    best: tuple[float, str, tuple[float, ...], int, float, AnchorSetting] | None = None
     translators: dict[int, Any] = {}
     load_s = {}
     lengths: list[int] = []
@@ -672,11 +684,18 @@ def run_ct2_anchor(
         tok_s = len(texts) * workload.new_tokens / seconds[0]
         report(f"[{workload.name}] anchor {label}: {tok_s:.1f} tok/s ({seconds[0]:.1f} s)")
         if best is None or seconds[0] < best[2][0]:
-            best = (tok_s, label, tuple(seconds), max_batch, load_s[inter])
+            best = (
+                tok_s,
+                label,
+                tuple(seconds),
+                max_batch,
+                load_s[inter],
+                (inter, max_batch, batch_type),
+            )
     translators.clear()
     assert best is not None
     report(f"[{workload.name}] anchor best: {best[1]}; product convert/lookup {convert_s:.1f} s")
-    return Result(
+    result = Result(
         workload=workload.name,
         variant="ct2 int8 raw (anchor)",
         dtype="int8",
@@ -693,6 +712,62 @@ def run_ct2_anchor(
         empty_outputs=0,
         setting=best[1],
     )
+    return result, best[5]
+
+
+def head_to_head(
+    workload: Workload,
+    path: Path,
+    texts: Sequence[str],
+    setting: AnchorSetting,
+    passes: int,
+    report: Callable[[str], None],
+) -> str:
+    """The product engine and the anchor's best setting, side by side, timed alternately.
+
+    The anchor's own row is the best of a sweep, each setting timed once: noise favours it.
+    Here both are loaded at once and take turns for ``passes`` passes each, so drifts in
+    machine speed hit both alike; the line gives each one's median and their ratio.
+    """
+    import ctranslate2
+    from transformers import AutoTokenizer
+
+    inter, max_batch, batch_type = setting
+    cores = os.cpu_count() or 1
+    engine = _product_engine(workload, path, "cpu")
+    model_dir, options = _product_options(path)
+    translator = ctranslate2.Translator(
+        str(model_dir),
+        device="cpu",
+        compute_type="int8",
+        inter_threads=inter,
+        intra_threads=max(1, cores // inter),
+    )
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
+    engine.generate(list(texts[:1]))  # warm-up, both
+    translator.translate_batch(source[:1], **options)
+    product_s, anchor_s = [], []
+    for _ in range(passes):
+        start = time.perf_counter()
+        engine.generate(texts)
+        product_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        translator.translate_batch(
+            source, max_batch_size=max_batch, batch_type=batch_type, **options
+        )
+        anchor_s.append(time.perf_counter() - start)
+        report(
+            f"[{workload.name}] head to head: product {product_s[-1]:.1f} s, "
+            f"anchor {anchor_s[-1]:.1f} s"
+        )
+    engine.close()
+    product, anchor = statistics.median(product_s), statistics.median(anchor_s)
+    return (
+        f"[{workload.name}] head to head, median of {passes} alternating passes: product "
+        f"{product:.1f} s, anchor (inter {inter}, {max_batch} {batch_type}) {anchor:.1f} s: "
+        f"product/anchor {anchor / product:.2f}x"
+    )
 
 
 def run_workload(
@@ -703,6 +778,7 @@ def run_workload(
     repeats: int,
     report: Callable[[str], None],
     skip_transformers: bool = False,
+    head_to_head_passes: int = 0,
 ) -> list[Result]:
     """Build the model, make the inputs, and run every variant on them in turn."""
     from transformers import AutoTokenizer
@@ -743,10 +819,14 @@ def run_workload(
         report(_row(results[-1], results[0], best))
         if device == "cpu":
             product = results[-1]
-            results.append(run_ct2_anchor(workload, path, texts, repeats, report))
+            anchor, setting = run_ct2_anchor(workload, path, texts, repeats, report)
+            results.append(anchor)
             _free(device)
             report(_row(results[-1], results[0], best))
             report(_anchor_line(product, results[-1]))
+            if head_to_head_passes:
+                report(head_to_head(workload, path, texts, setting, head_to_head_passes, report))
+                _free(device)
     return results
 
 
@@ -919,6 +999,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="skip the transformers engine variants (naive, product CTranslate2 and the raw "
         "CTranslate2 anchor only)",
     )
+    parser.add_argument(
+        "--head-to-head",
+        type=int,
+        default=3,
+        metavar="N",
+        help="on CPU, time the product's CTranslate2 engine and the anchor's best setting "
+        "alternately, N passes each, and print their medians (default 3; 0 skips)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     for name in ("sentences", "articles", "repeats", "threads"):
@@ -982,7 +1070,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for workload in workloads:
             count = _count(workload, args)
             results += run_workload(
-                workload, root, device, count, repeats, report, args.no_transformers
+                workload,
+                root,
+                device,
+                count,
+                repeats,
+                report,
+                args.no_transformers,
+                args.head_to_head,
             )
     print_table(results, repeats > 1)
     print(f"total wall time {time.perf_counter() - started:.0f} s")
