@@ -29,7 +29,7 @@ def test_without_ray_the_flag_says_how_to_install_it(tmp_path, monkeypatch, caps
 
 
 def test_ray_flag_and_config_key() -> None:
-    from summarize.cli import build_parser, settings_from_arguments
+    from summarize.arguments import build_parser, settings_from_arguments
 
     def ray_setting(*flags: str) -> str | None:
         arguments = build_parser().parse_args(["run", *flags])

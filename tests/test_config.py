@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.cli import build_parser, settings_from_arguments
+from summarize.arguments import build_parser, settings_from_arguments
 from summarize.config import RunConfig, build_run_config, load_config_file
 from summarize.errors import ConfigError
 
