@@ -106,6 +106,9 @@ def _configure_logging(verbose: bool) -> None:
         stream=sys.stderr,
     )
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # huggingface_hub prints with a handler of its own and also passes its records up to
+    # ours: each retry message appeared twice.
+    logging.getLogger("huggingface_hub").propagate = False
     if not verbose:
         # transformers is chatty about generation flags; our own messages say what matters.
         logging.getLogger("transformers").setLevel(logging.ERROR)
