@@ -6,8 +6,9 @@ through a Ray Data pipeline: translate non-English articles into English -> summ
 translate per model. Each stage is a pool of actors that load their model once (up to one
 actor per GPU, or per CPU slot of ``--threads`` cores) and run the local path's own wave
 functions on batches of articles; stages run one after another, as models do locally, so each
-gets the whole cluster. The results come back to the driver, which saves them in the cache and
-renders the same outputs as a local run.
+gets the whole cluster. The results come back to the driver stage by stage: it saves each
+stage's in its cache as it lands (so Ctrl-C, or a lost cluster, in a later stage keeps the
+earlier ones), runs the quality checks and renders the same outputs as a local run.
 
 Ray is an optional extra (``pip install "summarize[ray]"``). Every node needs this package and
 the models (a local folder at the same path, or Hub access).
@@ -20,7 +21,7 @@ import logging
 import re
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -47,6 +48,7 @@ from summarize.pipeline import (
     make_context,
     pivot_wave,
     prepare,
+    raise_interrupted,
     read_inputs,
     review,
     save_finished,
@@ -84,26 +86,39 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             logging_level=logging.DEBUG if config.verbose else logging.WARNING,
         )
     ray.data.DataContext.get_current().enable_progress_bars = not config.quiet
+    interrupted = False
     try:
         read = _read(config)
         device, slots, actor_resources = _placement(config, ray.cluster_resources())
         context = make_context(config, device, progress)
         work, plan = prepare(config, read.articles, context)
-        finished = _run_stages(work, plan, config, device, slots, actor_resources)
+        try:
+            _run_stages(
+                work,
+                plan,
+                config,
+                device,
+                slots,
+                actor_resources,
+                # The actors keep no cache: the driver saves each stage's work as it lands.
+                stage_done=lambda done: save_finished(done, context),
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+            logger.warning("interrupted: writing what is done so far")
     finally:
         if started_ray:
             ray.shutdown()
-    save_finished(finished, context)
-    review(finished, context)  # on the driver, which has the cache and every article
+    review(work, context)  # on the driver, which has the cache and every article
     computation = Computation(
-        work=finished,
+        work=work,
         engines=plan.engines(config.summary_model),
         device=device,
-        interrupted=False,
+        interrupted=interrupted,
         versions=engine.library_versions(),
         revisions=plan.revisions,
     )
-    return write_outputs(
+    outcome = write_outputs(
         computation,
         read.failures,
         config,
@@ -113,6 +128,9 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             "ray": {"address": config.ray or "default", "actors_per_stage": slots, "device": device}
         },
     )
+    if interrupted:
+        raise_interrupted(outcome, config)
+    return outcome
 
 
 def remote_uri(path: Path) -> str | None:
@@ -207,13 +225,18 @@ def _run_stages(
     device: str,
     slots: int,
     resources: dict[str, float],
-) -> list[WorkItem]:
-    """Send the unfinished articles through one actor pool per model; all articles, in order."""
+    stage_done: Callable[[list[WorkItem]], None],
+) -> None:
+    """Send the unfinished articles through one actor pool per model, updating ``work``.
+
+    After each stage the driver takes its results into ``work`` (by index) and calls
+    ``stage_done``, so a run stopped in a later stage keeps what the earlier ones finished.
+    """
     import ray.data
 
     pending = [index for index, item in enumerate(work) if _unfinished(item, config)]
     if not pending:
-        return work
+        return
     rows = [{"row": _encode(index, work[index])} for index in pending]
     dataset = ray.data.from_items(rows)
     stages: list[tuple[type, dict[str, Any], int]] = [
@@ -232,11 +255,10 @@ def _run_stages(
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=slots),
             **resources,
         ).materialize()  # one stage (one model) at a time, with every slot of the cluster
-    finished = list(work)
-    for row in dataset.take_all():
-        index, item = _decode(str(row["row"]))
-        finished[index] = item
-    return finished
+        for row in dataset.iter_rows():
+            index, item = _decode(str(row["row"]))
+            work[index] = item
+        stage_done(work)
 
 
 def _unfinished(item: WorkItem, config: RunConfig) -> bool:

@@ -139,7 +139,8 @@ def run(
         _save_share(folder, process, share, None, time.perf_counter() - clock, stop)
         raise
     except Exception as error:  # this process alone: the main reports its articles as failed
-        logger.error("process %d failed: %s", process.index, error, exc_info=True)
+        logger.error("process %d failed: %s", process.index, error)
+        logger.debug("process %d failed", process.index, exc_info=True)  # --verbose
         failure = error
     # A process exiting non-zero makes the launcher stop the others, the main included, before
     # it has written anything: a failed share is reported through its file instead.

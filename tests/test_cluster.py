@@ -152,3 +152,41 @@ def test_ray_flag_through_the_command(tiny_models, news, tmp_path, local_ray) ->
     assert set(written) == {"0", "1", "2", "hu"}
     assert written["0"]["source"] == f"{news.as_uri()}/0.txt"
     assert all(record["translations"]["hu"] for record in written.values())
+
+
+@pytest.mark.slow
+def test_ctrl_c_between_stages_keeps_the_finished_stages(
+    tiny_models, news, tmp_path, local_ray, monkeypatch
+) -> None:
+    from summarize import cluster
+    from summarize.errors import RunInterrupted
+
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"),
+        source_models={"hu": str(tiny_models["marian"])},
+        ray="",
+    )
+    saved_stages: list[int] = []
+    save = cluster.save_finished
+
+    def save_then_stop(work, context):
+        save(work, context)
+        saved_stages.append(len(work))
+        if len(saved_stages) == 2:  # after the pivot and the summary stages
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cluster, "save_finished", save_then_stop)
+    with pytest.raises(RunInterrupted, match="resume"):
+        cluster.run(config)
+    report = json.loads((config.output / "run.json").read_text("utf-8"))
+    assert report["status"] == "interrupted"
+    summaries = [
+        entry
+        for entry in (config.output / ".cache").rglob("*.json")
+        if "chunks" in json.loads(entry.read_text("utf-8"))
+    ]
+    assert len(summaries) == 4  # every summary was saved before the translations began
+
+    monkeypatch.setattr(cluster, "save_finished", save)
+    finished = cluster.run(config)
+    assert finished.report["done"] == 4 and finished.report["status"] == "finished"
