@@ -190,3 +190,17 @@ def test_ctrl_c_between_stages_keeps_the_finished_stages(
     monkeypatch.setattr(cluster, "save_finished", save)
     finished = cluster.run(config)
     assert finished.report["done"] == 4 and finished.report["status"] == "finished"
+
+
+def test_actors_go_one_per_gpu_or_per_cpu_slot(tmp_path) -> None:
+    from summarize.cluster import _placement
+    from summarize.config import RunConfig
+    from summarize.errors import ConfigError
+
+    config = RunConfig(inputs=(tmp_path,), output=tmp_path)
+    gpus = {"CPU": 64.0, "GPU": 8.0}
+    assert _placement(config, gpus) == ("cuda", 8, {"num_gpus": 1})
+    assert _placement(replace(config, device="cpu"), gpus) == ("cpu", 64, {"num_cpus": 1})
+    assert _placement(replace(config, threads=4), {"CPU": 16.0}) == ("cpu", 4, {"num_cpus": 4})
+    with pytest.raises(ConfigError, match="no GPU"):
+        _placement(replace(config, device="cuda"), {"CPU": 16.0})
