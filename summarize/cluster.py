@@ -36,7 +36,6 @@ from summarize.languages import ENGLISH
 from summarize.pipeline import (
     SUMMARY_WAVE,
     TRANSLATION_WAVE,
-    Computation,
     RunOutcome,
     StageContext,
     StagePlan,
@@ -45,12 +44,11 @@ from summarize.pipeline import (
     awaiting_pivot,
     awaiting_summary,
     awaiting_translation,
+    conclude,
     make_context,
     pivot_wave,
     prepare,
-    raise_interrupted,
     read_inputs,
-    review,
     save_finished,
     sentence_engine,
     summarise_wave,
@@ -74,8 +72,6 @@ INSTALL_HINT = 'pip install "summarize[ray]"'
 def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOutcome:
     """Run the job on the Ray cluster ``config.ray`` and write its outputs here."""
     ray = _import_ray()
-    from summarize import engine
-
     started = datetime.now(UTC).astimezone()
     clock = time.perf_counter()
     started_ray = not ray.is_initialized()
@@ -101,7 +97,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
                 slots,
                 actor_resources,
                 # The actors keep no cache: the driver saves each stage's work as it lands.
-                stage_done=lambda done: save_finished(done, context),
+                stage_done=lambda after, before: save_finished(after, before, context),
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -109,17 +105,9 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     finally:
         if started_ray:
             ray.shutdown()
-    review(work, context)  # on the driver, which has the cache and every article
-    computation = Computation(
-        work=work,
-        engines=plan.engines(config.summary_model),
-        device=device,
-        interrupted=interrupted,
-        versions=engine.library_versions(),
-        revisions=plan.revisions,
-    )
-    outcome = write_outputs(
-        computation,
+    # The quality checks run here, on the driver, which has the cache and every article.
+    return write_outputs(
+        conclude(work, plan, context, interrupted=interrupted),
         read.failures,
         config,
         started,
@@ -128,9 +116,6 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             "ray": {"address": config.ray or "default", "actors_per_stage": slots, "device": device}
         },
     )
-    if interrupted:
-        raise_interrupted(outcome, config)
-    return outcome
 
 
 def remote_uri(path: Path) -> str | None:
@@ -225,12 +210,13 @@ def _run_stages(
     device: str,
     slots: int,
     resources: dict[str, float],
-    stage_done: Callable[[list[WorkItem]], None],
+    stage_done: Callable[[list[WorkItem], list[WorkItem]], None],
 ) -> None:
     """Send the unfinished articles through one actor pool per model, updating ``work``.
 
     After each stage the driver takes its results into ``work`` (by index) and calls
-    ``stage_done``, so a run stopped in a later stage keeps what the earlier ones finished.
+    ``stage_done`` with the articles after and before the stage, so a run stopped in a later
+    stage keeps what the earlier ones finished.
     """
     import ray.data
 
@@ -255,10 +241,11 @@ def _run_stages(
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=slots),
             **resources,
         ).materialize()  # one stage (one model) at a time, with every slot of the cluster
+        before = list(work)
         for row in dataset.iter_rows():
             index, item = _decode(str(row["row"]))
             work[index] = item
-        stage_done(work)
+        stage_done(work, before)
 
 
 def _unfinished(item: WorkItem, config: RunConfig) -> bool:
@@ -288,7 +275,7 @@ class _Actor:
     def __init__(self, config: RunConfig, device: str) -> None:
         from summarize import engine
 
-        engine.set_cpu_threads(config.threads or 1 if device == "cpu" else config.threads)
+        engine.set_cpu_threads((config.threads or 1) if device == "cpu" else config.threads)
         engine.show_library_progress_bars(False)
         # The driver saves finished work in its cache: nodes may not share its filesystem.
         self.context: StageContext = make_context(

@@ -34,7 +34,6 @@ from summarize.pipeline import (
     RunOutcome,
     WorkItem,
     compute,
-    raise_interrupted,
     read_inputs,
     work_from_record,
     work_to_record,
@@ -149,7 +148,8 @@ def run(
         return None
     shares = _wait_for_shares(folder, process.count)
     merged, processes = _merge(read.articles, shares)
-    outcome = write_outputs(
+    shutil.rmtree(folder, ignore_errors=True)
+    return write_outputs(
         merged,
         read.failures,
         config,
@@ -157,10 +157,6 @@ def run(
         time.perf_counter() - clock,
         report_extras={"processes": processes},
     )
-    shutil.rmtree(folder, ignore_errors=True)
-    if merged.interrupted:
-        raise_interrupted(outcome, config)
-    return outcome
 
 
 def current_process(device: str = "auto") -> ProcessInfo:

@@ -145,12 +145,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     clock = time.perf_counter()
     read = read_inputs(config)
     computation = compute(config, read.articles, progress)
-    outcome = write_outputs(
-        computation, read.failures, config, started, time.perf_counter() - clock
-    )
-    if computation.interrupted:
-        raise_interrupted(outcome, config)
-    return outcome
+    return write_outputs(computation, read.failures, config, started, time.perf_counter() - clock)
 
 
 def read_inputs(config: RunConfig) -> ReadResult:
@@ -165,7 +160,7 @@ def read_inputs(config: RunConfig) -> ReadResult:
     return read
 
 
-def raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
+def _raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
     """Say what an interrupted run kept and how to resume."""
     done = len(outcome.briefing.results)
     resume = (
@@ -224,11 +219,20 @@ def compute(
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("interrupted: writing what is done so far")
+    return conclude(work, plan, context, interrupted=interrupted)
+
+
+def conclude(
+    work: list[WorkItem], plan: StagePlan, context: StageContext, *, interrupted: bool
+) -> Computation:
+    """Run the quality checks on the finished work and describe how it ran."""
+    from summarize import engine
+
     review(work, context)
     return Computation(
         work=work,
-        engines=plan.engines(config.summary_model),
-        device=device,
+        engines=plan.engines(context.config.summary_model),
+        device=context.device,
         interrupted=interrupted,
         versions=engine.library_versions(),
         revisions=plan.revisions,
@@ -778,19 +782,26 @@ def work_from_record(article: Article, data: dict[str, Any]) -> WorkItem:
     )
 
 
-def save_finished(work: Sequence[WorkItem], context: StageContext) -> None:
-    """Put every unit computed elsewhere (by Ray actors) into this run's cache."""
-    for item in work:
-        if not item.computed:
-            continue
-        if item.pivot_model and item.english_text is not None:
+def save_finished(
+    work: Sequence[WorkItem], before: Sequence[WorkItem], context: StageContext
+) -> None:
+    """Put the units a stage computed elsewhere (by Ray actors) into this run's cache.
+
+    ``before`` holds the same articles as they were when the stage started: only what the stage
+    added is written, so earlier stages' units are not written again.
+    """
+    for item, old in zip(work, before, strict=True):
+        if item.pivot_model and item.english_text is not None and old.english_text is None:
             context.cache.put(_pivot_key(item, context), {"text": item.english_text})
-        if item.summary is not None:
-            summary = item.summary
+        if item.summary is None:
+            continue
+        summary = item.summary
+        if old.summary is None:
             context.cache.put(
                 _summary_key(item, context), {"text": summary.text, "chunks": summary.chunks}
             )
-            for code, text in item.translations.items():
+        for code, text in item.translations.items():
+            if code not in old.translations:
                 context.cache.put(
                     _translation_key(summary.text, code, context),
                     _translation_entry(text, item.sentences.get(code)),
@@ -824,7 +835,8 @@ def write_outputs(
 ) -> RunOutcome:
     """Render the briefing and run.json from every finished article.
 
-    ``report_extras`` are added to run.json (how a distributed run was spread out).
+    ``report_extras`` are added to run.json (how a distributed run was spread out). An
+    interrupted computation is written too, then RunInterrupted says how to resume.
     """
     work, device, engines = computation.work, computation.device, computation.engines
     statuses = [_status(item, config.languages) for item in work]
@@ -894,7 +906,10 @@ def write_outputs(
     )
     report |= report_extras or {}
     written.append(write_run_report(report, config.output))
-    return RunOutcome(briefing=briefing, written=tuple(written), report=report)
+    outcome = RunOutcome(briefing=briefing, written=tuple(written), report=report)
+    if computation.interrupted:
+        _raise_interrupted(outcome, config)
+    return outcome
 
 
 def _precisions(engines: dict[str, EngineChoice], device: str, dtype: str) -> str:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_pipeline import tiny_model_flags
+
 GOOD_TEXT = "Rain is expected across the region tomorrow. Farmers welcomed the forecast."
 
 
@@ -68,12 +70,7 @@ def test_every_good_article_is_written_and_every_bad_one_reported(tiny_models, t
             "hu,zh",
             "--source-language",
             "en",
-            "--summary-model",
-            str(tiny_models["bart"]),
-            "--translation-model",
-            f"hu={tiny_models['marian']}",
-            "--translation-model",
-            f"zh={tiny_models['marian_multi_zh']}",
+            *tiny_model_flags(tiny_models, ("hu", "zh")),
         ],
         cwd=tmp_path,
         env=os.environ.copy(),

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_pipeline import tiny_model_flags
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,20 +35,7 @@ def run_cli(args: list[str], cwd: Path, module: bool = False) -> subprocess.Comp
 
 
 def tiny_flags(tiny: dict[str, Path]) -> list[str]:
-    return [
-        "--summary-model",
-        str(tiny["bart"]),
-        "--translation-model",
-        f"hu={tiny['marian']}",
-        "--translation-model",
-        f"zh={tiny['marian_multi_zh']}",
-        "--translation-model",
-        f"ru={tiny['marian_multi_zle']}",
-        "--translation-model",
-        f"uk={tiny['marian_multi_zle']}",
-        "--device",
-        "cpu",
-    ]
+    return [*tiny_model_flags(tiny), "--device", "cpu"]
 
 
 def test_help_does_not_import_torch() -> None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config
+from test_pipeline import SEED, marian_config, tiny_model_flags
 
 from summarize.cli import main
 from summarize.config import build_run_config
@@ -136,10 +136,7 @@ def test_ray_flag_through_the_command(tiny_models, news, tmp_path, local_ray) ->
             address,
             "--languages",
             "hu",
-            "--summary-model",
-            str(tiny_models["bart"]),
-            "--translation-model",
-            f"hu={tiny_models['marian']}",
+            *tiny_model_flags(tiny_models, ("hu",)),
             "--source-model",
             f"hu={tiny_models['marian']}",
         ],
@@ -169,8 +166,8 @@ def test_ctrl_c_between_stages_keeps_the_finished_stages(
     saved_stages: list[int] = []
     save = cluster.save_finished
 
-    def save_then_stop(work, context):
-        save(work, context)
+    def save_then_stop(work, before, context):
+        save(work, before, context)
         saved_stages.append(len(work))
         if len(saved_stages) == 2:  # after the pivot and the summary stages
             raise KeyboardInterrupt

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config
+from test_pipeline import SEED, marian_config, tiny_model_flags
 
 from summarize import distributed
 from summarize.distributed import ProcessInfo, balance_by_length
@@ -101,16 +101,7 @@ def test_accelerate_launch_two_processes_equals_one_process(tiny_models, news, t
         "transformers",
         "--batch-size",
         "1",
-        "--summary-model",
-        str(tiny_models["bart"]),
-        "--translation-model",
-        f"hu={tiny_models['marian']}",
-        "--translation-model",
-        f"zh={tiny_models['marian_multi_zh']}",
-        "--translation-model",
-        f"ru={tiny_models['marian_multi_zle']}",
-        "--translation-model",
-        f"uk={tiny_models['marian_multi_zle']}",
+        *tiny_model_flags(tiny_models),
     ]
     done = subprocess.run(
         command, cwd=tmp_path, env=os.environ.copy(), capture_output=True, text=True, timeout=300

@@ -70,21 +70,33 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+#: Target language -> the tiny Marian model that translates into it.
+TINY_TRANSLATORS = {
+    "hu": "marian",
+    "zh": "marian_multi_zh",
+    "ru": "marian_multi_zle",
+    "uk": "marian_multi_zle",
+}
+
+
 def marian_config(tiny: dict[str, Path], inputs: tuple[Path, ...], output: Path) -> RunConfig:
     return RunConfig(
         inputs=inputs,
         output=output,
         summary_model=str(tiny["bart"]),
-        translation_models={
-            "hu": str(tiny["marian"]),
-            "zh": str(tiny["marian_multi_zh"]),
-            "ru": str(tiny["marian_multi_zle"]),
-            "uk": str(tiny["marian_multi_zle"]),
-        },
+        translation_models={code: str(tiny[family]) for code, family in TINY_TRANSLATORS.items()},
         device="cpu",
         engine="transformers",
         quiet=True,
     )
+
+
+def tiny_model_flags(tiny: dict[str, Path], languages: tuple[str, ...] = ("hu", "zh", "ru", "uk")):
+    """The command-line flags of marian_config's models, for the languages given."""
+    flags = ["--summary-model", str(tiny["bart"])]
+    for code in languages:
+        flags += ["--translation-model", f"{code}={tiny[TINY_TRANSLATORS[code]]}"]
+    return flags
 
 
 class GenerateSpy:

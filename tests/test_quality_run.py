@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import GenerateSpy, marian_config
+from test_pipeline import GenerateSpy, marian_config, tiny_model_flags
 
 from summarize.quality import QualityWarning
 
@@ -112,16 +112,7 @@ def test_strict_fails_flagged_articles_and_exits_1(tiny_models, news, flagged_ru
         str(output / "strict"),
         "--cache-dir",
         str(output / ".cache"),  # the first run's work: nothing is generated again
-        "--summary-model",
-        str(tiny_models["bart"]),
-        "--translation-model",
-        f"hu={tiny_models['marian']}",
-        "--translation-model",
-        f"zh={tiny_models['marian_multi_zh']}",
-        "--translation-model",
-        f"ru={tiny_models['marian_multi_zle']}",
-        "--translation-model",
-        f"uk={tiny_models['marian_multi_zle']}",
+        *tiny_model_flags(tiny_models),
         "--engine",
         "transformers",
         "--device",

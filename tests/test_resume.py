@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, GenerateSpy, marian_config
+from test_pipeline import SEED, GenerateSpy, marian_config, tiny_model_flags
 
 from summarize.errors import RunInterrupted
 from summarize.translator import ModelTranslator
@@ -205,10 +205,7 @@ def start_long_run(
         "cpu",
         "--languages",
         "hu",
-        "--summary-model",
-        str(tiny_models["bart"]),
-        "--translation-model",
-        f"hu={tiny_models['marian']}",
+        *tiny_model_flags(tiny_models, ("hu",)),
     ]
     process = subprocess.Popen(
         command,
