@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 # Variables that keep transformers / huggingface_hub off the network. HF_HOME is set
-# separately, to a temp dir, so nothing reads or writes the user's cache either.
-_OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+# separately, to a temp dir, so nothing reads or writes the user's cache either. Ray reports
+# usage only when asked, but a user's ~/.ray config may ask: the tests say no.
+_OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "RAY_USAGE_STATS_ENABLED": "0"}
 
 # Environment as it was before pytest_configure, and the session HF_HOME, for unconfigure.
 _saved_env: dict[str, str | None] = {}
