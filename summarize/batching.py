@@ -62,3 +62,14 @@ def run_sorted_batches(
         if on_done is not None:
             on_done(len(indices))
     return results  # type: ignore[return-value]
+
+
+def even_chunks(items: Sequence[Item], count: int) -> list[list[Item]]:
+    """``items`` cut into ``count`` consecutive chunks whose sizes differ by at most one."""
+    base, extra = divmod(len(items), count)
+    chunks, start = [], 0
+    for index in range(count):
+        size = base + (index < extra)
+        chunks.append(list(items[start : start + size]))
+        start += size
+    return chunks

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from summarize.batching import run_sorted_batches
+from summarize.batching import even_chunks, run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, Target
 from summarize.hub import model_folder
@@ -49,6 +49,8 @@ _LEGACY_CONFIG_KEYS: dict[str, dict[str, Any]] = {
 }
 # Vocabulary files a converted model may hold (shared, or target for separate vocabularies).
 _VOCABULARY_FILES = ("shared_vocabulary.json", "target_vocabulary.json")
+#: Batches per CPU worker in one call to CTranslate2 (see CTranslate2Engine.generate).
+_BATCHES_PER_WORKER = 4
 
 
 def ctranslate2_available() -> bool:
@@ -300,6 +302,23 @@ def with_overrides(options: dict[str, Any], overrides: GenerationOverrides) -> d
     return changed
 
 
+def _wait_for_all(pending: Sequence[Any]) -> list[Any]:
+    """The results of CTranslate2's asynchronous calls, in order, once all have ended.
+
+    Every call is waited for even after one fails, so no batch is still running when the
+    error reaches the caller (which may retry the wave with smaller batches).
+    """
+    results, error = [], None
+    for future in pending:
+        try:
+            results.append(future.result())
+        except Exception as failure:  # re-raised below, after the others have ended
+            error = error or failure
+    if error is not None:
+        raise error
+    return results
+
+
 def _is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
 
@@ -391,21 +410,24 @@ class CTranslate2Engine:
         encoded = encode_inputs(self.tokenizer, texts, target, self.name, self.max_input_tokens)
         forced = target.forced_bos_token or self._default_forced_bos
         prefix = [forced] if forced is not None else []
-        # Each call hands CTranslate2 a wave of one batch per worker (sorted by length, so the
-        # workers' batches are alike and finish together); batch_size and max_batch_tokens
-        # stay per batch, so memory per worker is what they say. An out-of-memory wave is
-        # halved as before.
+        # Each call hands CTranslate2 a length-sorted wave of several batches per worker; a
+        # worker takes the next batch as soon as it finishes one, so no core idles while
+        # another ends a long batch. One batch per worker per call ran 10-15% slower on
+        # articles of mixed length (benchmarks/speed.py). batch_size and max_batch_tokens stay
+        # per batch, so memory per worker is what they say. A GPU runs one worker, so its
+        # wave is one batch, and an out-of-memory wave is halved as before.
         workers = self._workers
+        per_call = workers * (_BATCHES_PER_WORKER if workers > 1 else 1)
         options = self._options if overrides is None else with_overrides(self._options, overrides)
         return run_sorted_batches(
             encoded,
             [len(ids) for ids in encoded],
-            self.batch_size * workers,
+            self.batch_size * per_call,
             lambda wave: self._generate_wave(wave, prefix, on_done, options),
             is_out_of_memory=_is_out_of_memory,
             max_batch_tokens=None
             if self.max_batch_tokens is None
-            else self.max_batch_tokens * workers,
+            else self.max_batch_tokens * per_call,
         )
 
     def _generate_wave(
@@ -415,15 +437,27 @@ class CTranslate2Engine:
         on_done: Callable[[int], None] | None,
         options: dict[str, Any],
     ) -> list[str]:
-        """Decode a length-sorted wave as up to ``self._workers`` batches run in parallel."""
-        batch = -(-len(wave) // self._workers)  # ceil: equal batches, one per worker
-        results = self._translator.translate_batch(
-            [self.tokenizer.convert_ids_to_tokens(ids) for ids in wave],
-            target_prefix=[prefix] * len(wave) if prefix else None,
-            # CTranslate2 cuts the wave into batches of this size and runs them on its workers.
-            max_batch_size=batch,
-            **options,
-        )
+        """Decode a length-sorted wave as batches that ``self._workers`` workers share."""
+        limit = self.batch_size
+        if self.max_batch_tokens is not None:
+            limit = max(1, min(limit, self.max_batch_tokens // max(1, max(map(len, wave)))))
+        # As few batches as the limit allows, rounded up to a multiple of the workers and
+        # filled evenly, so every worker gets the same work: 34 inputs with a limit of 16 on 2
+        # workers make 9 + 9 + 8 + 8, not 16 + 16 + 2 with one worker idle for the last.
+        count = -(-len(wave) // limit)
+        count = min(len(wave), -(-count // self._workers) * self._workers)
+        chunks = even_chunks(wave, count)
+        # Submitted together, so the workers take the batches from one queue as they free up.
+        pending = [
+            self._translator.translate_batch(
+                [self.tokenizer.convert_ids_to_tokens(ids) for ids in chunk],
+                target_prefix=[prefix] * len(chunk) if prefix else None,
+                asynchronous=True,
+                **options,
+            )
+            for chunk in chunks
+        ]
+        results = _wait_for_all([future for batch in pending for future in batch])
         outputs = []
         for result in results:
             tokens = result.hypotheses[0]
@@ -435,8 +469,8 @@ class CTranslate2Engine:
         if on_done is not None:
             # Reported once the whole wave is back, so a wave retried after running out of
             # memory is never counted twice.
-            for start in range(0, len(wave), batch):
-                on_done(len(wave[start : start + batch]))
+            for chunk in chunks:
+                on_done(len(chunk))
         return outputs
 
     def close(self) -> None:

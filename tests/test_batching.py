@@ -78,3 +78,11 @@ def test_token_budget_makes_long_inputs_share_smaller_batches() -> None:
     # Padded to its longest item, no batch exceeds 200 tokens (a lone giant may still run alone).
     assert all(len(batch) * max(lengths[i] for i in batch) <= 200 for batch in seen)
     assert [len(batch) for batch in seen] == [2, 6]
+
+
+def test_even_chunks_differ_by_at_most_one() -> None:
+    from summarize.batching import even_chunks
+
+    assert even_chunks(list(range(9)), 4) == [[0, 1, 2], [3, 4], [5, 6], [7, 8]]
+    assert even_chunks(list(range(4)), 2) == [[0, 1], [2, 3]]
+    assert even_chunks([1], 1) == [[1]]

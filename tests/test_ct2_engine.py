@@ -209,13 +209,53 @@ def test_per_call_overrides_change_one_call_only(tiny_models, tmp_path):
 
 
 def test_order_kept_across_sorted_batches(checkpoints, tmp_path):
-    engine = _engine(checkpoints["marian"], tmp_path, batch_size=2)
+    engine = _engine(checkpoints["marian"], tmp_path, batch_size=2, threads=2)
     texts = [TEXTS[1], TEXTS[2], TEXTS[0], TEXTS[1] + " " + TEXTS[0], TEXTS[2]]
     done: list[int] = []
     outputs = engine.generate(texts, on_done=done.append)
     singles = [engine.generate([text])[0] for text in texts]
     assert outputs == singles
-    assert sum(done) == len(texts) and len(done) == 3
+    # 5 inputs, batches of at most 2, 2 workers: 4 batches (2 + 1 + 1 + 1), one report each.
+    assert sum(done) == len(texts) and len(done) == 4
+
+
+def test_cpu_workers_share_evenly_filled_batches(tiny_models, tmp_path):
+    """Two CPU workers get a whole wave of batches at once, filled evenly and in a multiple
+    of the workers, so neither idles while the other ends a batch; the batch size and the
+    token budget still bound each batch."""
+    engine = _engine(tiny_models["marian"], tmp_path, batch_size=2, threads=2)
+    texts = [f"{TEXTS[i % 3]} {i}" for i in range(10)]
+    batches: list[int] = []
+    translator = engine._translator
+
+    class Spy:
+        def translate_batch(self, source, target_prefix=None, **options):
+            assert options["asynchronous"]  # submitted together, not one after another
+            batches.append(len(source))
+            return translator.translate_batch(source, target_prefix, **options)
+
+        def __getattr__(self, name):
+            return getattr(translator, name)
+
+    engine._translator = Spy()
+    outputs = engine.generate(texts)
+    assert batches == [2, 2, 2, 2, 1, 1]  # 5 batches of 2 would leave a worker idle
+    assert outputs == [engine.generate([text])[0] for text in texts]
+
+    batches.clear()
+    assert engine.generate(texts[:3]) == outputs[:3]
+    assert batches == [2, 1]  # a small wave still gives each worker a batch
+
+    engine.batch_size = 4
+    batches.clear()
+    assert engine.generate(texts[:9]) == outputs[:9]
+    assert batches == [3, 2, 2, 2]  # not 4 + 4 + 1
+
+    longest = max(len(ids) for ids in engine.tokenizer(texts)["input_ids"])
+    engine.max_batch_tokens = longest  # room for one input per batch
+    batches.clear()
+    assert engine.generate(texts) == outputs
+    assert batches == [1] * 10
 
 
 def test_over_long_input_is_refused(tiny_models, tmp_path):
