@@ -1,18 +1,19 @@
 """``summarize run`` against the naive script, each timed from process start to exit.
 
-Random-weight models with real checkpoints' sizes are built offline (as in
-``engine_speed.py``): a distilBART summariser (96 tokens per summary), a Marian base model for
-Hungarian and a multi-target Marian base model (``>>cmn_Hans<<``, ``>>rus<<``, ``>>ukr<<``) for
-Chinese, Russian and Ukrainian (64 tokens per translation), all with 4 beams and a fixed
-output length (``min_new_tokens == max_new_tokens``). 16 English articles of 600-900 tokens are
-written to a temp folder, then these run one after another as child processes:
+Random-weight models with the default checkpoints' configurations are built offline
+(``checkpoints.py``): distilbart-cnn-12-6 (96 tokens per summary), opus-mt-tc-big-en-hu,
+opus-mt-en-zh and opus-mt-tc-big-en-zle (64 tokens per translation), all with 4 beams and a
+fixed output length (``min_new_tokens == max_new_tokens``). 16 English articles of 600-900
+tokens are written to a temp folder; a one-article run converts the models for CTranslate2
+(timed: what a first run pays); then these run one after another as child processes:
 
-- ``naive``: ``benchmarks/naive_briefing.py``, one article / one summary at a time, float32;
-- ``summarize run``, defaults otherwise, with a fresh model cache (so its first run converts
-  the models for CTranslate2), and again with the converted models cached.
+- ``naive``: ``benchmarks/naive_briefing.py``, one article / one summary at a time, float32
+  (``--naive-articles N``: on N of the articles, its generation time scaled to all);
+- ``summarize run``, defaults otherwise, with the converted models.
 
 Each run's wall time (process start to exit), peak resident memory (``wait4``'s
-``ru_maxrss``) and the speed-up over the naive script are printed.
+``ru_maxrss``) and the speed-up over the naive script are printed. ``speed.py`` runs the same
+after its stage measurements.
 
 Usage::
 
@@ -24,12 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +42,14 @@ sys.path.insert(0, str(REPO / "tests"))  # tiny_models
 
 import engine_speed  # noqa: E402
 
-#: Target tokens of the multi-target Marian model (OPUS-MT style).
-MULTI_TOKENS = (">>cmn_Hans<<", ">>rus<<", ">>ukr<<")
-_MULTI_STAMP = {"family": "marian-multi", "tokens": list(MULTI_TOKENS)}
+#: Output language -> the translation workload (and so the model) ``summarize run`` uses
+#: for it by default.
+TRANSLATORS = {
+    "hu": engine_speed.TC_BIG_HU,
+    "zh": engine_speed.EN_ZH,
+    "ru": engine_speed.TC_BIG_ZLE,
+    "uk": engine_speed.TC_BIG_ZLE,
+}
 
 
 @dataclass(frozen=True)
@@ -55,35 +62,11 @@ class Run:
     returncode: int
 
 
-def build_multi_marian(root: Path) -> Path:
-    """A Marian base model translating into zh, ru and uk, selected by a target token."""
-    dest = root / "marian-multi"
-    stamp = dest / engine_speed._STAMP
-    spec = {**engine_speed._spec(engine_speed.MARIAN), **_MULTI_STAMP}
-    if stamp.is_file() and json.loads(stamp.read_text()) == spec:
-        return dest
-    child = multiprocessing.get_context("spawn").Process(target=_build_multi, args=(dest, spec))
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise RuntimeError(f"building the multi-target Marian model failed ({child.exitcode})")
-    return dest
-
-
-def _build_multi(dest: Path, spec: dict) -> None:
-    sys.path.insert(0, str(REPO / "tests"))
-    import tiny_models
-
-    workload = engine_speed.MARIAN
-    tiny_models.build_marian(
-        dest,
-        target_tokens=MULTI_TOKENS,
-        max_positions=workload.max_positions,
-        new_tokens=workload.new_tokens,
-        sizes=workload.sizes,
-    )
-    engine_speed._finish_model(dest)
-    (dest / engine_speed._STAMP).write_text(json.dumps(spec))
+def build_models(root: Path, languages: Sequence[str]) -> tuple[Path, dict[str, Path]]:
+    """The summariser and each language's translator (built, or reused from ``root``)."""
+    summariser = engine_speed.build_model(engine_speed.DISTILBART, root)
+    translators = {code: engine_speed.build_model(TRANSLATORS[code], root) for code in languages}
+    return summariser, translators
 
 
 def write_articles(summariser: Path, folder: Path, count: int) -> list[int]:
@@ -108,11 +91,138 @@ def timed(name: str, command: list[str], env: dict[str, str]) -> Run:
     return Run(name, seconds, usage.ru_maxrss / 1024, process.returncode)
 
 
+@dataclass(frozen=True)
+class EndToEnd:
+    """The naive script and ``summarize run`` on the same articles, each start to exit."""
+
+    #: Articles in the job, and how many of them the naive script was timed on.
+    count: int
+    naive_count: int
+    naive: Run
+    #: The naive script's own timings (naive_briefing.py --timings).
+    naive_timings: dict
+    #: Estimated naive seconds for all ``count`` articles (== naive.seconds when it ran them all).
+    naive_estimate_s: float
+    product: Run
+    #: Problems with either run's output ("" when none).
+    problems: str
+
+
+def naive_estimate(wall_s: float, timings: dict, sample: int, count: int) -> float:
+    """Seconds the naive script would take on ``count`` articles, from a run on ``sample``.
+
+    It handles one article (and one summary per language) at a time with no state between
+    them, so its generation time grows in proportion to the articles; start-up and model loads
+    happen once. Only the generation time is scaled.
+    """
+    generation = timings["summarise_s"] + sum(timings["translate_s"].values())
+    return wall_s + generation * (count / sample - 1)
+
+
+def run_end_to_end(
+    root: Path,
+    work: Path,
+    count: int,
+    languages: Sequence[str],
+    env: dict[str, str],
+    report: Callable[[str], None],
+    naive_sample: int | None = None,
+) -> EndToEnd:
+    """Write ``count`` articles, then time the naive script (on ``naive_sample`` of them,
+    spread over their lengths) and ``summarize run`` (on all of them) as child processes."""
+    summariser, translators = build_models(root, languages)
+    lengths = write_articles(summariser, work / "articles", count)
+    files = sorted((work / "articles").glob("*.txt"))
+    sample = engine_speed.spread_sample([str(f) for f in files], lengths, naive_sample)
+    naive_folder = work / "articles"
+    if len(sample) < count:
+        naive_folder = work / "naive-articles"
+        naive_folder.mkdir()
+        for name in sample:
+            shutil.copy(name, naive_folder / Path(name).name)
+    report(
+        f"{count} articles of {min(lengths)}-{max(lengths)} tokens -> summaries of "
+        f"{engine_speed.DISTILBART.new_tokens} tokens -> {', '.join(languages)} "
+        f"({TRANSLATORS[languages[0]].new_tokens} tokens per translated input), beam "
+        f"{engine_speed.NUM_BEAMS}"
+    )
+    model_flags = [f"--translation-model={code}={path}" for code, path in translators.items()]
+    timings_file = work / "naive-timings.json"
+    naive = timed(
+        "naive script",
+        [
+            sys.executable,
+            str(HERE / "naive_briefing.py"),
+            str(naive_folder),
+            str(work / "naive-out"),
+            "--summary-model",
+            str(summariser),
+            *model_flags,
+            "--timings",
+            str(timings_file),
+        ],
+        env,
+    )
+    timings = json.loads(timings_file.read_text()) if timings_file.is_file() else {}
+    estimate = (
+        naive_estimate(naive.seconds, timings, len(sample), count) if timings else naive.seconds
+    )
+    scaled = f", estimated {estimate:.0f} s for all {count}" if len(sample) < count else ""
+    report(
+        f"naive script on {len(sample)} articles: {naive.seconds:.1f} s{scaled}, peak RSS "
+        f"{naive.peak_rss_mib:.0f} MiB"
+    )
+    out = work / "product-out"
+    product = timed(
+        "summarize run", product_command(work / "articles", out, summariser, translators), env
+    )
+    report(f"summarize run: {product.seconds:.1f} s, peak RSS {product.peak_rss_mib:.0f} MiB")
+    problems = []
+    failed = _failures(out / "results.jsonl", count)
+    if product.returncode != 0 or failed:
+        problems.append(f"summarize run exit {product.returncode}; {failed}")
+    naive_failed = _failures(work / "naive-out" / "naive.jsonl", len(sample), key=None)
+    if naive.returncode != 0 or naive_failed:
+        problems.append(f"naive exit {naive.returncode}; {naive_failed}")
+    return EndToEnd(
+        count=count,
+        naive_count=len(sample),
+        naive=naive,
+        naive_timings=timings,
+        naive_estimate_s=estimate,
+        product=product,
+        problems="; ".join(problems),
+    )
+
+
+def child_env(work: Path) -> dict[str, str]:
+    """Environment of the timed children: offline, quiet, and a model cache in ``work``."""
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HOME": str(work / "hf-home"),
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def largest_model_mib(models: Iterable[Path]) -> float:
+    """Size of the largest model's float32 weights, in MiB."""
+    return max(sum(f.stat().st_size for f in path.glob("*.safetensors")) / 2**20 for path in models)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build, write the articles, run both scripts, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 articles into hu and ru")
     parser.add_argument("--articles", type=int, help="number of articles (default 16; quick 2)")
+    parser.add_argument(
+        "--naive-articles",
+        type=int,
+        help="time the naive script on this many of the articles, spread over their lengths, "
+        "and scale its generation time to all of them (default: all)",
+    )
     parser.add_argument(
         "--model-dir", type=Path, help="build models here and reuse them (default: temp folder)"
     )
@@ -121,96 +231,74 @@ def main(argv: list[str] | None = None) -> int:
     languages = ("hu", "ru") if args.quick else ("hu", "zh", "ru", "uk")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    def report(line: str) -> None:
+        print(line, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="end-to-end-") as temp:
         work = Path(temp)
         root = args.model_dir or work / "models"
+        env = child_env(work)
         started = time.perf_counter()
-        summariser = engine_speed.build_model(engine_speed.DISTILBART, root)
-        marian = engine_speed.build_model(engine_speed.MARIAN, root)
-        multi = build_multi_marian(root)
-        print(f"models ready in {time.perf_counter() - started:.0f} s under {root}", flush=True)
-        lengths = write_articles(summariser, work / "articles", count)
-        print(
-            f"{count} articles of {min(lengths)}-{max(lengths)} tokens -> summaries of "
-            f"{engine_speed.DISTILBART.new_tokens} tokens -> {', '.join(languages)} "
-            f"({engine_speed.MARIAN.new_tokens} tokens per translated input), beam "
-            f"{engine_speed.NUM_BEAMS}",
-            flush=True,
-        )
-        models = {code: marian if code == "hu" else multi for code in languages}
-        env = {
-            **os.environ,
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-            "HF_HOME": str(work / "hf-home"),  # fresh: the first product run converts
-            "PYTHONWARNINGS": "ignore",
-        }
-        naive = timed(
-            "naive script",
-            [
-                sys.executable,
-                str(HERE / "naive_briefing.py"),
-                str(work / "articles"),
-                str(work / "naive-out"),
-                "--summary-model",
-                str(summariser),
-                *[f"--translation-model={code}={path}" for code, path in models.items()],
-            ],
-            env,
-        )
-        print(f"naive: {naive.seconds:.1f} s, peak RSS {naive.peak_rss_mib:.0f} MiB", flush=True)
-        product_runs = []
-        for label in ("summarize run (converts)", "summarize run (converted)"):
-            out = work / f"out-{len(product_runs)}"
-            product_runs.append(
-                timed(
-                    label,
-                    [
-                        sys.executable,
-                        "-m",
-                        "summarize",
-                        "run",
-                        str(work / "articles"),
-                        "-o",
-                        str(out),
-                        "--languages",
-                        ",".join(languages),
-                        "--summary-model",
-                        str(summariser),
-                        *[f"--translation-model={code}={path}" for code, path in models.items()],
-                        "--quiet",
-                        "--no-cache",
-                    ],
-                    env,
-                )
-            )
-            run = product_runs[-1]
-            print(f"{label}: {run.seconds:.1f} s, peak RSS {run.peak_rss_mib:.0f} MiB", flush=True)
-            failed = _failures(out / "results.jsonl", count)
-            if run.returncode != 0 or failed:
-                print(f"  ! exit {run.returncode}; {failed}", flush=True)
-        naive_failed = _failures(work / "naive-out" / "naive.jsonl", count, key=None)
-        if naive.returncode != 0 or naive_failed:
-            print(f"  ! naive exit {naive.returncode}; {naive_failed}", flush=True)
+        build_models(root, languages)
+        report(f"models ready in {time.perf_counter() - started:.0f} s under {root}")
+        # The first run of a model converts it for CTranslate2; time the steady state.
+        converting = timed("summarize run (converts)", _convert_job(root, languages, work), env)
+        report(f"models converted for CTranslate2 in {converting.seconds:.0f} s (a first run)")
+        result = run_end_to_end(root, work, count, languages, env, report, args.naive_articles)
+        summariser, translators = build_models(root, languages)
+        model_mib = largest_model_mib([summariser, *translators.values()])
 
-    model_mib = max(
-        sum(f.stat().st_size for f in path.glob("*.safetensors")) / 2**20
-        for path in (summariser, marian, multi)
-    )
     print()
     print(f"{'run':<28}{'wall s':>9}{'x naive':>9}{'peak RSS MiB':>14}")
-    for run in (naive, *product_runs):
-        print(
-            f"{run.name:<28}{run.seconds:>9.1f}{naive.seconds / run.seconds:>8.2f}x"
-            f"{run.peak_rss_mib:>14.0f}"
-        )
+    naive_s = result.naive_estimate_s
+    for run, seconds in ((result.naive, naive_s), (result.product, result.product.seconds)):
+        print(f"{run.name:<28}{seconds:>9.1f}{naive_s / seconds:>8.2f}x{run.peak_rss_mib:>14.0f}")
+    if result.problems:
+        print(f"! {result.problems}")
     print(
         f"largest model's float32 weights: {model_mib:.0f} MiB. wall s: process start to exit "
-        "(load, conversion where it happens, generation, writing); x naive: naive seconds / "
+        "(load, generation, writing; models already converted); x naive: naive seconds / "
         "these seconds. The product translates summaries sentence by sentence, the naive "
         "script whole summaries (each input gets the same forced output length)."
+        + (
+            f" The naive script ran {result.naive_count} of the {result.count} articles; its "
+            "generation time was scaled to all of them."
+            if result.naive_count < result.count
+            else ""
+        )
     )
     return 0
+
+
+def product_command(
+    articles: Path, output: Path, summariser: Path, translators: dict[str, Path]
+) -> list[str]:
+    """``summarize run`` over ``articles`` into ``output`` with these models, its defaults else."""
+    return [
+        sys.executable,
+        "-m",
+        "summarize",
+        "run",
+        str(articles),
+        "-o",
+        str(output),
+        "--languages",
+        ",".join(translators),
+        "--summary-model",
+        str(summariser),
+        *[f"--translation-model={code}={path}" for code, path in translators.items()],
+        "--quiet",
+        "--no-cache",
+    ]
+
+
+def _convert_job(root: Path, languages: Sequence[str], work: Path) -> list[str]:
+    """A one-article ``summarize run`` that converts every model once."""
+    summariser, translators = build_models(root, languages)
+    folder = work / "convert"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A short text to convert the models with.\n")
+    return product_command(folder, work / "convert-out", summariser, translators)
 
 
 def _failures(path: Path, count: int, key: str | None = "status") -> str:

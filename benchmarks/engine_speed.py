@@ -1,26 +1,26 @@
-"""Speed of the product's generation engine against the naive loop a beginner writes.
+"""Speed of the product's generation engines against the naive loop a beginner writes.
 
-Random-weight models of real checkpoints' sizes (Marian base as Helsinki-NLP/opus-mt-en-hu,
-distilBART as sshleifer/distilbart-cnn-12-6) are built offline into a temp folder with the test
-suite's builders (``tests/tiny_models.py``), with a generation config that fixes the output
-length (``min_new_tokens == max_new_tokens``) and uses beam search (4 beams), so every variant
-does exactly the same work. The variants then run one after another in this process, on the
-same inputs:
+Random-weight models with the configurations of the default checkpoints (``checkpoints.py``,
+``configs/``) are built offline, with a generation config that fixes the output length
+(``min_new_tokens == max_new_tokens``) and uses beam search (4 beams), so every variant does
+exactly the same work. The variants then run one after another in this process, on the same
+inputs:
 
 - ``naive``: one input at a time, float32, ``tokenizer(text)`` + ``model.generate`` + decode;
-- ``engine``: ``summarize.engine.TransformersEngine`` as the product runs it (length-sorted
-  batches, ``inference_mode``, the device's default dtype and batch size);
-- ``engine`` with the other dtype: bfloat16 where the default is float32 (CPU), float32 where
-  the default is already bfloat16 (recent GPUs), to separate batching from dtype.
+- ``transformers``: ``summarize.engine.TransformersEngine`` as the product runs it
+  (length-sorted batches, ``inference_mode``, the device's default dtype and batch size), and
+  again with the other dtype (bfloat16 on CPU, float32 where bfloat16 is the default);
+- ``ctranslate2 (default)``: the product's CTranslate2 engine, converted on first use;
+- ``ct2 raw (anchor)``: raw CTranslate2 on the same converted model, best of several settings.
 
 Throughput is output tokens per second, counted as rows x forced new tokens. The ratios to the
 naive loop are the result; single times move between runs on shared machines, so nothing here
-asserts a time.
+asserts a time. ``speed.py`` is the one-command benchmark built on these functions.
 
 Usage::
 
-    python benchmarks/engine_speed.py --device cpu --workload both --quick
-    python benchmarks/engine_speed.py --device cuda --workload both
+    python benchmarks/engine_speed.py --device cpu --workload tc-big-en-hu --quick
+    python benchmarks/engine_speed.py --device cuda --workload all
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import multiprocessing
 import os
 import platform
 import random
@@ -48,31 +47,28 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # checkpoints, when imported
 
-#: Beam width of every variant (the real summarisation and translation checkpoints use 4-6).
+import checkpoints  # noqa: E402
+
+#: Beam width the naive loop asks for (that of the default checkpoints' generation configs).
 NUM_BEAMS = 4
-#: Logit bias (fits float16) that keeps ids past the small test tokenizer from being generated.
-_UNUSED_ID_BIAS = -1e4
 #: Seed of the input texts, so every run and every variant sees the same ones.
 _SEED = 2024
-#: Written next to a built model, so ``--model-dir`` reuses only a build of the same spec.
-_STAMP = "engine_speed.json"
+#: Row names of the product's CTranslate2 engine and of raw CTranslate2 (the anchor).
+NAIVE = "naive: one at a time"
+PRODUCT_CT2 = "ctranslate2 (default)"
+ANCHOR = "ct2 raw (anchor)"
 
 
 @dataclass(frozen=True)
 class Workload:
-    """One model and its inputs: the real checkpoint's sizes and what is fed to it."""
+    """One model and its inputs: a default checkpoint's configuration and what is fed to it."""
 
     #: Name shown in the table and accepted by ``--workload``.
     name: str
-    #: The real checkpoint whose configuration the random model copies.
-    checkpoint: str
-    #: Which builder of tests/tiny_models.py makes it: ``bart`` or ``marian``.
-    family: str
-    #: Overrides of the builders' tiny dimensions (d_model, layers, heads, FFN, vocabulary).
-    sizes: Mapping[str, int]
-    #: Input limit in tokens (config.max_position_embeddings and tokenizer.model_max_length).
-    max_positions: int
+    #: The model: a spec in benchmarks/configs/ (the real checkpoint's config.json values).
+    model: str
     #: Tokens every output has (min_new_tokens == max_new_tokens).
     new_tokens: int
     #: Inputs in a full run and in a ``--quick`` run.
@@ -83,46 +79,37 @@ class Workload:
     max_tokens: int
     #: Whether inputs are long documents (picks the engine's smaller default batch size).
     long_inputs: bool
+    #: Target tokens put before the inputs of a multi-target model, taken in turn
+    #: (``>>rus<<``, ``>>ukr<<``, ...); empty for a single-target model.
+    target_tokens: tuple[str, ...] = ()
+
+    @property
+    def spec(self) -> checkpoints.ModelSpec:
+        return checkpoints.load_spec(self.model)
+
+    @property
+    def checkpoint(self) -> str:
+        return self.spec.checkpoint
 
 
-MARIAN = Workload(
-    name="marian",
-    checkpoint="Helsinki-NLP/opus-mt-en-hu",
-    family="marian",
-    sizes={
-        "d_model": 512,
-        "encoder_layers": 6,
-        "decoder_layers": 6,
-        "encoder_attention_heads": 8,
-        "decoder_attention_heads": 8,
-        "encoder_ffn_dim": 2048,
-        "decoder_ffn_dim": 2048,
-        "vocab_size": 62522,
-    },
-    max_positions=512,
-    new_tokens=64,
-    count=40,
-    quick_count=8,
-    min_tokens=25,
-    max_tokens=40,
-    long_inputs=False,
-)
+def _translation(name: str, model: str, target_tokens: tuple[str, ...] = ()) -> Workload:
+    """A translation workload: sentences of 25-40 tokens, each translated to 64 tokens."""
+    return Workload(
+        name=name,
+        model=model,
+        new_tokens=64,
+        count=40,
+        quick_count=8,
+        min_tokens=25,
+        max_tokens=40,
+        long_inputs=False,
+        target_tokens=target_tokens,
+    )
+
 
 DISTILBART = Workload(
     name="distilbart",
-    checkpoint="sshleifer/distilbart-cnn-12-6",
-    family="bart",
-    sizes={
-        "d_model": 1024,
-        "encoder_layers": 12,
-        "decoder_layers": 6,
-        "encoder_attention_heads": 16,
-        "decoder_attention_heads": 16,
-        "encoder_ffn_dim": 4096,
-        "decoder_ffn_dim": 4096,
-        "vocab_size": 50264,
-    },
-    max_positions=1024,
+    model="distilbart-cnn-12-6",
     new_tokens=96,
     count=8,
     quick_count=2,
@@ -130,8 +117,13 @@ DISTILBART = Workload(
     max_tokens=900,
     long_inputs=True,
 )
+TC_BIG_HU = _translation("tc-big-en-hu", "opus-mt-tc-big-en-hu")
+TC_BIG_ZLE = _translation("tc-big-en-zle", "opus-mt-tc-big-en-zle", (">>rus<<", ">>ukr<<"))
+EN_ZH = _translation("en-zh", "opus-mt-en-zh", (">>cmn_Hans<<",))
 
-WORKLOADS: dict[str, Workload] = {w.name: w for w in (MARIAN, DISTILBART)}
+#: The summariser and the translators the product uses by default (hu; ru and uk; zh).
+WORKLOADS: dict[str, Workload] = {w.name: w for w in (DISTILBART, TC_BIG_HU, TC_BIG_ZLE, EN_ZH)}
+TRANSLATION_WORKLOADS = (TC_BIG_HU, TC_BIG_ZLE, EN_ZH)
 
 
 @dataclass(frozen=True)
@@ -181,103 +173,9 @@ class Result:
 # --------------------------------------------------------------------------------------------
 
 
-def _spec(workload: Workload) -> dict[str, Any]:
-    """What a build depends on (compared with the stamp of a reused ``--model-dir``)."""
-    return {
-        "family": workload.family,
-        "sizes": dict(workload.sizes),
-        "max_positions": workload.max_positions,
-        "new_tokens": workload.new_tokens,
-        "num_beams": NUM_BEAMS,
-    }
-
-
 def build_model(workload: Workload, root: Path) -> Path:
-    """Build ``workload``'s random-weight model under ``root`` (or reuse a matching build).
-
-    The build runs in a child process, so its memory never counts in this process's peak RSS.
-    """
-    dest = root / workload.name
-    stamp = dest / _STAMP
-    if stamp.is_file() and json.loads(stamp.read_text()) == _spec(workload):
-        return dest
-    child = multiprocessing.get_context("spawn").Process(
-        target=_build, args=(workload, dest), name=f"build-{workload.name}"
-    )
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise RuntimeError(f"building the {workload.name} model failed (exit {child.exitcode})")
-    return dest
-
-
-def _build(workload: Workload, dest: Path) -> None:
-    """Build, finish and stamp one model (run in a child process)."""
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))
-    from summarize.engine import show_library_progress_bars
-
-    show_library_progress_bars(False)
-    import tiny_models
-
-    builder = {"bart": tiny_models.build_bart, "marian": tiny_models.build_marian}[workload.family]
-    builder(
-        dest,
-        max_positions=workload.max_positions,
-        new_tokens=workload.new_tokens,
-        sizes=workload.sizes,
-    )
-    _finish_model(dest)
-    (dest / _STAMP).write_text(json.dumps(_spec(workload)))
-
-
-def _finish_model(dest: Path) -> None:
-    """Make the built model decode like a real checkpoint: beam search, a short banned list.
-
-    The builders ban every id past their small tokenizer with ``bad_words_ids``: with a real
-    vocabulary size that is ~50,000-62,000 entries, whose logits processor costs time at every
-    step (and Marian's tokenizer cannot decode those ids, so they must stay banned). A large
-    negative ``final_logits_bias`` for them does the same at no cost, so only the builder's few
-    special and unreadable ids stay in ``bad_words_ids``, as in a real generation config.
-    """
-    import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(dest)
-    model = AutoModelForSeq2SeqLM.from_pretrained(dest)
-    known = len(tokenizer)
-    with torch.no_grad():
-        model.final_logits_bias[:, known:] = _UNUSED_ID_BIAS
-    generation = model.generation_config
-    generation.bad_words_ids = [ids for ids in generation.bad_words_ids or [] if ids[0] < known]
-    generation.num_beams = NUM_BEAMS
-    model.save_pretrained(dest)
-    _pad_vocabulary(dest, known, model.config.vocab_size)
-
-
-def _pad_vocabulary(dest: Path, known: int, size: int) -> None:
-    """Give the tokenizer as many entries as the model has rows, as real checkpoints do.
-
-    CTranslate2's converters check that the vocabulary matches the embedding matrix. The extra
-    entries are never produced (their logits are pushed down above) nor reachable from text.
-    """
-    filler = {f"<unused_{index}>": index for index in range(known, size)}
-    vocab_json = dest / "vocab.json"  # Marian: the id map the tokenizer and converter read
-    if vocab_json.is_file():
-        vocab = json.loads(vocab_json.read_text("utf-8"))
-        # Real Marian checkpoints have one embedding row more than CTranslate2's vocabulary
-        # (the converter counts config.vocab_size - 1), so fill up to that.
-        vocab.update({token: index for token, index in filler.items() if index < size - 1})
-        vocab_json.write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
-    tokenizer_json = dest / "tokenizer.json"  # BART: a byte-level BPE vocabulary
-    if tokenizer_json.is_file():
-        data = json.loads(tokenizer_json.read_text("utf-8"))
-        vocab = data["model"].get("vocab")
-        if isinstance(vocab, dict):
-            vocab.update(
-                {token: index for token, index in filler.items() if index not in vocab.values()}
-            )
-            tokenizer_json.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    """Build ``workload``'s random-weight model under ``root`` (or reuse a matching build)."""
+    return checkpoints.build(workload.spec, root, workload.new_tokens)
 
 
 def _english_sentences() -> list[str]:
@@ -296,10 +194,12 @@ def make_inputs(workload: Workload, tokenizer: PreTrainedTokenizerBase, count: i
     rng = random.Random(_SEED)
     sentences = _english_sentences()
     words = [word for sentence in sentences for word in sentence.split()]
+    # A multi-target model's inputs start with their target token, as the product writes them.
+    prefix = ""
 
     def render(chosen: list[str]) -> str:
         text = " ".join(chosen)
-        return text if workload.long_inputs else text[:1].upper() + text[1:] + "."
+        return prefix + (text if workload.long_inputs else text[:1].upper() + text[1:] + ".")
 
     def tokens(chosen: list[str]) -> int:
         return len(tokenizer(render(chosen))["input_ids"])
@@ -308,7 +208,9 @@ def make_inputs(workload: Workload, tokenizer: PreTrainedTokenizerBase, count: i
     targets = [workload.min_tokens + round(spread * i / max(1, count - 1)) for i in range(count)]
     rng.shuffle(targets)
     texts = []
-    for target in targets:
+    for index, target in enumerate(targets):
+        tokens_in_turn = workload.target_tokens
+        prefix = f"{tokens_in_turn[index % len(tokens_in_turn)]} " if tokens_in_turn else ""
         chosen: list[str] = []
         while tokens(chosen) < target:
             if workload.long_inputs:
@@ -446,7 +348,7 @@ def run_naive(
     outputs, pass_s = _timed_passes(generate, device, repeats)
     result = Result(
         workload=workload.name,
-        variant="naive: one at a time",
+        variant=NAIVE,
         dtype="float32",
         batch_size=1,
         rows=len(texts),
@@ -506,7 +408,12 @@ def run_engine(
 
 
 def run_ctranslate2(
-    workload: Workload, path: Path, texts: Sequence[str], device: str, repeats: int
+    workload: Workload,
+    path: Path,
+    texts: Sequence[str],
+    device: str,
+    repeats: int,
+    dtype: str = "auto",
 ) -> Result:
     """The product's default engine: CTranslate2 (int8 on CPU), converted on first use."""
     from summarize.backends import precision
@@ -516,7 +423,7 @@ def run_ctranslate2(
     _reset_cuda_peak(device)
     peak_is_own = _reset_peak_rss()
     start = time.perf_counter()
-    engine = _product_engine(workload, path, device)
+    engine = _product_engine(workload, path, device, dtype)
     load_s = time.perf_counter() - start  # conversion included: the first run pays it once
     engine.generate(list(texts[:1]))  # warm-up
     lengths: list[int] = []
@@ -524,11 +431,15 @@ def run_ctranslate2(
     outputs, pass_s = _timed_passes(lambda: engine.generate(texts), device, repeats)
     translator = engine._translator._translator  # type: ignore[attr-defined]
     workers = translator.num_translators
-    setting = f"inter {workers} x intra {max(1, (os.cpu_count() or 1) // workers)}"
+    setting = (
+        f"{workers} worker, batch {batch_size}"
+        if device.startswith("cuda")
+        else f"inter {workers} x intra {max(1, (os.cpu_count() or 1) // workers)}"
+    )
     result = Result(
         workload=workload.name,
-        variant="ctranslate2 (default)",
-        dtype=precision("ctranslate2", device, "auto"),
+        variant=PRODUCT_CT2,
+        dtype=precision("ctranslate2", device, dtype),
         batch_size=batch_size,
         rows=len(texts),
         new_tokens=workload.new_tokens,
@@ -546,7 +457,7 @@ def run_ctranslate2(
     return result
 
 
-def _product_engine(workload: Workload, path: Path, device: str) -> Any:
+def _product_engine(workload: Workload, path: Path, device: str, dtype: str = "auto") -> Any:
     """The product's CTranslate2 engine with its default batching, as ``summarize run`` loads it."""
     from summarize.backends import EngineChoice, load_engine
     from summarize.engine import default_batch_size, default_max_batch_tokens
@@ -556,7 +467,7 @@ def _product_engine(workload: Workload, path: Path, device: str) -> Any:
         str(path),
         EngineChoice("ctranslate2"),
         device=device,
-        dtype="auto",
+        dtype=dtype,
         batch_size=default_batch_size(device, long_inputs=workload.long_inputs),
         max_batch_tokens=default_max_batch_tokens(device),
         overrides=GenerationOverrides(),
@@ -574,6 +485,9 @@ class _LengthSpy:
     def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
         results = self._translator.translate_batch(source, target_prefix, **options)
         forced = len(target_prefix[0]) if target_prefix else 0
+        if options.get("asynchronous"):
+            # Recorded when the caller collects each result, so batches still run together.
+            return [_RecordedResult(result, self._lengths, forced) for result in results]
         self._lengths += [len(result.hypotheses[0]) - forced for result in results]
         return results
 
@@ -581,8 +495,23 @@ class _LengthSpy:
         return getattr(self._translator, name)
 
 
-def _product_options(path: Path) -> tuple[Path, dict[str, Any]]:
-    """The folder the product converts ``path`` into (int8 on CPU) and its decoding options.
+class _RecordedResult:
+    """An asynchronous CTranslate2 result whose output length is recorded when collected."""
+
+    def __init__(self, pending: Any, lengths: list[int], forced: int) -> None:
+        self._pending, self._lengths, self._forced = pending, lengths, forced
+
+    def result(self) -> Any:
+        result = self._pending.result()
+        self._lengths.append(len(result.hypotheses[0]) - self._forced)
+        return result
+
+    def done(self) -> bool:
+        return self._pending.done()
+
+
+def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any]]:
+    """The folder the product converts ``path`` into and its decoding options.
 
     The anchor decodes with exactly the product's options (beam, forced length, banned tokens,
     penalties), so the two differ only in how work is handed to CTranslate2.
@@ -594,7 +523,7 @@ def _product_options(path: Path) -> tuple[Path, dict[str, Any]]:
     from summarize.generation import GenerationOverrides
 
     model_dir = converted_model_dir(
-        str(path), compute_type="int8", cache_root=converted_models_dir()
+        str(path), compute_type=compute_type, cache_root=converted_models_dir()
     )
     options, _ = _decoding_options(
         path,
@@ -628,6 +557,46 @@ _ANCHOR_SETTINGS_LONG: tuple[tuple[int, int | None, str], ...] = (
     (2, 4, "examples"),
     (2, 4096, "tokens"),
 )
+#: Fewer settings, for a run that must stay short: those that won on 2 cores, and one worker
+#: with all cores for machines where that wins.
+ANCHOR_SETTINGS_SHORT: tuple[tuple[int, int | None, str], ...] = (
+    (1, 32, "examples"),
+    (2, None, "examples"),
+    (2, 8, "examples"),
+    (2, 16, "examples"),
+)
+ANCHOR_SETTINGS_SHORT_LONG: tuple[tuple[int, int | None, str], ...] = (
+    (1, 8, "examples"),
+    (2, None, "examples"),
+    (2, 4, "examples"),
+)
+#: On a GPU: one worker, batches of several sizes (None: all inputs in one batch).
+_ANCHOR_SETTINGS_CUDA: tuple[tuple[int, int | None, str], ...] = (
+    (1, 16, "examples"),
+    (1, 32, "examples"),
+    (1, 64, "examples"),
+    (1, None, "examples"),
+)
+
+
+def _hand_written_ct2(
+    translator: Any,
+    tokenizer: PreTrainedTokenizerBase,
+    texts: Sequence[str],
+    options: Mapping[str, Any],
+    **batching: Any,
+) -> list[Any]:
+    """What a user of raw CTranslate2 writes: tokenize, ``translate_batch``, decode.
+
+    Timed whole, as the product's engine is: both pay for turning text into tokens and back.
+    """
+    source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
+    results = translator.translate_batch(source, **batching, **options)
+    tokenizer.batch_decode(
+        [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results],
+        skip_special_tokens=True,
+    )
+    return results
 
 
 def run_ct2_anchor(
@@ -636,21 +605,38 @@ def run_ct2_anchor(
     texts: Sequence[str],
     repeats: int,
     report: Callable[[str], None],
+    device: str = "cpu",
+    dtype: str = "auto",
+    settings: Sequence[tuple[int, int | None, str]] | None = None,
 ) -> tuple[Result, AnchorSetting]:
-    """Raw CTranslate2 int8 on the product's converted model: pre-tokenised inputs, every
-    setting of ``_ANCHOR_SETTINGS`` tried, the fastest reported (the target to match), and
-    that setting."""
+    """Raw CTranslate2 on the product's converted model (the product's compute type: int8 on
+    CPU, float16 or what ``--dtype`` asks on CUDA), tokenizing and decoding included in the
+    time: every setting tried (default: ``_ANCHOR_SETTINGS``), the fastest reported (the
+    target to match), and that setting."""
     import ctranslate2
     from transformers import AutoTokenizer
 
-    cores = os.cpu_count() or 1
+    from summarize.ct2_engine import compute_type_for
+
+    on_cuda = device.startswith("cuda")
+    compute_type = compute_type_for(device, dtype)
+    # On a GPU, CTranslate2 runs one worker; the "cores" split below applies to CPU only.
+    cores = 1 if on_cuda else os.cpu_count() or 1
     peak_is_own = _reset_peak_rss()
+    _reset_cuda_peak(device)
     start = time.perf_counter()
-    model_dir, options = _product_options(path)
+    model_dir, options = _product_options(path, compute_type)
     convert_s = time.perf_counter() - start
     tokenizer = AutoTokenizer.from_pretrained(path)
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
-    settings = _ANCHOR_SETTINGS_LONG if workload.long_inputs else _ANCHOR_SETTINGS
+    if settings is None:
+        settings = (
+            _ANCHOR_SETTINGS_CUDA
+            if on_cuda
+            else _ANCHOR_SETTINGS_LONG
+            if workload.long_inputs
+            else _ANCHOR_SETTINGS
+        )
     best: tuple[float, str, tuple[float, ...], int, float, AnchorSetting] | None = None
     translators: dict[int, Any] = {}
     load_s = {}
@@ -663,10 +649,11 @@ def run_ct2_anchor(
             started = time.perf_counter()
             translators[inter] = ctranslate2.Translator(
                 str(model_dir),
-                device="cpu",
-                compute_type="int8",
+                device="cuda" if on_cuda else "cpu",
+                device_index=int(device.partition(":")[2] or 0),
+                compute_type=compute_type,
                 inter_threads=inter,
-                intra_threads=max(1, cores // inter),
+                intra_threads=0 if on_cuda else max(1, cores // inter),
             )
             load_s[inter] = time.perf_counter() - started
             translators[inter].translate_batch(source[:1], **options)  # warm-up
@@ -675,8 +662,13 @@ def run_ct2_anchor(
         seconds = []
         for _ in range(repeats):
             started = time.perf_counter()
-            results = translator.translate_batch(
-                source, max_batch_size=max_batch, batch_type=batch_type, **options
+            results = _hand_written_ct2(
+                translator,
+                tokenizer,
+                texts,
+                options,
+                max_batch_size=max_batch,
+                batch_type=batch_type,
             )
             seconds.append(time.perf_counter() - started)
         lengths = [len(result.hypotheses[0]) for result in results]
@@ -697,8 +689,8 @@ def run_ct2_anchor(
     report(f"[{workload.name}] anchor best: {best[1]}; product convert/lookup {convert_s:.1f} s")
     result = Result(
         workload=workload.name,
-        variant="ct2 int8 raw (anchor)",
-        dtype="int8",
+        variant=ANCHOR,
+        dtype=compute_type,
         batch_size=best[3],
         rows=len(texts),
         new_tokens=workload.new_tokens,
@@ -707,7 +699,7 @@ def run_ct2_anchor(
         rss_mib=_rss_mib(),
         peak_rss_mib=_peak_rss_mib(),
         peak_rss_is_own=peak_is_own,
-        cuda_peak_mib=None,
+        cuda_peak_mib=_cuda_peak_mib(device),
         wrong_lengths=sum(length != workload.new_tokens for length in lengths),
         empty_outputs=0,
         setting=best[1],
@@ -722,6 +714,8 @@ def head_to_head(
     setting: AnchorSetting,
     passes: int,
     report: Callable[[str], None],
+    device: str = "cpu",
+    dtype: str = "auto",
 ) -> str:
     """The product engine and the anchor's best setting, side by side, timed alternately.
 
@@ -732,16 +726,21 @@ def head_to_head(
     import ctranslate2
     from transformers import AutoTokenizer
 
+    from summarize.ct2_engine import compute_type_for
+
     inter, max_batch, batch_type = setting
-    cores = os.cpu_count() or 1
-    engine = _product_engine(workload, path, "cpu")
-    model_dir, options = _product_options(path)
+    on_cuda = device.startswith("cuda")
+    cores = 1 if on_cuda else os.cpu_count() or 1
+    compute_type = compute_type_for(device, dtype)
+    engine = _product_engine(workload, path, device, dtype)
+    model_dir, options = _product_options(path, compute_type)
     translator = ctranslate2.Translator(
         str(model_dir),
-        device="cpu",
-        compute_type="int8",
+        device="cuda" if on_cuda else "cpu",
+        device_index=int(device.partition(":")[2] or 0),
+        compute_type=compute_type,
         inter_threads=inter,
-        intra_threads=max(1, cores // inter),
+        intra_threads=0 if on_cuda else max(1, cores // inter),
     )
     tokenizer = AutoTokenizer.from_pretrained(path)
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
@@ -753,8 +752,8 @@ def head_to_head(
         engine.generate(texts)
         product_s.append(time.perf_counter() - start)
         start = time.perf_counter()
-        translator.translate_batch(
-            source, max_batch_size=max_batch, batch_type=batch_type, **options
+        _hand_written_ct2(
+            translator, tokenizer, texts, options, max_batch_size=max_batch, batch_type=batch_type
         )
         anchor_s.append(time.perf_counter() - start)
         report(
@@ -770,21 +769,56 @@ def head_to_head(
     )
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Which variants a workload runs, and how."""
+
+    device: str
+    #: Timed passes per variant.
+    repeats: int = 1
+    #: Timed passes of the product's CTranslate2 engine (None: ``repeats``). The anchor's row
+    #: is the best of several settings, each timed once; a second product pass lets the
+    #: product's best pass be compared with it on equal terms.
+    product_repeats: int | None = None
+    #: Skip the two transformers-engine rows.
+    skip_transformers: bool = False
+    #: Alternating product/anchor passes after the anchor's sweep (CPU only; 0 skips).
+    head_to_head_passes: int = 0
+    #: The dtype asked of the product's CTranslate2 engine and the anchor ("auto": the
+    #: product's default, int8 on CPU and int8_float16 on CUDA).
+    ct2_dtype: str = "auto"
+    #: The anchor's settings (None: the full sweep for the device).
+    anchor_settings: Sequence[tuple[int, int | None, str]] | None = None
+    #: Time the naive loop on this many of the inputs, spread over their lengths (None: all).
+    #: The loop handles one input at a time, so its tokens per second on a spread sample
+    #: estimate those on all inputs; the sample keeps a long benchmark short.
+    naive_sample: int | None = None
+
+
+def spread_sample(texts: Sequence[str], lengths: Sequence[int], size: int | None) -> list[str]:
+    """``size`` of ``texts`` spread evenly over their lengths (all of them when ``size`` is None
+    or at least their number), in input order."""
+    if size is None or size >= len(texts):
+        return list(texts)
+    by_length = sorted(range(len(texts)), key=lambda index: lengths[index])
+    step = len(texts) / size
+    chosen = sorted(by_length[int(step * i + step / 2)] for i in range(size))
+    return [texts[index] for index in chosen]
+
+
 def run_workload(
     workload: Workload,
     root: Path,
-    device: str,
     count: int,
-    repeats: int,
+    plan: Plan,
     report: Callable[[str], None],
-    skip_transformers: bool = False,
-    head_to_head_passes: int = 0,
 ) -> list[Result]:
     """Build the model, make the inputs, and run every variant on them in turn."""
     from transformers import AutoTokenizer
 
     from summarize.engine import resolve_dtype
 
+    device, repeats = plan.device, plan.repeats
     start = time.perf_counter()
     path = build_model(workload, root)
     report(f"[{workload.name}] model ready in {time.perf_counter() - start:.1f} s: {path}")
@@ -794,18 +828,23 @@ def run_workload(
     report(
         f"[{workload.name}] {len(texts)} inputs of {min(lengths)}-{max(lengths)} tokens "
         f"(mean {sum(lengths) / len(lengths):.0f}) -> {workload.new_tokens} tokens each, "
-        f"beam {NUM_BEAMS}; random weights, sizes of {workload.checkpoint}"
+        f"beam {NUM_BEAMS}; random weights, configuration of {workload.checkpoint}"
     )
 
     default = resolve_dtype("auto", device)
     other = "float32" if default == "bfloat16" else "bfloat16"
     best = repeats > 1
-    results = [run_naive(workload, path, texts, device, repeats)]
+    naive_texts = spread_sample(texts, lengths, plan.naive_sample)
+    if len(naive_texts) < len(texts):
+        report(f"[{workload.name}] naive loop timed on {len(naive_texts)} of the inputs")
+    results = [run_naive(workload, path, naive_texts, device, repeats)]
     # Each variant's model is dropped when its function returns; give its memory back now.
     _free(device)
     report(_row(results[0], results[0], best))
     engine_variants = (
-        () if skip_transformers else ((default, "transformers"), (other, f"transformers, {other}"))
+        ()
+        if plan.skip_transformers
+        else ((default, "transformers"), (other, f"transformers, {other}"))
     )
     for dtype, label in engine_variants:
         results.append(run_engine(workload, path, texts, device, repeats, dtype, label))
@@ -813,20 +852,49 @@ def run_workload(
         report(_row(results[-1], results[0], best))
     from summarize.ct2_engine import ctranslate2_available
 
-    if ctranslate2_available():
-        results.append(run_ctranslate2(workload, path, texts, device, repeats))
+    if not ctranslate2_available():
+        report(f"[{workload.name}] ctranslate2 is not installed: no CTranslate2 rows")
+        return results
+    try:
+        results.append(
+            run_ctranslate2(
+                workload, path, texts, device, plan.product_repeats or repeats, plan.ct2_dtype
+            )
+        )
+    except Exception as error:  # e.g. CUDA libraries CTranslate2 needs are missing
+        report(f"[{workload.name}] the product's CTranslate2 engine failed: {error}")
+        return results
+    _free(device)
+    report(_row(results[-1], results[0], best))
+    product = results[-1]
+    anchor, setting = run_ct2_anchor(
+        workload,
+        path,
+        texts,
+        repeats,
+        report,
+        device=device,
+        dtype=plan.ct2_dtype,
+        settings=plan.anchor_settings,
+    )
+    results.append(anchor)
+    _free(device)
+    report(_row(results[-1], results[0], best))
+    report(_anchor_line(product, results[-1]))
+    if plan.head_to_head_passes:
+        report(
+            head_to_head(
+                workload,
+                path,
+                texts,
+                setting,
+                plan.head_to_head_passes,
+                report,
+                device,
+                plan.ct2_dtype,
+            )
+        )
         _free(device)
-        report(_row(results[-1], results[0], best))
-        if device == "cpu":
-            product = results[-1]
-            anchor, setting = run_ct2_anchor(workload, path, texts, repeats, report)
-            results.append(anchor)
-            _free(device)
-            report(_row(results[-1], results[0], best))
-            report(_anchor_line(product, results[-1]))
-            if head_to_head_passes:
-                report(head_to_head(workload, path, texts, setting, head_to_head_passes, report))
-                _free(device)
     return results
 
 
@@ -920,16 +988,12 @@ def print_table(results: Sequence[Result], best: bool) -> None:
     print()
     print(_header(best))
     for result in results:
-        baseline = next(
-            r for r in results if r.workload == result.workload and r.variant.startswith("naive")
-        )
+        baseline = next(r for r in results if r.workload == result.workload and r.variant == NAIVE)
         print(_row(result, baseline, best))
     for result in results:
-        if result.variant == "ct2 int8 raw (anchor)":
+        if result.variant == ANCHOR:
             product = next(
-                r
-                for r in results
-                if r.workload == result.workload and r.variant == "ctranslate2 (default)"
+                r for r in results if r.workload == result.workload and r.variant == PRODUCT_CT2
             )
             print(_anchor_line(product, result))
     print(
@@ -957,17 +1021,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
         description="Naive generate loop vs the summarize engine on random-weight models "
-        "of real sizes (Marian base, distilBART). Prints throughput ratios.",
+        "with the default checkpoints' configurations. Prints throughput ratios.",
     )
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument("--workload", choices=(*WORKLOADS, "both"), default="both")
+    parser.add_argument(
+        "--workload",
+        choices=(*WORKLOADS, "translation", "all"),
+        default="all",
+        help="one model, the three translation models, or all four (default)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: few inputs (8 sentences, 2 articles)"
     )
     parser.add_argument(
         "--sentences",
         type=int,
-        help=f"Marian inputs (default {MARIAN.count}; quick {MARIAN.quick_count})",
+        help=f"inputs per translation model (default {TC_BIG_HU.count}; quick "
+        f"{TC_BIG_HU.quick_count})",
     )
     parser.add_argument(
         "--articles",
@@ -1007,6 +1077,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="on CPU, time the product's CTranslate2 engine and the anchor's best setting "
         "alternately, N passes each, and print their medians (default 3; 0 skips)",
     )
+    parser.add_argument(
+        "--ct2-dtype",
+        default="auto",
+        choices=("auto", "float32", "bfloat16", "float16", "int8"),
+        help="dtype asked of the product's CTranslate2 engine and the anchor (default auto: "
+        "int8 on CPU, int8_float16 on CUDA)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     for name in ("sentences", "articles", "repeats", "threads"):
@@ -1016,8 +1093,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def device_or_none(name: str) -> str | None:
+    """The device ``name`` resolves to, or None after saying why it cannot be used."""
+    from summarize.engine import resolve_device
+    from summarize.errors import ConfigError
+
+    try:
+        return resolve_device(name)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
 def _count(workload: Workload, args: argparse.Namespace) -> int:
-    explicit = args.sentences if workload is MARIAN else args.articles
+    explicit = args.articles if workload is DISTILBART else args.sentences
     if explicit is not None:
         return explicit
     return workload.quick_count if args.quick else workload.count
@@ -1034,13 +1123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # MarianTokenizer asks for sacremoses when it is missing; that changes nothing timed here.
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 
-    from summarize.engine import resolve_device, set_cpu_threads, show_library_progress_bars
-    from summarize.errors import ConfigError
+    from summarize.engine import set_cpu_threads, show_library_progress_bars
 
-    try:
-        device = resolve_device(args.device)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+    device = device_or_none(args.device)
+    if device is None:
         return 2
     set_cpu_threads(args.threads)
     show_library_progress_bars(False)
@@ -1050,7 +1136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         torch.backends.cuda.enable_cudnn_sdp(False)
 
-    workloads = list(WORKLOADS.values()) if args.workload == "both" else [WORKLOADS[args.workload]]
+    workloads = {
+        "all": list(WORKLOADS.values()),
+        "translation": list(TRANSLATION_WORKLOADS),
+    }.get(args.workload) or [WORKLOADS[args.workload]]
     for line in environment(device):
         print(line)
     if args.no_cudnn_attention:
@@ -1062,6 +1151,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     def report(line: str) -> None:
         print(line, flush=True)
 
+    plan = Plan(
+        device=device,
+        repeats=repeats,
+        skip_transformers=args.no_transformers,
+        head_to_head_passes=args.head_to_head,
+        ct2_dtype=args.ct2_dtype,
+    )
     print(_header(repeats > 1))
     started = time.perf_counter()
     results: list[Result] = []
@@ -1069,16 +1165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = args.model_dir or Path(temp)
         for workload in workloads:
             count = _count(workload, args)
-            results += run_workload(
-                workload,
-                root,
-                device,
-                count,
-                repeats,
-                report,
-                args.no_transformers,
-                args.head_to_head,
-            )
+            results += run_workload(workload, root, count, plan, report)
     print_table(results, repeats > 1)
     print(f"total wall time {time.perf_counter() - started:.0f} s")
     if args.json:

@@ -1,7 +1,8 @@
 """Two processes against one: ``accelerate launch`` speed-up on real-size random models.
 
-The same models and articles as ``end_to_end.py`` (distilBART summariser; Marian base models
-for hu and for zh/ru/uk; 4 beams; fixed output lengths; 600-900-token English articles). The
+The same models and articles as ``end_to_end.py`` (random-weight models with the default
+checkpoints' configurations: distilbart-cnn-12-6, opus-mt-tc-big-en-hu, opus-mt-en-zh and
+opus-mt-tc-big-en-zle; fixed output lengths; 600-900-token English articles). The
 models are converted for CTranslate2 once, untimed, then these run one after another, each
 timed from process start to exit with the converted models cached:
 
@@ -39,7 +40,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import end_to_end  # noqa: E402
-import engine_speed  # noqa: E402
 
 
 def free_port() -> int:
@@ -96,18 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="scale-out-") as temp:
         work = Path(temp)
         root = args.model_dir or work / "models"
-        summariser = engine_speed.build_model(engine_speed.DISTILBART, root)
-        marian = engine_speed.build_model(engine_speed.MARIAN, root)
-        multi = end_to_end.build_multi_marian(root)
+        summariser, models = end_to_end.build_models(root, languages)
         end_to_end.write_articles(summariser, work / "articles", count)
-        models = {code: marian if code == "hu" else multi for code in languages}
-        env = {
-            **os.environ,
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-            "HF_HOME": str(work / "hf-home"),
-            "PYTHONWARNINGS": "ignore",
-        }
+        env = end_to_end.child_env(work)
         job = [
             "-m",
             "summarize",

@@ -296,7 +296,9 @@ def _save(
     return dest
 
 
-def _init_model(model_class: type[PreTrainedModel], config: Any) -> PreTrainedModel:
+def _init_model(
+    model_class: type[PreTrainedModel], config: Any, init_std: float = _INIT_STD
+) -> PreTrainedModel:
     """Random-init ``model_class`` reproducibly without disturbing the caller's RNG."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(SEED)
@@ -307,7 +309,7 @@ def _init_model(model_class: type[PreTrainedModel], config: Any) -> PreTrainedMo
         with torch.no_grad():
             for name, param in model.named_parameters():
                 if param.dim() > 1 and "embed_positions" not in name:
-                    param.normal_(mean=0.0, std=_INIT_STD)
+                    param.normal_(mean=0.0, std=init_std)
     return model.eval()
 
 
@@ -342,6 +344,29 @@ def _seq2seq_sizes(overrides: Mapping[str, int] | None = None) -> dict[str, int]
     return {**sizes, **(overrides or {})}
 
 
+#: Config keys the builders set themselves: the sizes, the trained tokenizer's ids, and the
+#: model type (their config class's).
+_BUILDER_KEYS = frozenset(
+    {
+        "model_type",
+        *_seq2seq_sizes(),
+        "vocab_size",
+        "decoder_vocab_size",
+        "max_position_embeddings",
+        "pad_token_id",
+        "bos_token_id",
+        "eos_token_id",
+        "decoder_start_token_id",
+        "forced_eos_token_id",
+    }
+)
+
+
+def _other_values(config_values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``config_values`` without the keys the builder decides (sizes go through ``sizes``)."""
+    return {k: v for k, v in (config_values or {}).items() if k not in _BUILDER_KEYS}
+
+
 def _vocab_size(sizes: dict[str, int], tokenizer_size: int) -> int:
     """Pop ``vocab_size`` from ``sizes``; by default the tokenizer's size, never less."""
     # A larger model vocabulary (a real checkpoint's size, for benchmarks) is fine: the ids
@@ -363,6 +388,8 @@ def build_bart(
     max_positions: int = MAX_POSITIONS,
     new_tokens: int = NEW_TOKENS,
     sizes: Mapping[str, int] | None = None,
+    config_values: Mapping[str, Any] | None = None,
+    init_std: float = _INIT_STD,
 ) -> Path:
     """Build a tiny ``BartForConditionalGeneration`` summariser in ``dest``.
 
@@ -376,6 +403,11 @@ def build_bart(
     ``encoder_attention_heads``, ``decoder_attention_heads``, ``encoder_ffn_dim``,
     ``decoder_ffn_dim``, ``vocab_size``), e.g. to benchmark a model of a real checkpoint's size;
     a ``vocab_size`` above the tokenizer's leaves the extra ids unused (banned in generation).
+    ``config_values`` sets any other config attribute (``activation_function``,
+    ``scale_embedding``, ...), as a real checkpoint's ``config.json`` does; token ids always come
+    from the trained tokenizer. ``init_std`` is the weights' spread: the default is wide, so
+    tiny models give each input its own output; a real-size model takes its checkpoint's
+    (0.02), whose activations stay within float16's range.
     """
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -405,8 +437,9 @@ def build_bart(
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=tokenizer.eos_token_id,
         **dims,
+        **_other_values(config_values),
     )
-    model = _init_model(BartForConditionalGeneration, config)
+    model = _init_model(BartForConditionalGeneration, config, init_std)
     generation = _generation_config(
         new_tokens=new_tokens,
         decoder_start_token_id=tokenizer.eos_token_id,
@@ -439,6 +472,8 @@ def build_marian(
     max_positions: int = MAX_POSITIONS,
     new_tokens: int = NEW_TOKENS,
     sizes: Mapping[str, int] | None = None,
+    config_values: Mapping[str, Any] | None = None,
+    init_std: float = _INIT_STD,
 ) -> Path:
     """Build a tiny ``MarianMTModel`` translator with a ``MarianTokenizer`` in ``dest``.
 
@@ -452,7 +487,7 @@ def build_marian(
 
     ``sizes`` overrides the tiny dimensions as in :func:`build_bart`; with a ``vocab_size``
     above the tokenizer's, ``<pad>`` keeps its id (last of ``vocab.json``) and the extra ids
-    stay unused.
+    stay unused. ``config_values`` sets other config attributes, as in :func:`build_bart`.
     """
     # The files are written under the names MarianTokenizer saves them as, so save_pretrained
     # later finds them already in place.
@@ -494,8 +529,9 @@ def build_marian(
         decoder_start_token_id=pad,
         forced_eos_token_id=None,
         **dims,
+        **_other_values(config_values),
     )
-    model = _init_model(MarianMTModel, config)
+    model = _init_model(MarianMTModel, config, init_std)
     # ">>xx<<" codes are ordinary vocabulary entries for MarianTokenizer (not special tokens),
     # so decoding would keep them: ban them explicitly.
     codes = tokenizer.convert_tokens_to_ids(list(target_tokens))

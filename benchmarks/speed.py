@@ -1,0 +1,330 @@
+"""The speed benchmark in one command: a naive loop, the product, and raw CTranslate2.
+
+Builds random-weight models with the configurations of the default checkpoints
+(``benchmarks/configs/``: distilbart-cnn-12-6, opus-mt-tc-big-en-hu, opus-mt-tc-big-en-zle,
+opus-mt-en-zh), each forced to a fixed output length with 4 beams so every variant does the
+same work, then measures, one after another on the same inputs:
+
+- **summarise stage**: distilBART, articles of 600-900 tokens -> 96 tokens;
+- **translate stage**: the three translation models, sentences of 25-40 tokens -> 64 tokens
+  (tc-big-en-zle alternating ``>>rus<<`` / ``>>ukr<<``, opus-mt-en-zh with ``>>cmn_Hans<<``);
+
+each with (a) the naive loop a beginner writes (float32, one input at a time), (b) the
+product's engine as ``summarize run`` loads it by default (CTranslate2, converted on first use
+into a fresh cache, so its load time includes the conversion), and (c) raw CTranslate2 on the
+same converted model with the best of a few batch and thread settings (the anchor). Then
+**end to end**: ``benchmarks/naive_briefing.py`` against ``summarize run`` over the articles
+into hu, zh, ru and uk, each a child process timed from start to exit.
+
+To fit in about 15 minutes on 2 cores, the naive loop is timed on a sample of each stage's
+inputs spread over their lengths (``--naive-sample``) and the naive script on a few of the
+articles (``--naive-articles``): both handle one input at a time, so their speed on the sample
+is their speed on all (the script's generation time is scaled to all the articles; start-up
+and loads are counted once). ``--full`` times them on everything (about 40 minutes).
+
+Prints output tokens per second, each variant's ratio to (a), (b)/(c), peak RSS and
+load/convert time per stage, the end-to-end wall times, and the issue's targets met or not.
+Ratios are what to compare: single times move by 20% between runs on shared machines.
+
+Usage::
+
+    python benchmarks/speed.py                 # ~15 min on 2 cores
+    python benchmarks/speed.py --quick         # smoke run, ~5 min
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
+sys.path.insert(0, str(REPO / "tests"))  # tiny_models
+
+import end_to_end  # noqa: E402
+import engine_speed  # noqa: E402
+
+#: The issue's targets on a 2-core CPU: (stage, x naive, x anchor); end to end x naive.
+STAGE_TARGETS = {"summarise": (8.0, 1.0), "translate": (25.0, 1.0)}
+END_TO_END_TARGET = 10.0
+#: On CUDA: product / raw CTranslate2 float16.
+CUDA_ANCHOR_TARGET = 0.9
+#: Peak memory may exceed the largest model's weights by at most this much.
+MEMORY_MARGIN_MIB = 1024
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage's numbers for one variant, over all of the stage's models."""
+
+    tokens_per_s: float
+    peak_rss_mib: float
+    load_s: float
+
+
+def stage_summary(
+    results: Sequence[engine_speed.Result], variant: str, work: dict[str, int]
+) -> Stage | None:
+    """A variant's speed over a stage's models, weighted by each model's share of the work.
+
+    ``work`` maps each workload to its output tokens (inputs x forced length). Each model's
+    time for that work comes from the variant's tokens per second on it (the naive loop's on
+    its sample), so every variant is charged for the same work.
+    """
+    rows = {r.workload: r for r in results if r.variant == variant and r.workload in work}
+    if set(rows) != set(work):
+        return None
+    seconds = sum(tokens / rows[name].best_tokens_per_s for name, tokens in work.items())
+    return Stage(
+        tokens_per_s=sum(work.values()) / seconds,
+        peak_rss_mib=max(r.peak_rss_mib for r in rows.values()),
+        load_s=sum(r.load_s for r in rows.values()),
+    )
+
+
+def _verdict(value: float, target: float) -> str:
+    return f"{'met' if value >= target else 'NOT met'} (target >= {target:g}x)"
+
+
+def print_stages(
+    results: Sequence[engine_speed.Result],
+    workloads: dict[str, Sequence[engine_speed.Workload]],
+    counts: dict[str, int],
+    device: str,
+) -> None:
+    """One line per stage and variant, then the targets."""
+    print()
+    print(
+        f"{'stage':<11}{'variant':<24}{'tok/s':>9}{'x naive':>9}{'x anchor':>10}"
+        f"{'peak RSS MiB':>14}{'load/convert s':>16}"
+    )
+    for stage, members in workloads.items():
+        work = {w.name: counts[w.name] * w.new_tokens for w in members}
+        naive = stage_summary(results, engine_speed.NAIVE, work)
+        product = stage_summary(results, engine_speed.PRODUCT_CT2, work)
+        anchor = stage_summary(results, engine_speed.ANCHOR, work)
+        for label, numbers in (
+            ("naive loop (a)", naive),
+            ("summarize defaults (b)", product),
+            ("raw CTranslate2 (c)", anchor),
+        ):
+            if numbers is None or naive is None:
+                continue
+            versus_anchor = (
+                f"{numbers.tokens_per_s / anchor.tokens_per_s:>9.2f}x" if anchor else f"{'-':>10}"
+            )
+            print(
+                f"{stage:<11}{label:<24}{numbers.tokens_per_s:>9.1f}"
+                f"{numbers.tokens_per_s / naive.tokens_per_s:>8.2f}x{versus_anchor}"
+                f"{numbers.peak_rss_mib:>14.0f}{numbers.load_s:>16.1f}"
+            )
+        if naive is None or product is None:
+            print(f"{stage}: no CTranslate2 rows to compare")
+            continue
+        versus_naive = product.tokens_per_s / naive.tokens_per_s
+        target_naive, target_anchor = STAGE_TARGETS[stage]
+        if device.startswith("cuda"):
+            target_anchor = CUDA_ANCHOR_TARGET
+        print(f"  {stage} x naive: {versus_naive:.2f}x, {_verdict(versus_naive, target_naive)}")
+        if anchor is not None:
+            versus_anchor = product.tokens_per_s / anchor.tokens_per_s
+            print(
+                f"  {stage} x raw CTranslate2: {versus_anchor:.2f}x, "
+                f"{_verdict(versus_anchor, target_anchor)}"
+            )
+    print(
+        "tok/s: output tokens per second over the stage's work (each model's inputs x forced "
+        "length, charged at the variant's speed on that model: the naive loop's one pass on "
+        "its sample, the best of the product's passes, the anchor's best setting); peak RSS: "
+        "the largest of the stage's models; load/convert s: summed over them (the product's "
+        "includes converting for CTranslate2 into a fresh cache; the anchor's is loading the "
+        "converted folder)."
+    )
+
+
+def print_end_to_end(result: end_to_end.EndToEnd, largest_model_mib: float) -> None:
+    """The two child processes, the speed-up, memory, and the targets."""
+    print()
+    print(f"{'end to end':<28}{'wall s':>9}{'x naive':>9}{'peak RSS MiB':>14}")
+    naive_s = result.naive_estimate_s
+    rows = ((result.naive, naive_s), (result.product, result.product.seconds))
+    for run, seconds in rows:
+        print(f"{run.name:<28}{seconds:>9.1f}{naive_s / seconds:>8.2f}x{run.peak_rss_mib:>14.0f}")
+    if result.problems:
+        print(f"! {result.problems}")
+    speedup = naive_s / result.product.seconds
+    print(f"  end to end x naive: {speedup:.2f}x, {_verdict(speedup, END_TO_END_TARGET)}")
+    over = result.product.peak_rss_mib - largest_model_mib
+    print(
+        f"  peak memory: {result.product.peak_rss_mib:.0f} MiB = largest model's float32 "
+        f"weights ({largest_model_mib:.0f} MiB) + {over:.0f} MiB, "
+        f"{'met' if over <= MEMORY_MARGIN_MIB else 'NOT met'} (target: + at most "
+        f"{MEMORY_MARGIN_MIB} MiB)"
+    )
+    sampled = (
+        f" The naive script ran {result.naive_count} of the {result.count} articles; its "
+        f"generation time ({_generation_s(result):.0f} s) was scaled to all of them."
+        if result.naive_count < result.count
+        else ""
+    )
+    print(
+        "wall s: process start to exit (imports, loads, generation, writing; the models were "
+        "converted in the stage runs above). The product translates summaries sentence by "
+        "sentence, the naive script whole summaries, each input to the same forced length, "
+        "so the product's speed-up is conservative." + sampled
+    )
+
+
+def _generation_s(result: end_to_end.EndToEnd) -> float:
+    timings = result.naive_timings
+    return timings.get("summarise_s", 0.0) + sum(timings.get("translate_s", {}).values())
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument(
+        "--ct2-dtype",
+        default="auto",
+        choices=("auto", "float32", "bfloat16", "float16", "int8"),
+        help="dtype asked of the product's CTranslate2 engine and the anchor (default auto: "
+        "int8 on CPU, int8_float16 on CUDA); on a GPU, float16 compares with raw float16",
+    )
+    parser.add_argument("--articles", type=int, default=16, help="articles (default 16)")
+    parser.add_argument(
+        "--sentences", type=int, default=32, help="sentences per translation model (default 32)"
+    )
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=6,
+        help="inputs per model the naive loop is timed on, spread over their lengths "
+        "(default 6; the articles: 4)",
+    )
+    parser.add_argument(
+        "--naive-articles",
+        type=int,
+        default=4,
+        help="articles the naive script is timed on end to end (default 4)",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="time the naive loop and script on every input"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 4 articles, 8 sentences, samples of 2"
+    )
+    parser.add_argument("--no-end-to-end", action="store_true", help="measure the two stages only")
+    parser.add_argument(
+        "--transformers",
+        action="store_true",
+        help="also time the product's transformers engine (its default dtype and the other)",
+    )
+    parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    parser.add_argument(
+        "--model-dir",
+        type=Path,
+        help="build the models here and reuse them on later runs (default: a temp folder)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.articles, args.sentences, args.naive_sample, args.naive_articles = 4, 8, 2, 2
+    for name in ("articles", "sentences", "naive_sample", "naive_articles"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="speed-") as temp:
+        work = Path(temp)
+        # Nothing downloads; conversions go to a fresh cache, so the product's first load of
+        # each model converts it (its load time shows what a first run pays).
+        os.environ.update(end_to_end.child_env(work))
+        warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+        from summarize.engine import show_library_progress_bars
+
+        device = engine_speed.device_or_none(args.device)
+        if device is None:
+            return 2
+        show_library_progress_bars(False)
+        for line in engine_speed.environment(device):
+            print(line)
+        root = args.model_dir or work / "models"
+
+        def report(line: str) -> None:
+            print(line, flush=True)
+
+        long_sample = None if args.full else min(args.naive_sample, 4)
+        stages = {
+            "summarise": [engine_speed.DISTILBART],
+            "translate": list(engine_speed.TRANSLATION_WORKLOADS),
+        }
+        counts = {engine_speed.DISTILBART.name: args.articles} | {
+            w.name: args.sentences for w in engine_speed.TRANSLATION_WORKLOADS
+        }
+        on_cuda = device.startswith("cuda")
+        results: list[engine_speed.Result] = []
+        for stage, members in stages.items():
+            for workload in members:
+                plan = engine_speed.Plan(
+                    device=device,
+                    repeats=2 if on_cuda else 1,
+                    product_repeats=2,
+                    skip_transformers=not args.transformers,
+                    ct2_dtype=args.ct2_dtype,
+                    anchor_settings=None
+                    if on_cuda
+                    else engine_speed.ANCHOR_SETTINGS_SHORT_LONG
+                    if workload.long_inputs
+                    else engine_speed.ANCHOR_SETTINGS_SHORT,
+                    naive_sample=None
+                    if args.full
+                    else long_sample
+                    if workload.long_inputs
+                    else args.naive_sample,
+                )
+                report(f"--- {stage} stage: {workload.name}")
+                results += engine_speed.run_workload(
+                    workload, root, counts[workload.name], plan, report
+                )
+        print_stages(results, stages, counts, device)
+        if args.json:
+            args.json.write_text(
+                json.dumps(
+                    [asdict(r) | {"tokens_per_s": r.tokens_per_s} for r in results], indent=2
+                )
+            )
+
+        if not args.no_end_to_end:
+            report("--- end to end")
+            outcome = end_to_end.run_end_to_end(
+                root,
+                work,
+                args.articles,
+                ("hu", "zh", "ru", "uk"),
+                end_to_end.child_env(work),
+                report,
+                None if args.full else args.naive_articles,
+            )
+            summariser, translators = end_to_end.build_models(root, ("hu", "zh", "ru", "uk"))
+            print_end_to_end(
+                outcome, end_to_end.largest_model_mib([summariser, *translators.values()])
+            )
+    print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The speed benchmark's own logic: model configs, sampling, estimates and the stage sums.
+
+The benchmarks themselves take minutes and are run by hand (benchmarks/README.md); these tests
+keep the parts that decide what they print correct, on tiny inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import checkpoints  # noqa: E402
+import end_to_end  # noqa: E402
+import engine_speed  # noqa: E402
+import speed  # noqa: E402
+
+from summarize.languages import DEFAULT_SUMMARY_MODEL, LANGUAGES  # noqa: E402
+
+
+def test_configs_cover_every_default_model() -> None:
+    defaults = {DEFAULT_SUMMARY_MODEL} | {
+        LANGUAGES[code].default_model for code in ["hu", "zh", "ru", "uk"]
+    }
+    specs = [checkpoints.load_spec(path.stem) for path in (BENCHMARKS / "configs").glob("*.json")]
+    assert {spec.checkpoint for spec in specs} == defaults
+    for spec in specs:
+        assert set(spec.estimated) <= set(spec.config), spec.name
+        assert spec.sizes["vocab_size"] > 1000 and spec.max_positions >= 512
+        assert spec.num_beams == 4
+    workloads = {w.model for w in engine_speed.WORKLOADS.values()}
+    assert workloads == {spec.name for spec in specs}
+
+
+def test_builder_applies_a_checkpoints_config_values(tmp_path: Path) -> None:
+    import tiny_models
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+
+    tiny_models.build_marian(
+        tmp_path,
+        target_tokens=(">>rus<<",),
+        config_values={
+            "activation_function": "relu",
+            "scale_embedding": True,
+            "normalize_embedding": False,  # a legacy key real checkpoints still carry
+            "pad_token_id": 65000,  # the real tokenizer's id: the trained one's wins
+            "model_type": "marian",
+        },
+        init_std=0.02,
+    )
+    config = AutoConfig.from_pretrained(tmp_path)
+    assert config.activation_function == "relu" and config.scale_embedding is True
+    assert json.loads((tmp_path / "config.json").read_text())["normalize_embedding"] is False
+    assert config.pad_token_id < 65000
+    weights = AutoModelForSeq2SeqLM.from_pretrained(tmp_path).model.encoder.layers[0].fc1.weight
+    assert float(weights.detach().std()) == pytest.approx(0.02, rel=0.2)
+
+
+def test_spread_sample_takes_inputs_across_the_lengths() -> None:
+    texts = [f"t{i}" for i in range(8)]
+    lengths = [80, 10, 70, 20, 60, 30, 50, 40]
+    sample = engine_speed.spread_sample(texts, lengths, 4)
+    chosen = sorted(lengths[texts.index(text)] for text in sample)
+    assert chosen == [20, 40, 60, 80]
+    assert sample == sorted(sample, key=texts.index)  # input order kept
+    assert engine_speed.spread_sample(texts, lengths, None) == texts
+    assert engine_speed.spread_sample(texts, lengths, 20) == texts
+
+
+def test_naive_estimate_scales_generation_not_start_up() -> None:
+    timings = {"load_s": 5.0, "summarise_s": 40.0, "translate_s": {"hu": 20.0, "ru": 20.0}}
+    # 100 s on 4 of 16 articles, 80 s of it generating: 3 more times that for the other 12.
+    assert end_to_end.naive_estimate(100.0, timings, 4, 16) == pytest.approx(340.0)
+    assert end_to_end.naive_estimate(100.0, timings, 16, 16) == pytest.approx(100.0)
+
+
+def _result(
+    workload: str, variant: str, rows: int, seconds: tuple[float, ...]
+) -> engine_speed.Result:
+    return engine_speed.Result(
+        workload=workload,
+        variant=variant,
+        dtype="int8",
+        batch_size=1,
+        rows=rows,
+        new_tokens=10,
+        load_s=1.0,
+        pass_s=seconds,
+        rss_mib=100.0,
+        peak_rss_mib=200.0 if workload == "a" else 300.0,
+        peak_rss_is_own=True,
+        cuda_peak_mib=None,
+        wrong_lengths=0,
+        empty_outputs=0,
+    )
+
+
+def test_stage_summary_charges_every_variant_for_the_same_work() -> None:
+    results = [
+        # The naive loop ran samples: 2 inputs of "a" (10 tok/s), 1 of "b" (5 tok/s).
+        _result("a", engine_speed.NAIVE, 2, (2.0,)),
+        _result("b", engine_speed.NAIVE, 1, (2.0,)),
+        # The product ran all inputs twice; its best pass counts.
+        _result("a", engine_speed.PRODUCT_CT2, 10, (2.0, 1.0)),
+        _result("b", engine_speed.PRODUCT_CT2, 10, (4.0,)),
+        _result("other", engine_speed.PRODUCT_CT2, 10, (9.0,)),  # another stage's model
+    ]
+    work = {"a": 100, "b": 100}
+    naive = speed.stage_summary(results, engine_speed.NAIVE, work)
+    product = speed.stage_summary(results, engine_speed.PRODUCT_CT2, work)
+    assert naive is not None and product is not None
+    assert naive.tokens_per_s == pytest.approx(200 / (100 / 10 + 100 / 5))
+    assert product.tokens_per_s == pytest.approx(200 / (100 / 100 + 100 / 25))
+    assert product.peak_rss_mib == 300.0 and product.load_s == 2.0
+    assert speed.stage_summary(results, engine_speed.ANCHOR, work) is None
