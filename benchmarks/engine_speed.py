@@ -26,6 +26,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
@@ -59,6 +60,9 @@ _SEED = 2024
 NAIVE = "naive: one at a time"
 PRODUCT_CT2 = "ctranslate2 (default)"
 ANCHOR = "ct2 raw (anchor)"
+#: The same two, timed alternately in the head-to-head phase (one pass each in turn).
+PRODUCT_H2H = "product, head to head"
+ANCHOR_H2H = "anchor, head to head"
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,11 @@ class Result:
     def best_tokens_per_s(self) -> float:
         """Generated tokens per second in the fastest pass."""
         return self.rows * self.new_tokens / min(self.pass_s)
+
+    @property
+    def median_tokens_per_s(self) -> float:
+        """Generated tokens per second in the median pass."""
+        return self.rows * self.new_tokens / statistics.median(self.pass_s)
 
 
 # --------------------------------------------------------------------------------------------
@@ -563,7 +572,6 @@ ANCHOR_SETTINGS_SHORT: tuple[tuple[int, int | None, str], ...] = (
     (1, 32, "examples"),
     (2, None, "examples"),
     (2, 8, "examples"),
-    (2, 16, "examples"),
 )
 ANCHOR_SETTINGS_SHORT_LONG: tuple[tuple[int, int | None, str], ...] = (
     (1, 8, "examples"),
@@ -716,12 +724,13 @@ def head_to_head(
     report: Callable[[str], None],
     device: str = "cpu",
     dtype: str = "auto",
-) -> str:
+) -> tuple[str, tuple[float, ...], tuple[float, ...]]:
     """The product engine and the anchor's best setting, side by side, timed alternately.
 
     The anchor's own row is the best of a sweep, each setting timed once: noise favours it.
     Here both are loaded at once and take turns for ``passes`` passes each, so drifts in
-    machine speed hit both alike; the line gives each one's median and their ratio.
+    machine speed hit both alike. Returns a line with each one's median and their ratio, and
+    the product's and the anchor's seconds per pass.
     """
     import ctranslate2
     from transformers import AutoTokenizer
@@ -762,11 +771,12 @@ def head_to_head(
         )
     engine.close()
     product, anchor = statistics.median(product_s), statistics.median(anchor_s)
-    return (
+    line = (
         f"[{workload.name}] head to head, median of {passes} alternating passes: product "
         f"{product:.1f} s, anchor (inter {inter}, {max_batch} {batch_type}) {anchor:.1f} s: "
         f"product/anchor {anchor / product:.2f}x"
     )
+    return line, tuple(product_s), tuple(anchor_s)
 
 
 @dataclass(frozen=True)
@@ -776,9 +786,7 @@ class Plan:
     device: str
     #: Timed passes per variant.
     repeats: int = 1
-    #: Timed passes of the product's CTranslate2 engine (None: ``repeats``). The anchor's row
-    #: is the best of several settings, each timed once; a second product pass lets the
-    #: product's best pass be compared with it on equal terms.
+    #: Timed passes of the product's CTranslate2 engine (None: ``repeats``).
     product_repeats: int | None = None
     #: Skip the two transformers-engine rows.
     skip_transformers: bool = False
@@ -882,18 +890,19 @@ def run_workload(
     report(_row(results[-1], results[0], best))
     report(_anchor_line(product, results[-1]))
     if plan.head_to_head_passes:
-        report(
-            head_to_head(
-                workload,
-                path,
-                texts,
-                setting,
-                plan.head_to_head_passes,
-                report,
-                device,
-                plan.ct2_dtype,
-            )
+        line, product_s, anchor_s = head_to_head(
+            workload,
+            path,
+            texts,
+            setting,
+            plan.head_to_head_passes,
+            report,
+            device,
+            plan.ct2_dtype,
         )
+        report(line)
+        results.append(dataclasses.replace(product, variant=PRODUCT_H2H, pass_s=product_s))
+        results.append(dataclasses.replace(anchor, variant=ANCHOR_H2H, pass_s=anchor_s))
         _free(device)
     return results
 

@@ -12,9 +12,12 @@ same work, then measures, one after another on the same inputs:
 each with (a) the naive loop a beginner writes (float32, one input at a time), (b) the
 product's engine as ``summarize run`` loads it by default (CTranslate2, converted on first use
 into a fresh cache, so its load time includes the conversion), and (c) raw CTranslate2 on the
-same converted model with the best of a few batch and thread settings (the anchor). Then
-**end to end**: ``benchmarks/naive_briefing.py`` against ``summarize run`` over the articles
-into hu, zh, ru and uk, each a child process timed from start to exit.
+same converted model with the best of a few batch and thread settings (the anchor), timed from
+text to text as the product is. Since the anchor's row is the best of a sweep, (b) and (c)'s
+best setting are then loaded side by side and timed in turn (``--head-to-head``, 2 passes
+each); their medians decide the (b)/(c) target. Then **end to end**:
+``benchmarks/naive_briefing.py`` against ``summarize run`` over the articles into hu, zh, ru
+and uk, each a child process timed from start to exit.
 
 To fit in about 15 minutes on 2 cores, the naive loop is timed on a sample of each stage's
 inputs spread over their lengths (``--naive-sample``) and the naive script on a few of the
@@ -28,20 +31,21 @@ Ratios are what to compare: single times move by 20% between runs on shared mach
 
 Usage::
 
-    python benchmarks/speed.py                 # ~15 min on 2 cores
-    python benchmarks/speed.py --quick         # smoke run, ~5 min
+    python benchmarks/speed.py                 # ~14 min on 2 cores, models built from scratch
+    python benchmarks/speed.py --quick         # smoke run, ~6 min
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -73,23 +77,48 @@ class Stage:
 
 
 def stage_summary(
-    results: Sequence[engine_speed.Result], variant: str, work: dict[str, int]
+    results: Sequence[engine_speed.Result],
+    variant: str,
+    work: dict[str, int],
+    rate: Callable[[engine_speed.Result], float],
 ) -> Stage | None:
     """A variant's speed over a stage's models, weighted by each model's share of the work.
 
     ``work`` maps each workload to its output tokens (inputs x forced length). Each model's
-    time for that work comes from the variant's tokens per second on it (the naive loop's on
-    its sample), so every variant is charged for the same work.
+    time for that work comes from the variant's ``rate`` on it (tokens per second of its best
+    or median pass; the naive loop's on its sample), so every variant is charged for the same
+    work.
     """
     rows = {r.workload: r for r in results if r.variant == variant and r.workload in work}
     if set(rows) != set(work):
         return None
-    seconds = sum(tokens / rows[name].best_tokens_per_s for name, tokens in work.items())
+    seconds = sum(tokens / rate(rows[name]) for name, tokens in work.items())
     return Stage(
         tokens_per_s=sum(work.values()) / seconds,
         peak_rss_mib=max(r.peak_rss_mib for r in rows.values()),
         load_s=sum(r.load_s for r in rows.values()),
     )
+
+
+def with_head_to_head_passes(
+    results: Sequence[engine_speed.Result],
+) -> list[engine_speed.Result]:
+    """``results`` where each product row also holds the passes of its head-to-head phase."""
+    extra = {r.workload: r.pass_s for r in results if r.variant == engine_speed.PRODUCT_H2H}
+    return [
+        dataclasses.replace(r, pass_s=r.pass_s + extra.get(r.workload, ()))
+        if r.variant == engine_speed.PRODUCT_CT2
+        else r
+        for r in results
+    ]
+
+
+def _best(result: engine_speed.Result) -> float:
+    return result.best_tokens_per_s
+
+
+def _median(result: engine_speed.Result) -> float:
+    return result.median_tokens_per_s
 
 
 def _verdict(value: float, target: float) -> str:
@@ -105,50 +134,71 @@ def print_stages(
     """One line per stage and variant, then the targets."""
     print()
     print(
-        f"{'stage':<11}{'variant':<24}{'tok/s':>9}{'x naive':>9}{'x anchor':>10}"
+        f"{'stage':<11}{'variant':<26}{'tok/s':>9}{'x naive':>9}{'x anchor':>10}"
         f"{'peak RSS MiB':>14}{'load/convert s':>16}"
     )
+    merged = with_head_to_head_passes(results)
     for stage, members in workloads.items():
         work = {w.name: counts[w.name] * w.new_tokens for w in members}
-        naive = stage_summary(results, engine_speed.NAIVE, work)
-        product = stage_summary(results, engine_speed.PRODUCT_CT2, work)
-        anchor = stage_summary(results, engine_speed.ANCHOR, work)
-        for label, numbers in (
-            ("naive loop (a)", naive),
-            ("summarize defaults (b)", product),
-            ("raw CTranslate2 (c)", anchor),
-        ):
-            if numbers is None or naive is None:
-                continue
-            versus_anchor = (
-                f"{numbers.tokens_per_s / anchor.tokens_per_s:>9.2f}x" if anchor else f"{'-':>10}"
-            )
-            print(
-                f"{stage:<11}{label:<24}{numbers.tokens_per_s:>9.1f}"
-                f"{numbers.tokens_per_s / naive.tokens_per_s:>8.2f}x{versus_anchor}"
-                f"{numbers.peak_rss_mib:>14.0f}{numbers.load_s:>16.1f}"
-            )
+        naive = stage_summary(results, engine_speed.NAIVE, work, _median)
+        product = stage_summary(merged, engine_speed.PRODUCT_CT2, work, _median)
+        anchor = stage_summary(results, engine_speed.ANCHOR, work, _best)
+        paired = (
+            stage_summary(results, engine_speed.PRODUCT_H2H, work, _median),
+            stage_summary(results, engine_speed.ANCHOR_H2H, work, _median),
+        )
         if naive is None or product is None:
             print(f"{stage}: no CTranslate2 rows to compare")
             continue
+        rows = [
+            ("naive loop (a)", naive, anchor),
+            ("summarize defaults (b)", product, anchor),
+            ("raw CTranslate2 (c)", anchor, anchor),
+        ]
+        if None not in paired:
+            rows += [
+                ("(b), head to head", paired[0], paired[1]),
+                ("(c), head to head", paired[1], paired[1]),
+            ]
+        for label, numbers, reference in rows:
+            if numbers is None:
+                continue
+            versus = (
+                f"{numbers.tokens_per_s / reference.tokens_per_s:>9.2f}x"
+                if reference
+                else f"{'-':>10}"
+            )
+            print(
+                f"{stage:<11}{label:<26}{numbers.tokens_per_s:>9.1f}"
+                f"{numbers.tokens_per_s / naive.tokens_per_s:>8.2f}x{versus}"
+                f"{numbers.peak_rss_mib:>14.0f}{numbers.load_s:>16.1f}"
+            )
         versus_naive = product.tokens_per_s / naive.tokens_per_s
         target_naive, target_anchor = STAGE_TARGETS[stage]
         if device.startswith("cuda"):
             target_anchor = CUDA_ANCHOR_TARGET
         print(f"  {stage} x naive: {versus_naive:.2f}x, {_verdict(versus_naive, target_naive)}")
-        if anchor is not None:
+        if paired[0] is not None and paired[1] is not None:
+            versus_anchor = paired[0].tokens_per_s / paired[1].tokens_per_s
+            how = "head to head"
+        elif anchor is not None:
             versus_anchor = product.tokens_per_s / anchor.tokens_per_s
-            print(
-                f"  {stage} x raw CTranslate2: {versus_anchor:.2f}x, "
-                f"{_verdict(versus_anchor, target_anchor)}"
-            )
+            how = "against the anchor's best setting"
+        else:
+            continue
+        print(
+            f"  {stage} x raw CTranslate2 ({how}): {versus_anchor:.2f}x, "
+            f"{_verdict(versus_anchor, target_anchor)}"
+        )
     print(
         "tok/s: output tokens per second over the stage's work (each model's inputs x forced "
-        "length, charged at the variant's speed on that model: the naive loop's one pass on "
-        "its sample, the best of the product's passes, the anchor's best setting); peak RSS: "
-        "the largest of the stage's models; load/convert s: summed over them (the product's "
-        "includes converting for CTranslate2 into a fresh cache; the anchor's is loading the "
-        "converted folder)."
+        "length, charged at the variant's speed on that model): (a) its one pass on its "
+        "sample; (b) the median of all its passes; (c) its best setting's pass. Head to head: "
+        "(b) and (c)'s best setting loaded side by side and timed in turn, medians; these "
+        "decide the x raw CTranslate2 target, since (c)'s own row is the best of a sweep. "
+        "Peak RSS: the largest of the stage's models; load/convert s: summed over them (the "
+        "product's includes converting for CTranslate2 into a fresh cache; the anchor's is "
+        "loading the converted folder)."
     )
 
 
@@ -225,6 +275,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-end-to-end", action="store_true", help="measure the two stages only")
     parser.add_argument(
+        "--head-to-head",
+        type=int,
+        default=2,
+        metavar="N",
+        help="time the product and the anchor's best setting alternately, N passes each "
+        "(default 2; 0 skips)",
+    )
+    parser.add_argument(
         "--transformers",
         action="store_true",
         help="also time the product's transformers engine (its default dtype and the other)",
@@ -281,7 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 plan = engine_speed.Plan(
                     device=device,
                     repeats=2 if on_cuda else 1,
-                    product_repeats=2,
+                    # Alternating passes of the product and the anchor's best setting: the
+                    # fair comparison (the anchor's own row is the best of a sweep).
+                    head_to_head_passes=args.head_to_head,
                     skip_transformers=not args.transformers,
                     ct2_dtype=args.ct2_dtype,
                     anchor_settings=None

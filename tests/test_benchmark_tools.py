@@ -105,16 +105,27 @@ def test_stage_summary_charges_every_variant_for_the_same_work() -> None:
         # The naive loop ran samples: 2 inputs of "a" (10 tok/s), 1 of "b" (5 tok/s).
         _result("a", engine_speed.NAIVE, 2, (2.0,)),
         _result("b", engine_speed.NAIVE, 1, (2.0,)),
-        # The product ran all inputs twice; its best pass counts.
+        # The product ran all inputs: "a" twice (50 and 100 tok/s), "b" once (25 tok/s).
         _result("a", engine_speed.PRODUCT_CT2, 10, (2.0, 1.0)),
         _result("b", engine_speed.PRODUCT_CT2, 10, (4.0,)),
         _result("other", engine_speed.PRODUCT_CT2, 10, (9.0,)),  # another stage's model
     ]
     work = {"a": 100, "b": 100}
-    naive = speed.stage_summary(results, engine_speed.NAIVE, work)
-    product = speed.stage_summary(results, engine_speed.PRODUCT_CT2, work)
-    assert naive is not None and product is not None
+    naive = speed.stage_summary(results, engine_speed.NAIVE, work, speed._median)
+    best = speed.stage_summary(results, engine_speed.PRODUCT_CT2, work, speed._best)
+    assert naive is not None and best is not None
     assert naive.tokens_per_s == pytest.approx(200 / (100 / 10 + 100 / 5))
-    assert product.tokens_per_s == pytest.approx(200 / (100 / 100 + 100 / 25))
-    assert product.peak_rss_mib == 300.0 and product.load_s == 2.0
-    assert speed.stage_summary(results, engine_speed.ANCHOR, work) is None
+    assert best.tokens_per_s == pytest.approx(200 / (100 / 100 + 100 / 25))
+    assert best.peak_rss_mib == 300.0 and best.load_s == 2.0
+    assert speed.stage_summary(results, engine_speed.ANCHOR, work, speed._best) is None
+
+
+def test_product_rows_gain_their_head_to_head_passes() -> None:
+    results = [
+        _result("a", engine_speed.PRODUCT_CT2, 10, (3.0,)),
+        _result("a", engine_speed.PRODUCT_H2H, 10, (1.0, 2.0)),
+        _result("a", engine_speed.ANCHOR, 10, (1.5,)),
+    ]
+    merged = speed.with_head_to_head_passes(results)
+    assert [r.pass_s for r in merged] == [(3.0, 1.0, 2.0), (1.0, 2.0), (1.5,)]
+    assert merged[0].median_tokens_per_s == pytest.approx(100 / 2.0)
