@@ -257,7 +257,7 @@ def _rss_mib() -> float | None:
     return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _reset_peak_rss() -> bool:
+def reset_peak_rss() -> bool:
     """Restart the kernel's count of peak resident memory; False where it cannot be (non-Linux).
 
     Writing 5 to ``/proc/self/clear_refs`` resets the high-water mark that ``getrusage``
@@ -334,7 +334,7 @@ def run_naive(
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     _reset_cuda_peak(device)
-    peak_is_own = _reset_peak_rss()
+    peak_is_own = reset_peak_rss()
     start = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSeq2SeqLM.from_pretrained(path).to(device)
@@ -388,7 +388,7 @@ def run_engine(
 
     batch_size = default_batch_size(device, long_inputs=workload.long_inputs)
     _reset_cuda_peak(device)
-    peak_is_own = _reset_peak_rss()
+    peak_is_own = reset_peak_rss()
     start = time.perf_counter()
     engine = TransformersEngine(str(path), device=device, dtype=dtype, batch_size=batch_size)
     _sync(device)
@@ -430,7 +430,7 @@ def run_ctranslate2(
 
     batch_size = default_batch_size(device, long_inputs=workload.long_inputs)
     _reset_cuda_peak(device)
-    peak_is_own = _reset_peak_rss()
+    peak_is_own = reset_peak_rss()
     start = time.perf_counter()
     engine = _product_engine(workload, path, device, dtype)
     load_s = time.perf_counter() - start  # conversion included: the first run pays it once
@@ -630,7 +630,7 @@ def run_ct2_anchor(
     compute_type = compute_type_for(device, dtype)
     # On a GPU, CTranslate2 runs one worker; the "cores" split below applies to CPU only.
     cores = 1 if on_cuda else os.cpu_count() or 1
-    peak_is_own = _reset_peak_rss()
+    peak_is_own = reset_peak_rss()
     _reset_cuda_peak(device)
     start = time.perf_counter()
     model_dir, options = _product_options(path, compute_type)
