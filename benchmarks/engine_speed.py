@@ -728,9 +728,9 @@ def head_to_head(
     """The product engine and the anchor's best setting, side by side, timed alternately.
 
     The anchor's own row is the best of a sweep, each setting timed once: noise favours it.
-    Here both are loaded at once and take turns for ``passes`` passes each, so drifts in
-    machine speed hit both alike. Returns a line with each one's median and their ratio, and
-    the product's and the anchor's seconds per pass.
+    Here both are loaded at once and take turns for ``passes`` passes each, the first turn
+    swapping every pass, so drifts in machine speed hit both alike. Returns a line with each
+    one's median and their ratio, and the product's and the anchor's seconds per pass.
     """
     import ctranslate2
     from transformers import AutoTokenizer
@@ -755,16 +755,24 @@ def head_to_head(
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
     engine.generate(list(texts[:1]))  # warm-up, both
     translator.translate_batch(source[:1], **options)
-    product_s, anchor_s = [], []
-    for _ in range(passes):
-        start = time.perf_counter()
+
+    def product() -> None:
         engine.generate(texts)
-        product_s.append(time.perf_counter() - start)
-        start = time.perf_counter()
+
+    def anchor() -> None:
         _hand_written_ct2(
             translator, tokenizer, texts, options, max_batch_size=max_batch, batch_type=batch_type
         )
-        anchor_s.append(time.perf_counter() - start)
+
+    product_s: list[float] = []
+    anchor_s: list[float] = []
+    for index in range(passes):
+        # Who goes first swaps every pass, so a drift within a pair favours neither.
+        turns = [(product, product_s), (anchor, anchor_s)]
+        for run, seconds in turns if index % 2 == 0 else turns[::-1]:
+            start = time.perf_counter()
+            run()
+            seconds.append(time.perf_counter() - start)
         report(
             f"[{workload.name}] head to head: product {product_s[-1]:.1f} s, "
             f"anchor {anchor_s[-1]:.1f} s"
