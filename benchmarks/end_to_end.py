@@ -113,6 +113,14 @@ class EndToEnd:
     product: Run
     #: Problems with either run's output ("" when none).
     problems: str
+    #: Size of the largest model's float32 weights, in MiB (the memory target's base).
+    largest_model_mib: float
+
+    @property
+    def naive_generation_s(self) -> float:
+        """Seconds the naive script spent generating (the part scaled to all articles)."""
+        timings = self.naive_timings
+        return timings.get("summarise_s", 0.0) + sum(timings.get("translate_s", {}).values())
 
 
 def naive_estimate(wall_s: float, timings: dict, sample: int, count: int) -> float:
@@ -127,17 +135,17 @@ def naive_estimate(wall_s: float, timings: dict, sample: int, count: int) -> flo
 
 
 def run_end_to_end(
-    root: Path,
+    summariser: Path,
+    translators: dict[str, Path],
     work: Path,
     count: int,
-    languages: Sequence[str],
     env: dict[str, str],
     report: Callable[[str], None],
     naive_sample: int | None = None,
 ) -> EndToEnd:
     """Write ``count`` articles, then time the naive script (on ``naive_sample`` of them,
-    spread over their lengths) and ``summarize run`` (on all of them) as child processes."""
-    summariser, translators = build_models(root, languages)
+    spread over their lengths) and ``summarize run`` (on all of them) as child processes,
+    translating into each language of ``translators``."""
     lengths = write_articles(summariser, work / "articles", count)
     files = sorted((work / "articles").glob("*.txt"))
     sample = engine_speed.spread_sample([str(f) for f in files], lengths, naive_sample)
@@ -149,8 +157,8 @@ def run_end_to_end(
             shutil.copy(name, naive_folder / Path(name).name)
     report(
         f"{count} articles of {min(lengths)}-{max(lengths)} tokens -> summaries of "
-        f"{engine_speed.DISTILBART.new_tokens} tokens -> {', '.join(languages)} "
-        f"({TRANSLATORS[languages[0]].new_tokens} tokens per translated input), beam "
+        f"{engine_speed.DISTILBART.new_tokens} tokens -> {', '.join(translators)} "
+        f"({TRANSLATORS[next(iter(translators))].new_tokens} tokens per translated input), beam "
         f"{engine_speed.NUM_BEAMS}"
     )
     model_flags = [f"--translation-model={code}={path}" for code, path in translators.items()]
@@ -199,6 +207,7 @@ def run_end_to_end(
         naive_estimate_s=estimate,
         product=product,
         problems="; ".join(problems),
+        largest_model_mib=largest_model_mib([summariser, *translators.values()]),
     )
 
 
@@ -246,35 +255,42 @@ def main(argv: list[str] | None = None) -> int:
         root = args.model_dir or work / "models"
         env = child_env(work)
         started = time.perf_counter()
-        build_models(root, languages)
+        summariser, translators = build_models(root, languages)
         report(f"models ready in {time.perf_counter() - started:.0f} s under {root}")
         # The first run of a model converts it for CTranslate2; time the steady state.
-        converting = timed("summarize run (converts)", _convert_job(root, languages, work), env)
+        converting = timed(
+            "summarize run (converts)", _convert_job(summariser, translators, work), env
+        )
         report(f"models converted for CTranslate2 in {converting.seconds:.0f} s (a first run)")
-        result = run_end_to_end(root, work, count, languages, env, report, args.naive_articles)
-        summariser, translators = build_models(root, languages)
-        model_mib = largest_model_mib([summariser, *translators.values()])
+        result = run_end_to_end(
+            summariser, translators, work, count, env, report, args.naive_articles
+        )
+    print_result(result, "models already converted")
+    return 0
 
+
+def print_result(result: EndToEnd, conversion: str) -> None:
+    """The two runs' wall times, speed-up and peak memory, and how to read them."""
     print()
-    print(f"{'run':<28}{'wall s':>9}{'x naive':>9}{'peak RSS MiB':>14}")
+    print(f"{'end to end':<28}{'wall s':>9}{'x naive':>9}{'peak RSS MiB':>14}")
     naive_s = result.naive_estimate_s
     for run, seconds in ((result.naive, naive_s), (result.product, result.product.seconds)):
         print(f"{run.name:<28}{seconds:>9.1f}{naive_s / seconds:>8.2f}x{run.peak_rss_mib:>14.0f}")
     if result.problems:
         print(f"! {result.problems}")
-    print(
-        f"largest model's float32 weights: {model_mib:.0f} MiB. wall s: process start to exit "
-        "(load, generation, writing; models already converted); x naive: naive seconds / "
-        "these seconds. The product translates summaries sentence by sentence, the naive "
-        "script whole summaries (each input gets the same forced output length)."
-        + (
-            f" The naive script ran {result.naive_count} of the {result.count} articles; its "
-            "generation time was scaled to all of them."
-            if result.naive_count < result.count
-            else ""
-        )
+    sampled = (
+        f" The naive script ran {result.naive_count} of the {result.count} articles; its "
+        f"generation time ({result.naive_generation_s:.0f} s) was scaled to all of them."
+        if result.naive_count < result.count
+        else ""
     )
-    return 0
+    print(
+        f"largest model's float32 weights: {result.largest_model_mib:.0f} MiB. wall s: process "
+        f"start to exit (imports, loads, generation, writing; {conversion}); x naive: naive "
+        "seconds / these seconds. The product translates summaries sentence by sentence, the "
+        "naive script whole summaries, each input to the same forced length, so the product's "
+        "speed-up is conservative." + sampled
+    )
 
 
 def product_command(
@@ -299,9 +315,8 @@ def product_command(
     ]
 
 
-def _convert_job(root: Path, languages: Sequence[str], work: Path) -> list[str]:
+def _convert_job(summariser: Path, translators: dict[str, Path], work: Path) -> list[str]:
     """A one-article ``summarize run`` that converts every model once."""
-    summariser, translators = build_models(root, languages)
     folder = work / "convert"
     folder.mkdir()
     (folder / "a.txt").write_text("A short text to convert the models with.\n")

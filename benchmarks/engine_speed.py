@@ -794,8 +794,6 @@ class Plan:
     device: str
     #: Timed passes per variant.
     repeats: int = 1
-    #: Timed passes of the product's CTranslate2 engine (None: ``repeats``).
-    product_repeats: int | None = None
     #: Skip the two transformers-engine rows.
     skip_transformers: bool = False
     #: Alternating product/anchor passes after the anchor's sweep (CPU only; 0 skips).
@@ -872,11 +870,7 @@ def run_workload(
         report(f"[{workload.name}] ctranslate2 is not installed: no CTranslate2 rows")
         return results
     try:
-        results.append(
-            run_ctranslate2(
-                workload, path, texts, device, plan.product_repeats or repeats, plan.ct2_dtype
-            )
-        )
+        results.append(run_ctranslate2(workload, path, texts, device, repeats, plan.ct2_dtype))
     except Exception as error:  # e.g. CUDA libraries CTranslate2 needs are missing
         report(f"[{workload.name}] the product's CTranslate2 engine failed: {error}")
         return results
@@ -1034,6 +1028,17 @@ def print_table(results: Sequence[Result], best: bool) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def add_ct2_dtype_argument(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """``--ct2-dtype``: what the product's CTranslate2 engine and the anchor are asked for."""
+    parser.add_argument(
+        "--ct2-dtype",
+        default="auto",
+        choices=("auto", "float32", "bfloat16", "float16", "int8"),
+        help="dtype asked of the product's CTranslate2 engine and the anchor (default auto: "
+        f"int8 on CPU, int8_float16 on CUDA){note}",
+    )
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
@@ -1094,13 +1099,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="on CPU, time the product's CTranslate2 engine and the anchor's best setting "
         "alternately, N passes each, and print their medians (default 3; 0 skips)",
     )
-    parser.add_argument(
-        "--ct2-dtype",
-        default="auto",
-        choices=("auto", "float32", "bfloat16", "float16", "int8"),
-        help="dtype asked of the product's CTranslate2 engine and the anchor (default auto: "
-        "int8 on CPU, int8_float16 on CUDA)",
-    )
+    add_ct2_dtype_argument(parser)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     for name in ("sentences", "articles", "repeats", "threads"):

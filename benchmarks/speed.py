@@ -202,54 +202,24 @@ def print_stages(
     )
 
 
-def print_end_to_end(result: end_to_end.EndToEnd, largest_model_mib: float) -> None:
-    """The two child processes, the speed-up, memory, and the targets."""
-    print()
-    print(f"{'end to end':<28}{'wall s':>9}{'x naive':>9}{'peak RSS MiB':>14}")
-    naive_s = result.naive_estimate_s
-    rows = ((result.naive, naive_s), (result.product, result.product.seconds))
-    for run, seconds in rows:
-        print(f"{run.name:<28}{seconds:>9.1f}{naive_s / seconds:>8.2f}x{run.peak_rss_mib:>14.0f}")
-    if result.problems:
-        print(f"! {result.problems}")
-    speedup = naive_s / result.product.seconds
+def print_end_to_end(result: end_to_end.EndToEnd) -> None:
+    """The two child processes, the speed-up and memory, and the targets."""
+    end_to_end.print_result(result, "the models were converted in the stage runs above")
+    speedup = result.naive_estimate_s / result.product.seconds
     print(f"  end to end x naive: {speedup:.2f}x, {_verdict(speedup, END_TO_END_TARGET)}")
-    over = result.product.peak_rss_mib - largest_model_mib
+    over = result.product.peak_rss_mib - result.largest_model_mib
     print(
         f"  peak memory: {result.product.peak_rss_mib:.0f} MiB = largest model's float32 "
-        f"weights ({largest_model_mib:.0f} MiB) + {over:.0f} MiB, "
+        f"weights ({result.largest_model_mib:.0f} MiB) + {over:.0f} MiB, "
         f"{'met' if over <= MEMORY_MARGIN_MIB else 'NOT met'} (target: + at most "
         f"{MEMORY_MARGIN_MIB} MiB)"
     )
-    sampled = (
-        f" The naive script ran {result.naive_count} of the {result.count} articles; its "
-        f"generation time ({_generation_s(result):.0f} s) was scaled to all of them."
-        if result.naive_count < result.count
-        else ""
-    )
-    print(
-        "wall s: process start to exit (imports, loads, generation, writing; the models were "
-        "converted in the stage runs above). The product translates summaries sentence by "
-        "sentence, the naive script whole summaries, each input to the same forced length, "
-        "so the product's speed-up is conservative." + sampled
-    )
-
-
-def _generation_s(result: end_to_end.EndToEnd) -> float:
-    timings = result.naive_timings
-    return timings.get("summarise_s", 0.0) + sum(timings.get("translate_s", {}).values())
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument(
-        "--ct2-dtype",
-        default="auto",
-        choices=("auto", "float32", "bfloat16", "float16", "int8"),
-        help="dtype asked of the product's CTranslate2 engine and the anchor (default auto: "
-        "int8 on CPU, int8_float16 on CUDA); on a GPU, float16 compares with raw float16",
-    )
+    engine_speed.add_ct2_dtype_argument(parser, "; on a GPU, float16 compares with raw float16")
     parser.add_argument("--articles", type=int, default=16, help="articles (default 16)")
     parser.add_argument(
         "--sentences", type=int, default=32, help="sentences per translation model (default 32)"
@@ -369,19 +339,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not args.no_end_to_end:
             report("--- end to end")
+            summariser, translators = end_to_end.build_models(root, ("hu", "zh", "ru", "uk"))
             outcome = end_to_end.run_end_to_end(
-                root,
+                summariser,
+                translators,
                 work,
                 args.articles,
-                ("hu", "zh", "ru", "uk"),
                 end_to_end.child_env(work),
                 report,
                 None if args.full else args.naive_articles,
             )
-            summariser, translators = end_to_end.build_models(root, ("hu", "zh", "ru", "uk"))
-            print_end_to_end(
-                outcome, end_to_end.largest_model_mib([summariser, *translators.values()])
-            )
+            print_end_to_end(outcome)
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
     return 0
 
