@@ -9,11 +9,14 @@ tokens are written to a temp folder; a one-article run converts the models for C
 
 - ``naive``: ``benchmarks/naive_briefing.py``, one article / one summary at a time, float32
   (``--naive-articles N``: on N of the articles, its generation time scaled to all);
-- ``summarize run``, defaults otherwise, with the converted models.
+- ``summarize run``, defaults otherwise, with the converted models;
+- ``raw CTranslate2``: ``benchmarks/raw_ct2_briefing.py``, the same generation work written
+  straight against CTranslate2 on the product's converted models (the anchor), with each
+  model's best setting where ``speed.py`` measured one.
 
 Each run's wall time (process start to exit), peak resident memory (``wait4``'s
-``ru_maxrss``) and the speed-up over the naive script are printed. ``speed.py`` runs the same
-after its stage measurements.
+``ru_maxrss``), the speed-up over the naive script and the product's speed against the anchor
+are printed. ``speed.py`` runs the same after its stage measurements.
 
 Usage::
 
@@ -31,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +114,10 @@ class EndToEnd:
     #: Estimated naive seconds for all ``count`` articles (== naive.seconds when it ran them all).
     naive_estimate_s: float
     product: Run
-    #: Problems with either run's output ("" when none).
+    #: The raw CTranslate2 script, and its own timings (None: ctranslate2 is not installed).
+    anchor: Run | None
+    anchor_timings: dict
+    #: Problems with any run's output ("" when none).
     problems: str
     #: Size of the largest model's float32 weights, in MiB (the memory target's base).
     largest_model_mib: float
@@ -142,10 +148,12 @@ def run_end_to_end(
     env: dict[str, str],
     report: Callable[[str], None],
     naive_sample: int | None = None,
+    anchor_settings: Mapping[Path, engine_speed.SweepSetting] | None = None,
 ) -> EndToEnd:
     """Write ``count`` articles, then time the naive script (on ``naive_sample`` of them,
-    spread over their lengths) and ``summarize run`` (on all of them) as child processes,
-    translating into each language of ``translators``."""
+    spread over their lengths), ``summarize run`` and the raw CTranslate2 script (on all of
+    them, with ``anchor_settings`` per model) as child processes, translating into each
+    language of ``translators``."""
     lengths = write_articles(summariser, work / "articles", count)
     files = sorted((work / "articles").glob("*.txt"))
     sample = engine_speed.spread_sample([str(f) for f in files], lengths, naive_sample)
@@ -192,6 +200,36 @@ def run_end_to_end(
         "summarize run", product_command(work / "articles", out, summariser, translators), env
     )
     report(f"summarize run: {product.seconds:.1f} s, peak RSS {product.peak_rss_mib:.0f} MiB")
+    anchor, anchor_timings = None, {}
+    if _ctranslate2_installed():
+        anchor_timings_file = work / "raw-timings.json"
+        settings = [
+            f"--setting={path}={inter},{'even' if size is None else size},{batch_type}"
+            for path, (inter, size, batch_type) in (anchor_settings or {}).items()
+        ]
+        anchor = timed(
+            "raw CTranslate2 script",
+            [
+                sys.executable,
+                str(HERE / "raw_ct2_briefing.py"),
+                str(work / "articles"),
+                str(work / "raw-out"),
+                "--summary-model",
+                str(summariser),
+                *model_flags,
+                *settings,
+                "--timings",
+                str(anchor_timings_file),
+            ],
+            env,
+        )
+        if anchor_timings_file.is_file():
+            anchor_timings = json.loads(anchor_timings_file.read_text())
+        report(
+            f"raw CTranslate2 script: {anchor.seconds:.1f} s, peak RSS "
+            f"{anchor.peak_rss_mib:.0f} MiB; sentences translated per language: "
+            f"{anchor_timings.get('sentences', '?')}"
+        )
     problems = []
     failed = _failures(out / "results.jsonl", count)
     if product.returncode != 0 or failed:
@@ -199,6 +237,10 @@ def run_end_to_end(
     naive_failed = _failures(work / "naive-out" / "naive.jsonl", len(sample), key=None)
     if naive.returncode != 0 or naive_failed:
         problems.append(f"naive exit {naive.returncode}; {naive_failed}")
+    if anchor is not None:
+        anchor_failed = _failures(work / "raw-out" / "raw.jsonl", count, key=None)
+        if anchor.returncode != 0 or anchor_failed:
+            problems.append(f"raw CTranslate2 exit {anchor.returncode}; {anchor_failed}")
     return EndToEnd(
         count=count,
         naive_count=len(sample),
@@ -206,9 +248,17 @@ def run_end_to_end(
         naive_timings=timings,
         naive_estimate_s=estimate,
         product=product,
+        anchor=anchor,
+        anchor_timings=anchor_timings,
         problems="; ".join(problems),
         largest_model_mib=largest_model_mib([summariser, *translators.values()]),
     )
+
+
+def _ctranslate2_installed() -> bool:
+    from summarize.ct2_engine import ctranslate2_available
+
+    return ctranslate2_available()
 
 
 def child_env(work: Path) -> dict[str, str]:
@@ -272,10 +322,21 @@ def main(argv: list[str] | None = None) -> int:
 def print_result(result: EndToEnd, conversion: str) -> None:
     """The two runs' wall times, speed-up and peak memory, and how to read them."""
     print()
-    print(f"{'end to end':<28}{'wall s':>9}{'x naive':>9}{'peak RSS MiB':>14}")
+    print(f"{'end to end':<28}{'wall s':>9}{'x naive':>9}{'x anchor':>10}{'peak RSS MiB':>14}")
     naive_s = result.naive_estimate_s
-    for run, seconds in ((result.naive, naive_s), (result.product, result.product.seconds)):
-        print(f"{run.name:<28}{seconds:>9.1f}{naive_s / seconds:>8.2f}x{run.peak_rss_mib:>14.0f}")
+    runs = [(result.naive, naive_s), (result.product, result.product.seconds)]
+    if result.anchor is not None:
+        runs.append((result.anchor, result.anchor.seconds))
+    for run, seconds in runs:
+        versus = (
+            f"{result.anchor.seconds / seconds:>9.2f}x"
+            if result.anchor is not None
+            else f"{'-':>10}"
+        )
+        print(
+            f"{run.name:<28}{seconds:>9.1f}{naive_s / seconds:>8.2f}x{versus}"
+            f"{run.peak_rss_mib:>14.0f}"
+        )
     if result.problems:
         print(f"! {result.problems}")
     sampled = (
@@ -287,9 +348,11 @@ def print_result(result: EndToEnd, conversion: str) -> None:
     print(
         f"largest model's float32 weights: {result.largest_model_mib:.0f} MiB. wall s: process "
         f"start to exit (imports, loads, generation, writing; {conversion}); x naive: naive "
-        "seconds / these seconds. The product translates summaries sentence by sentence, the "
-        "naive script whole summaries, each input to the same forced length, so the product's "
-        "speed-up is conservative." + sampled
+        "seconds / these seconds; x anchor: the raw CTranslate2 script's seconds / these "
+        "seconds. The product and the raw script translate summaries sentence by sentence, "
+        "the naive script whole summaries, each input to the same forced length, so the "
+        "speed-up over the naive script is conservative. The raw script does the product's "
+        "generation work and nothing else (no quality checks, no HTML)." + sampled
     )
 
 

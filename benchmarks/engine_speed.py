@@ -130,6 +130,12 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in (DISTILBART, TC_BIG_HU, TC_
 TRANSLATION_WORKLOADS = (TC_BIG_HU, TC_BIG_ZLE, EN_ZH)
 
 
+#: (inter_threads, max_batch_size, batch_type) of one raw CTranslate2 setting.
+AnchorSetting = tuple[int, int, str]
+#: The same as swept, max_batch_size None meaning "the inputs shared evenly by the workers".
+SweepSetting = tuple[int, int | None, str]
+
+
 @dataclass(frozen=True)
 class Result:
     """One variant's measurements on one workload."""
@@ -160,6 +166,9 @@ class Result:
     empty_outputs: int
     #: Threads and batching of the run (the anchor's fastest setting); empty where fixed.
     setting: str = ""
+    #: The anchor's fastest setting as swept: (inter_threads, max_batch_size or None for
+    #: "the inputs shared evenly by the workers", batch_type).
+    anchor_setting: SweepSetting | None = None
 
     @property
     def tokens_per_s(self) -> float:
@@ -544,10 +553,8 @@ def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any
     return model_dir, options
 
 
-#: (inter_threads, max_batch_size, batch_type) of one raw CTranslate2 setting.
-AnchorSetting = tuple[int, int, str]
 #: (inter_threads, max_batch_size or None for "half the inputs", batch_type) the anchor tries.
-_ANCHOR_SETTINGS: tuple[tuple[int, int | None, str], ...] = (
+_ANCHOR_SETTINGS: tuple[SweepSetting, ...] = (
     (1, 8, "examples"),
     (1, 16, "examples"),
     (1, 32, "examples"),
@@ -558,7 +565,7 @@ _ANCHOR_SETTINGS: tuple[tuple[int, int | None, str], ...] = (
     (2, 2048, "tokens"),
 )
 #: The same for long inputs (a handful of articles).
-_ANCHOR_SETTINGS_LONG: tuple[tuple[int, int | None, str], ...] = (
+_ANCHOR_SETTINGS_LONG: tuple[SweepSetting, ...] = (
     (1, 4, "examples"),
     (1, 8, "examples"),
     (2, None, "examples"),
@@ -568,18 +575,18 @@ _ANCHOR_SETTINGS_LONG: tuple[tuple[int, int | None, str], ...] = (
 )
 #: Fewer settings, for a run that must stay short: those that won on 2 cores, and one worker
 #: with all cores for machines where that wins.
-ANCHOR_SETTINGS_SHORT: tuple[tuple[int, int | None, str], ...] = (
+ANCHOR_SETTINGS_SHORT: tuple[SweepSetting, ...] = (
     (1, 32, "examples"),
     (2, None, "examples"),
     (2, 8, "examples"),
 )
-ANCHOR_SETTINGS_SHORT_LONG: tuple[tuple[int, int | None, str], ...] = (
+ANCHOR_SETTINGS_SHORT_LONG: tuple[SweepSetting, ...] = (
     (1, 8, "examples"),
     (2, None, "examples"),
     (2, 4, "examples"),
 )
 #: On a GPU: one worker, batches of several sizes (None: all inputs in one batch).
-_ANCHOR_SETTINGS_CUDA: tuple[tuple[int, int | None, str], ...] = (
+_ANCHOR_SETTINGS_CUDA: tuple[SweepSetting, ...] = (
     (1, 16, "examples"),
     (1, 32, "examples"),
     (1, 64, "examples"),
@@ -615,7 +622,7 @@ def run_ct2_anchor(
     report: Callable[[str], None],
     device: str = "cpu",
     dtype: str = "auto",
-    settings: Sequence[tuple[int, int | None, str]] | None = None,
+    settings: Sequence[SweepSetting] | None = None,
 ) -> tuple[Result, AnchorSetting]:
     """Raw CTranslate2 on the product's converted model (the product's compute type: int8 on
     CPU, float16 or what ``--dtype`` asks on CUDA), tokenizing and decoding included in the
@@ -645,7 +652,9 @@ def run_ct2_anchor(
             if workload.long_inputs
             else _ANCHOR_SETTINGS
         )
-    best: tuple[float, str, tuple[float, ...], int, float, AnchorSetting] | None = None
+    best: tuple[float, str, tuple[float, ...], int, float, AnchorSetting, SweepSetting] | None = (
+        None
+    )
     translators: dict[int, Any] = {}
     load_s = {}
     lengths: list[int] = []
@@ -691,6 +700,7 @@ def run_ct2_anchor(
                 max_batch,
                 load_s[inter],
                 (inter, max_batch, batch_type),
+                (inter, size, batch_type),
             )
     translators.clear()
     assert best is not None
@@ -711,6 +721,7 @@ def run_ct2_anchor(
         wrong_lengths=sum(length != workload.new_tokens for length in lengths),
         empty_outputs=0,
         setting=best[1],
+        anchor_setting=best[6],
     )
     return result, best[5]
 
@@ -802,7 +813,7 @@ class Plan:
     #: product's default, int8 on CPU and int8_float16 on CUDA).
     ct2_dtype: str = "auto"
     #: The anchor's settings (None: the full sweep for the device).
-    anchor_settings: Sequence[tuple[int, int | None, str]] | None = None
+    anchor_settings: Sequence[SweepSetting] | None = None
     #: Time the naive loop on this many of the inputs, spread over their lengths (None: all).
     #: The loop handles one input at a time, so its tokens per second on a spread sample
     #: estimate those on all inputs; the sample keeps a long benchmark short.

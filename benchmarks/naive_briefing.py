@@ -13,27 +13,16 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
-from pathlib import Path
 
-#: Target-language tokens of multi-target Marian models (OPUS-MT), put before the source text.
-MARIAN_TOKENS = {"zh": ">>cmn_Hans<<", "ru": ">>rus<<", "uk": ">>ukr<<", "hu": ">>hun<<"}
+from briefing_files import Laps, by_language, job_parser, marian_prefix, write_outputs
+
 NUM_BEAMS = 4
 
 
 def main(argv: list[str] | None = None) -> int:
     """Summarise every ``*.txt`` in the folder, translate each summary, write JSON lines."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("articles", type=Path)
-    parser.add_argument("output", type=Path)
-    parser.add_argument("--summary-model", required=True)
-    parser.add_argument("--translation-model", action="append", default=[], metavar="LANG=PATH")
-    parser.add_argument(
-        "--timings", type=Path, help="write load and generation seconds per stage to this JSON"
-    )
+    parser = job_parser(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
 
     import torch
@@ -50,13 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Timing is the benchmark's addition; the beginner's script is the rest.
     timings: dict = {"load_s": 0.0, "summarise_s": 0.0, "translate_s": {}}
-    clock = time.perf_counter()
-
-    def lap() -> float:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds, clock = now - clock, now
-        return seconds
+    lap = Laps()
 
     files = sorted(args.articles.glob("*.txt"))
     tokenizer, model = load(args.summary_model)
@@ -66,31 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     del tokenizer, model
 
     translations: dict[str, list[str]] = {}
-    loaded: dict[str, tuple] = {}
-    for spec in args.translation_model:
-        language, _, name = spec.partition("=")
-        if name not in loaded:
-            loaded.clear()  # one translation model in memory at a time
-            loaded[name] = load(name)
-        tokenizer, model = loaded[name]
-        token = MARIAN_TOKENS.get(language)
-        prefix = f"{token} " if token in tokenizer.get_vocab() else ""
+    for language, (tokenizer, model) in by_language(args.translation_model, load):
+        prefix = marian_prefix(language, tokenizer.get_vocab())
         timings["load_s"] += lap()
         translations[language] = [run(tokenizer, model, prefix + s) for s in summaries]
         timings["translate_s"][language] = lap()
 
-    args.output.mkdir(parents=True, exist_ok=True)
-    with (args.output / "naive.jsonl").open("w", encoding="utf-8") as out:
-        for index, path in enumerate(files):
-            record = {
-                "id": path.stem,
-                "summary": summaries[index],
-                "translations": {code: texts[index] for code, texts in translations.items()},
-            }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    if args.timings:
-        timings["articles"] = len(files)
-        args.timings.write_text(json.dumps(timings))
+    write_outputs(
+        args.output / "naive.jsonl", files, summaries, translations, timings, args.timings
+    )
     return 0
 
 

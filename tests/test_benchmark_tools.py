@@ -6,8 +6,10 @@ keep the parts that decide what they print correct, on tiny inputs.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,20 @@ sys.path.insert(0, str(BENCHMARKS))
 import checkpoints  # noqa: E402
 import end_to_end  # noqa: E402
 import engine_speed  # noqa: E402
+import raw_ct2_briefing  # noqa: E402
 import speed  # noqa: E402
 
+from summarize.ct2_engine import ctranslate2_available  # noqa: E402
 from summarize.languages import DEFAULT_SUMMARY_MODEL, LANGUAGES  # noqa: E402
+
+#: Short English news articles (the raw-script tests' input).
+TEXTS = (
+    "The central bank raised interest rates on Tuesday. Markets fell in early trading. "
+    "Analysts expect another rise before the end of the year.",
+    "Heavy rain flooded several streets in the capital. The city closed two schools. "
+    "Officials said the water would recede by the weekend.",
+    "The football club signed a new coach. He said the team would play attacking football.",
+)
 
 
 def test_configs_cover_every_default_model() -> None:
@@ -129,3 +142,67 @@ def test_product_rows_gain_their_head_to_head_passes() -> None:
     merged = speed.with_head_to_head_passes(results)
     assert [r.pass_s for r in merged] == [(3.0, 1.0, 2.0), (1.0, 2.0), (1.5,)]
     assert merged[0].median_tokens_per_s == pytest.approx(100 / 2.0)
+
+
+def test_end_to_end_anchor_gets_each_models_fastest_sweep_setting() -> None:
+    results = [
+        replace(
+            _result("distilbart", engine_speed.ANCHOR, 16, (1.0,)),
+            anchor_setting=(2, 4, "examples"),
+        ),
+        replace(
+            _result("tc-big-en-zle", engine_speed.ANCHOR, 32, (1.0,)),
+            anchor_setting=(2, None, "examples"),
+        ),
+        replace(
+            _result("tc-big-en-zle", engine_speed.PRODUCT_CT2, 32, (1.0,)),
+            anchor_setting=(1, 8, "examples"),
+        ),
+    ]
+    summariser, hu, zle = Path("/m/bart"), Path("/m/hu"), Path("/m/zle")
+    settings = speed.anchor_settings_by_model(results, summariser, {"hu": hu, "ru": zle, "uk": zle})
+    # hu had no sweep: the raw script keeps its default for it.
+    assert settings == {summariser: (2, 4, "examples"), zle: (2, None, "examples")}
+
+
+def test_raw_script_settings_parse_and_refuse_garbage() -> None:
+    assert raw_ct2_briefing.parse_setting("/m/a=b=2,16,examples") == ("/m/a=b", (2, 16, "examples"))
+    assert raw_ct2_briefing.parse_setting("/m/zle=2,even,examples") == (
+        "/m/zle",
+        (2, None, "examples"),
+    )
+    for bad in ("/m/a=2,16", "/m/a=2,x,examples", "/m/a=2,16,sentences", "2,16,examples"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            raw_ct2_briefing.parse_setting(bad)
+
+
+@pytest.mark.skipif(not ctranslate2_available(), reason="ctranslate2 is not installed")
+def test_raw_script_does_the_products_generation_work(tiny_models, tmp_path: Path) -> None:
+    """The end-to-end anchor decodes what ``summarize run`` decodes, from its converted models."""
+    from summarize.cli import main as summarize_main
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for index, text in enumerate(TEXTS):
+        (articles / f"a{index}.txt").write_text(text + "\n", "utf-8")
+    flags = ["--summary-model", str(tiny_models["bart"])]
+    flags += ["--translation-model", f"hu={tiny_models['marian']}"]
+    flags += ["--translation-model", f"ru={tiny_models['marian_multi_zle']}"]
+    product = ["run", str(articles), "-o", str(tmp_path / "product"), "--languages", "hu,ru"]
+    assert summarize_main([*product, *flags, "--quiet", "--no-cache"]) == 0
+    timings = tmp_path / "timings.json"
+    raw = [str(articles), str(tmp_path / "raw"), *flags, "--timings", str(timings)]
+    raw += [f"--setting={tiny_models['marian']}=2,even,examples"]
+    assert raw_ct2_briefing.main(raw) == 0
+
+    def lines(path: Path) -> list[dict]:
+        return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+    made = lines(tmp_path / "raw" / "raw.jsonl")
+    expected = lines(tmp_path / "product" / "results.jsonl")
+    assert [r["summary"] for r in made] == [r["summary"] for r in expected]
+    assert all(set(r["translations"]) == {"hu", "ru"} for r in made)
+    recorded = json.loads(timings.read_text())
+    assert recorded["articles"] == len(TEXTS)
+    assert set(recorded["translate_s"]) == set(recorded["sentences"]) == {"hu", "ru"}
+    assert recorded["sentences"]["hu"] >= len(TEXTS)
