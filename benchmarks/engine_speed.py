@@ -585,6 +585,21 @@ ANCHOR_SETTINGS_SHORT_LONG: tuple[SweepSetting, ...] = (
     (2, None, "examples"),
     (2, 4, "examples"),
 )
+#: On 1-2 cores, only the settings that won there. In every full sweep on the 2-core machine
+#: (benchmarks/README.md), 1 worker x 2 threads ran 10-50% slower than 2 x 1; articles in
+#: batches of 8 ran 12-16% slower than in batches of 4; sentences went either way between
+#: half the inputs per batch and 8.
+ANCHOR_SETTINGS_TWO_CORES: tuple[SweepSetting, ...] = ((2, None, "examples"), (2, 8, "examples"))
+ANCHOR_SETTINGS_TWO_CORES_LONG: tuple[SweepSetting, ...] = ((2, 4, "examples"),)
+
+
+def short_anchor_settings(long_inputs: bool, cores: int) -> tuple[SweepSetting, ...]:
+    """The anchor's settings for a run that must stay short, on a CPU with ``cores`` cores."""
+    if cores <= 2:
+        return ANCHOR_SETTINGS_TWO_CORES_LONG if long_inputs else ANCHOR_SETTINGS_TWO_CORES
+    return ANCHOR_SETTINGS_SHORT_LONG if long_inputs else ANCHOR_SETTINGS_SHORT
+
+
 #: On a GPU: one worker, batches of several sizes (None: all inputs in one batch).
 _ANCHOR_SETTINGS_CUDA: tuple[SweepSetting, ...] = (
     (1, 16, "examples"),

@@ -206,3 +206,13 @@ def test_raw_script_does_the_products_generation_work(tiny_models, tmp_path: Pat
     assert recorded["articles"] == len(TEXTS)
     assert set(recorded["translate_s"]) == set(recorded["sentences"]) == {"hu", "ru"}
     assert recorded["sentences"]["hu"] >= len(TEXTS)
+
+
+def test_short_sweep_keeps_one_worker_settings_off_two_cores_only() -> None:
+    for long_inputs in (False, True):
+        two_cores = engine_speed.short_anchor_settings(long_inputs, 2)
+        assert two_cores and all(inter == 2 for inter, _, _ in two_cores)
+        many_cores = engine_speed.short_anchor_settings(long_inputs, 8)
+        assert any(inter == 1 for inter, _, _ in many_cores)
+    # Articles on 2 cores: batches of 4, the setting that won every full sweep there.
+    assert engine_speed.short_anchor_settings(True, 2) == ((2, 4, "examples"),)
