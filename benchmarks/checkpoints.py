@@ -20,7 +20,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -149,17 +152,26 @@ def _build(spec: ModelSpec, dest: Path, new_tokens: int) -> None:
         # default overflows float16 at these sizes and CTranslate2 then decodes nothing).
         "init_std": float(spec.config.get("init_std", 0.02)),
     }
+    #: (tokenizer entries, model vocabulary rows), as the builder made them.
+    sizes: list[tuple[int, int]] = []
+
+    def finish(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> None:
+        sizes.append((len(tokenizer), model.config.vocab_size))
+        _finish_model(spec, model, len(tokenizer))
+
     if spec.family == "bart":
-        tiny_models.build_bart(dest, **common)
+        tiny_models.build_bart(dest, before_save=finish, **common)
     elif spec.family == "marian":
-        tiny_models.build_marian(dest, target_tokens=spec.target_tokens, **common)
+        tiny_models.build_marian(
+            dest, target_tokens=spec.target_tokens, before_save=finish, **common
+        )
     else:
         raise ValueError(f"{spec.name}: unknown family {spec.family!r}")
-    _finish_model(spec, dest)
+    _pad_vocabulary(dest, *sizes[0])
     (dest / _STAMP).write_text(json.dumps(_stamp(spec, new_tokens)))
 
 
-def _finish_model(spec: ModelSpec, dest: Path) -> None:
+def _finish_model(spec: ModelSpec, model: PreTrainedModel, known: int) -> None:
     """Make the built model decode like the real checkpoint: its beam and penalties.
 
     The builders ban every id past their small tokenizer with ``bad_words_ids``: with a real
@@ -169,11 +181,7 @@ def _finish_model(spec: ModelSpec, dest: Path) -> None:
     special and unreadable ids stay in ``bad_words_ids``, as in a real generation config.
     """
     import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(dest)
-    model = AutoModelForSeq2SeqLM.from_pretrained(dest)
-    known = len(tokenizer)
     with torch.no_grad():
         model.final_logits_bias[:, known:] = _UNUSED_ID_BIAS
     generation = model.generation_config
@@ -181,8 +189,6 @@ def _finish_model(spec: ModelSpec, dest: Path) -> None:
     for key in _GENERATION_KEYS:
         if key in spec.generation:
             setattr(generation, key, spec.generation[key])
-    model.save_pretrained(dest)
-    _pad_vocabulary(dest, known, model.config.vocab_size)
 
 
 def _pad_vocabulary(dest: Path, known: int, size: int) -> None:

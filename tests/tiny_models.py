@@ -19,7 +19,7 @@ import io
 import json
 import shutil
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -275,15 +275,22 @@ def _generation_config(
     )
 
 
+#: Changes a built model (and its generation config) in memory before it is saved.
+BeforeSave = Callable[[PreTrainedModel, PreTrainedTokenizerBase], None]
+
+
 def _save(
     dest: Path,
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
     generation_config: GenerationConfig,
+    before_save: BeforeSave | None = None,
 ) -> Path:
-    """Write model, tokenizer and generation config into ``dest``."""
+    """Write model, tokenizer and generation config into ``dest`` (``before_save`` first)."""
     dest.mkdir(parents=True, exist_ok=True)
     model.generation_config = generation_config
+    if before_save is not None:
+        before_save(model, tokenizer)
     # No "Writing model shards" bar per tiny model; the caller's setting is restored after.
     bars_were_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
@@ -390,6 +397,7 @@ def build_bart(
     sizes: Mapping[str, int] | None = None,
     config_values: Mapping[str, Any] | None = None,
     init_std: float = _INIT_STD,
+    before_save: BeforeSave | None = None,
 ) -> Path:
     """Build a tiny ``BartForConditionalGeneration`` summariser in ``dest``.
 
@@ -407,7 +415,9 @@ def build_bart(
     ``scale_embedding``, ...), as a real checkpoint's ``config.json`` does; token ids always come
     from the trained tokenizer. ``init_std`` is the weights' spread: the default is wide, so
     tiny models give each input its own output; a real-size model takes its checkpoint's
-    (0.02), whose activations stay within float16's range.
+    (0.02), whose activations stay within float16's range. ``before_save`` may change the
+    model and its generation config in memory before they are written (one write instead of
+    a reload and a second write, which costs seconds at real sizes).
     """
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -448,7 +458,7 @@ def build_bart(
         pad_token_id=tokenizer.pad_token_id,
         banned_ids=_banned_ids(tokenizer, config.vocab_size, _unreadable_ids(tokenizer)),
     )
-    return _save(dest, model, tokenizer, generation)
+    return _save(dest, model, tokenizer, generation, before_save)
 
 
 def _unreadable_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
@@ -474,6 +484,7 @@ def build_marian(
     sizes: Mapping[str, int] | None = None,
     config_values: Mapping[str, Any] | None = None,
     init_std: float = _INIT_STD,
+    before_save: BeforeSave | None = None,
 ) -> Path:
     """Build a tiny ``MarianMTModel`` translator with a ``MarianTokenizer`` in ``dest``.
 
@@ -487,7 +498,8 @@ def build_marian(
 
     ``sizes`` overrides the tiny dimensions as in :func:`build_bart`; with a ``vocab_size``
     above the tokenizer's, ``<pad>`` keeps its id (last of ``vocab.json``) and the extra ids
-    stay unused. ``config_values`` sets other config attributes, as in :func:`build_bart`.
+    stay unused. ``config_values``, ``init_std`` and ``before_save`` are as in
+    :func:`build_bart`.
     """
     # The files are written under the names MarianTokenizer saves them as, so save_pretrained
     # later finds them already in place.
@@ -543,7 +555,7 @@ def build_marian(
         pad_token_id=pad,
         banned_ids=_banned_ids(tokenizer, config.vocab_size, codes),
     )
-    return _save(dest, model, tokenizer, generation)
+    return _save(dest, model, tokenizer, generation, before_save)
 
 
 def build_nllb(
