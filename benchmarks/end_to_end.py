@@ -14,9 +14,11 @@ tokens are written to a temp folder; a one-article run converts the models for C
   straight against CTranslate2 on the product's converted models (the anchor), with each
   model's best setting where ``speed.py`` measured one.
 
-Each run's wall time (process start to exit), peak resident memory (``wait4``'s
-``ru_maxrss``), the speed-up over the naive script and the product's speed against the anchor
-are printed. ``speed.py`` runs the same after its stage measurements.
+The last two take turns, ``--pairs N`` times each (default 2; a single pair of one-minute
+runs moved by ±10% on the shared 2-core machine), and their medians are compared. Each run's
+wall time (process start to exit), peak resident memory (``wait4``'s ``ru_maxrss``), the
+speed-up over the naive script and the product's speed against the anchor are printed.
+``speed.py`` runs the same after its stage measurements.
 
 Usage::
 
@@ -30,6 +32,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,6 +120,8 @@ class EndToEnd:
     #: The raw CTranslate2 script, and its own timings (None: ctranslate2 is not installed).
     anchor: Run | None
     anchor_timings: dict
+    #: Runs of the product and of the anchor, taken in turn; their medians are above.
+    pairs: int
     #: Problems with any run's output ("" when none).
     problems: str
     #: Size of the largest model's float32 weights, in MiB (the memory target's base).
@@ -149,11 +154,12 @@ def run_end_to_end(
     report: Callable[[str], None],
     naive_sample: int | None = None,
     anchor_settings: Mapping[Path, engine_speed.SweepSetting] | None = None,
+    pairs: int = 1,
 ) -> EndToEnd:
     """Write ``count`` articles, then time the naive script (on ``naive_sample`` of them,
-    spread over their lengths), ``summarize run`` and the raw CTranslate2 script (on all of
-    them, with ``anchor_settings`` per model) as child processes, translating into each
-    language of ``translators``."""
+    spread over their lengths), then ``summarize run`` and the raw CTranslate2 script (on all
+    of them, with ``anchor_settings`` per model) in turn, ``pairs`` times each, as child
+    processes translating into each language of ``translators``."""
     lengths = write_articles(summariser, work / "articles", count)
     files = sorted((work / "articles").glob("*.txt"))
     sample = engine_speed.spread_sample([str(f) for f in files], lengths, naive_sample)
@@ -196,40 +202,45 @@ def run_end_to_end(
         f"{naive.peak_rss_mib:.0f} MiB"
     )
     out = work / "product-out"
-    product = timed(
-        "summarize run", product_command(work / "articles", out, summariser, translators), env
-    )
-    report(f"summarize run: {product.seconds:.1f} s, peak RSS {product.peak_rss_mib:.0f} MiB")
-    anchor, anchor_timings = None, {}
+    turns = [("summarize run", product_command(work / "articles", out, summariser, translators))]
+    anchor_timings_file = work / "raw-timings.json"
     if _ctranslate2_installed():
-        anchor_timings_file = work / "raw-timings.json"
         settings = [
             f"--setting={path}={inter},{'even' if size is None else size},{batch_type}"
             for path, (inter, size, batch_type) in (anchor_settings or {}).items()
         ]
-        anchor = timed(
-            "raw CTranslate2 script",
-            [
-                sys.executable,
-                str(HERE / "raw_ct2_briefing.py"),
-                str(work / "articles"),
-                str(work / "raw-out"),
-                "--summary-model",
-                str(summariser),
-                *model_flags,
-                *settings,
-                "--timings",
-                str(anchor_timings_file),
-            ],
-            env,
+        turns.append(
+            (
+                "raw CTranslate2 script",
+                [
+                    sys.executable,
+                    str(HERE / "raw_ct2_briefing.py"),
+                    str(work / "articles"),
+                    str(work / "raw-out"),
+                    "--summary-model",
+                    str(summariser),
+                    *model_flags,
+                    *settings,
+                    "--timings",
+                    str(anchor_timings_file),
+                ],
+            )
         )
-        if anchor_timings_file.is_file():
-            anchor_timings = json.loads(anchor_timings_file.read_text())
-        report(
-            f"raw CTranslate2 script: {anchor.seconds:.1f} s, peak RSS "
-            f"{anchor.peak_rss_mib:.0f} MiB; sentences translated per language: "
-            f"{anchor_timings.get('sentences', '?')}"
-        )
+    runs: dict[str, list[Run]] = {name: [] for name, _ in turns}
+    for index in range(pairs):
+        # Who goes first swaps every pair, so a drift in machine speed favours neither.
+        for name, command in turns if index % 2 == 0 else turns[::-1]:
+            shutil.rmtree(out, ignore_errors=True)
+            run = timed(name, command, env)
+            runs[name].append(run)
+            report(f"{name}: {run.seconds:.1f} s, peak RSS {run.peak_rss_mib:.0f} MiB")
+    product = typical(runs["summarize run"])
+    anchor = typical(runs["raw CTranslate2 script"]) if len(turns) > 1 else None
+    anchor_timings = (
+        json.loads(anchor_timings_file.read_text()) if anchor_timings_file.is_file() else {}
+    )
+    if anchor is not None:
+        report(f"raw CTranslate2 sentences per language: {anchor_timings.get('sentences', '?')}")
     problems = []
     failed = _failures(out / "results.jsonl", count)
     if product.returncode != 0 or failed:
@@ -250,8 +261,20 @@ def run_end_to_end(
         product=product,
         anchor=anchor,
         anchor_timings=anchor_timings,
+        pairs=pairs,
         problems="; ".join(problems),
         largest_model_mib=largest_model_mib([summariser, *translators.values()]),
+    )
+
+
+def typical(runs: Sequence[Run]) -> Run:
+    """One run standing for several: their median time, their highest peak memory, and the
+    first failure's exit status (0 when all succeeded)."""
+    return Run(
+        name=runs[0].name,
+        seconds=statistics.median(run.seconds for run in runs),
+        peak_rss_mib=max(run.peak_rss_mib for run in runs),
+        returncode=next((run.returncode for run in runs if run.returncode != 0), 0),
     )
 
 
@@ -290,6 +313,13 @@ def main(argv: list[str] | None = None) -> int:
         "and scale its generation time to all of them (default: all)",
     )
     parser.add_argument(
+        "--pairs",
+        type=int,
+        default=2,
+        help="time summarize run and the raw CTranslate2 script this many times each, taking "
+        "turns (default 2; their medians are compared)",
+    )
+    parser.add_argument(
         "--model-dir", type=Path, help="build models here and reuse them (default: temp folder)"
     )
     args = parser.parse_args(argv)
@@ -313,7 +343,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         report(f"models converted for CTranslate2 in {converting.seconds:.0f} s (a first run)")
         result = run_end_to_end(
-            summariser, translators, work, count, env, report, args.naive_articles
+            summariser,
+            translators,
+            work,
+            count,
+            env,
+            report,
+            args.naive_articles,
+            pairs=max(1, args.pairs),
         )
     print_result(result, "models already converted")
     return 0
@@ -352,7 +389,13 @@ def print_result(result: EndToEnd, conversion: str) -> None:
         "seconds. The product and the raw script translate summaries sentence by sentence, "
         "the naive script whole summaries, each input to the same forced length, so the "
         "speed-up over the naive script is conservative. The raw script does the product's "
-        "generation work and nothing else (no quality checks, no HTML)." + sampled
+        "generation work and nothing else (no quality checks, no HTML). "
+        + (
+            f"summarize run and the raw script: medians of {result.pairs} runs each, taken in turn."
+            if result.pairs > 1
+            else "summarize run and the raw script ran once each: one pair moves by about 10%."
+        )
+        + sampled
     )
 
 

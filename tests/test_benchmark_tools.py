@@ -216,3 +216,14 @@ def test_short_sweep_keeps_one_worker_settings_off_two_cores_only() -> None:
         assert any(inter == 1 for inter, _, _ in many_cores)
     # Articles on 2 cores: batches of 4, the setting that won every full sweep there.
     assert engine_speed.short_anchor_settings(True, 2) == ((2, 4, "examples"),)
+
+
+def test_runs_taken_in_turns_are_summed_up_by_their_median() -> None:
+    runs = [
+        end_to_end.Run("summarize run", 60.0, 1300.0, 0),
+        end_to_end.Run("summarize run", 70.0, 1400.0, 0),
+        end_to_end.Run("summarize run", 62.0, 1350.0, 3),
+    ]
+    typical = end_to_end.typical(runs)
+    assert typical == end_to_end.Run("summarize run", 62.0, 1400.0, 3)
+    assert end_to_end.typical(runs[:2]).seconds == 65.0
