@@ -35,7 +35,7 @@ Ratios are what to compare: single times move by 20% between runs on shared mach
 
 Usage::
 
-    python benchmarks/speed.py                 # ~14 min on 2 cores, models built from scratch
+    python benchmarks/speed.py                 # 13-15 min on 2 cores, models built from scratch
     python benchmarks/speed.py --quick         # smoke run, ~6 min
 """
 
