@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_result(result: EndToEnd, conversion: str) -> None:
-    """The two runs' wall times, speed-up and peak memory, and how to read them."""
+    """Each run's wall time, speed-ups and peak memory, and how to read them."""
     print()
     print(f"{'end to end':<28}{'wall s':>9}{'x naive':>9}{'x anchor':>10}{'peak RSS MiB':>14}")
     naive_s = result.naive_estimate_s

@@ -4,8 +4,9 @@ What a user who knows CTranslate2 writes instead of using ``summarize``: each co
 loaded once with the best thread and batch setting (``--setting``; ``speed.py`` passes the
 winners of its stage sweeps), every article summarised in one ``translate_batch`` call, then,
 for each language, every summary sentence in one call. It decodes with the product's options
-(beam, forced length, banned tokens) from the product's converted models, and translates the
-same units the product does: each summary's sentences, split with the product's splitter.
+(beam, forced length, banned tokens) from the product's converted models, on the device and
+compute type ``summarize run`` picks by default, and translates the same units the product
+does: each summary's sentences, split with the product's splitter.
 So both do the same generation work; this script skips everything else the product does
 (reading formats, chunking, caching, quality checks, HTML), which makes it a demanding anchor.
 Writes ``raw.jsonl`` (one line per article) into the output folder.
@@ -13,7 +14,7 @@ Writes ``raw.jsonl`` (one line per article) into the output folder.
 Usage::
 
     python benchmarks/raw_ct2_briefing.py ARTICLES_DIR OUT_DIR --summary-model PATH \\
-        --translation-model hu=PATH ... [--setting PATH=INTER,SIZE,TYPE ...]
+        --translation-model hu=PATH ... [--setting PATH=INTER,SIZE|even,TYPE ...]
 
 ``PATH`` is the Hugging Face folder the product was given; the converted copy is taken from
 the product's cache (``$HF_HOME/summarize``). Where the product has not converted a model yet,
@@ -68,12 +69,22 @@ class RawModel:
         from transformers import AutoConfig, AutoTokenizer
 
         from summarize.backends import converted_models_dir
-        from summarize.ct2_engine import _decoding_options, _read_vocabulary, converted_model_dir
+        from summarize.ct2_engine import (
+            _decoding_options,
+            _read_vocabulary,
+            compute_type_for,
+            converted_model_dir,
+        )
+        from summarize.engine import resolve_device
         from summarize.generation import GenerationOverrides
 
+        # The device and compute type summarize run picks by default (a GPU if there is one;
+        # int8 on CPU, int8_float16 on CUDA), so both run the same converted copy.
+        device = "cuda" if resolve_device("auto").startswith("cuda") else "cpu"
+        compute_type = compute_type_for(device, "auto")
         # The product's converted copy (converted here by the product's code if it is missing).
         model_dir = converted_model_dir(
-            path, compute_type="int8", cache_root=converted_models_dir()
+            path, compute_type=compute_type, cache_root=converted_models_dir()
         )
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         # The product's decoding options, so both decode the same tokens.
@@ -86,13 +97,14 @@ class RawModel:
         )
         inter, self.max_batch_size, self.batch_type = setting
         cores = os.cpu_count() or 1
-        self.workers = inter = min(inter, cores)
+        # A GPU runs one worker (as in engine_speed's CUDA sweep); CPU cores are shared out.
+        self.workers = inter = 1 if device == "cuda" else min(inter, cores)
         self.translator: Any = ctranslate2.Translator(
             str(model_dir),
-            device="cpu",
-            compute_type="int8",
+            device=device,
+            compute_type=compute_type,
             inter_threads=inter,
-            intra_threads=max(1, cores // inter),
+            intra_threads=0 if device == "cuda" else max(1, cores // inter),
         )
 
     def run(self, texts: list[str]) -> list[str]:
