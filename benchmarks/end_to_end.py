@@ -204,7 +204,9 @@ def run_end_to_end(
     out = work / "product-out"
     turns = [("summarize run", product_command(work / "articles", out, summariser, translators))]
     anchor_timings_file = work / "raw-timings.json"
-    if _ctranslate2_installed():
+    from summarize.ct2_engine import ctranslate2_available
+
+    if ctranslate2_available():
         settings = [
             f"--setting={path}={inter},{'even' if size is None else size},{batch_type}"
             for path, (inter, size, batch_type) in (anchor_settings or {}).items()
@@ -277,12 +279,6 @@ def typical(runs: Sequence[Run]) -> Run:
         peak_rss_mib=max(run.peak_rss_mib for run in runs),
         returncode=next((run.returncode for run in runs if run.returncode != 0), 0),
     )
-
-
-def _ctranslate2_installed() -> bool:
-    from summarize.ct2_engine import ctranslate2_available
-
-    return ctranslate2_available()
 
 
 def child_env(work: Path) -> dict[str, str]:

@@ -667,9 +667,8 @@ def run_ct2_anchor(
             if workload.long_inputs
             else _ANCHOR_SETTINGS
         )
-    best: tuple[float, str, tuple[float, ...], int, float, AnchorSetting, SweepSetting] | None = (
-        None
-    )
+    #: The fastest so far: (seconds per pass, label, max_batch_size, load seconds, setting).
+    best: tuple[tuple[float, ...], str, int, float, SweepSetting] | None = None
     translators: dict[int, Any] = {}
     load_s = {}
     lengths: list[int] = []
@@ -707,16 +706,8 @@ def run_ct2_anchor(
         label = f"inter {inter} x intra {max(1, cores // inter)}, {max_batch} {batch_type}"
         tok_s = len(texts) * workload.new_tokens / seconds[0]
         report(f"[{workload.name}] anchor {label}: {tok_s:.1f} tok/s ({seconds[0]:.1f} s)")
-        if best is None or seconds[0] < best[2][0]:
-            best = (
-                tok_s,
-                label,
-                tuple(seconds),
-                max_batch,
-                load_s[inter],
-                (inter, max_batch, batch_type),
-                (inter, size, batch_type),
-            )
+        if best is None or seconds[0] < best[0][0]:
+            best = (tuple(seconds), label, max_batch, load_s[inter], (inter, size, batch_type))
     translators.clear()
     assert best is not None
     report(f"[{workload.name}] anchor best: {best[1]}; product convert/lookup {convert_s:.1f} s")
@@ -724,11 +715,11 @@ def run_ct2_anchor(
         workload=workload.name,
         variant=ANCHOR,
         dtype=compute_type,
-        batch_size=best[3],
+        batch_size=best[2],
         rows=len(texts),
         new_tokens=workload.new_tokens,
-        load_s=best[4],
-        pass_s=best[2],
+        load_s=best[3],
+        pass_s=best[0],
         rss_mib=_rss_mib(),
         peak_rss_mib=_peak_rss_mib(),
         peak_rss_is_own=peak_is_own,
@@ -736,9 +727,10 @@ def run_ct2_anchor(
         wrong_lengths=sum(length != workload.new_tokens for length in lengths),
         empty_outputs=0,
         setting=best[1],
-        anchor_setting=best[6],
+        anchor_setting=best[4],
     )
-    return result, best[5]
+    inter, _, batch_type = best[4]
+    return result, (inter, best[2], batch_type)
 
 
 def head_to_head(
