@@ -62,7 +62,7 @@ class ModelSpec:
     name: str
     #: The Hub id of the real checkpoint.
     checkpoint: str
-    #: Which builder of tests/tiny_models.py makes it: ``bart`` or ``marian``.
+    #: Which builder of tests/tiny_models.py makes it: ``bart``, ``marian`` or ``nllb``.
     family: str
     #: Multi-target Marian models' ``>>xxx<<`` tokens (empty for single-target models).
     target_tokens: tuple[str, ...]
@@ -72,6 +72,9 @@ class ModelSpec:
     generation: Mapping[str, Any]
     #: Config keys whose value is an estimate, not read from the checkpoint.
     estimated: tuple[str, ...]
+    #: The language code an NLLB model is forced to start its output with (``hun_Latn``),
+    #: as the product forces it; None for models that pick the language from the input.
+    target_language: str | None = None
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -97,6 +100,7 @@ def load_spec(name: str) -> ModelSpec:
         config=data["config"],
         generation=data.get("generation", {}),
         estimated=tuple(data.get("estimated", ())),
+        target_language=data.get("target_language"),
     )
 
 
@@ -106,6 +110,7 @@ def _stamp(spec: ModelSpec, new_tokens: int) -> dict[str, Any]:
         "checkpoint": spec.checkpoint,
         "family": spec.family,
         "target_tokens": list(spec.target_tokens),
+        "target_language": spec.target_language,
         "config": dict(spec.config),
         "generation": dict(spec.generation),
         "new_tokens": new_tokens,
@@ -157,7 +162,7 @@ def _build(spec: ModelSpec, dest: Path, new_tokens: int) -> None:
 
     def finish(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> None:
         sizes.append((len(tokenizer), model.config.vocab_size))
-        _finish_model(spec, model, len(tokenizer))
+        _finish_model(spec, model, tokenizer)
 
     if spec.family == "bart":
         tiny_models.build_bart(dest, before_save=finish, **common)
@@ -165,30 +170,63 @@ def _build(spec: ModelSpec, dest: Path, new_tokens: int) -> None:
         tiny_models.build_marian(
             dest, target_tokens=spec.target_tokens, before_save=finish, **common
         )
+    elif spec.family == "nllb":
+        tiny_models.build_nllb(dest, before_save=finish, **common)
     else:
         raise ValueError(f"{spec.name}: unknown family {spec.family!r}")
-    _pad_vocabulary(dest, *sizes[0])
+    if spec.family != "nllb":
+        # CTranslate2's NLLB converter names the ids past the tokenizer itself
+        # ("madeupwordN"), and NllbTokenizer numbers its language codes right after its
+        # pieces, so entries added there would take the codes' ids.
+        _pad_vocabulary(dest, *sizes[0])
     (dest / _STAMP).write_text(json.dumps(_stamp(spec, new_tokens)))
 
 
-def _finish_model(spec: ModelSpec, model: PreTrainedModel, known: int) -> None:
-    """Make the built model decode like the real checkpoint: its beam and penalties.
+def _finish_model(
+    spec: ModelSpec, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase
+) -> None:
+    """Make the built model decode like the real checkpoint: its beam, penalties and target.
 
     The builders ban every id past their small tokenizer with ``bad_words_ids``: with a real
-    vocabulary size that is ~50,000-65,000 entries, whose logits processor costs time at every
-    step (and Marian's tokenizer cannot decode those ids, so they must stay banned). A large
-    negative ``final_logits_bias`` for them does the same at no cost, so only the builder's few
+    vocabulary size that is ~50,000-256,000 entries, whose logits processor costs time at every
+    step, and which the product would hand CTranslate2 with every batch. Only the builder's few
     special and unreadable ids stay in ``bad_words_ids``, as in a real generation config.
+
+    The rest are kept out at no cost, since no tokenizer can decode them: BART and Marian by
+    a large negative ``final_logits_bias``, M2M100 (NLLB), which has none, by
+    :func:`_push_down_unused_rows`.
     """
     import torch
 
+    known = len(tokenizer)
+    bias = getattr(model, "final_logits_bias", None)
     with torch.no_grad():
-        model.final_logits_bias[:, known:] = _UNUSED_ID_BIAS
+        if bias is not None:
+            bias[:, known:] = _UNUSED_ID_BIAS
+        else:
+            _push_down_unused_rows(model, known)
     generation = model.generation_config
     generation.bad_words_ids = [ids for ids in generation.bad_words_ids or [] if ids[0] < known]
     for key in _GENERATION_KEYS:
         if key in spec.generation:
             setattr(generation, key, spec.generation[key])
+    if spec.target_language is not None:
+        generation.forced_bos_token_id = tokenizer.convert_tokens_to_ids(spec.target_language)
+
+
+def _push_down_unused_rows(model: PreTrainedModel, known: int) -> None:
+    """Give the output rows of ids ``known`` and up a logit of about ``_UNUSED_ID_BIAS``.
+
+    For a model without ``final_logits_bias``: one feature of the decoder's final layer norm
+    becomes a constant 1 (weight 0, bias 1), and those rows weigh that feature by the bias. The
+    logits of the other ids barely move (their weight on it is a random ~0.02), and each step
+    costs what it did. The rows are shared with the input embeddings, which these ids never
+    reach.
+    """
+    norm = model.get_decoder().layer_norm
+    norm.weight[0] = 0.0
+    norm.bias[0] = 1.0
+    model.get_output_embeddings().weight[known:, 0] = _UNUSED_ID_BIAS
 
 
 def _pad_vocabulary(dest: Path, known: int, size: int) -> None:

@@ -125,9 +125,15 @@ TC_BIG_HU = _translation("tc-big-en-hu", "opus-mt-tc-big-en-hu")
 TC_BIG_ZLE = _translation("tc-big-en-zle", "opus-mt-tc-big-en-zle", (">>rus<<", ">>ukr<<"))
 EN_ZH = _translation("en-zh", "opus-mt-en-zh", (">>cmn_Hans<<",))
 
+#: NLLB-200 (600M, distilled) into Hungarian: the many-language translator a user may pick
+#: instead of the default ones. 32 sentences, as in shared/reference/cpu-measurements.md.
+NLLB = dataclasses.replace(_translation("nllb", "nllb-200-distilled-600M"), count=32, quick_count=4)
+
 #: The summariser and the translators the product uses by default (hu; ru and uk; zh).
 WORKLOADS: dict[str, Workload] = {w.name: w for w in (DISTILBART, TC_BIG_HU, TC_BIG_ZLE, EN_ZH)}
 TRANSLATION_WORKLOADS = (TC_BIG_HU, TC_BIG_ZLE, EN_ZH)
+#: Workloads run only when asked for by name (``--workload nllb``, ``speed.py --nllb``).
+OPTIONAL_WORKLOADS: dict[str, Workload] = {NLLB.name: NLLB}
 
 
 #: (inter_threads, max_batch_size, batch_type) of one raw CTranslate2 setting.
@@ -494,7 +500,11 @@ def _product_engine(workload: Workload, path: Path, device: str, dtype: str = "a
 
 
 class _LengthSpy:
-    """Stands in for a ``ctranslate2.Translator`` and records each output's token count."""
+    """Stands in for a ``ctranslate2.Translator`` and records each output's token count.
+
+    A forced first token (NLLB's language code) counts: transformers counts it among the new
+    tokens too, and CTranslate2's decoding length includes it.
+    """
 
     def __init__(self, translator: Any, lengths: list[int]) -> None:
         self._translator = translator
@@ -502,11 +512,10 @@ class _LengthSpy:
 
     def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
         results = self._translator.translate_batch(source, target_prefix, **options)
-        forced = len(target_prefix[0]) if target_prefix else 0
         if options.get("asynchronous"):
             # Recorded when the caller collects each result, so batches still run together.
-            return [_RecordedResult(result, self._lengths, forced) for result in results]
-        self._lengths += [len(result.hypotheses[0]) - forced for result in results]
+            return [_RecordedResult(result, self._lengths) for result in results]
+        self._lengths += [len(result.hypotheses[0]) for result in results]
         return results
 
     def __getattr__(self, name: str) -> Any:
@@ -516,23 +525,26 @@ class _LengthSpy:
 class _RecordedResult:
     """An asynchronous CTranslate2 result whose output length is recorded when collected."""
 
-    def __init__(self, pending: Any, lengths: list[int], forced: int) -> None:
-        self._pending, self._lengths, self._forced = pending, lengths, forced
+    def __init__(self, pending: Any, lengths: list[int]) -> None:
+        self._pending, self._lengths = pending, lengths
 
     def result(self) -> Any:
         result = self._pending.result()
-        self._lengths.append(len(result.hypotheses[0]) - self._forced)
+        self._lengths.append(len(result.hypotheses[0]))
         return result
 
     def done(self) -> bool:
         return self._pending.done()
 
 
-def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any]]:
-    """The folder the product converts ``path`` into and its decoding options.
+def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any], list[str]]:
+    """The folder the product converts ``path`` into, its decoding options, and the target
+    prefix of every input: the first token the model's config forces (NLLB's language code),
+    or none.
 
     The anchor decodes with exactly the product's options (beam, forced length, banned tokens,
-    penalties), so the two differ only in how work is handed to CTranslate2.
+    penalties, forced first token), so the two differ only in how work is handed to
+    CTranslate2.
     """
     from transformers import AutoConfig, AutoTokenizer
 
@@ -543,14 +555,14 @@ def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any
     model_dir = converted_model_dir(
         str(path), compute_type=compute_type, cache_root=converted_models_dir()
     )
-    options, _ = _decoding_options(
+    options, forced_bos = _decoding_options(
         path,
         AutoConfig.from_pretrained(path),
         GenerationOverrides(),
         AutoTokenizer.from_pretrained(path),
         _read_vocabulary(model_dir),
     )
-    return model_dir, options
+    return model_dir, options, [] if forced_bos is None else [forced_bos]
 
 
 #: (inter_threads, max_batch_size or None for "half the inputs", batch_type) the anchor tries.
@@ -614,6 +626,7 @@ def _hand_written_ct2(
     tokenizer: PreTrainedTokenizerBase,
     texts: Sequence[str],
     options: Mapping[str, Any],
+    prefix: list[str],
     **batching: Any,
 ) -> list[Any]:
     """What a user of raw CTranslate2 writes: tokenize, ``translate_batch``, decode.
@@ -621,7 +634,9 @@ def _hand_written_ct2(
     Timed whole, as the product's engine is: both pay for turning text into tokens and back.
     """
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
-    results = translator.translate_batch(source, **batching, **options)
+    results = translator.translate_batch(
+        source, target_prefix=[prefix] * len(source) if prefix else None, **batching, **options
+    )
     tokenizer.batch_decode(
         [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results],
         skip_special_tokens=True,
@@ -655,7 +670,7 @@ def run_ct2_anchor(
     peak_is_own = reset_peak_rss()
     _reset_cuda_peak(device)
     start = time.perf_counter()
-    model_dir, options = _product_options(path, compute_type)
+    model_dir, options, prefix = _product_options(path, compute_type)
     convert_s = time.perf_counter() - start
     tokenizer = AutoTokenizer.from_pretrained(path)
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
@@ -687,7 +702,7 @@ def run_ct2_anchor(
                 intra_threads=0 if on_cuda else max(1, cores // inter),
             )
             load_s[inter] = time.perf_counter() - started
-            translators[inter].translate_batch(source[:1], **options)  # warm-up
+            _hand_written_ct2(translators[inter], tokenizer, texts[:1], options, prefix)  # warm-up
         translator = translators[inter]
         max_batch = size if size is not None else -(-len(source) // inter)
         seconds = []
@@ -698,6 +713,7 @@ def run_ct2_anchor(
                 tokenizer,
                 texts,
                 options,
+                prefix,
                 max_batch_size=max_batch,
                 batch_type=batch_type,
             )
@@ -760,7 +776,7 @@ def head_to_head(
     cores = 1 if on_cuda else os.cpu_count() or 1
     compute_type = compute_type_for(device, dtype)
     engine = _product_engine(workload, path, device, dtype)
-    model_dir, options = _product_options(path, compute_type)
+    model_dir, options, prefix = _product_options(path, compute_type)
     translator = ctranslate2.Translator(
         str(model_dir),
         device="cuda" if on_cuda else "cpu",
@@ -770,16 +786,21 @@ def head_to_head(
         intra_threads=0 if on_cuda else max(1, cores // inter),
     )
     tokenizer = AutoTokenizer.from_pretrained(path)
-    source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
     engine.generate(list(texts[:1]))  # warm-up, both
-    translator.translate_batch(source[:1], **options)
+    _hand_written_ct2(translator, tokenizer, texts[:1], options, prefix)
 
     def product() -> None:
         engine.generate(texts)
 
     def anchor() -> None:
         _hand_written_ct2(
-            translator, tokenizer, texts, options, max_batch_size=max_batch, batch_type=batch_type
+            translator,
+            tokenizer,
+            texts,
+            options,
+            prefix,
+            max_batch_size=max_batch,
+            batch_type=batch_type,
         )
 
     product_s: list[float] = []
@@ -1066,9 +1087,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument(
         "--workload",
-        choices=(*WORKLOADS, "translation", "all"),
+        choices=(*WORKLOADS, *OPTIONAL_WORKLOADS, "translation", "all"),
         default="all",
-        help="one model, the three translation models, or all four (default)",
+        help="one model, the three translation models, or the four default models (default); "
+        "nllb (NLLB-200 600M into Hungarian, about 2.5 GB of weights) runs only when named",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: few inputs (8 sentences, 2 articles)"
@@ -1173,7 +1195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workloads = {
         "all": list(WORKLOADS.values()),
         "translation": list(TRANSLATION_WORKLOADS),
-    }.get(args.workload) or [WORKLOADS[args.workload]]
+    }.get(args.workload) or [{**WORKLOADS, **OPTIONAL_WORKLOADS}[args.workload]]
     for line in environment(device):
         print(line)
     if args.no_cudnn_attention:

@@ -41,13 +41,63 @@ def test_configs_cover_every_default_model() -> None:
         LANGUAGES[code].default_model for code in ["hu", "zh", "ru", "uk"]
     }
     specs = [checkpoints.load_spec(path.stem) for path in (BENCHMARKS / "configs").glob("*.json")]
-    assert {spec.checkpoint for spec in specs} == defaults
+    default_specs = {spec.name for spec in specs if spec.checkpoint in defaults}
+    assert {spec.checkpoint for spec in specs} == defaults | {"facebook/nllb-200-distilled-600M"}
     for spec in specs:
         assert set(spec.estimated) <= set(spec.config), spec.name
         assert spec.sizes["vocab_size"] > 1000 and spec.max_positions >= 512
         assert spec.num_beams == 4
-    workloads = {w.model for w in engine_speed.WORKLOADS.values()}
-    assert workloads == {spec.name for spec in specs}
+    assert {w.model for w in engine_speed.WORKLOADS.values()} == default_specs
+    assert {w.model for w in engine_speed.OPTIONAL_WORKLOADS.values()} == {
+        spec.name for spec in specs
+    } - default_specs
+
+
+#: Small stand-ins for the real sizes: the same builder, config keys and vocabulary padding.
+_SMALL_SIZES = {
+    "d_model": 16,
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 32,
+    "decoder_ffn_dim": 32,
+}
+
+
+@pytest.mark.skipif(not ctranslate2_available(), reason="ctranslate2 is not installed")
+def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> None:
+    """The optional NLLB workload, built from its spec at a small size: the naive loop, the
+    product's engine and the raw anchor all start their output with the target language code
+    and make the forced number of tokens (the code counted, as transformers counts it)."""
+    from transformers import AutoTokenizer
+
+    spec = checkpoints.load_spec(engine_speed.NLLB.model)
+    small = replace(spec, config={**spec.config, **_SMALL_SIZES, "vocab_size": 3000})
+    workload = replace(engine_speed.NLLB, new_tokens=6)
+    path = checkpoints.build(small, tmp_path / "models", workload.new_tokens)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    assert tokenizer.convert_tokens_to_ids("hun_Latn") != tokenizer.unk_token_id
+    texts = list(TEXTS)
+
+    naive = engine_speed.run_naive(workload, path, texts, "cpu", 1)
+    product = engine_speed.run_ctranslate2(workload, path, texts, "cpu", 1)
+    anchor, _ = engine_speed.run_ct2_anchor(
+        workload, path, texts, 1, lambda line: None, settings=[(2, None, "examples")]
+    )
+    for result in (naive, product, anchor):
+        assert (result.rows, result.wrong_lengths, result.empty_outputs) == (3, 0, 0)
+
+    model_dir, options, prefix = engine_speed._product_options(path, "int8")
+    assert prefix == ["hun_Latn"]
+    import ctranslate2
+
+    translator = ctranslate2.Translator(str(model_dir), compute_type="int8")
+    results = engine_speed._hand_written_ct2(translator, tokenizer, texts, options, prefix)
+    assert [result.hypotheses[0][0] for result in results] == ["hun_Latn"] * len(texts)
+    # The model has 3000 rows and the small tokenizer far fewer; the rest are never chosen.
+    vocabulary = tokenizer.get_vocab()
+    assert all(token in vocabulary for result in results for token in result.hypotheses[0])
 
 
 def test_builder_applies_a_checkpoints_config_values(tmp_path: Path) -> None:

@@ -559,7 +559,14 @@ def build_marian(
 
 
 def build_nllb(
-    dest: Path, *, max_positions: int = MAX_POSITIONS, new_tokens: int = NEW_TOKENS
+    dest: Path,
+    *,
+    max_positions: int = MAX_POSITIONS,
+    new_tokens: int = NEW_TOKENS,
+    sizes: Mapping[str, int] | None = None,
+    config_values: Mapping[str, Any] | None = None,
+    init_std: float = _INIT_STD,
+    before_save: BeforeSave | None = None,
 ) -> Path:
     """Build a tiny NLLB-200 translator (``M2M100ForConditionalGeneration``) in ``dest``.
 
@@ -567,6 +574,9 @@ def build_nllb(
     FLORES-200 codes (``eng_Latn``, ``hun_Latn``, ``zho_Hans``, ...) as special tokens. It puts
     the source code first: ``[src_lang] tokens </s>``. The target language is chosen at
     generation time with ``forced_bos_token_id``, as with the real checkpoints.
+
+    ``sizes``, ``config_values``, ``init_std`` and ``before_save`` are as in
+    :func:`build_bart`.
     """
     # NLLB's sentencepiece ids: unk=0, bos=1, eos=2, no pad; the tokenizer shifts them to the
     # fairseq order <s>=0, <pad>=1, </s>=2, <unk>=3.
@@ -583,7 +593,16 @@ def build_nllb(
         model_max_length=max_positions,
     )
     return _save_m2m_family(
-        dest, M2M100Config, M2M100ForConditionalGeneration, tokenizer, max_positions, new_tokens
+        dest,
+        M2M100Config,
+        M2M100ForConditionalGeneration,
+        tokenizer,
+        max_positions,
+        new_tokens,
+        sizes=sizes,
+        config_values=config_values,
+        init_std=init_std,
+        before_save=before_save,
     )
 
 
@@ -663,22 +682,34 @@ def _save_m2m_family(
     new_tokens: int,
     *,
     extra_vocab: int = 0,
+    sizes: Mapping[str, int] | None = None,
+    config_values: Mapping[str, Any] | None = None,
+    init_std: float = _INIT_STD,
+    before_save: BeforeSave | None = None,
 ) -> Path:
-    """Init and save a fairseq-style translator (NLLB, M2M100, mBART-50) for ``tokenizer``."""
+    """Init and save a fairseq-style translator (NLLB, M2M100, mBART-50) for ``tokenizer``.
+
+    ``sizes``, ``config_values``, ``init_std`` and ``before_save`` are as in
+    :func:`build_bart`; a ``vocab_size`` in ``sizes`` replaces the tokenizer's size plus
+    ``extra_vocab``.
+    """
     # Fairseq ids, shared by all three: <s>=0, <pad>=1, </s>=2; decoding starts from </s>.
     # MBart50Tokenizer has <s> only as cls_token (its bos_token is None), hence the lookup.
     bos = tokenizer.convert_tokens_to_ids("<s>")
+    dims = _seq2seq_sizes(sizes)
+    # All three checkpoints scale their embeddings; a checkpoint's own values may say so too.
+    values = {"scale_embedding": True, **_other_values(config_values)}
     config = config_class(
-        vocab_size=len(tokenizer) + extra_vocab,
+        vocab_size=_vocab_size(dims, len(tokenizer) + extra_vocab),
         max_position_embeddings=max_positions,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=bos,
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=tokenizer.eos_token_id,
-        scale_embedding=True,
-        **_seq2seq_sizes(),
+        **dims,
+        **values,
     )
-    model = _init_model(model_class, config)
+    model = _init_model(model_class, config, init_std)
     generation = _generation_config(
         new_tokens=new_tokens,
         decoder_start_token_id=tokenizer.eos_token_id,
@@ -687,7 +718,7 @@ def _save_m2m_family(
         pad_token_id=tokenizer.pad_token_id,
         banned_ids=_banned_ids(tokenizer, config.vocab_size),
     )
-    return _save(dest, model, tokenizer, generation)
+    return _save(dest, model, tokenizer, generation, before_save)
 
 
 def build_t5(
