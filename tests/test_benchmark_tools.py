@@ -142,6 +142,27 @@ def test_naive_estimate_scales_generation_not_start_up() -> None:
     assert end_to_end.naive_estimate(100.0, timings, 16, 16) == pytest.approx(100.0)
 
 
+def test_like_for_like_charges_the_naive_script_for_every_sentence() -> None:
+    run = end_to_end.Run("x", 10.0, 100.0, 0)
+    result = end_to_end.EndToEnd(
+        count=16,
+        naive_count=2,
+        naive=run,
+        # 2 summaries translated into each language in 5 s: 2.5 s per forced-length output.
+        naive_timings={"load_s": 5.0, "summarise_s": 20.0, "translate_s": {"hu": 5.0, "ru": 5.0}},
+        naive_estimate_s=300.0,
+        product=replace(run, seconds=30.0),
+        anchor=run,
+        anchor_timings={"sentences": {"hu": 24, "ru": 16}},
+        pairs=1,
+        problems="",
+        largest_model_mib=1000.0,
+    )
+    # hu: 24 outputs where the estimate counted 16, 8 more at 2.5 s; ru: as many as counted.
+    assert end_to_end.like_for_like_naive_s(result) == pytest.approx(320.0)
+    assert end_to_end.like_for_like_naive_s(replace(result, anchor_timings={})) is None
+
+
 def _result(
     workload: str, variant: str, rows: int, seconds: tuple[float, ...]
 ) -> engine_speed.Result:
