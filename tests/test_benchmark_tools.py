@@ -142,7 +142,7 @@ def test_naive_estimate_scales_generation_not_start_up() -> None:
     assert end_to_end.naive_estimate(100.0, timings, 16, 16) == pytest.approx(100.0)
 
 
-def test_like_for_like_charges_the_naive_script_for_every_sentence() -> None:
+def test_like_for_like_charges_the_naive_script_for_every_sentence(capsys) -> None:
     run = end_to_end.Run("x", 10.0, 100.0, 0)
     result = end_to_end.EndToEnd(
         count=16,
@@ -161,6 +161,11 @@ def test_like_for_like_charges_the_naive_script_for_every_sentence() -> None:
     # hu: 24 outputs where the estimate counted 16, 8 more at 2.5 s; ru: as many as counted.
     assert end_to_end.like_for_like_naive_s(result) == pytest.approx(320.0)
     assert end_to_end.like_for_like_naive_s(replace(result, anchor_timings={})) is None
+    speed.print_end_to_end(result)
+    printed = capsys.readouterr().out
+    # The measure decides the target; the like-for-like ratio is printed beside it.
+    assert "end to end x naive: 10.00x, met" in printed
+    assert "like for like: 10.67x" in printed
 
 
 def _result(
