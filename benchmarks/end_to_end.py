@@ -153,8 +153,9 @@ def like_for_like_naive_s(result: EndToEnd) -> float | None:
     script's translation tokens; with real models the two would decode about as many. This
     charges the naive script for the extra at its own measured speed (per summary, so per
     output token), which flatters it: beam search costs more per token on longer outputs,
-    not less. The sentence counts are the raw script's (the product's splitter on the same
-    summaries); None without them.
+    not less (on tc-big-en-hu, beam 4, one 100-token summary: 100 forced output tokens took
+    1.59x the time of 64, against 1.56x the tokens). The sentence counts are the raw
+    script's (the product's splitter on the same summaries); None without them.
     """
     sentences = result.anchor_timings.get("sentences") or {}
     translate = result.naive_timings.get("translate_s") or {}
