@@ -537,16 +537,19 @@ class _RecordedResult:
         return self._pending.done()
 
 
-def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any], list[str]]:
-    """The folder the product converts ``path`` into, its decoding options, and the target
-    prefix of every input: the first token the model's config forces (NLLB's language code),
-    or none.
+def product_options(
+    path: Path, compute_type: str, tokenizer: PreTrainedTokenizerBase
+) -> tuple[Path, dict[str, Any], list[str]]:
+    """The folder the product converts ``path`` into (converting it there if it is missing),
+    its decoding options, and the target prefix of every input: the first token the model's
+    config forces (NLLB's language code), or none. ``tokenizer`` is the model's, loaded once
+    by the caller.
 
-    The anchor decodes with exactly the product's options (beam, forced length, banned tokens,
-    penalties, forced first token), so the two differ only in how work is handed to
-    CTranslate2.
+    The raw CTranslate2 anchors decode with exactly the product's options (beam, forced
+    length, banned tokens, penalties, forced first token), so they differ from the product
+    only in how work is handed to CTranslate2.
     """
-    from transformers import AutoConfig, AutoTokenizer
+    from transformers import AutoConfig
 
     from summarize.backends import converted_models_dir
     from summarize.ct2_engine import _decoding_options, _read_vocabulary, converted_model_dir
@@ -559,7 +562,7 @@ def _product_options(path: Path, compute_type: str) -> tuple[Path, dict[str, Any
         path,
         AutoConfig.from_pretrained(path),
         GenerationOverrides(),
-        AutoTokenizer.from_pretrained(path),
+        tokenizer,
         _read_vocabulary(model_dir),
     )
     return model_dir, options, [] if forced_bos is None else [forced_bos]
@@ -669,10 +672,10 @@ def run_ct2_anchor(
     cores = 1 if on_cuda else os.cpu_count() or 1
     peak_is_own = reset_peak_rss()
     _reset_cuda_peak(device)
-    start = time.perf_counter()
-    model_dir, options, prefix = _product_options(path, compute_type)
-    convert_s = time.perf_counter() - start
     tokenizer = AutoTokenizer.from_pretrained(path)
+    start = time.perf_counter()
+    model_dir, options, prefix = product_options(path, compute_type, tokenizer)
+    convert_s = time.perf_counter() - start
     source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
     if settings is None:
         settings = (
@@ -776,7 +779,8 @@ def head_to_head(
     cores = 1 if on_cuda else os.cpu_count() or 1
     compute_type = compute_type_for(device, dtype)
     engine = _product_engine(workload, path, device, dtype)
-    model_dir, options, prefix = _product_options(path, compute_type)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model_dir, options, prefix = product_options(path, compute_type, tokenizer)
     translator = ctranslate2.Translator(
         str(model_dir),
         device="cuda" if on_cuda else "cpu",
@@ -785,7 +789,6 @@ def head_to_head(
         inter_threads=inter,
         intra_threads=0 if on_cuda else max(1, cores // inter),
     )
-    tokenizer = AutoTokenizer.from_pretrained(path)
     engine.generate(list(texts[:1]))  # warm-up, both
     _hand_written_ct2(translator, tokenizer, texts[:1], options, prefix)
 

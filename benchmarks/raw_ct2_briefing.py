@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing_files import Laps, by_language, job_parser, marian_prefix, write_outputs
+from engine_speed import product_options
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # summarize, when not installed
@@ -66,34 +67,20 @@ class RawModel:
 
     def __init__(self, path: str, setting: Setting) -> None:
         import ctranslate2
-        from transformers import AutoConfig, AutoTokenizer
+        from transformers import AutoTokenizer
 
-        from summarize.backends import converted_models_dir
-        from summarize.ct2_engine import (
-            _decoding_options,
-            _read_vocabulary,
-            compute_type_for,
-            converted_model_dir,
-        )
+        from summarize.ct2_engine import compute_type_for
         from summarize.engine import resolve_device
-        from summarize.generation import GenerationOverrides
 
         # The device and compute type summarize run picks by default (a GPU if there is one;
         # int8 on CPU, int8_float16 on CUDA), so both run the same converted copy.
         device = "cuda" if resolve_device("auto").startswith("cuda") else "cpu"
         compute_type = compute_type_for(device, "auto")
-        # The product's converted copy (converted here by the product's code if it is missing).
-        model_dir = converted_model_dir(
-            path, compute_type=compute_type, cache_root=converted_models_dir()
-        )
         self.tokenizer = AutoTokenizer.from_pretrained(path)
-        # The product's decoding options, so both decode the same tokens.
-        self.options, _ = _decoding_options(
-            Path(path),
-            AutoConfig.from_pretrained(path),
-            GenerationOverrides(),
-            self.tokenizer,
-            _read_vocabulary(model_dir),
+        # The product's converted copy (converted here by the product's code if it is
+        # missing) and its decoding options, so both decode the same tokens.
+        model_dir, self.options, self.prefix = product_options(
+            Path(path), compute_type, self.tokenizer
         )
         inter, self.max_batch_size, self.batch_type = setting
         cores = os.cpu_count() or 1
@@ -114,6 +101,7 @@ class RawModel:
         size = self.max_batch_size or -(-len(texts) // self.workers)
         results = self.translator.translate_batch(
             [tokenizer.convert_ids_to_tokens(row) for row in ids],
+            target_prefix=[self.prefix] * len(ids) if self.prefix else None,
             max_batch_size=size,
             batch_type=self.batch_type,
             **self.options,

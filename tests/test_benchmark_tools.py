@@ -88,7 +88,7 @@ def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> N
     for result in (naive, product, anchor):
         assert (result.rows, result.wrong_lengths, result.empty_outputs) == (3, 0, 0)
 
-    model_dir, options, prefix = engine_speed._product_options(path, "int8")
+    model_dir, options, prefix = engine_speed.product_options(path, "int8", tokenizer)
     assert prefix == ["hun_Latn"]
     import ctranslate2
 
