@@ -56,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="most input tokens per batch, padded (default: 16384 on CPU, unbounded on GPU)",
     )
     run.add_argument(
-        "--threads", type=int, metavar="N", help="CPU threads for torch (default: all cores)"
+        "--threads",
+        type=int,
+        metavar="N",
+        help="CPU threads for either engine (default: all cores)",
     )
     run.add_argument(
         "--num-beams",

@@ -53,7 +53,8 @@ class RunConfig:
     batch_size: int | None = None
     #: Most input tokens per batch, counted padded; None: 16384 on CPU, unbounded on GPU.
     max_batch_tokens: int | None = None
-    #: CPU threads for torch; None keeps torch's default (all cores).
+    #: CPU threads for either engine (torch's intra-op threads, or CTranslate2's workers x
+    #: threads); None uses all cores.
     threads: int | None = None
     #: Beam width for both stages; None keeps each model's generation_config.json value.
     num_beams: int | None = None
