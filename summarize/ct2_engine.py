@@ -37,7 +37,10 @@ logger = logging.getLogger(__name__)
 #: ``config.model_type`` values whose CTranslate2 4.8 converter works on our checkpoints and
 #: whose greedy float32 output equals transformers' token for token (checked in
 #: tests/test_ct2_engine.py): BART, Marian (single and multi-target), M2M100 (NLLB-200 and
-#: M2M100 share it), mBART-50 and T5.
+#: M2M100 share it), mBART-50 and T5. Beam search matches too when the model stops at
+#: ``num_beams`` ended outputs and no likely token is blocked; otherwise CTranslate2 can decide
+#: close calls differently (it never searches past ``num_beams`` ended outputs, and it
+#: renormalises after blocking tokens; see README.md, Engines).
 SUPPORTED_MODEL_TYPES: frozenset[str] = frozenset({"bart", "marian", "m2m_100", "mbart", "t5"})
 
 # Config keys CTranslate2's BART-family loaders read but transformers v5 no longer writes when

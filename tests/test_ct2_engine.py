@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -90,6 +91,53 @@ def test_float32_output_equals_transformers(checkpoints, tmp_path, family):
     assert engine.generate(TEXTS, TARGETS[family]) == expected
     assert all(expected)
     engine.close()
+
+
+def _free_length_beams(model, tokenizer) -> None:
+    """Let outputs end on their own at many lengths, so a length penalty changes the ranking.
+
+    The raised end-of-sequence bias makes ending compete with every other token (random
+    weights rarely end otherwise). The search stops at ``num_beams`` ended outputs and blocks
+    nothing (no banned ids, no minimum length): the two details in which CTranslate2's beam
+    search differs from transformers' (README.md, Engines) stay out of the comparison.
+    """
+    import torch
+
+    with torch.no_grad():
+        model.final_logits_bias[0, tokenizer.eos_token_id] += 6.0
+    config = model.generation_config
+    config.min_new_tokens = config.max_new_tokens = config.bad_words_ids = None
+    config.max_length, config.num_beams, config.early_stopping = 16, 4, True
+
+
+def test_beam_search_with_a_length_penalty_equals_transformers(tmp_path):
+    """Beam search ranks finished outputs by score / length ** penalty in both engines.
+
+    CTranslate2 and transformers must count the same length (the end token included) and
+    stop at the same point, or the default models' 4 beams would pick different outputs.
+    """
+    from tiny_models import CORPUS, build_bart
+
+    from summarize.engine import TransformersEngine
+
+    folder = build_bart(tmp_path / "bart", init_std=0.3, before_save=_free_length_beams)
+    texts = [text for text in CORPUS if 20 < len(text) < 200][:24]
+    outputs = {}
+    for penalty in (0.0, 2.0):
+        config_path = folder / "generation_config.json"
+        config = json.loads(config_path.read_text("utf-8"))
+        config_path.write_text(json.dumps({**config, "length_penalty": penalty}), "utf-8")
+        reference = TransformersEngine(str(folder), device="cpu", dtype="float32", batch_size=8)
+        expected = reference.generate(texts)
+        reference.close()
+        engine = _engine(folder, tmp_path / f"cache-{penalty}", batch_size=8)
+        assert engine._options["length_penalty"] == penalty
+        assert engine.generate(texts) == expected
+        engine.close()
+        outputs[penalty] = expected
+    # The check has teeth: outputs end at many lengths, and the penalty changes most of them.
+    assert len({len(text) for text in outputs[2.0]}) >= 5
+    assert sum(a != b for a, b in zip(outputs[0.0], outputs[2.0], strict=True)) >= len(texts) // 2
 
 
 def test_supported_model_types_cover_the_tested_families(tiny_models):
