@@ -29,7 +29,7 @@ from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
 from summarize.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
-from summarize.render import make_environment, write_briefing
+from summarize.render import check_templates, write_briefing
 from summarize.report import ArticleReport, Status, build_run_report, write_run_report
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
 from summarize.translator import (
@@ -156,7 +156,8 @@ def read_inputs(config: RunConfig) -> ReadResult:
             f"no articles found in {', '.join(map(str, config.inputs))}; "
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
+    # A wrong --templates folder or a broken template fails now, not after hours of work.
+    check_templates(config.templates, config.languages)
     return read
 
 

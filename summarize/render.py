@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -33,8 +33,22 @@ from babel.dates import format_date
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
 from summarize.languages import SOURCE_LANGUAGE, get_language, model_licence
-from summarize.quality import SUMMARY, TRANSLATION, warning_records
-from summarize.records import ArticleResult, Briefing, RunInfo
+from summarize.quality import (
+    REPETITION,
+    SUMMARY,
+    TRANSLATION,
+    WRONG_LANGUAGE,
+    QualityWarning,
+    warning_records,
+)
+from summarize.records import (
+    Article,
+    ArticleResult,
+    Briefing,
+    InputFailure,
+    RunInfo,
+    Summary,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +285,78 @@ def write_briefing(
             fails to load or render.
     """
     output_dir = Path(output_dir)
+    files = _render_files(briefing, output_dir, user_templates)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for path, text in files:
+        write_atomic(path, text)
+    logger.info(
+        "wrote %d articles in %d editions to %s",
+        len(briefing.results),
+        len(_edition_codes(briefing.run)) + 1,
+        output_dir,
+    )
+    return [path for path, _ in files]
+
+
+def check_templates(user_templates: Path | None, languages: Sequence[str]) -> None:
+    """Render a sample briefing with the user's templates, so a broken template or message
+    catalogue stops the run before any model loads instead of after all the work.
+
+    The sample fills every optional field (URL, date, warnings, a failed input), so the
+    templates' conditional parts are rendered too. Nothing is written.
+
+    Raises:
+        ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
+    """
+    make_environment(user_templates)  # a missing folder is reported as such
+    if user_templates is not None:
+        _render_files(_sample_briefing(languages), Path("sample"), user_templates)
+
+
+def _sample_briefing(languages: Sequence[str]) -> Briefing:
+    """A one-article briefing with every optional field set, in ``languages``."""
+    article = Article(
+        id="sample",
+        slug="sample",
+        title="Sample headline",
+        text="Sample text.",
+        source="sample.txt",
+        url="https://example.com/sample",
+        published="2026-01-31",
+        warnings=("sample reading warning",),
+    )
+    return Briefing(
+        results=(
+            ArticleResult(
+                article=article,
+                summary=Summary(article_id=article.id, text="A sample summary.", chunks=2),
+                translations={code: "A sample translation." for code in languages},
+                quality_warnings=(
+                    QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
+                    *(
+                        QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
+                        for code in languages
+                    ),
+                ),
+            ),
+        ),
+        run=RunInfo(
+            generated_at="2026-01-31T12:00:00+00:00",
+            models={"summary": "sample/summary-model"}
+            | {f"{_TRANSLATION_PREFIX}{code}": "sample/translation-model" for code in languages},
+            device="cpu",
+            dtype="float32",
+            languages=tuple(languages),
+            version="0",
+        ),
+        failures=(InputFailure(source="broken.txt", reason="sample failure"),),
+    )
+
+
+def _render_files(
+    briefing: Briefing, output_dir: Path, user_templates: Path | None
+) -> list[tuple[Path, str]]:
+    """Every file of the briefing (path in ``output_dir``, text), rendered, none written."""
     editions = _edition_codes(briefing.run)
     names = (
         [INDEX_FILE]
@@ -297,17 +383,7 @@ def write_briefing(
             for result in briefing.results
         )
     )
-
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for path, text in zip(paths, contents, strict=True):
-        write_atomic(path, text)
-    logger.info(
-        "wrote %d articles in %d editions to %s",
-        len(briefing.results),
-        len(editions) + 1,
-        output_dir,
-    )
-    return paths
+    return list(zip(paths, contents, strict=True))
 
 
 def _load(language: str, user_templates: Path | None) -> dict[str, Any]:

@@ -93,10 +93,14 @@ def test_python_m_summarize_reports_failed_inputs_with_exit_1(tiny_models, tmp_p
         ),
         (["run", "--device", "cuda:7"], "--device cuda:7"),
         (["run", "--templates", "no-such-templates"], "no-such-templates"),
+        # A broken template is found before any model is looked at (none is available here).
+        (["run", "--templates", "broken-templates"], "template 'index.html'"),
     ],
 )
 def test_usage_and_model_errors_exit_2_without_traceback(tmp_path, args, message) -> None:
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "broken-templates").mkdir()
+    (tmp_path / "broken-templates" / "index.html").write_text("{% if %}", "utf-8")
     result = run_cli(args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr

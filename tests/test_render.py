@@ -24,6 +24,7 @@ from summarize.records import (
 from summarize.render import (
     build_context,
     builtin_templates_dir,
+    check_templates,
     make_environment,
     result_record,
     write_briefing,
@@ -581,6 +582,44 @@ def test_missing_user_templates_dir_writes_nothing(briefing: Briefing, tmp_path:
     with pytest.raises(ConfigError):
         write_briefing(briefing, out, user_templates=tmp_path / "missing")
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "found"),
+    [
+        ("index.html", "{% if %}broken", "index.html"),
+        # An undefined name inside a branch only a full article reaches (it has a URL).
+        (
+            "article.html",
+            '{% extends "base.html" %}{% block content %}'
+            "{% if article.url %}{{ article.link }}{% endif %}{% endblock %}",
+            "link",
+        ),
+        ("messages/hu.json", '{"briefing_title": 5}', "briefing_title"),
+    ],
+)
+def test_check_templates_finds_a_broken_template_before_any_work(
+    tmp_path: Path, name: str, text: str, found: str
+) -> None:
+    user = tmp_path / "mytemplates"
+    (user / name).parent.mkdir(parents=True)
+    (user / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=found):
+        check_templates(user, ("hu", "zh"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mytemplates"]  # wrote nothing
+
+
+def test_check_templates_accepts_working_templates(tmp_path: Path) -> None:
+    check_templates(None, ("hu", "zh", "ru", "uk"))
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / "index.html").write_text(
+        '{% extends "builtin/index.html" %}{% block page_title %}Morning{% endblock %}',
+        encoding="utf-8",
+    )
+    check_templates(user, ("hu",))
+    with pytest.raises(ConfigError, match="missing"):
+        check_templates(tmp_path / "missing", ("hu",))
 
 
 def test_user_template_typo_is_caught(briefing: Briefing, tmp_path: Path) -> None:
