@@ -121,10 +121,11 @@ def converted_model_dir(
             converter = ctranslate2.converters.TransformersConverter(str(model_source))
             converter.convert(str(output), quantization=compute_type)
         except Exception as error:
+            # Only supported model types get here, so the files are the likelier cause.
             raise ModelLoadError(
                 f"could not convert {name!r} for CTranslate2: {error}\n"
-                f"Use the transformers engine for this model; CTranslate2 supports model "
-                f"types {', '.join(sorted(SUPPORTED_MODEL_TYPES))}."
+                "Check that the model's files are complete (fetch it again if a download or "
+                "copy was interrupted); if they are, run it with --engine transformers."
             ) from error
         _fill_special_tokens(output, source)
         try:
