@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from pathlib import Path
 
 import torch
+from safetensors import safe_open
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from transformers import AutoConfig, AutoModelForSeq2SeqLM
 from transformers.utils import cached_file
@@ -160,26 +164,80 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
 
 
 def _require_weights(name: str, revision: str | None) -> None:
-    """Fail now, not hours into a run, when a model's weights are missing (downloads them if
-    the Hub is reachable: loading would need them anyway)."""
+    """Fail now, not hours into a run, when a model's weights are missing or cut short
+    (downloads them if the Hub is reachable: loading would need them anyway)."""
     for filename in WEIGHT_FILES:
-        try:
-            found = cached_file(
-                name,
-                filename,
-                revision=revision,
-                _raise_exceptions_for_missing_entries=False,
-                _raise_exceptions_for_connection_errors=False,
-            )
-        except Exception as error:  # any failure here means the same to the user
-            raise load_failure(name, "model", error, revision) from error
-        if found is not None:
-            return
+        found = _weight_file(name, filename, revision)
+        if found is None:
+            continue
+        if filename.endswith(".index.json"):
+            shards = _shards(found)
+            paths = [_weight_file(name, shard, revision) for shard in shards]
+            missing = [shard for shard, path in zip(shards, paths, strict=True) if path is None]
+            if missing:
+                raise load_failure(
+                    name, "model", FileNotFoundError(f"missing weight shards: {missing}")
+                )
+        else:
+            paths = [found]
+        for path in paths:
+            problem = _unreadable_weights(path)  # type: ignore[arg-type]
+            if problem is not None:
+                raise ModelLoadError(
+                    f"the weights of {name!r} in {path} are incomplete or damaged ({problem}); "
+                    "an interrupted download or copy leaves them so. Fetch the model again "
+                    "(`summarize models pull`, after deleting its folder from the Hugging Face "
+                    "cache), or copy the folder again."
+                )
+        return
     raise load_failure(
         name,
         "model",
         FileNotFoundError(f"no weights found (looked for {', '.join(WEIGHT_FILES)})"),
     )
+
+
+def _weight_file(name: str, filename: str, revision: str | None) -> str | None:
+    """Local path of one of ``name``'s files, or None when the model has no such file."""
+    try:
+        return cached_file(
+            name,
+            filename,
+            revision=revision,
+            _raise_exceptions_for_missing_entries=False,
+            _raise_exceptions_for_connection_errors=False,
+        )
+    except Exception as error:  # any failure here means the same to the user
+        raise load_failure(name, "model", error, revision) from error
+
+
+def _shards(index_path: str) -> list[str]:
+    """The weight files a sharded checkpoint's index names, each once, in order."""
+    try:
+        weight_map = json.loads(Path(index_path).read_text(encoding="utf-8"))["weight_map"]
+        return list(dict.fromkeys(weight_map.values()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ModelLoadError(f"the weight index {index_path} cannot be read: {error}") from error
+
+
+def _unreadable_weights(path: str) -> str | None:
+    """Why a weight file cannot be loaded, found by reading its header only; None if fine.
+
+    A safetensors header lists every tensor's byte range, so a truncated file is caught
+    without reading the weights. Zip-format torch files keep their directory at the end; older
+    pickle files have no such check and pass.
+    """
+    try:
+        if path.endswith(".safetensors"):
+            with safe_open(path, framework="pt"):
+                return None
+        with open(path, "rb") as handle:
+            if handle.read(2) != b"PK":
+                return None
+        with zipfile.ZipFile(path):
+            return None
+    except Exception as error:  # every library's error here means a damaged file
+        return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def attention_backends(device: str) -> contextlib.AbstractContextManager[None]:

@@ -327,6 +327,58 @@ def test_model_folder_without_weights_fails_before_any_work(
     assert spy.loads == []
 
 
+def test_cut_short_weights_fail_before_any_work(tiny_models, tmp_path, monkeypatch) -> None:
+    """A truncated download is found from the file's header, not hours later at conversion."""
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    broken = tmp_path / "zh-cut-short"
+    shutil.copytree(tiny_models["marian_multi_zh"], broken)
+    weights = broken / "model.safetensors"
+    with weights.open("r+b") as handle:
+        handle.truncate(weights.stat().st_size // 2)
+    config = marian_config(tiny_models, (SEED,), tmp_path / "out")
+    config = replace(config, translation_models={**config.translation_models, "zh": str(broken)})
+    with pytest.raises(ModelLoadError, match="incomplete or damaged") as caught:
+        run(config)
+    assert "model.safetensors" in str(caught.value)
+    assert "Fetch the model again" in str(caught.value)
+    assert spy.loads == []
+
+
+@pytest.mark.parametrize("layout", ["safetensors shard missing", "torch zip cut short"])
+def test_sharded_and_torch_weights_are_checked_too(tiny_models, tmp_path, layout) -> None:
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from summarize.engine import inspect_model
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_models["marian"], folder)
+    tensors = load_file(folder / "model.safetensors")
+    (folder / "model.safetensors").unlink()
+    names = sorted(tensors)
+    if layout == "safetensors shard missing":
+        half = len(names) // 2
+        shards = {"a.safetensors": names[:half], "b.safetensors": names[half:]}
+        save_file(
+            {name: tensors[name] for name in shards["a.safetensors"]}, folder / "a.safetensors"
+        )
+        weight_map = {name: shard for shard, members in shards.items() for name in members}
+        (folder / "model.safetensors.index.json").write_text(
+            json.dumps({"metadata": {}, "weight_map": weight_map}), "utf-8"
+        )
+        expected = "missing weight shards"
+    else:
+        torch.save(tensors, folder / "pytorch_model.bin")
+        path = folder / "pytorch_model.bin"
+        with path.open("r+b") as handle:
+            handle.truncate(path.stat().st_size - 100)
+        expected = "incomplete or damaged"
+    with pytest.raises(ModelLoadError, match=expected):
+        inspect_model(str(folder))
+
+
 def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> None:
     from summarize.pipeline import run
 
