@@ -62,7 +62,9 @@ def count_tokens(
     """Number of tokens of each text."""
     if not texts:
         return []
-    encoded = tokenizer(list(texts), add_special_tokens=special_tokens)
+    # Counting is how over-long texts are found before they are split, so transformers'
+    # warning that a text exceeds the model's limit would be wrong here: silenced.
+    encoded = tokenizer(list(texts), add_special_tokens=special_tokens, verbose=False)
     return [len(ids) for ids in encoded["input_ids"]]
 
 

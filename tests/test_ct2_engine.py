@@ -306,6 +306,16 @@ def test_cpu_workers_share_evenly_filled_batches(tiny_models, tmp_path):
     assert batches == [1] * 10
 
 
+def test_counting_a_text_over_the_limit_warns_nothing(tiny_models, tmp_path, caplog):
+    """Texts are counted to find the ones to split; transformers' 'will result in indexing
+    errors' warning would be false there."""
+    engine = _engine(tiny_models["bart"], tmp_path)
+    with caplog.at_level(logging.WARNING):
+        assert engine.count_tokens(["word " * 500])[0] > engine.max_input_tokens
+    assert "maximum sequence length" not in caplog.text
+    engine.close()
+
+
 def test_over_long_input_is_refused(tiny_models, tmp_path):
     engine = _engine(tiny_models["marian"], tmp_path)
     with pytest.raises(ValueError, match="limit"):
