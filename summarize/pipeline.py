@@ -150,7 +150,8 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
 
 def read_inputs(config: RunConfig) -> ReadResult:
     """Read every input; no article at all is a usage error."""
-    read = read_articles(config.inputs)
+    # The run's own outputs are never read back as articles (a file named explicitly still is).
+    read = read_articles(config.inputs, exclude=(config.output, cache_folder(config)))
     if not read.articles and not read.failures:
         raise InputError(
             f"no articles found in {', '.join(map(str, config.inputs))}; "
@@ -158,6 +159,11 @@ def read_inputs(config: RunConfig) -> ReadResult:
         )
     make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
     return read
+
+
+def cache_folder(config: RunConfig) -> Path:
+    """Where finished units of work are kept: ``--cache-dir``, else ``OUTPUT/.cache``."""
+    return config.cache_dir or config.output / ".cache"
 
 
 def _raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
@@ -241,7 +247,7 @@ def conclude(
 
 def make_context(config: RunConfig, device: str, progress: ProgressFactory) -> StageContext:
     """What every stage needs besides the articles: settings, cache, device, progress bars."""
-    cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
+    cache = WorkCache(None if config.no_cache else cache_folder(config))
     sources = ModelSources.open(config.revisions, config.models_dir)
     if config.offline or config.models_dir is not None:
         go_offline()
@@ -940,7 +946,7 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "models_dir": str(config.models_dir) if config.models_dir else None,
         # Whether the Hub was off limits: --offline, --models-dir or HF_HUB_OFFLINE=1.
         "offline": is_offline(),
-        "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
+        "cache": None if config.no_cache else str(cache_folder(config)),
         "retry_suspect": config.retry_suspect,
         "strict": config.strict,
     }

@@ -115,6 +115,23 @@ def test_cache_dir_moves_the_cache(tiny_models, news, tmp_path) -> None:
     assert not (config.output / ".cache").exists()
 
 
+def test_output_and_cache_inside_the_input_folder_are_not_read_back(
+    tiny_models, news, tmp_path
+) -> None:
+    from summarize.pipeline import run
+
+    config = replace(
+        marian_config(tiny_models, (news,), news / "out"),
+        cache_dir=news / "cache",
+        languages=("hu",),
+    )
+    run(config)
+    assert (news / "out" / "results.jsonl").is_file() and list((news / "cache").rglob("*.json"))
+    report = run(config).report
+    assert (report["articles"], report["cached"], report["failed"]) == (3, 3, 0)
+    assert [item["id"] for item in report["items"]] == ["a_seed", "b", "c"]
+
+
 def test_one_failing_article_does_not_stop_the_others(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
