@@ -23,7 +23,7 @@ from typing import Any
 from summarize.batching import even_chunks, run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, Target
-from summarize.hub import model_folder
+from summarize.hub import folder_fingerprint, model_folder
 from summarize.tokenizing import (
     count_tokens,
     encode_inputs,
@@ -144,20 +144,12 @@ def converted_copy_path(
     CTranslate2 with ``compute_type`` weights; holds ``model.bin`` once converted."""
     import ctranslate2
 
-    key = json.dumps([name, revision, compute_type, ctranslate2.__version__, _fingerprint(source)])
+    key = json.dumps(
+        [name, revision, compute_type, ctranslate2.__version__, folder_fingerprint(source)]
+    )
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[-60:] or "model"
     return cache_root / "ct2" / f"{digest}-{safe_name}"
-
-
-def _fingerprint(folder: Path) -> list[tuple[str, int, int]]:
-    """Name, size and modification time (ns) of each file in ``folder``, following links."""
-    entries = []
-    for path in sorted(folder.iterdir()):
-        if path.is_file():
-            stat = path.stat()
-            entries.append((path.name, stat.st_size, stat.st_mtime_ns))
-    return entries
 
 
 def _with_legacy_config(source: Path, scratch: Path) -> Path:

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.files import write_atomic
@@ -89,6 +90,17 @@ def commit_of(folder: Path) -> str | None:
 def folder_size(folder: Path) -> int:
     """Bytes of every file under ``folder``, following the cache's links to its blobs."""
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def folder_fingerprint(folder: Path) -> list[tuple[str, int, int]]:
+    """Name, size and modification time (ns) of each file in ``folder``, following links: it
+    changes when a file is replaced, added or removed, without reading the weights."""
+    entries = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return entries
 
 
 def model_folder(name: str, revision: str | None = None, *, local_only: bool | None = None) -> Path:
@@ -226,6 +238,25 @@ class ModelSources:
                 "model flags on a machine with network access, and copy the folder here again"
             )
         return str(self.models_dir / entry.folder), None
+
+    def identity(self, name: str) -> dict[str, Any]:
+        """What tells the files ``name`` loads apart from any others, for cache keys.
+
+        A local folder (or an exported copy of one) is its resolved path and its files'
+        fingerprint: another model put at the same path is another model, and ``models/x``,
+        ``./models/x`` and the absolute path are one. A Hub id is the id and the commit it
+        loads at (the pinned revision when no snapshot is cached; nothing more when neither).
+        """
+        if self.models_dir is None:
+            path = Path(name).expanduser()
+            folder = path if path.is_dir() else None
+        else:
+            entry = self.exported.get(name)
+            folder = self.models_dir / entry.folder if entry and entry.revision is None else None
+        if folder is not None:
+            return {"model": str(folder.resolve()), "files": folder_fingerprint(folder)}
+        revision = self.revision_used(name)
+        return {"model": name} if revision is None else {"model": name, "revision": revision}
 
     def revision_used(self, name: str) -> str | None:
         """The revision ``name`` is loaded at, for run.json: the exported or cached commit, or

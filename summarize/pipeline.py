@@ -69,6 +69,8 @@ class StageContext:
     progress: ProgressFactory
     #: Where each model loads from (models folder, pinned revision).
     sources: ModelSources
+    #: Model -> its identity for cache keys, worked out once per run (it stats the files).
+    identities: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
     def output_fields(self) -> dict[str, str]:
         """Settings beyond the model that change outputs, for cache keys."""
@@ -150,7 +152,8 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
 
 def read_inputs(config: RunConfig) -> ReadResult:
     """Read every input; no article at all is a usage error."""
-    read = read_articles(config.inputs)
+    # The run's own outputs are never read back as articles (a file named explicitly still is).
+    read = read_articles(config.inputs, exclude=(config.output, cache_folder(config)))
     if not read.articles and not read.failures:
         raise InputError(
             f"no articles found in {', '.join(map(str, config.inputs))}; "
@@ -159,6 +162,11 @@ def read_inputs(config: RunConfig) -> ReadResult:
     # A wrong --templates folder or a broken template fails now, not after hours of work.
     check_templates(config.templates, config.languages)
     return read
+
+
+def cache_folder(config: RunConfig) -> Path:
+    """Where finished units of work are kept: ``--cache-dir``, else ``OUTPUT/.cache``."""
+    return config.cache_dir or config.output / ".cache"
 
 
 def _raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
@@ -242,7 +250,7 @@ def conclude(
 
 def make_context(config: RunConfig, device: str, progress: ProgressFactory) -> StageContext:
     """What every stage needs besides the articles: settings, cache, device, progress bars."""
-    cache = WorkCache(None if config.no_cache else config.cache_dir or config.output / ".cache")
+    cache = WorkCache(None if config.no_cache else cache_folder(config))
     sources = ModelSources.open(config.revisions, config.models_dir)
     if config.offline or config.models_dir is not None:
         go_offline()
@@ -407,17 +415,23 @@ def _pivot_key(item: WorkItem, context: StageContext) -> str:
         "pivot",
         text=item.article.text,
         language=item.language,
-        **_model_fields(context.config, item.pivot_model),
+        **_model_fields(context, item.pivot_model),
         num_beams=context.config.num_beams,
         **context.output_fields(),
     )
 
 
-def _model_fields(config: RunConfig, model: str | None) -> dict[str, str | None]:
-    """A model for cache keys, with its pinned revision when there is one (other keys stay as
-    they were before revisions could be pinned)."""
-    revision = config.revisions.get(model) if model else None
-    return {"model": model} if revision is None else {"model": model, "revision": revision}
+def _model_fields(context: StageContext, model: str | None) -> dict[str, Any]:
+    """A model for cache keys: what its files are, not only its name (see
+    ModelSources.identity), so other weights under the same name never reuse its work.
+
+    Every process of a run (distributed, Ray driver) keys through here, with its own memo.
+    """
+    if model is None:
+        return {"model": None}
+    if model not in context.identities:
+        context.identities[model] = context.sources.identity(model)
+    return context.identities[model]
 
 
 def _take_cached_pivots(work: Sequence[WorkItem], context: StageContext) -> None:
@@ -434,8 +448,9 @@ def _summary_key(item: WorkItem, context: StageContext) -> str:
         "summary",
         text=item.article.text,
         language=item.language,
-        pivot=item.pivot_model,
-        **_model_fields(config, config.summary_model),
+        # The summary is of the pivot model's English: its files matter as much as its name.
+        pivot=_model_fields(context, item.pivot_model) if item.pivot_model else None,
+        **_model_fields(context, config.summary_model),
         num_beams=config.num_beams,
         max_new_tokens=config.max_summary_tokens,
         min_new_tokens=config.min_summary_tokens,
@@ -450,7 +465,7 @@ def _translation_key(summary: str, language: str, context: StageContext) -> str:
         "translation",
         text=summary,
         language=language,
-        **_model_fields(context.config, context.config.translation_model_for(language)),
+        **_model_fields(context, context.config.translation_model_for(language)),
         num_beams=context.config.num_beams,
         **context.output_fields(),
         **retry,
@@ -941,7 +956,7 @@ def _settings(config: RunConfig) -> dict[str, Any]:
         "models_dir": str(config.models_dir) if config.models_dir else None,
         # Whether the Hub was off limits: --offline, --models-dir or HF_HUB_OFFLINE=1.
         "offline": is_offline(),
-        "cache": None if config.no_cache else str(config.cache_dir or config.output / ".cache"),
+        "cache": None if config.no_cache else str(cache_folder(config)),
         "retry_suspect": config.retry_suspect,
         "strict": config.strict,
     }

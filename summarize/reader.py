@@ -176,13 +176,14 @@ class _Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_articles(inputs: Sequence[Path]) -> ReadResult:
+def read_articles(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> ReadResult:
     """Read every article from ``inputs`` (files and folders), in a stable order.
 
     Folders are searched recursively for files with a suffix in :data:`SUPPORTED_SUFFIXES`,
     sorted by their relative POSIX path; hidden files and folders (names starting with ``.``)
-    are skipped. A file named explicitly with another suffix is read as plain text. A file
-    reached twice (e.g. named and inside a named folder) is read once.
+    and the folders in ``exclude`` (the run's own output and cache) are skipped. A file named
+    explicitly with another suffix is read as plain text. A file reached twice (e.g. named and
+    inside a named folder) is read once.
 
     Each article gets a run-unique ``id`` (the record's own id, else the path relative to its
     input folder without suffix, else the file stem; repeats get ``~2``, ``~3``) and a
@@ -202,7 +203,8 @@ def read_articles(inputs: Sequence[Path]) -> ReadResult:
     drafts: list[Article] = []
     failures: list[InputFailure] = []
     seen: set[Path] = set()
-    for item in _input_files(paths, failures):
+    skipped = frozenset(_resolved(Path(folder)) for folder in exclude)
+    for item in _input_files(paths, skipped, failures):
         key = _resolved(item.path)
         if key in seen:
             logger.debug("skipping %s: already read", item.path)
@@ -220,26 +222,37 @@ def read_articles(inputs: Sequence[Path]) -> ReadResult:
 # --- finding files ---------------------------------------------------------------------------
 
 
-def _input_files(paths: Sequence[Path], failures: list[InputFailure]) -> Iterator[_InputFile]:
+def _input_files(
+    paths: Sequence[Path], skipped: frozenset[Path], failures: list[InputFailure]
+) -> Iterator[_InputFile]:
     """Yield the files to read, in order; folders are walked in sorted relative-path order."""
     for path in paths:
         if path.is_dir():
-            yield from _folder_files(path, failures)
+            yield from _folder_files(path, skipped, failures)
         elif path.is_file():
             yield _InputFile(path=path, base_id=path.stem or path.name)
         else:
             failures.append(InputFailure(str(path), "not a regular file or folder"))
 
 
-def _folder_files(root: Path, failures: list[InputFailure]) -> list[_InputFile]:
-    """Supported, non-hidden files under ``root``, sorted by relative POSIX path."""
+def _folder_files(
+    root: Path, skipped: frozenset[Path], failures: list[InputFailure]
+) -> list[_InputFile]:
+    """Supported, non-hidden files under ``root`` outside the ``skipped`` folders (resolved
+    paths), sorted by relative POSIX path."""
 
     def on_error(error: OSError) -> None:
         failures.append(InputFailure(str(error.filename), f"cannot read folder ({error.strerror})"))
 
     found: list[tuple[str, Path]] = []
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        # An output folder inside the input folder holds last run's pages and results.jsonl:
+        # read back, they would become articles.
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not d.startswith(".") and _resolved(Path(folder, d)) not in skipped
+        ]
         for name in filenames:
             if name.startswith("."):
                 continue

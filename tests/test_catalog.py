@@ -325,15 +325,34 @@ def test_both_engines_load_the_pinned_revision_only(
 
 def test_a_pinned_revision_is_part_of_the_cache_key_only_when_pinned() -> None:
     from summarize.cache import unit_key
-    from summarize.pipeline import _model_fields
 
     def key(config: RunConfig) -> str:
-        return unit_key("summary", text="t", **_model_fields(config, "org/model"))
+        sources = ModelSources.open(config.revisions, None)
+        return unit_key("summary", text="t", **sources.identity("org/model"))
 
     unpinned = key(RunConfig())
     assert unpinned == unit_key("summary", text="t", model="org/model")  # old caches stay valid
     pinned = {key(RunConfig(revisions={"org/model": rev})) for rev in ("v1", "v2")}
     assert len(pinned) == 2 and unpinned not in pinned
+
+
+def test_an_unpinned_hub_model_is_keyed_by_the_cached_commit_it_loads(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    import huggingface_hub
+
+    cache = tmp_path / "hub"
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    sources = ModelSources.open({}, None)
+    first = put_in_hub_cache(cache, "tiny-org/bart", tiny_models["bart"])
+    assert sources.identity("tiny-org/bart") == {"model": "tiny-org/bart", "revision": first}
+
+    # The cache moves to a new commit (a later download): the old results are not its results.
+    later = "f" * 40
+    repo = cache / "models--tiny-org--bart"
+    shutil.copytree(tiny_models["t5"], repo / "snapshots" / later)
+    (repo / "refs" / "main").write_text(later, encoding="utf-8")
+    assert sources.identity("tiny-org/bart") == {"model": "tiny-org/bart", "revision": later}
 
 
 def test_a_non_commercial_model_gets_one_notice_when_a_run_chooses_it(tmp_path, caplog) -> None:

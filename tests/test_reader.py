@@ -426,6 +426,23 @@ def test_jsonl_in_folder_uses_relative_id(tmp_path: Path) -> None:
     assert article.slug == "feeds-daily-1"
 
 
+def test_excluded_folders_are_skipped_but_a_file_named_in_them_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "in" / "story.txt", BODY_ONE)
+    write(tmp_path / "in" / "out" / "index.html", f"<h1>Briefing</h1><p>{BODY_TWO}</p>")
+    write(tmp_path / "in" / "out" / "results.jsonl", json.dumps({"text": BODY_TWO}) + "\n")
+    write(tmp_path / "in" / "cache" / "note.txt", BODY_TWO)
+    named = write(tmp_path / "in" / "out" / "again.txt", BODY_TWO)
+    monkeypatch.chdir(tmp_path)
+    # Relative, absolute and dotted spellings of the same folders are all the same folder.
+    result = read_articles(
+        [Path("in"), named], exclude=[Path("./in/out"), tmp_path / "in" / "x" / ".." / "cache"]
+    )
+    assert [a.id for a in result.articles] == ["story", "again"]
+    assert result.failures == ()
+
+
 def test_empty_jsonl_fails(tmp_path: Path) -> None:
     assert only_failure(write(tmp_path / "e.jsonl", "\n\n  \n")).startswith("empty file")
 

@@ -93,6 +93,34 @@ def test_changing_one_setting_recomputes_exactly_what_it_affects(
     ]
 
 
+def test_a_local_model_is_keyed_by_its_files_not_its_path_spelling(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(tiny_models["bart"], tmp_path / "models" / "mine")
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"),
+        summary_model="models/mine",
+        languages=("hu",),
+    )
+    assert run(config).report["done"] == 3
+
+    # The same folder spelled otherwise is the same model: nothing is recomputed.
+    spy = GenerateSpy(monkeypatch)
+    for spelling in ("./models/mine", str(tmp_path / "models" / "mine")):
+        assert run(replace(config, summary_model=spelling)).report["cached"] == 3
+    assert spy.loads == []
+
+    # Another model put at the same path is another model: its summaries are its own.
+    shutil.rmtree(tmp_path / "models" / "mine")
+    shutil.copytree(tiny_models["t5"], tmp_path / "models" / "mine")
+    report = run(config).report
+    assert (report["done"], report["cached"]) == (3, 0)
+    assert [Path(name).name for name in spy.loads] == ["mine", "marian"]
+
+
 def test_no_cache_recomputes_and_writes_no_cache(tiny_models, news, tmp_path, monkeypatch) -> None:
     from summarize.pipeline import run
 
@@ -113,6 +141,23 @@ def test_cache_dir_moves_the_cache(tiny_models, news, tmp_path) -> None:
     run(config)
     assert list((tmp_path / "c").rglob("*.json"))
     assert not (config.output / ".cache").exists()
+
+
+def test_output_and_cache_inside_the_input_folder_are_not_read_back(
+    tiny_models, news, tmp_path
+) -> None:
+    from summarize.pipeline import run
+
+    config = replace(
+        marian_config(tiny_models, (news,), news / "out"),
+        cache_dir=news / "cache",
+        languages=("hu",),
+    )
+    run(config)
+    assert (news / "out" / "results.jsonl").is_file() and list((news / "cache").rglob("*.json"))
+    report = run(config).report
+    assert (report["articles"], report["cached"], report["failed"]) == (3, 3, 0)
+    assert [item["id"] for item in report["items"]] == ["a_seed", "b", "c"]
 
 
 def test_one_failing_article_does_not_stop_the_others(
