@@ -115,6 +115,10 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: C0/C1 control characters dropped from text (tab and newline are kept).
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 _BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+#: Bidirectional embeddings, overrides and isolates, dropped from titles: an unclosed
+#: right-to-left override in a headline reverses the rest of its line in the contents list
+#: and the page title. Right-to-left text itself needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 #: Slugs are cut to this many characters before any hash suffix is added.
@@ -157,7 +161,9 @@ class _Unreadable(Exception):
 
 def _draft(**fields: Any) -> Article:
     """An article before run-wide id de-duplication and slug assignment (slug still empty)."""
-    return Article(slug="", **fields)
+    title = _BIDI_CONTROLS.sub("", fields["title"]).strip()
+    title = title or _BIDI_CONTROLS.sub("", _derive_title(fields["text"]))
+    return Article(slug="", **{**fields, "title": title})
 
 
 @dataclass(frozen=True)

@@ -533,6 +533,18 @@ def test_nul_and_control_characters_are_dropped_with_warning(tmp_path: Path) -> 
     assert article.warnings == ("dropped 2 NUL bytes from the file",)
 
 
+def test_bidi_overrides_are_dropped_from_titles_but_rtl_text_stays(tmp_path: Path) -> None:
+    # An unclosed right-to-left override would reverse the rest of the contents list's line.
+    article = read_one(write(tmp_path / "b.txt", f"Budget \u202evote\u2066 delayed\n\n{BODY_ONE}"))
+    assert article.title == "Budget vote delayed"
+    hebrew = read_one(write(tmp_path / "h.txt", f"\u05e9\u05dc\u05d5\u05dd world\n\n{BODY_ONE}"))
+    assert hebrew.title == "\u05e9\u05dc\u05d5\u05dd world"
+    # A headline of controls only is no headline: the title comes from the text.
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps({"title": "\u202e\u202e", "text": BODY_ONE}) + "\n", "utf-8")
+    assert read_one(records).title == read_one(write(tmp_path / "plain.txt", BODY_ONE)).title
+
+
 def test_unreadable_file_becomes_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "locked.txt", BODY_ONE)
     ok = write(tmp_path / "ok.txt", BODY_TWO)
