@@ -9,6 +9,7 @@ file or line becomes an :class:`InputFailure` and never stops the rest of the ba
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import logging
@@ -161,6 +162,9 @@ class _Unreadable(Exception):
 
 def _draft(**fields: Any) -> Article:
     """An article before run-wide id de-duplication and slug assignment (slug still empty)."""
+    if not any(char.isalnum() for char in fields["text"]):
+        # "!!!" or a stray "<" is no article: a model would invent a summary of nothing.
+        raise _Unreadable("no words in the text (only punctuation or symbols)")
     title = _BIDI_CONTROLS.sub("", fields["title"]).strip()
     title = title or _BIDI_CONTROLS.sub("", _derive_title(fields["text"]))
     return Article(slug="", **{**fields, "title": title})
@@ -368,13 +372,14 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
     import trafilatura  # deferred: ~0.2 s to import and only needed for HTML inputs
 
     html = decoded.text
-    document = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_recall=True,
-    )
+    with _quiet_logger("trafilatura"):
+        document = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_recall=True,
+        )
     title = url = published = None
     lines: list[str] = []
     if document is not None:
@@ -776,6 +781,20 @@ def _md_inline_text(node: Any) -> str:
 
 
 # --- HTML ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    """Hide a library's log records for a while: trafilatura logs 'empty HTML tree: None' and
+    the like at ERROR without naming the file, for pages this reader reports as failures
+    itself, by file."""
+    library = logging.getLogger(name)
+    level = library.level
+    library.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        library.setLevel(level)
 
 
 def _parse_html(html: str) -> Any:

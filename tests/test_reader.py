@@ -545,6 +545,32 @@ def test_bidi_overrides_are_dropped_from_titles_but_rtl_text_stays(tmp_path: Pat
     assert read_one(records).title == read_one(write(tmp_path / "plain.txt", BODY_ONE)).title
 
 
+def test_text_without_words_is_a_failure_not_an_article(tmp_path: Path) -> None:
+    write(tmp_path / "bang.txt", "!!!")
+    write(tmp_path / "lt.html", "<")
+    (tmp_path / "r.jsonl").write_text(json.dumps({"text": "-- * --"}) + "\n", "utf-8")
+    write(tmp_path / "ok.txt", BODY_ONE)
+    result = read_articles([tmp_path])
+    assert [article.id for article in result.articles] == ["ok"]
+    assert sorted(Path(failure.source).name for failure in result.failures) == [
+        "bang.txt",
+        "lt.html",
+        "r.jsonl:1",
+    ]
+    assert all("no words" in failure.reason for failure in result.failures)
+
+
+def test_html_that_yields_nothing_logs_nothing_from_trafilatura(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # trafilatura logs "empty HTML tree: None" at ERROR, naming no file; the failure says it.
+    page = write(tmp_path / "c.html", "<!-- only a comment -->")
+    with caplog.at_level(logging.DEBUG):
+        result = read_articles([page])
+    assert [failure.reason for failure in result.failures] == ["no article text found in the page"]
+    assert not [record for record in caplog.records if record.name.startswith("trafilatura")]
+
+
 def test_unreadable_file_becomes_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "locked.txt", BODY_ONE)
     ok = write(tmp_path / "ok.txt", BODY_TWO)
