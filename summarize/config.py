@@ -129,8 +129,16 @@ def load_config_file(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder; pass --config the TOML file") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text ({error}); save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
     settings = {key.replace("-", "_"): value for key, value in data.items()}
     unknown = sorted(set(settings) - set(FIELD_NAMES))
     if unknown:
@@ -149,6 +157,11 @@ def load_config_file(path: Path) -> dict[str, Any]:
         if not isinstance(settings[key], str):
             raise ConfigError(f"{path}: {key!r} must be a path string")
         settings[key] = base / settings[key]
+    for key, value in settings.items():
+        try:
+            _validated(key, value)  # name the file in the message; flags are checked later
+        except ConfigError as error:
+            raise ConfigError(f"{path}: {error}") from None
     return settings
 
 
@@ -176,8 +189,14 @@ def _validated(key: str, value: Any) -> Any:
     if key in _PATH_FIELDS:
         return Path(value)
     if key == "languages":
-        text = value if isinstance(value, str) else ",".join(map(str, value))
-        return parse_languages(text)
+        if isinstance(value, list | tuple) and all(isinstance(code, str) for code in value):
+            value = ",".join(value)
+        if not isinstance(value, str):
+            raise ConfigError(
+                "'languages' must be a list of language codes, as in ['hu', 'zh'], "
+                f"or a string 'hu,zh'; got {value!r}"
+            )
+        return parse_languages(value)
     if key == "source_language":
         if not isinstance(value, str) or (value != "auto" and get_language(value) is None):
             raise ConfigError(f"source_language must be 'auto' or a language code, got {value!r}")

@@ -109,3 +109,29 @@ def test_unknown_config_key_exits_2_listing_valid_keys(tmp_path) -> None:
     result = run_cli(["run", "--config", "summarize.toml"], cwd=tmp_path)
     assert result.returncode == 2
     assert "summary_modle" in result.stderr and "summary_model" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "message"),
+    [
+        ("run", b"languages = 5\n", "'languages' must be a list of language codes"),
+        ("run", b'summary_model = "caf\xe9"\n', "is not UTF-8 text"),
+        ("list", b"languages = 5\n", "'languages' must be a list of language codes"),
+    ],
+)
+def test_config_file_mistakes_exit_2_naming_the_file(tmp_path, command, content, message) -> None:
+    (tmp_path / "summarize.toml").write_bytes(content)
+    args = ["models", "list"] if command == "list" else ["run"]
+    result = run_cli([*args, "--config", "summarize.toml"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("summarize: error: ") and "summarize.toml" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_folder_instead_of_file_exits_2(tmp_path) -> None:
+    (tmp_path / "conf").mkdir()
+    result = run_cli(["run", "--config", "conf"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "config file conf is a folder" in result.stderr
+    assert "Traceback" not in result.stderr

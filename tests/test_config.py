@@ -82,3 +82,36 @@ def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
 def test_bad_values_are_config_errors(settings, message) -> None:
     with pytest.raises(ConfigError, match=message):
         build_run_config(settings)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"languages = 5\n", "'languages' must be a list of language codes"),
+        (b"languages = {hu = 1}\n", "'languages' must be a list of language codes"),
+        (b'languages = ["hu", 1]\n', "'languages' must be a list of language codes"),
+        (b'output = "caf\xe9"\n', "is not UTF-8 text"),
+        (b"num-beams = 0\n", "'num_beams' must be at least 1"),
+    ],
+)
+def test_config_file_mistakes_are_config_errors_naming_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message) as error:
+        load_config_file(path)
+    assert str(path) in str(error.value)
+
+
+def test_config_file_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a folder; pass --config the TOML file"):
+        load_config_file(tmp_path)
+
+
+def test_languages_as_a_list_or_a_comma_separated_string(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('languages = "hu, zh"\n', encoding="utf-8")
+    assert build_run_config(load_config_file(path)).languages == ("hu", "zh")
+    path.write_text('languages = ["zh", "hu"]\n', encoding="utf-8")
+    assert build_run_config(load_config_file(path)).languages == ("zh", "hu")
