@@ -119,6 +119,9 @@ _POSITIVE_INT_FIELDS = {
 }
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
 _STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype", "engine"}
+#: Model settings: a Hub id, or a folder that a config file names relative to itself.
+_MODEL_FIELDS = {"summary_model", "translation_model"}
+_MODEL_TABLE_FIELDS = {"translation_models", "source_models"}
 _BOOL_FIELDS = {"quiet", "verbose", "no_cache", "retry_suspect", "strict", "offline"}
 
 
@@ -157,12 +160,35 @@ def load_config_file(path: Path) -> dict[str, Any]:
         if not isinstance(settings[key], str):
             raise ConfigError(f"{path}: {key!r} must be a path string")
         settings[key] = base / settings[key]
+    for key in _MODEL_FIELDS & settings.keys():
+        settings[key] = _model_relative_to(base, settings[key])
+    for key in _MODEL_TABLE_FIELDS & settings.keys():
+        if isinstance(settings[key], Mapping):
+            settings[key] = {
+                code: _model_relative_to(base, model) for code, model in settings[key].items()
+            }
     for key, value in settings.items():
         try:
             _validated(key, value)  # name the file in the message; flags are checked later
         except ConfigError as error:
             raise ConfigError(f"{path}: {error}") from None
     return settings
+
+
+def _model_relative_to(base: Path, model: Any) -> Any:
+    """A model path from a config file, made relative to its folder; a Hub id is kept.
+
+    ``org/name`` could be either: it counts as a path when it starts like one (``./``,
+    ``../``, ``/``, ``~``) or names an existing folder next to the config file.
+    """
+    if not isinstance(model, str) or not model:
+        return model  # _validated reports it
+    if model.startswith("~"):
+        return str(Path(model).expanduser())
+    candidate = base / model
+    if model.startswith(("./", "../", "/")) or candidate.is_dir():
+        return str(candidate)
+    return model
 
 
 def build_run_config(settings: Mapping[str, Any]) -> RunConfig:

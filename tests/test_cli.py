@@ -135,3 +135,23 @@ def test_config_folder_instead_of_file_exits_2(tmp_path) -> None:
     assert result.returncode == 2, result.stderr
     assert "config file conf is a folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_config_file_model_folders_are_relative_to_the_file(tiny_models, tmp_path) -> None:
+    (tmp_path / "project" / "conf").mkdir(parents=True)
+    (tmp_path / "project" / "models").symlink_to(tiny_models["bart"].parent)
+    (tmp_path / "project" / "conf" / "summarize.toml").write_text(
+        'languages = ["hu"]\nsource_language = "en"\nsummary_model = "../models/bart"\n'
+        '[translation_models]\nhu = "../models/marian"\n',
+        "utf-8",
+    )
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    result = run_cli(
+        ["models", "list", "--config", "../../project/conf/summarize.toml"], cwd=elsewhere
+    )
+    assert result.returncode == 0, result.stderr
+    summary, translation = result.stdout.splitlines()[1:]
+    assert summary.startswith("summary") and "project/conf/../models/bart " in summary
+    assert translation.startswith("translation") and "project/conf/../models/marian " in translation
+    assert " yes " in summary and " yes " in translation  # found: local folders

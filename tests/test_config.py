@@ -115,3 +115,27 @@ def test_languages_as_a_list_or_a_comma_separated_string(tmp_path: Path) -> None
     assert build_run_config(load_config_file(path)).languages == ("hu", "zh")
     path.write_text('languages = ["zh", "hu"]\n', encoding="utf-8")
     assert build_run_config(load_config_file(path)).languages == ("zh", "hu")
+
+
+def test_model_paths_in_a_config_file_are_relative_to_it_hub_ids_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "models" / "sum").mkdir(parents=True)
+    (tmp_path / "conf" / "local" / "hu").mkdir(parents=True)
+    path = tmp_path / "conf" / "c.toml"
+    path.write_text(
+        'summary_model = "../models/sum"\ntranslation_model = "facebook/nllb-200-distilled-600M"\n'
+        '[translation_models]\nhu = "local/hu"\nzh = "Helsinki-NLP/opus-mt-en-zh"\n'
+        'uk = "~/uk-model"\n[source_models]\nru = "./ru-en"\n',
+        encoding="utf-8",
+    )
+    config = build_run_config(load_config_file(path))
+    assert Path(config.summary_model).resolve() == (tmp_path / "models" / "sum").resolve()
+    # A Hub id, and a name like one with no such folder next to the file, stay as written.
+    assert config.translation_model == "facebook/nllb-200-distilled-600M"
+    assert config.translation_model_for("zh") == "Helsinki-NLP/opus-mt-en-zh"
+    # An existing folder next to the file is a path even without ./ in front.
+    assert Path(config.translation_model_for("hu")) == tmp_path / "conf" / "local" / "hu"
+    assert config.translation_model_for("uk") == str(Path("~/uk-model").expanduser())
+    assert Path(config.source_model_for("ru")) == tmp_path / "conf" / "ru-en"
+    # Flags are relative to the current folder, as always.
+    flagged = config_from(["--config", str(path), "--summary-model", "../models/sum"])
+    assert flagged.summary_model == "../models/sum"
