@@ -93,6 +93,7 @@ def test_python_m_summarize_reports_failed_inputs_with_exit_1(tiny_models, tmp_p
         ),
         (["run", "--device", "cuda:7"], "--device cuda:7"),
         (["run", "--templates", "no-such-templates"], "no-such-templates"),
+        (["run", "--languages", "hu,en"], "'en' is English, the summaries' own language"),
     ],
 )
 def test_usage_and_model_errors_exit_2_without_traceback(tmp_path, args, message) -> None:
@@ -117,6 +118,7 @@ def test_unknown_config_key_exits_2_listing_valid_keys(tmp_path) -> None:
         ("run", b"languages = 5\n", "'languages' must be a list of language codes"),
         ("run", b'summary_model = "caf\xe9"\n', "is not UTF-8 text"),
         ("list", b"languages = 5\n", "'languages' must be a list of language codes"),
+        ("run", b'languages = ["en"]\n', "drop en from --languages (or from languages in"),
     ],
 )
 def test_config_file_mistakes_exit_2_naming_the_file(tmp_path, command, content, message) -> None:

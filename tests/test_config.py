@@ -77,6 +77,8 @@ def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
         ({"dtype": "int4"}, "dtype"),
         ({"translation_models": {"qq": "m"}}, "unknown language 'qq'"),
         ({"min_summary_tokens": 50, "max_summary_tokens": 10}, "min_summary_tokens"),
+        ({"languages": "hu,en"}, "'en' is English, the summaries' own language"),
+        ({"languages": ["ENG"]}, "drop eng from --languages"),
     ],
 )
 def test_bad_values_are_config_errors(settings, message) -> None:
