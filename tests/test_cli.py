@@ -157,3 +157,17 @@ def test_config_file_model_folders_are_relative_to_the_file(tiny_models, tmp_pat
     assert summary.startswith("summary") and "project/conf/../models/bart " in summary
     assert translation.startswith("translation") and "project/conf/../models/marian " in translation
     assert " yes " in summary and " yes " in translation  # found: local folders
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run", "missing-folder"], ["models", "list", "--models-dir", "missing-folder"]],
+)
+def test_verbose_in_the_config_file_shows_debug_logs_and_tracebacks(tmp_path, args) -> None:
+    (tmp_path / "summarize.toml").write_text("verbose = true\n", "utf-8")
+    quiet = run_cli(args, cwd=tmp_path)
+    assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
+    result = run_cli([*args, "--config", "summarize.toml"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "missing-folder" in result.stderr
+    assert "DEBUG: stopped by an expected error" in result.stderr and "Traceback" in result.stderr
