@@ -22,6 +22,7 @@ from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
+from summarize.files import check_writable_folder
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.hub import ModelSources, go_offline, is_offline
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
@@ -157,6 +158,9 @@ def read_inputs(config: RunConfig) -> ReadResult:
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
     make_environment(config.templates)  # a wrong --templates folder fails now, not after hours
+    check_writable_folder(config.output, "--output")  # likewise, not after every model ran
+    if not config.no_cache:
+        check_writable_folder(config.cache_dir or config.output / ".cache", "--cache-dir")
     return read
 
 

@@ -171,3 +171,32 @@ def test_verbose_in_the_config_file_shows_debug_logs_and_tracebacks(tmp_path, ar
     assert result.returncode == 2, result.stderr
     assert "missing-folder" in result.stderr
     assert "DEBUG: stopped by an expected error" in result.stderr and "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "afile"], "--output afile: afile is a file, not a folder"),
+        (["-o", "afile", "--no-cache"], "--output afile: afile is a file, not a folder"),
+        (["-o", "afile/briefings"], "--output afile/briefings: afile is a file, not a folder"),
+        (["-o", "new/out", "--cache-dir", "afile"], "--cache-dir afile: afile is a file"),
+        (["-o", "new/out", "--models-dir", "afile"], "--models-dir afile is a file, not a folder"),
+        pytest.param(
+            ["-o", "/proc/no-such-folder", "--no-cache"],
+            "--output /proc/no-such-folder: cannot create it or write in it",
+            marks=pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux's /proc"),
+        ),
+    ],
+)
+def test_unusable_output_cache_or_models_folder_exits_2_before_any_work(
+    tmp_path, args, message
+) -> None:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "afile").write_text("hi\n", "utf-8")
+    result = run_cli(["run", *args], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "afile").read_text("utf-8") == "hi\n"
+    # The check made no folder it then left behind.
+    assert not (tmp_path / "new").exists() and not (tmp_path / "outputs").exists()
