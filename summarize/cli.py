@@ -26,6 +26,7 @@ logger = logging.getLogger("summarize")
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``summarize`` command; returns the exit code."""
     arguments = build_parser().parse_args(argv)
+    # The flag alone until the config file is read (see _settings): it may say verbose too.
     _configure_logging(getattr(arguments, "verbose", False))
     command = {"run": _run, "models": _models, "eval": _evaluate}[arguments.command]
     try:
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    config = build_run_config(settings_from_arguments(arguments))
+    config = _settings(arguments)
     if not sys.stderr.isatty():
         config = replace(config, quiet=True)  # progress bars only on a terminal
     outcome = _execute(config)
@@ -80,7 +81,7 @@ def _execute(config: RunConfig) -> RunOutcome | None:
 
 
 def _models(arguments: argparse.Namespace) -> int:
-    config = build_run_config(settings_from_arguments(arguments))
+    config = _settings(arguments)
     from summarize import catalog  # imports the pipeline's planning
 
     if arguments.action == "list":
@@ -99,6 +100,13 @@ def _evaluate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(arguments: argparse.Namespace) -> RunConfig:
+    """The run's configuration (config file < flags), with logging set up as it says."""
+    config = build_run_config(settings_from_arguments(arguments))
+    _configure_logging(config.verbose)
+    return config
+
+
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.WARNING,
@@ -109,9 +117,9 @@ def _configure_logging(verbose: bool) -> None:
     # huggingface_hub prints with a handler of its own and also passes its records up to
     # ours: each retry message appeared twice.
     logging.getLogger("huggingface_hub").propagate = False
-    if not verbose:
-        # transformers is chatty about generation flags; our own messages say what matters.
-        logging.getLogger("transformers").setLevel(logging.ERROR)
+    # transformers is chatty about generation flags; our own messages say what matters.
+    # WARNING is its own default, set again when the config file turns verbose on.
+    logging.getLogger("transformers").setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 def _progress_factory(quiet: bool):

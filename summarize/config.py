@@ -119,6 +119,9 @@ _POSITIVE_INT_FIELDS = {
 }
 _NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
 _STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype", "engine"}
+#: Model settings: a Hub id, or a folder that a config file names relative to itself.
+_MODEL_FIELDS = {"summary_model", "translation_model"}
+_MODEL_TABLE_FIELDS = {"translation_models", "source_models"}
 _BOOL_FIELDS = {"quiet", "verbose", "no_cache", "retry_suspect", "strict", "offline"}
 
 
@@ -129,8 +132,16 @@ def load_config_file(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder; pass --config the TOML file") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text ({error}); save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
     settings = {key.replace("-", "_"): value for key, value in data.items()}
     unknown = sorted(set(settings) - set(FIELD_NAMES))
     if unknown:
@@ -149,7 +160,35 @@ def load_config_file(path: Path) -> dict[str, Any]:
         if not isinstance(settings[key], str):
             raise ConfigError(f"{path}: {key!r} must be a path string")
         settings[key] = base / settings[key]
+    for key in _MODEL_FIELDS & settings.keys():
+        settings[key] = _model_relative_to(base, settings[key])
+    for key in _MODEL_TABLE_FIELDS & settings.keys():
+        if isinstance(settings[key], Mapping):
+            settings[key] = {
+                code: _model_relative_to(base, model) for code, model in settings[key].items()
+            }
+    for key, value in settings.items():
+        try:
+            _validated(key, value)  # name the file in the message; flags are checked later
+        except ConfigError as error:
+            raise ConfigError(f"{path}: {error}") from None
     return settings
+
+
+def _model_relative_to(base: Path, model: Any) -> Any:
+    """A model path from a config file, made relative to its folder; a Hub id is kept.
+
+    ``org/name`` could be either: it counts as a path when it starts like one (``./``,
+    ``../``, ``/``, ``~``) or names an existing folder next to the config file.
+    """
+    if not isinstance(model, str) or not model:
+        return model  # _validated reports it
+    if model.startswith("~"):
+        return str(Path(model).expanduser())
+    candidate = base / model
+    if model.startswith(("./", "../", "/")) or candidate.is_dir():
+        return str(candidate)
+    return model
 
 
 def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
@@ -176,8 +215,14 @@ def _validated(key: str, value: Any) -> Any:
     if key in _PATH_FIELDS:
         return Path(value)
     if key == "languages":
-        text = value if isinstance(value, str) else ",".join(map(str, value))
-        return parse_languages(text)
+        if isinstance(value, list | tuple) and all(isinstance(code, str) for code in value):
+            value = ",".join(value)
+        if not isinstance(value, str):
+            raise ConfigError(
+                "'languages' must be a list of language codes, as in ['hu', 'zh'], "
+                f"or a string 'hu,zh'; got {value!r}"
+            )
+        return parse_languages(value)
     if key == "source_language":
         if not isinstance(value, str) or (value != "auto" and get_language(value) is None):
             raise ConfigError(f"source_language must be 'auto' or a language code, got {value!r}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
+
+from summarize.errors import ConfigError
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -22,3 +25,52 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def check_writable_folder(folder: Path, setting: str) -> None:
+    """Raise ConfigError unless ``folder`` is, or can be made, a folder files can be written in.
+
+    Checked by doing it, and undone: a run stopped later by another error leaves nothing behind.
+    ``setting`` is the flag that chose the folder, for the message.
+    """
+    in_the_way = next((p for p in _folder_chain(folder) if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        raise ConfigError(
+            f"{setting} {folder}: {in_the_way} is a file, not a folder; "
+            f"pass {setting} a folder path, or move the file away"
+        )
+    # Several processes of one run check at once; one may remove what another's check just
+    # saw, so a failure counts only when it repeats.
+    for attempt in range(3):
+        try:
+            _try_writing_in(folder)
+            return
+        except OSError as error:
+            if attempt == 2:
+                raise ConfigError(
+                    f"{setting} {folder}: cannot create it or write in it "
+                    f"({error.strerror or error}); pass {setting} a folder you can write to"
+                ) from None
+
+
+def _folder_chain(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it, outermost first."""
+    return [*reversed(folder.parents), folder]
+
+
+def _try_writing_in(folder: Path) -> None:
+    """Make ``folder`` if needed and write a file in it; then remove both again."""
+    made: list[Path] = []
+    try:
+        for part in _folder_chain(folder):
+            try:
+                part.mkdir()
+                made.append(part)
+            except FileExistsError:
+                pass  # a folder (files in the way were reported) or one made meanwhile
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    finally:
+        for part in reversed(made):
+            with contextlib.suppress(OSError):  # another process wrote in it: it stays
+                part.rmdir()

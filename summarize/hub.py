@@ -187,6 +187,11 @@ def read_manifest(models_dir: Path) -> dict[str, ExportedModel]:
             f"{models_dir} is not a models folder (no {MANIFEST_FILE}); make one with "
             f"`summarize models pull --to {models_dir}`"
         ) from None
+    except NotADirectoryError:
+        raise ConfigError(
+            f"--models-dir {models_dir} is a file, not a folder; pass the folder written by "
+            "`summarize models pull --to DIR`"
+        ) from None
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ConfigError(f"{path} is not a valid models manifest: {error}") from None
 

@@ -254,5 +254,10 @@ def parse_languages(value: str) -> tuple[str, ...]:
     if not codes:
         raise ConfigError("--languages needs at least one language code, e.g. --languages hu,zh")
     for code in codes:
-        get_language(code)
+        # Compared by name: "eng" is English too, described from its ISO 639-2 code.
+        if get_language(code).name == ENGLISH.name:
+            raise ConfigError(
+                f"{code!r} is English, the summaries' own language, not a translation target; "
+                f"drop {code} from --languages (or from languages in the config file)"
+            )
     return tuple(dict.fromkeys(codes))

@@ -22,6 +22,7 @@ from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
+from summarize.files import check_writable_folder
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.hub import ModelSources, go_offline, is_offline
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
@@ -159,8 +160,12 @@ def read_inputs(config: RunConfig) -> ReadResult:
             f"no articles found in {', '.join(map(str, config.inputs))}; "
             f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    # A wrong --templates folder or a broken template fails now, not after hours of work.
+    # A wrong --templates folder or a broken template fails now, not after hours of work;
+    # likewise an output or cache folder that cannot be written.
     check_templates(config.templates, config.languages)
+    check_writable_folder(config.output, "--output")
+    if not config.no_cache:
+        check_writable_folder(cache_folder(config), "--cache-dir")
     return read
 
 

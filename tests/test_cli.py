@@ -95,6 +95,7 @@ def test_python_m_summarize_reports_failed_inputs_with_exit_1(tiny_models, tmp_p
         (["run", "--templates", "no-such-templates"], "no-such-templates"),
         # A broken template is found before any model is looked at (none is available here).
         (["run", "--templates", "broken-templates"], "template 'index.html'"),
+        (["run", "--languages", "hu,en"], "'en' is English, the summaries' own language"),
     ],
 )
 def test_usage_and_model_errors_exit_2_without_traceback(tmp_path, args, message) -> None:
@@ -113,3 +114,93 @@ def test_unknown_config_key_exits_2_listing_valid_keys(tmp_path) -> None:
     result = run_cli(["run", "--config", "summarize.toml"], cwd=tmp_path)
     assert result.returncode == 2
     assert "summary_modle" in result.stderr and "summary_model" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "message"),
+    [
+        ("run", b"languages = 5\n", "'languages' must be a list of language codes"),
+        ("run", b'summary_model = "caf\xe9"\n', "is not UTF-8 text"),
+        ("list", b"languages = 5\n", "'languages' must be a list of language codes"),
+        ("run", b'languages = ["en"]\n', "drop en from --languages (or from languages in"),
+    ],
+)
+def test_config_file_mistakes_exit_2_naming_the_file(tmp_path, command, content, message) -> None:
+    (tmp_path / "summarize.toml").write_bytes(content)
+    args = ["models", "list"] if command == "list" else ["run"]
+    result = run_cli([*args, "--config", "summarize.toml"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("summarize: error: ") and "summarize.toml" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_folder_instead_of_file_exits_2(tmp_path) -> None:
+    (tmp_path / "conf").mkdir()
+    result = run_cli(["run", "--config", "conf"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "config file conf is a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_file_model_folders_are_relative_to_the_file(tiny_models, tmp_path) -> None:
+    (tmp_path / "project" / "conf").mkdir(parents=True)
+    (tmp_path / "project" / "models").symlink_to(tiny_models["bart"].parent)
+    (tmp_path / "project" / "conf" / "summarize.toml").write_text(
+        'languages = ["hu"]\nsource_language = "en"\nsummary_model = "../models/bart"\n'
+        '[translation_models]\nhu = "../models/marian"\n',
+        "utf-8",
+    )
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    result = run_cli(
+        ["models", "list", "--config", "../../project/conf/summarize.toml"], cwd=elsewhere
+    )
+    assert result.returncode == 0, result.stderr
+    summary, translation = result.stdout.splitlines()[1:]
+    assert summary.startswith("summary") and "project/conf/../models/bart " in summary
+    assert translation.startswith("translation") and "project/conf/../models/marian " in translation
+    assert " yes " in summary and " yes " in translation  # found: local folders
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run", "missing-folder"], ["models", "list", "--models-dir", "missing-folder"]],
+)
+def test_verbose_in_the_config_file_shows_debug_logs_and_tracebacks(tmp_path, args) -> None:
+    (tmp_path / "summarize.toml").write_text("verbose = true\n", "utf-8")
+    quiet = run_cli(args, cwd=tmp_path)
+    assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
+    result = run_cli([*args, "--config", "summarize.toml"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "missing-folder" in result.stderr
+    assert "DEBUG: stopped by an expected error" in result.stderr and "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "afile"], "--output afile: afile is a file, not a folder"),
+        (["-o", "afile", "--no-cache"], "--output afile: afile is a file, not a folder"),
+        (["-o", "afile/briefings"], "--output afile/briefings: afile is a file, not a folder"),
+        (["-o", "new/out", "--cache-dir", "afile"], "--cache-dir afile: afile is a file"),
+        (["-o", "new/out", "--models-dir", "afile"], "--models-dir afile is a file, not a folder"),
+        pytest.param(
+            ["-o", "/proc/no-such-folder", "--no-cache"],
+            "--output /proc/no-such-folder: cannot create it or write in it",
+            marks=pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux's /proc"),
+        ),
+    ],
+)
+def test_unusable_output_cache_or_models_folder_exits_2_before_any_work(
+    tmp_path, args, message
+) -> None:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "afile").write_text("hi\n", "utf-8")
+    result = run_cli(["run", *args], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "afile").read_text("utf-8") == "hi\n"
+    # The check made no folder it then left behind.
+    assert not (tmp_path / "new").exists() and not (tmp_path / "outputs").exists()

@@ -77,8 +77,67 @@ def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
         ({"dtype": "int4"}, "dtype"),
         ({"translation_models": {"qq": "m"}}, "unknown language 'qq'"),
         ({"min_summary_tokens": 50, "max_summary_tokens": 10}, "min_summary_tokens"),
+        ({"languages": "hu,en"}, "'en' is English, the summaries' own language"),
+        ({"languages": ["ENG"]}, "drop eng from --languages"),
     ],
 )
 def test_bad_values_are_config_errors(settings, message) -> None:
     with pytest.raises(ConfigError, match=message):
         build_run_config(settings)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"languages = 5\n", "'languages' must be a list of language codes"),
+        (b"languages = {hu = 1}\n", "'languages' must be a list of language codes"),
+        (b'languages = ["hu", 1]\n', "'languages' must be a list of language codes"),
+        (b'output = "caf\xe9"\n', "is not UTF-8 text"),
+        (b"num-beams = 0\n", "'num_beams' must be at least 1"),
+    ],
+)
+def test_config_file_mistakes_are_config_errors_naming_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message) as error:
+        load_config_file(path)
+    assert str(path) in str(error.value)
+
+
+def test_config_file_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a folder; pass --config the TOML file"):
+        load_config_file(tmp_path)
+
+
+def test_languages_as_a_list_or_a_comma_separated_string(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('languages = "hu, zh"\n', encoding="utf-8")
+    assert build_run_config(load_config_file(path)).languages == ("hu", "zh")
+    path.write_text('languages = ["zh", "hu"]\n', encoding="utf-8")
+    assert build_run_config(load_config_file(path)).languages == ("zh", "hu")
+
+
+def test_model_paths_in_a_config_file_are_relative_to_it_hub_ids_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "models" / "sum").mkdir(parents=True)
+    (tmp_path / "conf" / "local" / "hu").mkdir(parents=True)
+    path = tmp_path / "conf" / "c.toml"
+    path.write_text(
+        'summary_model = "../models/sum"\ntranslation_model = "facebook/nllb-200-distilled-600M"\n'
+        '[translation_models]\nhu = "local/hu"\nzh = "Helsinki-NLP/opus-mt-en-zh"\n'
+        'uk = "~/uk-model"\n[source_models]\nru = "./ru-en"\n',
+        encoding="utf-8",
+    )
+    config = build_run_config(load_config_file(path))
+    assert Path(config.summary_model).resolve() == (tmp_path / "models" / "sum").resolve()
+    # A Hub id, and a name like one with no such folder next to the file, stay as written.
+    assert config.translation_model == "facebook/nllb-200-distilled-600M"
+    assert config.translation_model_for("zh") == "Helsinki-NLP/opus-mt-en-zh"
+    # An existing folder next to the file is a path even without ./ in front.
+    assert Path(config.translation_model_for("hu")) == tmp_path / "conf" / "local" / "hu"
+    assert config.translation_model_for("uk") == str(Path("~/uk-model").expanduser())
+    assert Path(config.source_model_for("ru")) == tmp_path / "conf" / "ru-en"
+    # Flags are relative to the current folder, as always.
+    flagged = config_from(["--config", str(path), "--summary-model", "../models/sum"])
+    assert flagged.summary_model == "../models/sum"
