@@ -21,6 +21,7 @@ from summarize.generation import ModelInfo
 from summarize.hub import (
     ModelSources,
     cached_folder,
+    check_export_folders,
     export_model,
     folder_size,
     go_offline,
@@ -209,9 +210,10 @@ def pull_models(config: RunConfig, to: Path | None = None) -> list[PulledModel]:
     Downloads go into the Hugging Face cache (``HF_HOME``; ``HF_TOKEN`` for gated models) at
     each model's pinned revision. Each model is then checked the way ``summarize run`` checks it
     before any work (config, tokenizer, weights, and every requested language). With ``to``,
-    the files are copied into ``to/<org>--<name>/`` with a ``manifest.json`` mapping model ids
-    to those folders, and the copies are checked again from there: ``summarize run
-    --models-dir TO`` then needs nothing else.
+    the files are copied into ``to/<org>--<name>/`` (one folder per model, see
+    ``hub.export_folder_name``) with a ``manifest.json`` mapping model ids to those folders,
+    and the copies are checked again from there: ``summarize run --models-dir TO`` then needs
+    nothing else.
     """
     from summarize.engine import inspect_model, resolve_device
     from summarize.pipeline import plan_translations
@@ -221,6 +223,8 @@ def pull_models(config: RunConfig, to: Path | None = None) -> list[PulledModel]:
     uses = planned_models(config)
     _announce_licences(uses)
     models = list(dict.fromkeys(use.model for use in uses))
+    if to is not None:
+        check_export_folders(models, to)
     folders = {}
     for model in models:
         folders[model] = model_folder(model, config.revisions.get(model))

@@ -96,7 +96,8 @@ def read_references(path: Path) -> dict[str, Reference]:
     if not path.is_file():
         raise InputError(f"references not found: {path} (a .jsonl file or a folder)")
     references: dict[str, Reference] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    first_lines: dict[str, int] = {}
+    for number, line in enumerate(_read_utf8(path, "references").splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -106,11 +107,24 @@ def read_references(path: Path) -> dict[str, Reference]:
             translations = record.get("translations") or {}
             if not isinstance(article_id, str) or not isinstance(translations, dict):
                 raise TypeError("'id' must be a string and 'translations' an object")
+            # Checked here: a number reaching rouge-score or sacrebleu ends in a traceback.
+            if summary is not None and not isinstance(summary, str):
+                raise TypeError("'summary' must be a string")
+            not_text = [code for code, text in translations.items() if not isinstance(text, str)]
+            if not_text:
+                raise TypeError(f"translations must be strings; {', '.join(not_text)} is not")
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise InputError(
                 f"{path}:{number}: not a reference record ({error}); expected "
                 '{"id": ..., "summary": ..., "translations": {"hu": ...}}'
             ) from None
+        # Two records for one article: keeping either would make the scores depend on line order.
+        if article_id in first_lines:
+            raise InputError(
+                f"{path}:{number}: id {article_id!r} already has a reference record on line "
+                f"{first_lines[article_id]}; give each article one record"
+            )
+        first_lines[article_id] = number
         references[article_id] = Reference(summary=summary, translations=dict(translations))
     return references
 
@@ -124,7 +138,7 @@ def _references_from_folder(folder: Path) -> dict[str, Reference]:
         if not dot or not article_id:
             logger.warning("%s: not named <id>.summary.txt or <id>.<lang>.txt; skipped", path)
             continue
-        text = path.read_text(encoding="utf-8").strip()
+        text = _read_utf8(path, "reference").strip()
         if kind == SUMMARY_SUFFIX:
             summaries[article_id] = text
         else:
@@ -138,18 +152,30 @@ def _references_from_folder(folder: Path) -> dict[str, Reference]:
 def read_results(output: Path) -> list[dict[str, Any]]:
     """The records of ``output/results.jsonl``."""
     path = output / RESULTS_FILE
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+    if not path.is_file():
         raise InputError(
             f"{path} not found: pass the folder a finished `summarize run` wrote (-o OUTPUT)"
-        ) from None
+        )
+    lines = _read_utf8(path, "results file").splitlines()
     try:
         return [json.loads(line) for line in lines if line.strip()]
     except ValueError as error:
         raise InputError(
             f"{path} is not a results file written by `summarize run`: {error}"
         ) from None
+
+
+def _read_utf8(path: Path, what: str) -> str:
+    """The text of ``path``; an InputError naming the file when it cannot be read as UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: {what} is not UTF-8 text ({error.reason} at byte {error.start}); "
+            "save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise InputError(f"cannot read {what} {path}: {error.strerror or error}") from None
 
 
 def evaluate(references_path: Path, output: Path, *, comet: str | None = None) -> Scores:

@@ -8,11 +8,12 @@ when first imported.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ MANIFEST_FILE = "manifest.json"
 _MANIFEST_FORMAT = 1
 # A Hub cache snapshot folder is named by the full commit hash.
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
+# A Hugging Face Hub repository id: ``name`` or ``org/name``, each part starting and ending
+# with a letter or digit (the Hub also forbids ``--`` and ``..``, checked separately).
+_HUB_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_HUB_ID = re.compile(rf"^(?:{_HUB_PART}/)?{_HUB_PART}$")
 
 
 def go_offline() -> None:
@@ -157,8 +162,36 @@ class ExportedModel:
 
 
 def export_folder_name(name: str) -> str:
-    """A subfolder name for model ``name``: ``org--model`` for a Hub id."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("/", "--")).strip("-.") or "model"
+    """A subfolder name for model ``name``, different for every name.
+
+    ``org--model`` for a name shaped like a Hub id (a local ``models/nllb`` too): a Hub id has
+    no ``--`` of its own, so that folder maps back to one name only. Any other name (``/abs/path``,
+    ``./models--nllb``, ``org/a b``) is cleaned up the same way and ends with a hash of the full
+    name, so it never takes another name's folder.
+    """
+    if _HUB_ID.match(name) and "--" not in name and ".." not in name:
+        return name.replace("/", "--")
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("/", "--")).strip("-.") or "model"
+    return f"{readable}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:10]}"
+
+
+def check_export_folders(names: Sequence[str], to: Path) -> None:
+    """Refuse, before anything is copied, to export a model into a folder another one holds.
+
+    Names never share a folder today, but a manifest written by an older version may give a
+    folder to a model this pull does not replace.
+    """
+    held = read_manifest(to) if (to / MANIFEST_FILE).is_file() else {}
+    owners = {entry.folder: name for name, entry in held.items() if name not in names}
+    for name in names:
+        folder = export_folder_name(name)
+        owner = owners.setdefault(folder, name)
+        if owner != name:
+            raise ConfigError(
+                f"cannot export {name!r} into {to / folder}: {to / MANIFEST_FILE} gives that "
+                f"folder to {owner!r}; pull into a new folder (--to), or pull {owner!r} again "
+                "there first"
+            )
 
 
 def export_model(name: str, source: Path, to: Path) -> ExportedModel:

@@ -365,8 +365,16 @@ def plan_pivots(
                 f"with {model!r}. {error}\nOr pass --source-model {first}=MODEL, or "
                 "--source-language en to summarise every article as English."
             ) from error
+        # The default advice (--translation-model) has no effect on this stage.
         targets = {
-            code: resolve_target(info, ENGLISH, source=_source(code)) for code in sorted(codes)
+            code: resolve_target(
+                info,
+                ENGLISH,
+                source=_source(code),
+                fix=f"pass --source-model {code}=MODEL with a model that translates {code} "
+                "into English, or --source-language en to summarise every article as English",
+            )
+            for code in sorted(codes)
         }
         plans.append(
             TranslationPlan(

@@ -30,21 +30,28 @@ class Translator(Protocol):
     def translate(self, texts: Sequence[str], target: str) -> list[str]: ...
 
 
-def resolve_target(info: ModelInfo, language: Language, source: Language = ENGLISH) -> Target:
-    """How to ask this model for ``language`` from ``source``, or an error naming both."""
+def resolve_target(
+    info: ModelInfo, language: Language, source: Language = ENGLISH, *, fix: str | None = None
+) -> Target:
+    """How to ask this model for ``language`` from ``source``, or an error naming both.
+
+    ``fix`` ends the error with what to pass instead: by default another --translation-model;
+    the pivot into English, which that flag does not set, passes its own.
+    """
     tokens = info.language_tokens
+    fix = fix or f"pass --translation-model {language.code}=MODEL with a model that covers it"
     if info.model_type == "marian":
         marian_tokens = sorted(token for token in tokens if token.startswith(">>"))
         if marian_tokens:
             for candidate in language.marian_tokens:
                 if candidate in tokens:
                     return Target(prefix=f"{candidate} ")
-            raise _unsupported(info, language, marian_tokens)
+            raise _unsupported(info, language, marian_tokens, fix)
         named = _opus_target(info.name)
         if named is not None and named not in _codes_of(language):
             raise UnsupportedLanguageError(
                 f"{info.name!r} translates English into {named!r} only, not {language.name} "
-                f"({language.code}); pass --translation-model {language.code}=MODEL"
+                f"({language.code}); {fix}"
             )
         return Target()
     if info.model_type == "m2m_100":
@@ -53,18 +60,18 @@ def resolve_target(info: ModelInfo, language: Language, source: Language = ENGLI
         m2m_token = f"__{language.m2m_code}__"
         if m2m_token in tokens:
             return Target(src_lang=source.m2m_code, forced_bos_token=m2m_token)
-        raise _unsupported(info, language, sorted(tokens))
+        raise _unsupported(info, language, sorted(tokens), fix)
     if info.model_type == "mbart":
         if language.mbart_code in tokens:
             return Target(src_lang=source.mbart_code, forced_bos_token=language.mbart_code)
-        raise _unsupported(info, language, sorted(tokens))
+        raise _unsupported(info, language, sorted(tokens), fix)
     if info.model_type in _T5_TYPES:
         task = f"translation_en_to_{language.code}"
         if task in info.task_prefixes:
             return Target(prefix=info.task_prefixes[task])
         offered = sorted(t for t in info.task_prefixes if t.startswith("translation_"))
         if offered:
-            raise _unsupported(info, language, offered)
+            raise _unsupported(info, language, offered, fix)
         return Target(prefix=f"translate English to {language.t5_name}: ")
     # Any other encoder-decoder family is taken as a single-pair model for this language.
     return Target()
@@ -92,13 +99,12 @@ def _codes_of(language: Language) -> set[str]:
 
 
 def _unsupported(
-    info: ModelInfo, language: Language, offered: Sequence[str]
+    info: ModelInfo, language: Language, offered: Sequence[str], fix: str
 ) -> UnsupportedLanguageError:
     sample = ", ".join(offered[:12]) + (" …" if len(offered) > 12 else "")
     return UnsupportedLanguageError(
         f"{info.name!r} ({info.model_type}) cannot translate into {language.name} "
-        f"({language.code}): it offers {sample or 'no target-language tokens'}. "
-        f"Pass --translation-model {language.code}=MODEL with a model that covers it."
+        f"({language.code}): it offers {sample or 'no target-language tokens'}; {fix}."
     )
 
 

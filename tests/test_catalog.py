@@ -21,7 +21,7 @@ from test_pivot import ENGLISH, HUNGARIAN
 from summarize.catalog import planned_models
 from summarize.config import RunConfig
 from summarize.errors import ConfigError, ModelLoadError
-from summarize.hub import ModelSources, folder_size, model_folder
+from summarize.hub import ModelSources, export_folder_name, folder_size, model_folder
 from summarize.tables import format_size
 
 # Hub ids the tests give the tiny models (key in the tiny_models fixture).
@@ -224,6 +224,61 @@ def test_pull_downloads_checks_and_exports_a_folder_a_run_needs_alone(
         report["settings"]["revisions"]["tiny-org/marian"]
         == manifest["models"]["tiny-org/marian"]["revision"]
     )
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("models/nllb", "models--nllb"),  # a local path shaped like a Hub id, and a folder name
+        ("org/a b", "org/a-b"),
+        ("t5-small", "./t5-small"),
+        ("/data/models/x", "data/models/x"),
+    ],
+)
+def test_export_folder_names_differ_for_names_that_used_to_share_one(names) -> None:
+    folders = [export_folder_name(name) for name in names]
+    assert len(set(folders)) == len(names), folders
+    assert all("/" not in folder and not folder.startswith(".") for folder in folders)
+
+
+def test_export_folder_of_a_hub_id_stays_readable() -> None:
+    assert export_folder_name("Helsinki-NLP/opus-mt-en-hu") == "Helsinki-NLP--opus-mt-en-hu"
+    assert export_folder_name("t5-small") == "t5-small"
+
+
+def test_pull_exports_models_whose_names_used_to_clash_into_their_own_folders(
+    tiny_models, tmp_path, monkeypatch, capsys
+) -> None:
+    from summarize.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    # Two local models; both names used to map to the folder models--marian.
+    shutil.copytree(tiny_models["marian"], tmp_path / "models" / "marian")
+    shutil.copytree(tiny_models["marian_multi_zh"], tmp_path / "models--marian")
+    flags = [
+        *("--summary-model", str(tiny_models["bart"]), "--languages", "hu,zh"),
+        *("--translation-model", "hu=models/marian", "--translation-model", "zh=models--marian"),
+        *("--source-language", "en", "--device", "cpu"),
+    ]
+    assert main(["models", "pull", *flags, "--to", "export"]) == 0
+    models = json.loads((tmp_path / "export" / "manifest.json").read_text("utf-8"))["models"]
+    for name in ("models/marian", "models--marian"):
+        copy = tmp_path / "export" / models[name]["folder"] / "model.safetensors"
+        assert copy.read_bytes() == (tmp_path / name / "model.safetensors").read_bytes()
+    assert models["models/marian"]["folder"] != models["models--marian"]["folder"]
+
+    # A folder that an older version's manifest gives to a model this pull leaves alone:
+    # refused before anything is copied.
+    old = tmp_path / "old"
+    old.mkdir()
+    manifest = {"format": 1, "models": {"models--marian": {"folder": "models--marian"}}}
+    (old / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    hu_only = [*flags[:2], "--languages", "hu", "--translation-model", "hu=models/marian"]
+    capsys.readouterr()
+    assert main(["models", "pull", *hu_only, *flags[-4:], "--to", "old"]) == 2
+    assert "old/manifest.json gives that folder to 'models--marian'" in capsys.readouterr().err
+    assert [path.name for path in old.iterdir()] == ["manifest.json"]
+    assert json.loads((old / "manifest.json").read_text("utf-8")) == manifest
 
 
 @pytest.mark.parametrize("how", ["--offline", "HF_HUB_OFFLINE=1"])

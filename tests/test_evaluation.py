@@ -169,6 +169,32 @@ def test_references_that_match_nothing_or_no_results_name_the_problem(finished, 
         evaluate(tmp_path / "bad.jsonl", output)
 
 
+def test_bad_references_or_output_stop_eval_with_exit_2_naming_the_file(finished, tmp_path) -> None:
+    output, _ = finished
+    (tmp_path / "number.jsonl").write_text('{"id": "a", "summary": 5}\n', "utf-8")
+    (tmp_path / "hu.jsonl").write_text('{"id": "a", "translations": {"hu": 5}}\n', "utf-8")
+    twice = '{"id": "a", "summary": "one"}\n\n{"id": "a", "summary": "two"}\n'
+    (tmp_path / "twice.jsonl").write_text(twice, "utf-8")
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "a.summary.txt").write_text("A summary.", "utf-8")
+    (tmp_path / "refs" / "a.zh.txt").write_bytes(b"\xff\xfe")
+    (tmp_path / "good.jsonl").write_text('{"id": "a", "summary": "A summary."}\n', "utf-8")
+    (tmp_path / "afile").write_text("not a folder", "utf-8")
+    cases = {
+        "number.jsonl": "number.jsonl:1: not a reference record ('summary' must be a string)",
+        "hu.jsonl": "hu.jsonl:1: not a reference record (translations must be strings; hu is not)",
+        "twice.jsonl": "twice.jsonl:3: id 'a' already has a reference record on line 1",
+        "refs": "a.zh.txt: reference is not UTF-8 text",
+    }
+    for references, message in cases.items():
+        result = run_cli(["eval", references, "-o", str(output)], cwd=tmp_path)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr
+    result = run_cli(["eval", "good.jsonl", "-o", "afile"], cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "afile/results.jsonl not found: pass the folder a finished" in result.stderr
+
+
 def test_eval_command_prints_a_table_and_writes_eval_json(finished, tmp_path) -> None:
     output, records = finished
     refs = references_from(records, half_right)

@@ -10,7 +10,7 @@ import pytest
 from test_pipeline import GenerateSpy, marian_config
 
 from summarize.detection import detect_language
-from summarize.errors import ModelLoadError
+from summarize.errors import ModelLoadError, UnsupportedLanguageError
 
 HUNGARIAN = (
     "Orbán Viktor miniszterelnök Pekingbe látogatott, ahol Hszi Csin-ping kínai elnökkel "
@@ -102,6 +102,34 @@ def test_missing_pivot_model_fails_before_any_work_and_says_how_to_go_on(
         run(config)
     assert spy.loads == []
     assert not (tmp_path / "out").exists()
+
+
+def test_source_model_that_cannot_translate_into_english_names_the_source_flag(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "ru.txt").write_text(
+        "Премьер-министр Венгрии посетил Пекин и встретился с председателем КНР. "
+        "Лидеры обсудили двусторонние отношения.",
+        "utf-8",
+    )
+    spy = GenerateSpy(monkeypatch)
+    # Marian into Russian, Ukrainian and Belarusian: it offers no >>eng<< to pivot with.
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"),
+        source_models={"ru": str(tiny_models["marian_multi_zle"])},
+    )
+    with pytest.raises(UnsupportedLanguageError) as raised:
+        run(config)
+    message = str(raised.value)
+    assert "cannot translate into English (en)" in message
+    assert "pass --source-model ru=MODEL" in message and "--source-language en" in message
+    # --translation-model sets the target languages' models, not this one.
+    assert "--translation-model" not in message
+    assert spy.loads == [] and not (tmp_path / "out").exists()
 
 
 def test_source_language_setting_skips_detection(tiny_models, mixed, tmp_path, monkeypatch) -> None:
