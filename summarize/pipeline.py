@@ -153,6 +153,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
 
 def read_inputs(config: RunConfig) -> ReadResult:
     """Read every input; no article at all is a usage error."""
+    _check_input_paths(config)
     # The run's own outputs are never read back as articles (a file named explicitly still is).
     read = read_articles(config.inputs, exclude=(config.output, cache_folder(config)))
     if not read.articles and not read.failures:
@@ -167,6 +168,22 @@ def read_inputs(config: RunConfig) -> ReadResult:
     if not config.no_cache:
         check_writable_folder(cache_folder(config), "--cache-dir")
     return read
+
+
+def _check_input_paths(config: RunConfig) -> None:
+    """Usage errors in the inputs that reading alone would not make plain."""
+    if config.inputs == RunConfig.inputs and not config.inputs[0].exists():
+        raise InputError(
+            f"input folder {config.inputs[0]}/ not found (it is what runs read when no INPUT "
+            "is given); pass the files or folders to read, e.g. `summarize run news/`"
+        )
+    output = config.output.resolve()
+    for path in config.inputs:
+        if path.is_dir() and path.resolve() == output:
+            raise InputError(
+                f"{path} is both an input folder and the output folder: the briefing's pages "
+                "would be read back as articles on the next run; write it elsewhere with -o"
+            )
 
 
 def cache_folder(config: RunConfig) -> Path:

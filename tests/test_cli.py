@@ -109,6 +109,24 @@ def test_usage_and_model_errors_exit_2_without_traceback(tmp_path, args, message
     assert not (tmp_path / "outputs").exists()
 
 
+def test_no_input_and_no_seeds_folder_says_what_to_pass(tmp_path) -> None:
+    result = run_cli(["run"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "input folder seeds/ not found (it is what runs read when no INPUT" in result.stderr
+    assert "summarize run news/" in result.stderr
+
+
+def test_output_folder_that_is_an_input_folder_is_refused(tmp_path) -> None:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    result = run_cli(["run", "seeds", "-o", "./seeds"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "seeds is both an input folder and the output folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(path.name for path in (tmp_path / "seeds").iterdir()) == sorted(
+        path.name for path in (REPO / "seeds").iterdir()
+    )
+
+
 def test_unknown_config_key_exits_2_listing_valid_keys(tmp_path) -> None:
     (tmp_path / "summarize.toml").write_text('summary_modle = "x"\n', "utf-8")
     result = run_cli(["run", "--config", "summarize.toml"], cwd=tmp_path)
