@@ -156,13 +156,38 @@ def read_results(output: Path) -> list[dict[str, Any]]:
         raise InputError(
             f"{path} not found: pass the folder a finished `summarize run` wrote (-o OUTPUT)"
         )
-    lines = _read_utf8(path, "results file").splitlines()
-    try:
-        return [json.loads(line) for line in lines if line.strip()]
-    except ValueError as error:
-        raise InputError(
-            f"{path} is not a results file written by `summarize run`: {error}"
-        ) from None
+    records = []
+    for number, line in enumerate(_read_utf8(path, "results file").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            raise InputError(
+                f"{path}:{number} is not a results file line written by `summarize run`: {error}"
+            ) from None
+        problem = _results_record_problem(record)
+        if problem is not None:
+            raise InputError(
+                f"{path}:{number}: {problem}; pass the folder a `summarize run` wrote (-o OUTPUT)"
+            )
+        records.append(record)
+    return records
+
+
+def _results_record_problem(record: Any) -> str | None:
+    """What keeps ``record`` from being scored (the fields evaluate reads), or None."""
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    for key in ("id", "summary"):
+        if not isinstance(record.get(key), str):
+            return f"{key!r} must be a string"
+    translations = record.get("translations")
+    if not isinstance(translations, dict) or not all(
+        isinstance(text, str) for text in translations.values()
+    ):
+        return "'translations' must be an object of language code -> text"
+    return None
 
 
 def _read_utf8(path: Path, what: str) -> str:
@@ -223,9 +248,15 @@ def evaluate(references_path: Path, output: Path, *, comet: str | None = None) -
         translations=translations,
         comet_note=comet_note,
     )
-    write_atomic(
-        output / EVAL_FILE, json.dumps(asdict(scores), ensure_ascii=False, indent=2) + "\n"
-    )
+    try:
+        write_atomic(
+            output / EVAL_FILE, json.dumps(asdict(scores), ensure_ascii=False, indent=2) + "\n"
+        )
+    except OSError as error:
+        raise InputError(
+            f"cannot write {output / EVAL_FILE}: {error.strerror or error}; make the folder "
+            "writable or copy it somewhere that is"
+        ) from None
     return scores
 
 

@@ -195,6 +195,37 @@ def test_bad_references_or_output_stop_eval_with_exit_2_naming_the_file(finished
     assert "afile/results.jsonl not found: pass the folder a finished" in result.stderr
 
 
+def test_a_results_file_with_a_broken_record_names_its_line(tmp_path) -> None:
+    references = write_jsonl(tmp_path / "refs.jsonl", [{"id": "a", "summary": "A summary."}])
+    cases = {
+        '{"id": "a"}': "'summary' must be a string",
+        '{"id": "a", "summary": "s", "translations": {"hu": 5}}': "'translations' must be",
+        "[1, 2]": "expected a JSON object, got list",
+    }
+    for line, problem in cases.items():
+        output = tmp_path / f"out{len(line)}"
+        output.mkdir()
+        good = json.dumps({"id": "b", "summary": "s", "translations": {}})
+        (output / "results.jsonl").write_text(f"{good}\n{line}\n", "utf-8")
+        with pytest.raises(InputError, match=r"results\.jsonl:2: ") as caught:
+            evaluate(references, output)
+        assert problem in str(caught.value)
+
+
+def test_eval_json_that_cannot_be_written_is_an_input_error(finished, tmp_path, monkeypatch):
+    from summarize import evaluation
+
+    output, records = finished
+    references = write_jsonl(tmp_path / "refs.jsonl", [{"id": records[0]["id"], "summary": "x"}])
+
+    def read_only(path, text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(evaluation, "write_atomic", read_only)
+    with pytest.raises(InputError, match=r"cannot write .*eval\.json: Permission denied"):
+        evaluate(references, output)
+
+
 def test_eval_command_prints_a_table_and_writes_eval_json(finished, tmp_path) -> None:
     output, records = finished
     refs = references_from(records, half_right)
