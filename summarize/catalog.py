@@ -17,6 +17,7 @@ from typing import Literal
 
 from summarize.config import RunConfig
 from summarize.errors import ConfigError, ModelLoadError
+from summarize.files import check_writable_folder
 from summarize.generation import ModelInfo
 from summarize.hub import (
     ModelSources,
@@ -224,6 +225,7 @@ def pull_models(config: RunConfig, to: Path | None = None) -> list[PulledModel]:
     _announce_licences(uses)
     models = list(dict.fromkeys(use.model for use in uses))
     if to is not None:
+        check_writable_folder(to, "--to")  # before any download, not after
         check_export_folders(models, to)
     folders = {}
     for model in models:

@@ -281,6 +281,21 @@ def test_pull_exports_models_whose_names_used_to_clash_into_their_own_folders(
     assert json.loads((old / "manifest.json").read_text("utf-8")) == manifest
 
 
+def test_pull_to_a_file_is_refused_before_any_download(tiny_models, tmp_path, monkeypatch, capsys):
+    from summarize.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("not a folder", "utf-8")
+    flags = [
+        *("--summary-model", str(tiny_models["bart"]), "--languages", "hu"),
+        *("--translation-model", f"hu={tiny_models['marian']}", "--source-language", "en"),
+    ]
+    assert main(["models", "pull", *flags, "--to", "afile"]) == 2
+    error = capsys.readouterr().err
+    assert "--to afile: afile is a file, not a folder" in error and "Traceback" not in error
+    assert (tmp_path / "afile").read_text("utf-8") == "not a folder"
+
+
 @pytest.mark.parametrize("how", ["--offline", "HF_HUB_OFFLINE=1"])
 def test_offline_run_opens_no_socket_and_records_the_pinned_revision(
     tiny_models, tmp_path, how
