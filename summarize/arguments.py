@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="recompute everything; read and write no cache"
     )
     run.add_argument(
+        "--cache",
+        dest="no_cache",
+        action="store_false",
+        help="use the cache even where the config file says no_cache = true",
+    )
+    run.add_argument(
         "--ray",
         nargs="?",
         const="",
@@ -104,12 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--retry-suspect",
-        action="store_true",
+        # --no-retry-suspect too: flags must be able to undo the config file.
+        action=argparse.BooleanOptionalAction,
         help="translate sentences the quality checks flag once more, with safer decoding",
     )
     run.add_argument(
         "--strict",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         help="fail every article with a quality warning (exit code 1) instead of publishing it",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
@@ -167,7 +174,7 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--offline",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         help="use local files only (the Hugging Face cache, folders); like HF_HUB_OFFLINE=1",
     )
 

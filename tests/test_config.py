@@ -59,6 +59,19 @@ def test_quality_switches_are_off_by_default_and_set_by_file_or_flag(tmp_path: P
         build_run_config({"strict": "yes"})
 
 
+def test_flags_can_switch_off_what_the_config_file_switches_on(tmp_path: Path) -> None:
+    path = tmp_path / "on.toml"
+    path.write_text(
+        "strict = true\nretry_suspect = true\noffline = true\nno_cache = true\n", "utf-8"
+    )
+    switches = ("strict", "retry_suspect", "offline", "no_cache")
+    on = config_from(["--config", str(path)])
+    assert [getattr(on, name) for name in switches] == [True] * 4
+    flags = ["--no-strict", "--no-retry-suspect", "--no-offline", "--cache"]
+    off = config_from(["--config", str(path), *flags])
+    assert [getattr(off, name) for name in switches] == [False] * 4
+
+
 def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("langauges = ['hu']\n", encoding="utf-8")
