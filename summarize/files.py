@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from summarize.errors import ConfigError
@@ -74,3 +75,21 @@ def _try_writing_in(folder: Path) -> None:
         for part in reversed(made):
             with contextlib.suppress(OSError):  # another process wrote in it: it stays
                 part.rmdir()
+
+
+def remove_unwritten_outputs(folder: Path, before: Sequence[str], now: Sequence[str]) -> list[str]:
+    """Delete the files an earlier run wrote into ``folder`` that this run did not write.
+
+    ``before`` and ``now`` are file names (as run.json lists them). Only plain names of files
+    directly in ``folder`` are touched, so nothing else the folder holds is ever deleted.
+    Returns the names removed.
+    """
+    removed = []
+    for name in sorted(set(before) - set(now)):
+        path = folder / name
+        if not name or name != Path(name).name or name.startswith(".") or path.parent != folder:
+            continue  # never a path: a hand-edited run.json cannot point elsewhere
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(name)
+    return removed

@@ -22,7 +22,7 @@ from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
-from summarize.files import check_writable_folder
+from summarize.files import check_writable_folder, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.hub import ModelSources, go_offline, is_offline
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
@@ -31,7 +31,14 @@ from summarize.quality import QualityWarning, SentencePair, check_article, retry
 from summarize.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
 from summarize.render import check_templates, write_briefing
-from summarize.report import ArticleReport, Status, build_run_report, write_run_report
+from summarize.report import (
+    RUN_REPORT_FILE,
+    ArticleReport,
+    Status,
+    build_run_report,
+    files_of_last_run,
+    write_run_report,
+)
 from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
 from summarize.translator import (
     ModelTranslator,
@@ -913,6 +920,7 @@ def write_outputs(
         version=__version__,
     )
     briefing = Briefing(results=results, run=run_info, failures=failures)
+    written_before = files_of_last_run(config.output)
     written = write_briefing(briefing, config.output, user_templates=config.templates)
     report = build_run_report(
         run=run_info,
@@ -951,7 +959,19 @@ def write_outputs(
         interrupted=computation.interrupted,
     )
     report |= report_extras or {}
+    # What this run wrote, so the next one can remove pages it no longer writes. An
+    # interrupted run removes nothing (what it has not reached yet may come back on resume)
+    # and keeps the earlier run's files listed for the run that finishes.
+    files = [path.name for path in written] + [RUN_REPORT_FILE]
+    if computation.interrupted:
+        files = list(dict.fromkeys([*files, *written_before]))
+    report["files"] = files
     written.append(write_run_report(report, config.output))
+    if not computation.interrupted:
+        # An article now failing (or held back by --strict), or a language dropped, leaves
+        # no page behind from an earlier run; files this tool never wrote are not touched.
+        for name in remove_unwritten_outputs(config.output, written_before, files):
+            logger.info("removed %s: this run did not write it", name)
     outcome = RunOutcome(briefing=briefing, written=tuple(written), report=report)
     if computation.interrupted:
         _raise_interrupted(outcome, config)

@@ -276,7 +276,8 @@ def write_briefing(
     order) and returns their paths. All pages are rendered before anything is written; each
     file is written to a temporary file in ``output_dir`` and moved into place, so readers
     never see a partial file. ``output_dir`` is created if needed. Files from earlier runs
-    that this run does not write are left alone.
+    that this run does not write are left alone here (the pipeline removes its own, see
+    run.json's ``files``).
 
     Raises:
         ValueError: an article's slug is unsafe (path separators, a leading dot, empty),

@@ -99,6 +99,15 @@ def build_run_report(
     }
 
 
+def files_of_last_run(output_dir: Path) -> list[str]:
+    """The file names the run.json in ``output_dir`` says its run wrote (none if unreadable)."""
+    try:
+        files = json.loads((output_dir / RUN_REPORT_FILE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no earlier run, or one from before run.json listed its files
+    return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
+
+
 def write_run_report(report: Mapping[str, Any], output_dir: Path) -> Path:
     """Write run.json atomically into ``output_dir``."""
     path = output_dir / RUN_REPORT_FILE

@@ -202,3 +202,31 @@ def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) ->
     assert all(notes(f"{r.article.slug}.html") == 0 for r in rest)
     for path in tmp_path.glob("*.html"):
         parse_strict(path)
+
+
+def test_a_later_run_removes_the_pages_it_no_longer_writes(
+    tiny_models, news, flagged_run, tmp_path
+) -> None:
+    from summarize.cli import main
+
+    _, first = flagged_run
+    output = tmp_path / "briefing"
+    arguments = [
+        *("run", str(news), "-o", str(output), "--cache-dir", str(first / ".cache")),
+        *tiny_model_flags(tiny_models),
+        *("--engine", "transformers", "--device", "cpu", "-q"),
+    ]
+    assert main(arguments) == 0
+    slugs = [record["slug"] for record in records(output)]
+    assert all((output / f"{slug}.html").is_file() for slug in slugs)
+    (output / "notes.html").write_text("the user's own file", "utf-8")
+    # Every article is flagged, so --strict publishes none; only Hungarian is asked for.
+    assert main([*arguments, "--strict", "--languages", "hu"]) == 1
+    left = sorted(path.name for path in output.iterdir() if not path.name.startswith("."))
+    assert left == ["briefing.hu.html", "index.html", "notes.html", "results.jsonl", "run.json"]
+    assert sorted(report(output)["files"]) == [
+        "briefing.hu.html",
+        "index.html",
+        "results.jsonl",
+        "run.json",
+    ]
