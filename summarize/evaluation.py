@@ -225,6 +225,17 @@ def evaluate(references_path: Path, output: Path, *, comet: str | None = None) -
         if reference.summary is not None
     ]
     languages = list(dict.fromkeys(code for record, _ in pairs for code in record["translations"]))
+    unscored = sorted(
+        {code for _, reference in pairs for code in reference.translations} - set(languages)
+    )
+    if unscored:
+        # Likely a run with fewer --languages than the references cover: say so, not silence.
+        logger.warning(
+            "reference translations into %s have no translation in %s to score; run with "
+            "--languages covering them",
+            ", ".join(unscored),
+            output / RESULTS_FILE,
+        )
     translations: dict[str, TranslationScores] = {}
     comet_scorer, comet_note = _comet_scorer(comet) if comet else (None, None)
     for code in languages:

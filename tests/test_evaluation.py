@@ -4,6 +4,7 @@ libraries' own results for the same strings."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from dataclasses import replace
@@ -224,6 +225,15 @@ def test_eval_json_that_cannot_be_written_is_an_input_error(finished, tmp_path, 
     monkeypatch.setattr(evaluation, "write_atomic", read_only)
     with pytest.raises(InputError, match=r"cannot write .*eval\.json: Permission denied"):
         evaluate(references, output)
+
+
+def test_references_in_a_language_the_run_lacks_are_named(finished, tmp_path, caplog) -> None:
+    output, records = finished
+    reference = {"id": records[0]["id"], "translations": {"hu": "Egy mondat.", "de": "Ein Satz."}}
+    with caplog.at_level(logging.WARNING):
+        scores = evaluate(write_jsonl(tmp_path / "refs.jsonl", [reference]), output)
+    assert set(scores.translations) == {"hu"}
+    assert "reference translations into de have no translation" in caplog.text
 
 
 def test_eval_command_prints_a_table_and_writes_eval_json(finished, tmp_path) -> None:
