@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -557,7 +558,9 @@ def _summarise(
     pending = awaiting_summary(work)
     if not pending:
         return
-    model = summary_engine(choice, context)
+    model = _load_or_fail(partial(summary_engine, choice, context), pending, "summary model")
+    if model is None:
+        return
     bar = context.progress("summarising", 0)
     try:
         for wave in _waves(pending, SUMMARY_WAVE):
@@ -675,7 +678,12 @@ def _pivot(
 ) -> None:
     """Translate non-English articles into English, one model at a time."""
     for plan in plans:
-        model = sentence_engine(plan, context)
+        waiting = [item for code in plan.targets for item in awaiting_pivot(work, plan.model, code)]
+        if not waiting:
+            continue
+        model = _load_or_fail(partial(sentence_engine, plan, context), waiting, "pivot model")
+        if model is None:
+            continue
         bar = context.progress(f"translating articles into English ({', '.join(plan.targets)})", 0)
         try:
             for code, target in plan.targets.items():
@@ -709,6 +717,26 @@ def pivot_wave(wave: list[WorkItem], translator: ModelTranslator, context: Stage
         context.cache.put(_pivot_key(item, context), {"text": text})
 
 
+def _load_or_fail(
+    load: Callable[[], Engine], waiting: Sequence[WorkItem], role: str
+) -> Engine | None:
+    """The loaded model, or None after failing every article waiting for it.
+
+    Every model was checked before any work, so a load that still fails (a conversion that
+    breaks, a GPU out of memory) is rare; it fails the articles that need the model, and the
+    run goes on and writes what the other models finished, instead of ending with nothing.
+    """
+    try:
+        return load()
+    except Exception as error:  # any failure to load means the same for these articles
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        logger.error("the %s failed to load: %s", role, str(error).strip() or repr(error))
+        logger.debug("loading the %s failed", role, exc_info=True)
+        for item in waiting:
+            item.failure = f"the {role} failed to load: {reason}"
+        return None
+
+
 def sentence_engine(plan: TranslationPlan, context: StageContext) -> Engine:
     """Load a translation model, batched for sentence-length inputs."""
     return _load_engine(
@@ -727,7 +755,10 @@ def _translate(
         pending = {code: awaiting_translation(work, code) for code in plan.targets}
         if not any(pending.values()):
             continue
-        model = sentence_engine(plan, context)
+        waiting = list({id(item): item for items in pending.values() for item in items}.values())
+        model = _load_or_fail(partial(sentence_engine, plan, context), waiting, "translation model")
+        if model is None:
+            continue
         bar = context.progress(f"translating ({', '.join(plan.targets)})", 0)
         try:
             translator = ModelTranslator(model, plan.targets, progress=bar)

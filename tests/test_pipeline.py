@@ -379,6 +379,40 @@ def test_sharded_and_torch_weights_are_checked_too(tiny_models, tmp_path, layout
         inspect_model(str(folder))
 
 
+def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    """A load that breaks after the checks (a conversion, a GPU out of memory) still leaves
+    the briefing, run.json and the cached summaries: the articles say why they failed."""
+    from summarize import pipeline
+
+    zh_model = str(tiny_models[TINY_TRANSLATORS["zh"]])
+    real_load = pipeline.load_engine
+
+    def load(name, *args, **kwargs):
+        if name == zh_model:
+            raise ModelLoadError(f"could not convert {name!r}: broken\nCheck the files.")
+        return real_load(name, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_engine", load)
+    output = tmp_path / "out"
+    outcome = pipeline.run(marian_config(tiny_models, (SEED,), output))
+    assert outcome.failed == 1 and outcome.briefing.results == ()
+    document = json.loads((output / "run.json").read_text("utf-8"))
+    (item,) = document["items"]
+    assert item["status"] == "failed"
+    assert (
+        item["reason"]
+        == f"the translation model failed to load: could not convert {zh_model!r}: broken"
+    )
+    assert "the translation model failed to load" in (output / "index.html").read_text("utf-8")
+    # The summary was computed and cached before the failure: a rerun starts from it.
+    monkeypatch.setattr(pipeline, "load_engine", real_load)
+    spy = GenerateSpy(monkeypatch)
+    assert pipeline.run(marian_config(tiny_models, (SEED,), output)).failed == 0
+    assert str(tiny_models["bart"]) not in spy.loads
+
+
 def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> None:
     from summarize.pipeline import run
 
