@@ -135,7 +135,7 @@ def run(
         computation = compute(local, articles, progress if process.is_main else silent_progress)
     except (SummarizeError, KeyboardInterrupt) as stop:
         # A configuration error or Ctrl-C stops every process alike: exit as a single run does.
-        _save_share(folder, process, share, None, time.perf_counter() - clock, stop)
+        _save_share(folder, process, local.device, share, None, time.perf_counter() - clock, stop)
         raise
     except Exception as error:  # this process alone: the main reports its articles as failed
         logger.error("process %d failed: %s", process.index, error)
@@ -143,7 +143,9 @@ def run(
         failure = error
     # A process exiting non-zero makes the launcher stop the others, the main included, before
     # it has written anything: a failed share is reported through its file instead.
-    _save_share(folder, process, share, computation, time.perf_counter() - clock, failure)
+    _save_share(
+        folder, process, local.device, share, computation, time.perf_counter() - clock, failure
+    )
     if not process.is_main:
         return None
     shares = _wait_for_shares(folder, process.count)
@@ -219,6 +221,7 @@ def _share_path(folder: Path, index: int) -> Path:
 def _save_share(
     folder: Path,
     process: ProcessInfo,
+    device: str,
     share: Sequence[int],
     computation: Computation | None,
     seconds: float,
@@ -227,7 +230,9 @@ def _save_share(
     """Leave this process's results (or why it failed, and which articles it held) for the main."""
     document: dict[str, Any] = {
         "process": process.index,
-        "device": computation.device if computation else process.device,
+        # The device the share ran (or was to run) on, as compute names it: a failed share
+        # must not report accelerate's "cpu:0" beside the others' "cpu".
+        "device": computation.device if computation else device,
         "articles": list(share),
         "seconds": round(seconds, 3),
         "status": "failed" if error is not None else "finished",

@@ -133,7 +133,10 @@ def run_two_processes(config, monkeypatch) -> list:
     errors: list[BaseException] = []
 
     def process(index: int) -> None:
-        info = ProcessInfo(index=index, count=2, local_index=index, local_count=2, device="cpu")
+        # accelerate names a CPU process's device "cpu:N" (N its index), as here.
+        info = ProcessInfo(
+            index=index, count=2, local_index=index, local_count=2, device=f"cpu:{index}"
+        )
         try:
             outcomes[index] = distributed.run(config, process=info)
         except BaseException as error:  # surfaced by the test below
@@ -148,10 +151,11 @@ def run_two_processes(config, monkeypatch) -> list:
     return outcomes
 
 
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
 def test_a_failing_process_reports_the_articles_it_held(
-    tiny_models, news, tmp_path, monkeypatch
+    tiny_models, news, tmp_path, monkeypatch, engine
 ) -> None:
-    config = marian_config(tiny_models, (news,), tmp_path / "out")
+    config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), engine=engine)
     original = distributed.compute
 
     def compute(config, articles, progress):
@@ -176,6 +180,9 @@ def test_a_failing_process_reports_the_articles_it_held(
     }
     assert report["done"] == second["articles"] and report["failed"] == len(failed)
     assert len(records(config.output)) == second["articles"]
+    # The failed share names its device as the finished one does (not accelerate's "cpu:0"),
+    # which the precision shown for CTranslate2 depends on.
+    assert report["device"] == "cpu" and {first["device"], second["device"]} == {"cpu"}
 
 
 @pytest.mark.parametrize(
