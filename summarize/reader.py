@@ -119,6 +119,9 @@ _BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 #: Bidirectional embeddings, overrides and isolates, dropped from titles: an unclosed
 #: right-to-left override in a headline reverses the rest of its line in the contents list
 #: and the page title. Right-to-left text itself needs none of them.
+#: An inline ``data:`` URI (an embedded image, font, ...) as an attribute or CSS ``url()``
+#: value; short ones, and "data:" in prose, are left alone.
+_DATA_URI = re.compile(r"(?P<lead>[\"'(=])\s*data:[^,\s\"'<>]*,[^\s\"'<>)]{64,}", re.IGNORECASE)
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -371,7 +374,9 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
     """HTML: the article text as trafilatura extracts it, else the page's visible body text."""
     import trafilatura  # deferred: ~0.2 s to import and only needed for HTML inputs
 
-    html = decoded.text
+    # Inline data (a base64 image) is no text, and trafilatura's date search took runs of
+    # digits in it for a publication year ("1996rAzK..." -> 1996-01-01): dropped first.
+    html = _DATA_URI.sub(r"\g<lead>data:,", decoded.text)
     with _quiet_logger("trafilatura"):
         document = trafilatura.bare_extraction(
             html,

@@ -571,6 +571,19 @@ def test_html_that_yields_nothing_logs_nothing_from_trafilatura(
     assert not [record for record in caplog.records if record.name.startswith("trafilatura")]
 
 
+def test_an_inline_image_gives_no_publication_date(tmp_path: Path) -> None:
+    # trafilatura's date search read "1996" inside base64 data as a year (1996-01-01).
+    image = "QUJD" * 500 + "1996rAzK7EDzQJ" + "QUJD" * 500
+    page = (
+        "<!doctype html><html><head><title>Council vote</title></head><body><article>"
+        f"<h1>Council vote</h1><p>{BODY_ONE}</p>"
+        f'<p><img src="data:image/png;base64,{image}"> {BODY_TWO}</p></article></body></html>'
+    )
+    article = read_one(write(tmp_path / "page.html", page))
+    assert article.published is None
+    assert article.title == "Council vote" and BODY_TWO in article.text
+
+
 def test_unreadable_file_becomes_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "locked.txt", BODY_ONE)
     ok = write(tmp_path / "ok.txt", BODY_TWO)
