@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,22 @@ def precision(engine: str, device: str, dtype: str) -> str:
     from summarize.engine import resolve_dtype
 
     return resolve_dtype(dtype, device)
+
+
+def dtype_notices(engines: Iterable[str], device: str, dtype: str) -> list[str]:
+    """What to tell the user, once per run, about a ``--dtype`` that runs otherwise than
+    asked on ``device``, given the engines the run's models will use."""
+    notices = []
+    if device != "cpu" or dtype not in ("float16", "bfloat16"):
+        return notices
+    if "ctranslate2" in engines:
+        notices.append(
+            f"--dtype {dtype}: CTranslate2 has no 16-bit float types on CPU, so its models run "
+            "int8 (the faster choice there); --dtype float32 runs them at full precision"
+        )
+    if dtype == "float16" and "transformers" in engines:
+        notices.append("float16 on CPU is slow and may fail; bfloat16 is the CPU choice")
+    return notices
 
 
 def load_engine(

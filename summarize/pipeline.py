@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from summarize import __version__
-from summarize.backends import EngineChoice, choose_engine, load_engine, precision
+from summarize.backends import (
+    EngineChoice,
+    choose_engine,
+    dtype_notices,
+    load_engine,
+    precision,
+)
 from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
 from summarize.detection import detect_language
@@ -327,7 +333,11 @@ def prepare(
     for key, value in detected.items():
         cache.put(key, value)
     revisions = {model: sources.revision_used(model) for model in used}
-    return work, StagePlan(summary_info, summary_choice, pivot_plans, plans, revisions)
+    stage_plan = StagePlan(summary_info, summary_choice, pivot_plans, plans, revisions)
+    engines = {choice.engine for choice in stage_plan.engines(config.summary_model).values()}
+    for notice in dtype_notices(engines, device, config.dtype):
+        logger.warning(notice)
+    return work, stage_plan
 
 
 def plan_translations(

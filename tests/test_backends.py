@@ -66,3 +66,15 @@ def test_engine_and_dtype_are_part_of_the_cache_key(tiny_models, tmp_path) -> No
     assert run(config).report["cached"] == 1
     switched = run(replace(config, engine="auto"))
     assert (switched.report["done"], switched.report["cached"]) == (1, 0)
+
+
+def test_a_dtype_that_runs_otherwise_than_asked_is_said_once() -> None:
+    from summarize.backends import dtype_notices
+
+    (notice,) = dtype_notices({"ctranslate2"}, "cpu", "bfloat16")
+    assert "CTranslate2 has no 16-bit float types on CPU, so its models run int8" in notice
+    both = dtype_notices({"ctranslate2", "transformers"}, "cpu", "float16")
+    assert len(both) == 2 and "float16 on CPU is slow" in both[1]
+    assert dtype_notices({"transformers"}, "cpu", "bfloat16") == []  # torch runs bfloat16
+    assert dtype_notices({"ctranslate2"}, "cuda:0", "float16") == []
+    assert dtype_notices({"ctranslate2"}, "cpu", "auto") == []
