@@ -22,7 +22,12 @@ from typing import Any
 
 from summarize.batching import even_chunks, run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
-from summarize.generation import GenerationOverrides, Target
+from summarize.generation import (
+    GenerationOverrides,
+    Target,
+    lengths_with_overrides,
+    model_length_bounds,
+)
 from summarize.hub import folder_fingerprint, model_folder
 from summarize.tokenizing import (
     count_tokens,
@@ -231,14 +236,9 @@ def _decoding_options(
     except OSError:  # no generation_config.json: older checkpoints keep these in config.json
         config = GenerationConfig.from_model_config(model_config)
 
-    # transformers' max_length / min_length count the decoder start token; CTranslate2's
-    # decoding lengths count generated tokens (a target prefix included, like a forced bos).
-    max_new = config.max_new_tokens
-    if max_new is None:
-        max_new = max(1, (config.max_length or 20) - 1)
-    min_new = config.min_new_tokens
-    if min_new is None:
-        min_new = max(0, (config.min_length or 0) - 1)
+    # CTranslate2's decoding lengths count generated tokens (a target prefix included, like
+    # a forced bos), as model_length_bounds gives them.
+    min_new, max_new = model_length_bounds(config)
     # transformers' forced_eos_token_id turns the last allowed token into eos, so an output
     # that reaches the limit holds one token less; stopping one step earlier does the same.
     if config.forced_eos_token_id is not None and overrides.max_new_tokens is None:
@@ -292,8 +292,8 @@ def with_overrides(options: dict[str, Any], overrides: GenerationOverrides) -> d
         value = getattr(overrides, name)
         if value is not None:
             changed[option] = value
-    changed["min_decoding_length"] = min(
-        changed["min_decoding_length"], changed["max_decoding_length"]
+    changed["min_decoding_length"], changed["max_decoding_length"] = lengths_with_overrides(
+        options["min_decoding_length"], options["max_decoding_length"], overrides
     )
     return changed
 

@@ -25,7 +25,13 @@ from transformers.utils import logging as transformers_logging
 
 from summarize.batching import run_sorted_batches
 from summarize.errors import ConfigError, ModelLoadError
-from summarize.generation import GenerationOverrides, ModelInfo, Target
+from summarize.generation import (
+    GenerationOverrides,
+    ModelInfo,
+    Target,
+    lengths_with_overrides,
+    model_length_bounds,
+)
 from summarize.hub import WEIGHT_FILES
 from summarize.tokenizing import (
     count_tokens,
@@ -333,6 +339,12 @@ class TransformersEngine:
         settings: dict[str, int | float] = {
             name: value for name, value in asdict(overrides).items() if value is not None
         }
+        if overrides.min_new_tokens is not None or overrides.max_new_tokens is not None:
+            # A user's bound wins over the model's other one (see lengths_with_overrides).
+            # generate() lets *_new_tokens take precedence over the config's *_length.
+            model_min, model_max = model_length_bounds(self.model.generation_config)
+            low, high = lengths_with_overrides(model_min, model_max, overrides)
+            settings |= {"min_new_tokens": low, "max_new_tokens": high}
         if target.forced_bos_token is not None:
             settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(
                 target.forced_bos_token

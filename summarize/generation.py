@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,37 @@ class GenerationOverrides:
                 if getattr(other, f.name) is not None
             },
         )
+
+
+def model_length_bounds(config: Any) -> tuple[int, int]:
+    """A generation config's (min, max) generated tokens per output.
+
+    ``max_length`` / ``min_length`` count the decoder start token; ``*_new_tokens`` do not and
+    win when set, as in transformers' generate.
+    """
+    max_new = config.max_new_tokens
+    if max_new is None:
+        max_new = max(1, (config.max_length or 20) - 1)
+    min_new = config.min_new_tokens
+    if min_new is None:
+        min_new = max(0, (config.min_length or 0) - 1)
+    return min_new, max_new
+
+
+def lengths_with_overrides(
+    model_min: int, model_max: int, overrides: GenerationOverrides
+) -> tuple[int, int]:
+    """(min, max) generated tokens once the user's bounds replace the model's.
+
+    A bound the user sets wins over the model's other one: a minimum above the model's maximum
+    raises the maximum (``--min-summary-tokens 200`` for a model that stops at 141 gets 200),
+    a maximum below its minimum lowers the minimum. Both set by the user are checked earlier.
+    """
+    low = model_min if overrides.min_new_tokens is None else overrides.min_new_tokens
+    high = model_max if overrides.max_new_tokens is None else overrides.max_new_tokens
+    if overrides.max_new_tokens is None:
+        high = max(high, low)
+    return min(low, high), high
 
 
 @dataclass(frozen=True)

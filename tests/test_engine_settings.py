@@ -120,6 +120,25 @@ def test_both_engines_decode_with_the_same_settings(configured, tmp_path, overri
     assert prefix is None
 
 
+@pytest.mark.parametrize(
+    ("overrides", "lengths"),
+    [
+        # The model's own bounds are 2..9 new tokens (MODEL_SETTINGS).
+        (GenerationOverrides(min_new_tokens=12), (12, 12)),  # the minimum raises the maximum
+        (GenerationOverrides(max_new_tokens=1), (1, 1)),  # the maximum lowers the minimum
+        (GenerationOverrides(min_new_tokens=4), (4, 9)),
+    ],
+    ids=["min-above-model-max", "max-below-model-min", "within"],
+)
+def test_a_length_flag_wins_over_the_models_other_bound_on_both_engines(
+    configured, tmp_path, overrides, lengths
+) -> None:
+    torch_side = transformers_settings(configured["marian"], overrides, Target())
+    ct2_side, _ = ctranslate2_settings(configured["marian"], tmp_path, overrides, Target())
+    assert (torch_side["min_new_tokens"], torch_side["max_new_tokens"]) == lengths
+    assert (ct2_side["min_decoding_length"], ct2_side["max_decoding_length"]) == lengths
+
+
 def test_both_engines_force_the_same_target_language_token(configured, tmp_path) -> None:
     from transformers import AutoTokenizer
 
