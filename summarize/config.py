@@ -15,6 +15,7 @@ from summarize.languages import (
     DEFAULT_SOURCE_MODELS,
     DEFAULT_SUMMARY_MODEL,
     FALLBACK_SOURCE_MODEL,
+    canonical_code,
     get_language,
     parse_languages,
 )
@@ -224,17 +225,24 @@ def _validated(key: str, value: Any) -> Any:
             )
         return parse_languages(value)
     if key == "source_language":
-        if not isinstance(value, str) or (value != "auto" and get_language(value) is None):
+        if not isinstance(value, str):
             raise ConfigError(f"source_language must be 'auto' or a language code, got {value!r}")
-        return value
+        if value.strip().lower() == "auto":
+            return "auto"
+        code = canonical_code(value)  # EN, eng -> en: English articles need no pivot
+        get_language(code)  # an unknown code is an error naming it
+        return code
     if key in ("translation_models", "source_models"):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{key!r} must map language codes to models")
+        role = "translation model" if key == "translation_models" else "source model"
+        models = {}
         for code, model in value.items():
-            get_language(code)
             if not isinstance(model, str) or not model:
-                raise ConfigError(f"translation model for {code!r} must be a model id or path")
-        return dict(value)
+                raise ConfigError(f"{role} for {code!r} must be a model id or path")
+            models[canonical_code(code)] = model  # HU, hun -> hu, as --languages has it
+            get_language(canonical_code(code))
+        return models
     if key == "revisions":
         if not isinstance(value, Mapping) or not all(
             isinstance(name, str) and name and isinstance(rev, str) and rev

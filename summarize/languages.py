@@ -248,16 +248,32 @@ def _describe(code: str) -> Language | None:
     )
 
 
+def canonical_code(code: str) -> str:
+    """A language code as the table keys it: lower case, two letters where ISO 639-1 has
+    them (``HU``, ``hun`` -> ``hu``; ``eng`` -> ``en``), else as given."""
+    code = code.strip().lower()
+    if code in LANGUAGES or code == ENGLISH.code or not (code.isascii() and len(code) == 3):
+        return code
+    import langcodes  # loads CLDR tables: only needed for three-letter codes
+
+    try:
+        standard = langcodes.standardize_tag(code)
+    except (LookupError, ValueError):
+        return code
+    return standard if len(standard) == 2 and standard.isalpha() else code
+
+
 def parse_languages(value: str) -> tuple[str, ...]:
     """Parse ``hu,zh`` into known codes, keeping order and dropping repeats."""
-    codes = [part.strip().lower() for part in value.split(",") if part.strip()]
-    if not codes:
+    given = [part.strip() for part in value.split(",") if part.strip()]
+    if not given:
         raise ConfigError("--languages needs at least one language code, e.g. --languages hu,zh")
-    for code in codes:
-        # Compared by name: "eng" is English too, described from its ISO 639-2 code.
-        if get_language(code).name == ENGLISH.name:
+    codes = [canonical_code(code) for code in given]
+    for written, code in zip(given, codes, strict=True):
+        get_language(code)  # an unknown code is an error naming it
+        if code == ENGLISH.code:
             raise ConfigError(
-                f"{code!r} is English, the summaries' own language, not a translation target; "
-                f"drop {code} from --languages (or from languages in the config file)"
+                f"{written!r} is English, the summaries' own language, not a translation "
+                f"target; drop {written} from --languages (or from languages in the config file)"
             )
     return tuple(dict.fromkeys(codes))

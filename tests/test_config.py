@@ -91,7 +91,7 @@ def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
         ({"translation_models": {"qq": "m"}}, "unknown language 'qq'"),
         ({"min_summary_tokens": 50, "max_summary_tokens": 10}, "min_summary_tokens"),
         ({"languages": "hu,en"}, "'en' is English, the summaries' own language"),
-        ({"languages": ["ENG"]}, "drop eng from --languages"),
+        ({"languages": ["ENG"]}, "drop ENG from --languages"),
     ],
 )
 def test_bad_values_are_config_errors(settings, message) -> None:
@@ -130,6 +130,22 @@ def test_languages_as_a_list_or_a_comma_separated_string(tmp_path: Path) -> None
     assert build_run_config(load_config_file(path)).languages == ("hu", "zh")
     path.write_text('languages = ["zh", "hu"]\n', encoding="utf-8")
     assert build_run_config(load_config_file(path)).languages == ("zh", "hu")
+
+
+def test_language_codes_in_any_case_or_iso_639_2_become_the_tables_codes() -> None:
+    assert config_from(["--languages", "HU,zho,ukr,Ru"]).languages == ("hu", "zh", "uk", "ru")
+    assert config_from(["--languages", "hun,hu"]).languages == ("hu",)  # one language, once
+    # English articles need no translation into English, however the code is written.
+    assert config_from(["--source-language", "eng"]).source_language == "en"
+    assert config_from(["--source-language", "EN"]).source_language == "en"
+    assert config_from(["--source-language", "AUTO"]).source_language == "auto"
+    models = config_from(["--translation-model", "HUN=some/model", "--source-model", "Ru=x/y"])
+    assert models.translation_model_for("hu") == "some/model"
+    assert models.source_model_for("ru") == "x/y"
+    with pytest.raises(ConfigError, match="unknown language 'xx'"):
+        config_from(["--source-language", "xx"])
+    with pytest.raises(ConfigError, match="source model for 'ru' must be a model id"):
+        build_run_config({"source_models": {"ru": ""}})
 
 
 def test_model_paths_in_a_config_file_are_relative_to_it_hub_ids_are_kept(tmp_path: Path) -> None:
