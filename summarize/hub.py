@@ -44,6 +44,13 @@ _HUB_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _HUB_ID = re.compile(rf"^(?:{_HUB_PART}/)?{_HUB_PART}$")
 
 
+#: Said before the usual advice when a model is missing while downloads are switched off.
+OFFLINE_HINT = (
+    "Downloads are off here (HF_HUB_OFFLINE=1, --offline or offline = true): unset that to "
+    "download it, or pass a local folder. "
+)
+
+
 def go_offline() -> None:
     """Use local files only from now on, as ``HF_HUB_OFFLINE=1`` does.
 
@@ -120,8 +127,9 @@ def model_folder(name: str, revision: str | None = None, *, local_only: bool | N
         return path
     import huggingface_hub
 
+    offline_setting = local_only is None and is_offline()
     if local_only is None:
-        local_only = is_offline()
+        local_only = offline_setting
     try:
         folder = Path(
             huggingface_hub.snapshot_download(
@@ -142,11 +150,13 @@ def model_folder(name: str, revision: str | None = None, *, local_only: bool | N
             )
     except Exception as error:
         at = f" at revision {revision!r}" if revision else ""
+        # Offline by the user's own setting, "run models pull" would fail the same way.
         raise ModelLoadError(
             f"could not find the model {name!r}{at}: {str(error).strip().splitlines()[0]}\n"
-            "If it is a Hugging Face Hub id, check the spelling and run `summarize models pull` "
-            "(or any run) once with network access so it is downloaded into the cache; later "
-            "runs can be offline. If it is a local folder, check the path."
+            f"{OFFLINE_HINT if offline_setting else ''}If it is a Hugging Face Hub id, check "
+            "the spelling and run `summarize models pull` (or any run) once with network access "
+            "so it is downloaded into the cache; later runs can be offline. If it is a local "
+            "folder, check the path."
         ) from error
     return folder
 

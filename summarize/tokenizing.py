@@ -13,6 +13,7 @@ from transformers import AutoTokenizer
 
 from summarize.errors import ModelLoadError
 from summarize.generation import Target
+from summarize.hub import OFFLINE_HINT, is_offline
 
 # Tokenizers report this kind of value when they know no limit.
 _NO_LIMIT = 100_000
@@ -26,6 +27,7 @@ def load_failure(
     at = f" at revision {revision!r}" if revision else ""
     return ModelLoadError(
         f"could not load the {what} {name!r}{at}: {reason}\n"
+        f"{OFFLINE_HINT if is_offline() else ''}"
         "If it is a Hugging Face Hub id, check the spelling and run `summarize models pull` "
         "(or any run) once with network access so it is downloaded into the cache; later runs "
         "can be offline (--offline). If it is a "

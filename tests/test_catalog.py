@@ -296,6 +296,22 @@ def test_pull_to_a_file_is_refused_before_any_download(tiny_models, tmp_path, mo
     assert (tmp_path / "afile").read_text("utf-8") == "not a folder"
 
 
+def test_pull_while_offline_says_that_offline_is_what_blocks_it(tmp_path, monkeypatch, capsys):
+    from summarize.cli import main
+
+    monkeypatch.chdir(tmp_path)  # HF_HUB_OFFLINE=1 and an empty HF_HOME, as in every test
+    assert (
+        main(["models", "pull", "--summary-model", "no-org/not-cached", "--languages", "hu"]) == 2
+    )
+    error = capsys.readouterr().err
+    assert "could not find the model 'no-org/not-cached'" in error
+    assert "Downloads are off here (HF_HUB_OFFLINE=1, --offline or offline = true)" in error
+    # A run says the same when the model it checks first is not here.
+    (tmp_path / "a.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    assert main(["run", "a.txt", "--summary-model", "no-org/not-cached", "--languages", "hu"]) == 2
+    assert "Downloads are off here" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("how", ["--offline", "HF_HUB_OFFLINE=1"])
 def test_offline_run_opens_no_socket_and_records_the_pinned_revision(
     tiny_models, tmp_path, how
