@@ -193,7 +193,8 @@ def _results_record_problem(record: Any) -> str | None:
 def _read_utf8(path: Path, what: str) -> str:
     """The text of ``path``; an InputError naming the file when it cannot be read as UTF-8."""
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: editors on Windows start UTF-8 files with a byte-order mark; it is no text.
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
             f"{path}: {what} is not UTF-8 text ({error.reason} at byte {error.start}); "

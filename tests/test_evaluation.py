@@ -150,9 +150,12 @@ def test_a_folder_of_text_files_reads_like_jsonl(finished, tmp_path) -> None:
         for code, text in record["translations"].items():
             (folder / f"{record['id']}.{code}.txt").write_text(text, "utf-8")
     (folder / "sub").mkdir()
-    (folder / "sub" / "x.hu.txt").write_text("only a Hungarian reference", "utf-8")
+    # Saved by a Windows editor: a byte-order mark first, which is no part of the text.
+    (folder / "sub" / "x.hu.txt").write_text("only a Hungarian reference", "utf-8-sig")
     from_folder = read_references(folder)
-    from_jsonl = read_references(write_jsonl(tmp_path / "r.jsonl", references_from(records, str)))
+    jsonl = write_jsonl(tmp_path / "r.jsonl", references_from(records, str))
+    jsonl.write_text(jsonl.read_text("utf-8"), "utf-8-sig")
+    from_jsonl = read_references(jsonl)
     assert {key: from_folder[key] for key in from_jsonl} == from_jsonl
     assert from_folder["sub/x"].summary is None
     assert dict(from_folder["sub/x"].translations) == {"hu": "only a Hungarian reference"}
