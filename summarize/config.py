@@ -203,7 +203,10 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
         values[key] = _validated(key, value)
     low, high = values.get("min_summary_tokens"), values.get("max_summary_tokens")
     if low is not None and high is not None and low > high:
-        raise ConfigError(f"min_summary_tokens ({low}) is larger than max_summary_tokens ({high})")
+        raise ConfigError(
+            f"--min-summary-tokens ({low}) is larger than --max-summary-tokens ({high}); "
+            "lower the first or raise the second"
+        )
     return RunConfig(**values)
 
 
@@ -255,10 +258,10 @@ def _validated(key: str, value: Any) -> Any:
         return dict(value)
     if key in _POSITIVE_INT_FIELDS or key in _NON_NEGATIVE_INT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key!r} must be a whole number, got {value!r}")
+            raise ConfigError(f"{_setting_name(key)} must be a whole number, got {value!r}")
         lowest = 1 if key in _POSITIVE_INT_FIELDS else 0
         if value < lowest:
-            raise ConfigError(f"{key!r} must be at least {lowest}, got {value}")
+            raise ConfigError(f"{_setting_name(key)} must be at least {lowest}, got {value}")
         return value
     if key == "ray":
         if not isinstance(value, str):
@@ -279,6 +282,12 @@ def _validated(key: str, value: Any) -> Any:
             raise ConfigError(f"dtype must be one of {', '.join(DTYPE_CHOICES)}, got {value!r}")
         return value
     return value
+
+
+def _setting_name(key: str) -> str:
+    """A setting as the user wrote it, as a flag or as a config-file key: ``--batch-size
+    (batch_size)``."""
+    return f"--{key.replace('_', '-')} ({key})"
 
 
 def parse_translation_model_flag(value: str) -> tuple[str | None, str]:

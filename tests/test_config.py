@@ -72,6 +72,15 @@ def test_flags_can_switch_off_what_the_config_file_switches_on(tmp_path: Path) -
     assert [getattr(off, name) for name in switches] == [False] * 4
 
 
+def test_bad_numbers_name_the_flag_the_user_typed() -> None:
+    with pytest.raises(ConfigError, match=r"--batch-size \(batch_size\) must be at least 1, got 0"):
+        config_from(["--batch-size", "0"])
+    with pytest.raises(
+        ConfigError, match=r"--min-summary-tokens \(20\) is larger than --max-summary-tokens \(5\)"
+    ):
+        config_from(["--min-summary-tokens", "20", "--max-summary-tokens", "5"])
+
+
 def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("langauges = ['hu']\n", encoding="utf-8")
@@ -89,7 +98,7 @@ def test_unknown_config_key_lists_the_valid_ones(tmp_path: Path) -> None:
         ({"num_beams": "4"}, "whole number"),
         ({"dtype": "int4"}, "dtype"),
         ({"translation_models": {"qq": "m"}}, "unknown language 'qq'"),
-        ({"min_summary_tokens": 50, "max_summary_tokens": 10}, "min_summary_tokens"),
+        ({"min_summary_tokens": 50, "max_summary_tokens": 10}, "min-summary-tokens"),
         ({"languages": "hu,en"}, "'en' is English, the summaries' own language"),
         ({"languages": ["ENG"]}, "drop ENG from --languages"),
     ],
@@ -106,7 +115,7 @@ def test_bad_values_are_config_errors(settings, message) -> None:
         (b"languages = {hu = 1}\n", "'languages' must be a list of language codes"),
         (b'languages = ["hu", 1]\n', "'languages' must be a list of language codes"),
         (b'output = "caf\xe9"\n', "is not UTF-8 text"),
-        (b"num-beams = 0\n", "'num_beams' must be at least 1"),
+        (b"num-beams = 0\n", r"--num-beams \(num_beams\) must be at least 1"),
     ],
 )
 def test_config_file_mistakes_are_config_errors_naming_the_file(
