@@ -109,8 +109,9 @@ def summarize_articles(
 def _input_budget(engine: Engine, prefix: str) -> int:
     """Tokens left for article text once the prefix and special tokens are counted."""
     overhead = engine.count_tokens([prefix], special_tokens=True)[0]
-    # One token of slack: joining prefix and text can tokenize one token longer than apart.
-    budget = engine.max_input_tokens - overhead - 1
+    # One token of slack with a prefix: joining prefix and text can tokenize one token longer
+    # than apart. Without one, an article exactly at the limit still fits in one chunk.
+    budget = engine.max_input_tokens - overhead - (1 if prefix else 0)
     if budget < 8:
         raise ValueError(f"the model accepts only {engine.max_input_tokens} input tokens")
     return budget

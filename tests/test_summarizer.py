@@ -41,6 +41,14 @@ def test_long_article_is_chunked_then_summaries_are_summarised() -> None:
     assert len(engine.calls) >= 2
 
 
+def test_an_article_exactly_at_the_limit_is_one_chunk() -> None:
+    engine = WordEngine(max_input_tokens=20)  # 18 words and 2 special tokens fit
+    (exact,) = summarize_articles([article("exact", " ".join(["word"] * 17) + " end.")], engine)
+    assert isinstance(exact, Summary) and exact.chunks == 1
+    (over,) = summarize_articles([article("over", " ".join(["word"] * 18) + " end.")], engine)
+    assert isinstance(over, Summary) and over.chunks == 2
+
+
 def test_prefix_is_sent_and_counted() -> None:
     engine = WordEngine(max_input_tokens=20)
     results = summarize_articles([article("x", long_text(6))], engine, prefix="summarize: ")
