@@ -87,7 +87,8 @@ def summarize_articles(
                 results[index] = SummaryFailure(
                     articles[index].id,
                     f"the summaries of its {chunks[index]} chunks do not get shorter than the "
-                    "model's input; lower --max-summary-tokens",
+                    "model's input; lower --max-summary-tokens (or --min-summary-tokens, "
+                    "if set)",
                 )
                 continue
             if len(repacked) > 1:
