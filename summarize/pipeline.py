@@ -8,7 +8,10 @@ the end from what is done.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -961,62 +964,82 @@ def write_outputs(
         version=__version__,
     )
     briefing = Briefing(results=results, run=run_info, failures=failures)
-    written_before = files_of_last_run(config.output)
-    written = write_briefing(briefing, config.output, user_templates=config.templates)
-    report = build_run_report(
-        run=run_info,
-        settings=_settings(config)
-        | {
-            # The revision (commit) each model was loaded at; null for a local folder.
-            "revisions": computation.revisions,
-            "engines": {
-                model: {
-                    "engine": choice.engine,
-                    "precision": precision(choice.engine, device, config.dtype),
-                    "fallback_reason": choice.fallback_reason,
-                }
-                for model, choice in engines.items()
+    # A Ctrl-C while the files are written waits for them: they are the run's record.
+    with _interrupts_deferred() as received:
+        written_before = files_of_last_run(config.output)
+        written = write_briefing(briefing, config.output, user_templates=config.templates)
+        report = build_run_report(
+            run=run_info,
+            settings=_settings(config)
+            | {
+                # The revision (commit) each model was loaded at; null for a local folder.
+                "revisions": computation.revisions,
+                "engines": {
+                    model: {
+                        "engine": choice.engine,
+                        "precision": precision(choice.engine, device, config.dtype),
+                        "fallback_reason": choice.fallback_reason,
+                    }
+                    for model, choice in engines.items()
+                },
             },
-        },
-        versions=computation.versions,
-        articles=[
-            ArticleReport(
-                id=item.article.id,
-                source=item.article.source,
-                status=status,
-                reason=item.failure,
-                chunks=item.summary.chunks if item.summary else None,
-                language=item.language,
-                pivot=item.pivot_model,
-                warnings=item.article.warnings,
-                quality_warnings=item.quality,
-                seconds=item.seconds,
-            )
-            for item, status in zip(work, statuses, strict=True)
-        ],
-        input_failures=input_failures,
-        finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-        seconds=seconds,
-        interrupted=computation.interrupted,
-    )
-    report |= report_extras or {}
-    # What this run wrote, so the next one can remove pages it no longer writes. An
-    # interrupted run removes nothing (what it has not reached yet may come back on resume)
-    # and keeps the earlier run's files listed for the run that finishes.
-    files = [path.name for path in written] + [RUN_REPORT_FILE]
-    if computation.interrupted:
-        files = list(dict.fromkeys([*files, *written_before]))
-    report["files"] = files
-    written.append(write_run_report(report, config.output))
-    if not computation.interrupted:
-        # An article now failing (or held back by --strict), or a language dropped, leaves
-        # no page behind from an earlier run; files this tool never wrote are not touched.
-        for name in remove_unwritten_outputs(config.output, written_before, files):
-            logger.info("removed %s: this run did not write it", name)
+            versions=computation.versions,
+            articles=[
+                ArticleReport(
+                    id=item.article.id,
+                    source=item.article.source,
+                    status=status,
+                    reason=item.failure,
+                    chunks=item.summary.chunks if item.summary else None,
+                    language=item.language,
+                    pivot=item.pivot_model,
+                    warnings=item.article.warnings,
+                    quality_warnings=item.quality,
+                    seconds=item.seconds,
+                )
+                for item, status in zip(work, statuses, strict=True)
+            ],
+            input_failures=input_failures,
+            finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+            seconds=seconds,
+            interrupted=computation.interrupted,
+        )
+        report |= report_extras or {}
+        # What this run wrote, so the next one can remove pages it no longer writes. An
+        # interrupted run removes nothing (what it has not reached yet may come back on resume)
+        # and keeps the earlier run's files listed for the run that finishes.
+        files = [path.name for path in written] + [RUN_REPORT_FILE]
+        if computation.interrupted:
+            files = list(dict.fromkeys([*files, *written_before]))
+        report["files"] = files
+        written.append(write_run_report(report, config.output))
+        if not computation.interrupted:
+            # An article now failing (or held back by --strict), or a language dropped, leaves
+            # no page behind from an earlier run; files this tool never wrote are not touched.
+            for name in remove_unwritten_outputs(config.output, written_before, files):
+                logger.info("removed %s: this run did not write it", name)
     outcome = RunOutcome(briefing=briefing, written=tuple(written), report=report)
-    if computation.interrupted:
+    if computation.interrupted or received:
         _raise_interrupted(outcome, config)
     return outcome
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[list[int]]:
+    """Hold back a Ctrl-C (SIGINT) that arrives inside the block; the list yielded says
+    whether one came, for the caller to stop once the block is done.
+
+    Only the main thread can set signal handlers; elsewhere the block runs as it is.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _precisions(engines: dict[str, EngineChoice], device: str, dtype: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarize.config import RunConfig
-from summarize.errors import ModelLoadError, UnsupportedLanguageError
+from summarize.errors import ModelLoadError, RunInterrupted, UnsupportedLanguageError
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_e00430f6aadd4455.txt"
 LONG_ARTICLE = " ".join(
@@ -411,6 +411,30 @@ def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
     spy = GenerateSpy(monkeypatch)
     assert pipeline.run(marian_config(tiny_models, (SEED,), output)).failed == 0
     assert str(tiny_models["bart"]) not in spy.loads
+
+
+def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    import os
+    import signal
+
+    from summarize import pipeline
+
+    real_write = pipeline.write_briefing
+
+    def write_briefing(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C (again) right now
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_briefing", write_briefing)
+    output = tmp_path / "out"
+    with pytest.raises(RunInterrupted, match="run the same command again"):
+        pipeline.run(marian_config(tiny_models, (SEED,), output))
+    # Raised only once everything was written.
+    assert json.loads((output / "run.json").read_text("utf-8"))["done"] == 1
+    assert (output / "index.html").is_file() and (output / "results.jsonl").is_file()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> None:
