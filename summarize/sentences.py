@@ -17,6 +17,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WHITESPACE = re.compile(r"\s+")
+#: A piece ending in one capital letter and a period, alone or after a space: an initial.
+_INITIAL_AT_END = re.compile(r"(?:^|\s)([^\W\d_])\.$")
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -26,11 +28,38 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
         paragraph = _WHITESPACE.sub(" ", paragraph).strip()
         if not paragraph:
             continue
-        for sentence in segment(language, paragraph):
-            sentence = sentence.strip()
-            if sentence:
-                sentences.append(sentence)
+        pieces = [piece.strip() for piece in segment(language, paragraph)]
+        sentences.extend(_rejoin_false_breaks([piece for piece in pieces if piece]))
     return sentences
+
+
+def _rejoin_false_breaks(pieces: list[str]) -> list[str]:
+    """Undo breaks the segmenter makes after a period that ends no sentence.
+
+    Hungarian writes dates and ordinals with a period ("2024. március 15-én", "a 3. helyen"),
+    Russian abbreviations end in one ("т.е."), and initials stand before names ("В. Зеленський"):
+    a piece that goes on in lower case, or follows a lone initial, continues the one before.
+    Translated alone, each fragment came out as nonsense.
+    """
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and (_continues(piece) or _ends_in_initial(joined[-1])):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
+
+
+def _ends_in_initial(piece: str) -> bool:
+    """Whether ``piece`` ends in a capital letter standing alone with a period ("В.")."""
+    match = _INITIAL_AT_END.search(piece)
+    return match is not None and match.group(1).isupper()
+
+
+def _continues(piece: str) -> bool:
+    """Whether ``piece`` starts in lower case (after opening quotes or brackets)."""
+    first = piece.lstrip("\"'“”„«»‘’([")[:1]
+    return first.isalpha() and first.islower()
 
 
 def pack_into_chunks(

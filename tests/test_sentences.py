@@ -20,6 +20,30 @@ def test_split_sentences_chinese() -> None:
     assert split_sentences("我爱北京。你好吗？", "zh") == ["我爱北京。", "你好吗？"]
 
 
+def test_periods_that_end_no_sentence_do_not_split_it() -> None:
+    # Hungarian dates and ordinals, Russian abbreviations, initials before a name.
+    hungarian = "2024. március 15-én beszédet mondott. A csapat a 3. helyen végzett."
+    assert split_sentences(hungarian, "hu") == [
+        "2024. március 15-én beszédet mondott.",
+        "A csapat a 3. helyen végzett.",
+    ]
+    assert split_sentences("A XX. század elején kb. tízezren éltek ott. Ma többen.", "hu") == [
+        "A XX. század elején kb. tízezren éltek ott.",
+        "Ma többen.",
+    ]
+    assert split_sentences("В. Зеленський зустрівся з Е. Макроном. Вони говорили.", "uk") == [
+        "В. Зеленський зустрівся з Е. Макроном.",
+        "Вони говорили.",
+    ]
+    assert split_sentences("Это, т.е. главное, решено. Потом.", "ru") == [
+        "Это, т.е. главное, решено.",
+        "Потом.",
+    ]
+    # Real sentence ends stay where they were.
+    assert split_sentences("Prices rose. They fell again.") == ["Prices rose.", "They fell again."]
+    assert split_sentences("经济增长。然后下降。", "zh") == ["经济增长。", "然后下降。"]
+
+
 def test_pack_into_chunks_respects_budget_and_keeps_every_word() -> None:
     sentences = [f"sentence {i} has exactly six words." for i in range(20)]
     chunks = pack_into_chunks(sentences, words, budget=20)
