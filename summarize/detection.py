@@ -8,6 +8,7 @@ inside the package, so detection never downloads anything and loads in a fractio
 from __future__ import annotations
 
 import logging
+import re
 
 logger = logging.getLogger(__name__)
 
@@ -15,10 +16,50 @@ logger = logging.getLogger(__name__)
 SAMPLE_CHARACTERS = 2000
 
 
+#: Below this share of the text's weight, another language does not overrule English.
+MIN_SHARE_AGAINST_ENGLISH = 0.5
+#: Letters the text must keep without its quotations for them to be left out of detection.
+MIN_LETTERS_UNQUOTED = 20
+#: A quotation, in the quotation marks news text uses (up to 300 characters).
+_QUOTED = re.compile(
+    r'"[^"]{1,300}"|“[^”]{1,300}”|„[^“”]{1,300}[“”]|«[^»]{1,300}»|「[^」]{1,300}」'
+)
+#: Hiragana and katakana: Japanese text has them, Chinese has none.
+_KANA = re.compile("[\u3040-\u30ff]")
+
+
 def detect_language(text: str) -> str | None:
-    """ISO 639 code of the text's language (``en``, ``hu``, ...), or None for empty text."""
-    best = language_scores(text, k=1)
-    return best[0][0] if best else None
+    """ISO 639 code of the text's language (``en``, ``hu``, ...), or None for empty text.
+
+    Each sentence votes with its likeliest languages, weighted by its length, so a quoted
+    chant ("Liberté, égalité, fraternité") or a line of names does not make an English
+    article French or Hungarian: an English article taken for another language is machine-
+    translated into English before it is summarised, which garbles it. For the same reason
+    another language must win at least half the weight to overrule English.
+    """
+    from summarize.sentences import split_sentences
+
+    sample = " ".join(text[:SAMPLE_CHARACTERS].split())
+    if not sample:
+        return None
+    # Quotations are often in another language than the article around them.
+    unquoted = " ".join(_QUOTED.sub(" ", sample).split())
+    if sum(char.isalpha() for char in unquoted) >= MIN_LETTERS_UNQUOTED:
+        sample = unquoted
+    totals: dict[str, float] = {}
+    sentences = split_sentences(sample) or [sample]
+    for sentence in sentences:
+        for code, score in language_scores(sentence, k=3):
+            totals[code] = totals.get(code, 0.0) + score * len(sentence)
+    if not totals:
+        return None
+    best = max(totals, key=lambda code: totals[code])
+    weight = sum(len(sentence) for sentence in sentences)
+    if best != "en" and totals[best] < MIN_SHARE_AGAINST_ENGLISH * weight:
+        return "en"
+    if best == "ja" and not _KANA.search(sample):
+        return "zh"  # the small model takes short Chinese for Japanese; Japanese has kana
+    return best
 
 
 def language_scores(text: str, k: int = 5) -> list[tuple[str, float]]:

@@ -35,6 +35,20 @@ ENGLISH = "Markets rallied on Monday in Budapest. Analysts expect the forint to 
         ("匈牙利总理访问了北京，并与中国国家主席会面。", "zh"),
         (ENGLISH, "en"),
         ("Shares rose.", "en"),
+        # English with foreign names or a quoted chant: translating it "into English" first
+        # would garble it, so it must stay English.
+        ("Viktor Orbán, Péter Magyar and Gergely Karácsony met in Budapest on Monday.", "en"),
+        (
+            'Protesters chanted "Слава Україні!" and "Героям слава!" outside the Russian '
+            "embassy in London on Saturday, police said.",
+            "en",
+        ),
+        ("暴雨来袭。", "zh"),  # fastText's small model says Japanese, but there is no kana
+        (
+            'Protesters in Paris chanted "Liberté, égalité, fraternité" and "Macron démission" '
+            "on Saturday. Police said 12,000 people marched.",
+            "en",
+        ),
     ],
 )
 def test_detects_the_article_language(text: str, code: str) -> None:
