@@ -82,6 +82,13 @@ def pack_into_chunks(
     for piece, tokens in zip(pieces, counts, strict=True):
         # +1 per piece: joining can cost a token at the seam (e.g. a leading-space BPE piece).
         if current and current_tokens + tokens + 1 > budget:
+            # The estimate errs long; count the joined text before starting a new chunk, or
+            # an article that fits would be summarised in two (the second a scrap).
+            joined = count_tokens([joiner.join([*current, piece])])[0]
+            if joined <= budget:
+                current.append(piece)
+                current_tokens = joined
+                continue
             chunks.extend(_verified(current, count_tokens, budget, joiner))
             current, current_tokens = [], 0
         current.append(piece)

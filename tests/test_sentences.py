@@ -52,6 +52,15 @@ def test_pack_into_chunks_respects_budget_and_keeps_every_word() -> None:
     assert " ".join(chunks).split() == " ".join(sentences).split()
 
 
+def test_sentences_that_fit_together_make_one_chunk() -> None:
+    # 14 sentences of 3 words: 42 tokens, within 48, though 14 seams estimated at one token
+    # each would make 56.
+    sentences = [f"Word number {n}." for n in range(14)]
+    chunks = pack_into_chunks(sentences, words, 48)
+    assert chunks == [" ".join(sentences)]
+    assert pack_into_chunks(sentences, words, 41) != chunks  # and over the budget it splits
+
+
 def test_oversized_sentence_is_split_between_words_not_truncated() -> None:
     long_sentence = " ".join(f"w{i}" for i in range(25))
     parts = split_oversized([long_sentence, "short one"], words, budget=10)
