@@ -198,4 +198,6 @@ def retry_token_limit(source_tokens: int) -> int:
 def join_sentences(pairs: Sequence[SentencePair], target: str) -> str:
     """The translations of one text's sentences, joined as the target language writes them."""
     joiner = get_language(target).sentence_joiner
-    return joiner.join(translated for _, translated in pairs).strip()
+    # Stripped one by one: an empty translation or stray spaces leave no double space.
+    pieces = (translated.strip() for _, translated in pairs)
+    return joiner.join(piece for piece in pieces if piece)

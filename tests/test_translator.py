@@ -120,6 +120,12 @@ def test_sentence_pairs_show_what_each_sentence_became() -> None:
     )
 
 
+def test_joined_translations_have_single_joiners_even_around_blanks() -> None:
+    pairs = [("One.", " Első. "), ("Two.", ""), ("Three.", "Harmadik.  ")]
+    assert join_sentences(pairs, "hu") == "Első. Harmadik."
+    assert join_sentences([("A.", "第一。 "), ("B.", " 第二。")], "zh") == "第一。第二。"
+
+
 def test_retranslation_decodes_more_safely_with_a_limit_per_input_length() -> None:
     engine = WordEngine(max_input_tokens=50, output_words=3)
     translator = ModelTranslator(engine, {"ru": Target(prefix=">>rus<< ")})
