@@ -392,17 +392,19 @@ def plan_pivots(
         if item.pivot_model and item.summary is None and item.english_text is None:
             languages_by_model.setdefault(item.pivot_model, set()).add(item.language)
     plans = []
+    # Every missing model is named at once, so one look at the message fixes them all.
+    missing: list[str] = []
     for model, codes in languages_by_model.items():
         try:
             info = inspect(model)
         except ModelLoadError as error:
             names = ", ".join(f"{_source(code).name} ({code})" for code in sorted(codes))
-            first = sorted(codes)[0]
-            raise ModelLoadError(
+            flags = " or ".join(f"--source-model {code}=MODEL" for code in sorted(codes))
+            missing.append(
                 f"articles in {names} are translated into English before summarising, "
-                f"with {model!r}. {error}\nOr pass --source-model {first}=MODEL, or "
-                "--source-language en to summarise every article as English."
-            ) from error
+                f"with {model!r}. {error}\nOr pass {flags}."
+            )
+            continue
         # The default advice (--translation-model) has no effect on this stage.
         targets = {
             code: resolve_target(
@@ -418,6 +420,11 @@ def plan_pivots(
             TranslationPlan(
                 model=model, targets=targets, choice=choose_engine(engine, info.model_type, device)
             )
+        )
+    if missing:
+        raise ModelLoadError(
+            "\n\n".join(missing)
+            + "\n\nOr pass --source-language en to summarise every article as English."
         )
     return plans
 

@@ -111,9 +111,17 @@ def test_missing_pivot_model_fails_before_any_work_and_says_how_to_go_on(
     from summarize.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
+    (mixed / "c_russian.txt").write_text(
+        "Премьер-министр Венгрии посетил Пекин и встретился с председателем КНР.", "utf-8"
+    )
     config = marian_config(tiny_models, (mixed,), tmp_path / "out")  # default: opus-mt-hu-en
-    with pytest.raises(ModelLoadError, match=r"(?s)Hungarian \(hu\).*--source-model hu=MODEL"):
+    with pytest.raises(ModelLoadError) as caught:
         run(config)
+    # Both missing models at once (opus-mt-hu-en, opus-mt-ru-en), each with its flag.
+    message = str(caught.value)
+    assert "Hungarian (hu)" in message and "--source-model hu=MODEL" in message
+    assert "Russian (ru)" in message and "--source-model ru=MODEL" in message
+    assert message.count("--source-language en") == 1
     assert spy.loads == []
     assert not (tmp_path / "out").exists()
 
