@@ -277,13 +277,20 @@ def check_language(
     ]
 
 
-def check_script(text: str, language: str, stage: str = TRANSLATION) -> list[QualityWarning]:
+def check_script(
+    text: str, language: str, stage: str = TRANSLATION, *, source: str | None = None
+) -> list[QualityWarning]:
     """Flag text mostly outside its language's script, the other East Slavic language's letters
-    in Russian or Ukrainian, and Traditional characters where Simplified Chinese was asked."""
+    in Russian or Ukrainian, and Traditional characters where Simplified Chinese was asked.
+
+    ``source`` is the English sentence translated: names, brands and codes copied from it as
+    written ("В среду Samsung представила Galaxy S24 Ultra.") do not count against the script.
+    """
     warnings: list[QualityWarning] = []
     code = _iso_script(language)
     expected = _SCRIPT_NAMES.get(code or "")
-    units = _script_units(text)
+    copied = _copied_names(source) if source is not None else set()
+    units = _script_units(word for word in _LETTERS.findall(text) if word not in copied)
     total = sum(units.values())
     if expected is not None and total >= MIN_SCRIPT_UNITS:
         share = units[expected] / total
@@ -387,13 +394,21 @@ def _mixed_script_words(text: str) -> list[str]:
     ]
 
 
-def _script_units(text: str) -> Counter[str]:
-    """Script -> units of text in it: a word of an alphabet, or one Han, kana or Hangul sign."""
+def _script_units(words: Iterable[str]) -> Counter[str]:
+    """Script -> units in ``words``: a word of an alphabet, or one Han, kana or Hangul sign."""
     units: Counter[str] = Counter()
-    for word in _LETTERS.findall(text):
+    for word in words:
         for script, run in groupby(word, key=_script_of):
             units[script] += len(list(run)) if script in _CHARACTER_SCRIPTS else 1
     return units
+
+
+def _copied_names(source: str) -> set[str]:
+    """Words of ``source`` with a capital letter, which a translation may keep as written."""
+    # Names, brands and model codes ("Samsung", "Galaxy", "iPhone") are kept in Latin in
+    # Russian and Ukrainian news. Lower-case words are not names: English left untranslated
+    # ("Поліція said 25 people were detained.") still counts against the script.
+    return {word for word in _LETTERS.findall(source) if any(char.isupper() for char in word)}
 
 
 def _iso_script(language: str) -> str | None:
@@ -738,7 +753,7 @@ def check_sentence(source: str, translation: str, language: str) -> list[Quality
             _warning(TRANSLATION, language, DROPPED_SENTENCE, f"{_quote(source)} came back empty")
         ]
     return [
-        *check_script(translation, language),
+        *check_script(translation, language, source=source),
         *check_repetition(translation, language),
         *check_length(source, translation, language),
         *check_untranslated(source, translation, language),

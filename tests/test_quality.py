@@ -300,6 +300,37 @@ def test_a_word_mixing_alphabets_is_caught(language: str) -> None:
     assert quality.check_script("该国GDP增长了2.1%。", "zh") == []
 
 
+SAMSUNG = "Samsung launched the Galaxy S24 Ultra on Wednesday."
+STONES = "The Rolling Stones released Hackney Diamonds, their first album in 18 years."
+
+
+@pytest.mark.parametrize(
+    ("source", "language", "translation"),
+    [
+        (SAMSUNG, "ru", "В среду Samsung представила Galaxy S24 Ultra."),
+        (SAMSUNG, "uk", "У середу Samsung представила Galaxy S24 Ultra."),
+        (
+            STONES,
+            "ru",
+            "The Rolling Stones выпустили Hackney Diamonds — свой первый альбом за 18 лет.",
+        ),
+    ],
+)
+def test_latin_names_copied_from_the_source_do_not_count_against_the_script(
+    source: str, language: str, translation: str
+) -> None:
+    # Most of the words are Latin names, as Russian and Ukrainian news write them.
+    assert check_translation(source, translation, language, [(source, translation)]) == []
+
+
+def test_latin_words_not_copied_from_the_source_still_count_against_the_script() -> None:
+    text = "В среду Samsung представила Galaxy S24 Ultra."
+    assert WRONG_SCRIPT in kinds(quality.check_script(text, "ru", source=SOURCE))
+    # English left untranslated is not a name, even where the source has the words.
+    half = "Правительство объявило new economic measures on Tuesday."
+    assert WRONG_SCRIPT in kinds(quality.check_script(half, "ru", source=SOURCE))
+
+
 def test_traditional_characters_are_caught_in_the_simplified_edition() -> None:
     warnings = check_translation(SOURCE, "政府週二宣佈了新的經濟措施。", "zh")
     assert kinds(warnings) == {WRONG_SCRIPT}
