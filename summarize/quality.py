@@ -374,8 +374,24 @@ def _variant_sets() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(traditional - simplified), frozenset(simplified - traditional)
 
 
+#: Unicode categories of letters. Digits such as ² and ₂ (No) are matched as letters by
+#: ``_LETTERS`` but belong to no alphabet.
+_LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Lm"})
+#: Decomposition tags of signs that are letters to Unicode but no letter of an alphabet: º
+#: (super), µ MICRO SIGN (compat), ℓ (font). Units copied from an article (CO₂, km²,
+#: µg/m³, 41ºC) are written with them.
+_SIGN_DECOMPOSITIONS = ("<super>", "<sub>", "<compat>", "<font>")
+
+
 def _script_of(char: str) -> str:
-    """Unicode script of a letter, as the first word of its name (LATIN, CYRILLIC, HAN, ...)."""
+    """Unicode script of a letter, as the first word of its name (LATIN, CYRILLIC, HAN, ...).
+
+    ``""`` for a sign that is no letter of an alphabet: a superscript or subscript digit, or
+    a unit sign.
+    """
+    sign = unicodedata.decomposition(char).startswith(_SIGN_DECOMPOSITIONS)
+    if sign or unicodedata.category(char) not in _LETTER_CATEGORIES:
+        return ""
     name = unicodedata.name(char, "")
     if name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")):
         return "HAN"
@@ -390,7 +406,7 @@ def _mixed_script_words(text: str) -> list[str]:
     return [
         word
         for word in _LETTERS.findall(text)
-        if len({_script_of(char) for char in word} - _CHARACTER_SCRIPTS) > 1
+        if len({_script_of(char) for char in word} - _CHARACTER_SCRIPTS - {""}) > 1
     ]
 
 
@@ -398,7 +414,7 @@ def _script_units(words: Iterable[str]) -> Counter[str]:
     """Script -> units in ``words``: a word of an alphabet, or one Han, kana or Hangul sign."""
     units: Counter[str] = Counter()
     for word in words:
-        for script, run in groupby(word, key=_script_of):
+        for script, run in groupby(filter(None, map(_script_of, word))):
             units[script] += len(list(run)) if script in _CHARACTER_SCRIPTS else 1
     return units
 

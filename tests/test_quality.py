@@ -331,6 +331,40 @@ def test_latin_words_not_copied_from_the_source_still_count_against_the_script()
     assert WRONG_SCRIPT in kinds(quality.check_script(half, "ru", source=SOURCE))
 
 
+UNITS_SUMMARY = (
+    "Global CO₂ emissions rose 1.1% in 2023, the IEA said. The fires burned 5,000 km² of "
+    "forest. PM2.5 levels in Delhi reached 400 µg/m³ on Monday."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("hu", "A globális CO₂-kibocsátás 1,1 százalékkal nőtt 2023-ban."),
+        ("hu", "A tüzek 5000 km² erdőt pusztítottak el."),
+        ("hu", "Hétfőn Delhiben a PM2,5-szint elérte a 400 µg/m³-t."),
+        ("ru", "Глобальные выбросы CO₂ в 2023 году выросли на 1,1%, сообщило МЭА."),
+        ("ru", "Пожары уничтожили 5000 км² леса."),
+        ("ru", "В понедельник уровень PM2,5 в Дели достиг 400 мкг/м³."),
+        ("ru", "В понедельник температура в Севилье достигла 41ºC."),
+        ("uk", "Глобальні викиди CO₂ у 2023 році зросли на 1,1%, повідомило МЕА."),
+        ("uk", "Пожежі знищили 5000 км² лісу."),
+        ("uk", "У понеділок рівень PM2,5 у Делі сягнув 400 мкг/м³."),
+        ("en", "Temperatures reached 41ºC in Seville on Monday."),
+        ("en", UNITS_SUMMARY),
+    ],
+)
+def test_unit_signs_are_not_a_second_alphabet(language: str, text: str) -> None:
+    # ² ₂ ³ are digits, µ (MICRO SIGN) and º (ordinal indicator) signs: no alphabet of their own.
+    assert quality.check_script(text, language) == []
+
+
+def test_an_english_summary_with_unit_signs_passes() -> None:
+    assert check_summary(UNITS_SUMMARY, [UNITS_SUMMARY]) == []
+    # A look-alike letter next to a unit sign is still caught (Cyrillic С in CO₂).
+    assert WRONG_SCRIPT in kinds(quality.check_script("Global СO₂ emissions rose.", "en"))
+
+
 def test_traditional_characters_are_caught_in_the_simplified_edition() -> None:
     warnings = check_translation(SOURCE, "政府週二宣佈了新的經濟措施。", "zh")
     assert kinds(warnings) == {WRONG_SCRIPT}
