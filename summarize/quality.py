@@ -374,9 +374,10 @@ def _variant_sets() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(traditional - simplified), frozenset(simplified - traditional)
 
 
-#: Unicode categories of letters. Digits such as ² and ₂ (No) are matched as letters by
-#: ``_LETTERS`` but belong to no alphabet.
-_LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Lm"})
+#: Unicode categories of the letters of an alphabet. Digits such as ² and ₂ (No) are
+#: matched as letters by ``_LETTERS`` but belong to no alphabet, and neither do modifier
+#: letters (Lm), such as ʼ, the apostrophe of Ukrainian spelling (Премʼєр, пʼять, імʼя).
+_LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo"})
 #: Decomposition tags of signs that are letters to Unicode but no letter of an alphabet: º
 #: (super), µ MICRO SIGN (compat), ℓ (font). Units copied from an article (CO₂, km²,
 #: µg/m³, 41ºC) are written with them.
@@ -386,8 +387,8 @@ _SIGN_DECOMPOSITIONS = ("<super>", "<sub>", "<compat>", "<font>")
 def _script_of(char: str) -> str:
     """Unicode script of a letter, as the first word of its name (LATIN, CYRILLIC, HAN, ...).
 
-    ``""`` for a sign that is no letter of an alphabet: a superscript or subscript digit, or
-    a unit sign.
+    ``""`` for a sign that is no letter of an alphabet: a superscript or subscript digit, a
+    unit sign, or a modifier letter such as the Ukrainian apostrophe ʼ.
     """
     sign = unicodedata.decomposition(char).startswith(_SIGN_DECOMPOSITIONS)
     if sign or unicodedata.category(char) not in _LETTER_CATEGORIES:

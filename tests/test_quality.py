@@ -365,6 +365,16 @@ def test_an_english_summary_with_unit_signs_passes() -> None:
     assert WRONG_SCRIPT in kinds(quality.check_script("Global СO₂ emissions rose.", "en"))
 
 
+def test_the_ukrainian_apostrophe_is_part_of_a_word() -> None:
+    # ʼ (U+02BC MODIFIER LETTER APOSTROPHE) is the apostrophe Ukrainian spelling recommends.
+    source = "Prime Minister Denys Shmyhal said defence spending would rise."
+    text = "Премʼєр-міністр Денис Шмигаль заявив, що видатки на оборону зростуть."
+    assert check_translation(source, text, "uk", [(source, text)]) == []
+    assert quality.check_script("Пʼять обʼєктів отримали імʼя.", "uk") == []
+    # A Latin letter in its place is still caught.
+    assert WRONG_SCRIPT in kinds(quality.check_script("Премiєр-міністр заявив.", "uk"))
+
+
 def test_traditional_characters_are_caught_in_the_simplified_edition() -> None:
     warnings = check_translation(SOURCE, "政府週二宣佈了新的經濟措施。", "zh")
     assert kinds(warnings) == {WRONG_SCRIPT}
