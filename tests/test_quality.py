@@ -232,11 +232,35 @@ def test_a_correct_multi_sentence_translation_passes(language: str) -> None:
 def test_correct_lengths_sit_well_inside_the_bounds(language: str) -> None:
     low, high = quality.LENGTH_RATIO_BOUNDS[language]
     ratios = [
-        quality._visible_length(target) / quality._visible_length(source)
+        quality._letter_count(target) / quality._letter_count(source)
         for source, target in correct_pairs(language)
     ]
     # A margin on both sides: the bounds are meant for broken output, not for style.
     assert low * 1.5 < min(ratios) and max(ratios) < high / 1.5
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("The S&P 500 rose 1.2% to 5,321.4.", "标准普尔500指数上涨1.2%，至5321.4点。"),
+        (
+            "The S&P 500 rose 1.2% to 5,321.4 and the Nasdaq 2.1% to 16,742.4.",
+            "标准普尔500指数上涨1.2%，至5321.4点；纳斯达克指数上涨2.1%，至16742.4点。",
+        ),
+    ],
+)
+def test_digits_do_not_make_a_chinese_sentence_too_long(source: str, translation: str) -> None:
+    # Digits and signs stay as they are while the words shrink to a third: only letters count.
+    assert check_translation(source, translation, "zh", [(source, translation)]) == []
+
+
+def test_invented_content_next_to_numbers_is_still_too_long() -> None:
+    source = "Brent crude fell 3.4% to $82.40, its lowest since 2021."
+    invented = (
+        "布伦特原油下跌3.4%，至82.40美元，为2021年以来最低。分析师表示，美联储可能在六月降息，"
+        "投资者纷纷买入科技股。"
+    )
+    assert kinds(quality.check_length(source, invented, "zh")) == {TOO_LONG}
 
 
 def test_languages_outside_the_table_get_bounds_for_their_script() -> None:
