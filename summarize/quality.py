@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -442,10 +442,17 @@ def _iso_script(language: str) -> str | None:
 # --- Degenerate text --------------------------------------------------------------------------
 
 
-def check_repetition(text: str, language: str, stage: str = TRANSLATION) -> list[QualityWarning]:
-    """Flag a word or phrase repeated back to back: a decoding loop."""
+def check_repetition(
+    text: str, language: str, stage: str = TRANSLATION, *, source: str | None = None
+) -> list[QualityWarning]:
+    """Flag a word or phrase repeated back to back: a decoding loop.
+
+    ``source`` is the English sentence translated: a phrase repeated no more often than the
+    source repeats one is a faithful translation ("Jobs, jobs, jobs" -> "就业、就业、就业").
+    """
     tokens = _tokens(text)
-    loop = _longest_loop(tokens)
+    allowed = _most_repeats(_tokens(source)) if source is not None else 1
+    loop = _longest_loop(tokens, allowed)
     if loop is None:
         return []
     phrase, repeats = loop
@@ -461,23 +468,35 @@ def check_repetition(text: str, language: str, stage: str = TRANSLATION) -> list
     ]
 
 
-def _longest_loop(tokens: Sequence[str]) -> tuple[Sequence[str], int] | None:
-    """The phrase repeated back to back covering the most tokens, with its count, or None."""
-    best: tuple[Sequence[str], int] | None = None
-    covered = 0
-    for size in range(1, min(MAX_LOOP_PHRASE, len(tokens) // MIN_LOOP_REPEATS) + 1):
+def _repeats(tokens: Sequence[str], least: int) -> Iterator[tuple[Sequence[str], int]]:
+    """Each phrase repeated back to back at least ``least`` times, with its count."""
+    for size in range(1, min(MAX_LOOP_PHRASE, len(tokens) // least) + 1):
         start = 0
-        while start + size * MIN_LOOP_REPEATS <= len(tokens):
+        while start + size * least <= len(tokens):
             phrase = tokens[start : start + size]
             repeats = 1
             while tokens[start + repeats * size : start + (repeats + 1) * size] == phrase:
                 repeats += 1
-            span = repeats * size
-            if repeats >= MIN_LOOP_REPEATS and span >= MIN_LOOP_TOKENS and span > covered:
-                best, covered = (phrase, repeats), span
-            # Starting inside a loop just found finds the same loop, shifted: skip past it.
+            if repeats >= least:
+                yield phrase, repeats
+            # Starting inside a repeat just found finds the same one, shifted: skip past it.
             start += (repeats - 1) * size if repeats > 1 else 1
+
+
+def _longest_loop(tokens: Sequence[str], allowed: int = 1) -> tuple[Sequence[str], int] | None:
+    """The loop (repeated more than ``allowed`` times) covering the most tokens, or None."""
+    best: tuple[Sequence[str], int] | None = None
+    covered = 0
+    for phrase, repeats in _repeats(tokens, max(MIN_LOOP_REPEATS, allowed + 1)):
+        span = repeats * len(phrase)
+        if span >= MIN_LOOP_TOKENS and span > covered:
+            best, covered = (phrase, repeats), span
     return best
+
+
+def _most_repeats(tokens: Sequence[str]) -> int:
+    """The most times any phrase of ``tokens`` is said back to back (1: none repeated)."""
+    return max((repeats for _, repeats in _repeats(tokens, 2)), default=1)
 
 
 def check_repeated_sentences(
@@ -773,7 +792,7 @@ def check_sentence(source: str, translation: str, language: str) -> list[Quality
         ]
     return [
         *check_script(translation, language, source=source),
-        *check_repetition(translation, language),
+        *check_repetition(translation, language, source=source),
         *check_length(source, translation, language),
         *check_untranslated(source, translation, language),
     ]

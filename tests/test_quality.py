@@ -425,6 +425,41 @@ def test_a_loop_is_caught(language: str) -> None:
     assert REPETITION in check_one(language, LOOPS[language])
 
 
+JOBS = '"Jobs, jobs, jobs," Trump told supporters in Ohio on Saturday.'
+JOBS_TRANSLATIONS = {
+    "hu": "„Munkahelyek, munkahelyek, munkahelyek” – mondta Trump szombaton ohiói támogatóinak.",
+    "zh": "特朗普周六在俄亥俄州对支持者说：“就业、就业、就业。”",
+    "ru": "«Рабочие места, рабочие места, рабочие места», — заявил Трамп сторонникам в Огайо "
+    "в субботу.",
+    "uk": "«Робочі місця, робочі місця, робочі місця», — заявив Трамп прихильникам в Огайо "
+    "в суботу.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_repeat_the_source_has_too_is_no_loop(language: str) -> None:
+    translation = JOBS_TRANSLATIONS[language]
+    assert check_translation(JOBS, translation, language, [(JOBS, translation)]) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "ru", "uk"])
+def test_the_same_repeat_where_the_source_has_none_is_a_loop(language: str) -> None:
+    # Two tokens said three times (Hungarian repeats one word three times, which passes).
+    translation = JOBS_TRANSLATIONS[language]
+    assert REPETITION in kinds(quality.check_repetition(translation, language, source=SOURCE))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_loop_longer_than_the_source_repeat_is_caught(language: str) -> None:
+    looped = {
+        "hu": "„Munkahelyek, munkahelyek, munkahelyek, munkahelyek, munkahelyek” – mondta Trump.",
+        "zh": "特朗普说：“就业、就业、就业、就业、就业、就业。”",
+        "ru": "«Рабочие места, рабочие места, рабочие места, рабочие места», — заявил Трамп.",
+        "uk": "«Робочі місця, робочі місця, робочі місця, робочі місця», — заявив Трамп.",
+    }[language]
+    assert REPETITION in kinds(quality.check_repetition(looped, language, source=JOBS))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_repeated_sentence_is_caught(language: str) -> None:
     first, second = CORRECT[0], CORRECT[1]
