@@ -112,6 +112,9 @@ MAX_COPIED_SHARE = 0.8
 #: ("very very" is English, "no, no, no" a quote; four in a row is a decoding loop).
 MIN_LOOP_REPEATS = 3
 MIN_LOOP_TOKENS = 4
+#: Back-to-back repeats of a phrase of digits only that make a loop: scores and results
+#: repeat ("6-4, 6-4, 6-4"), "1, 1, 1, 1, 1" does not.
+MIN_NUMBER_LOOP_REPEATS = 5
 #: Longest phrase (in tokens) searched for back-to-back repeats.
 MAX_LOOP_PHRASE = 40
 #: Fewest tokens in a sentence for it to count as a repeated sentence ("Yes. Yes." may be
@@ -489,6 +492,9 @@ def _longest_loop(tokens: Sequence[str], allowed: int = 1) -> tuple[Sequence[str
     covered = 0
     for phrase, repeats in _repeats(tokens, max(MIN_LOOP_REPEATS, allowed + 1)):
         span = repeats * len(phrase)
+        numbers = all(token.isdigit() for token in phrase)
+        if numbers and repeats < MIN_NUMBER_LOOP_REPEATS:
+            continue
         if span >= MIN_LOOP_TOKENS and span > covered:
             best, covered = (phrase, repeats), span
     return best

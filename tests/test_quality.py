@@ -460,6 +460,23 @@ def test_a_loop_longer_than_the_source_repeat_is_caught(language: str) -> None:
     assert REPETITION in kinds(quality.check_repetition(looped, language, source=JOBS))
 
 
+TENNIS = "Jannik Sinner beat Daniil Medvedev 6-4, 6-4, 6-4 to win the title in Vienna."
+
+
+def test_repeated_scores_are_no_loop() -> None:
+    assert check_summary(TENNIS, [TENNIS]) == []
+    hu = "Jannik Sinner 6:4, 6:4, 6:4-re legyőzte Daniil Medvegyevet, és megnyerte a bécsi tornát."
+    assert check_translation(TENNIS, hu, "hu", [(TENNIS, hu)]) == []
+    # Without the source to compare with, the scores alone are no loop either.
+    assert quality.check_repetition(hu, "hu") == []
+
+
+def test_a_loop_of_digits_is_caught() -> None:
+    looped = "The index rose 1, 1, 1, 1, 1, 1, 1 percent."
+    assert REPETITION in kinds(check_summary(looped, [looped]))
+    assert REPETITION in kinds(quality.check_repetition("Счёт 6:4, 6:4, 6:4, 6:4, 6:4, 6:4.", "ru"))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_repeated_sentence_is_caught(language: str) -> None:
     first, second = CORRECT[0], CORRECT[1]
