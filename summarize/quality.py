@@ -156,14 +156,49 @@ _HAN_OR_WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 # digits, so "in 2023 15 people" stays two numbers.
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
 _GROUP_SEPARATORS = "\u00a0\u202f\u2009 "
+#: Words and abbreviations that scale the number before them. A summary number with one
+#: must match the article's scaled value: "$2.5 million" is not "$2.5 billion", nor "2,500".
+#: Besides English, the words of the target languages, for an article in one of them.
 _SCALES = {
     "thousand": 1_000,
     "million": 1_000_000,
     "mln": 1_000_000,
+    "mn": 1_000_000,
     "billion": 1_000_000_000,
     "bn": 1_000_000_000,
     "trillion": 1_000_000_000_000,
+    "tn": 1_000_000_000_000,
+    "trn": 1_000_000_000_000,
+    "тыс": 1_000,
+    "тис": 1_000,
+    "млн": 1_000_000,
+    "млрд": 1_000_000_000,
+    "трлн": 1_000_000_000_000,
 }
+#: Beginnings of scale words that inflect ("millions", "milliárdot", "миллиона", "мільярдів"),
+#: and the Chinese 万 and 亿, written before the noun with no space ("208万人").
+_SCALE_STEMS = {
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "ezer": 1_000,
+    "millió": 1_000_000,
+    "milliárd": 1_000_000_000,
+    "тысяч": 1_000,
+    "тисяч": 1_000,
+    "миллион": 1_000_000,
+    "мільйон": 1_000_000,
+    "миллиард": 1_000_000_000,
+    "мільярд": 1_000_000_000,
+    "万": 10_000,
+    "亿": 100_000_000,
+}
+#: Abbreviations that may scale a number or be a unit ("£20m" or "a 5m wall"; "$50k" or
+#: "5k run"): a number with one stands for either value.
+_AMBIGUOUS_SCALES = {"m": 1_000_000, "k": 1_000, "b": 1_000_000_000}
+#: The word right after a number, joined to it or after one space.
+_WORD_AFTER_NUMBER = re.compile(r"[ \u00a0]?([^\W\d_]+)")
 # fmt: off
 _UNITS = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -642,9 +677,16 @@ def check_faithfulness(
     """
     reference_text = "\n".join(references)
     warnings: list[QualityWarning] = []
-    known_numbers = _number_values(reference_text) | _word_number_values(reference_text)
+    words = _word_number_values(reference_text)
+    # A scaled summary number must match a value the article gives in full or scaled: "2.5"
+    # in "$2.5 billion" supports a bare "2.5", never "$2.5 million".
+    numbers = _numbers(reference_text)
+    scaled_known = {value for number in numbers for value in number.values} | words
+    known = scaled_known | {value for number in numbers for value in number.digits}
     unsupported = [
-        written for written, values in _numbers(summary, english=True) if not values & known_numbers
+        number.written
+        for number in _numbers(summary, english=True)
+        if not number.values & (scaled_known if number.scaled else known)
     ]
     if unsupported:
         warnings.append(
@@ -670,8 +712,22 @@ def check_faithfulness(
     return warnings
 
 
-def _numbers(text: str, *, english: bool = False) -> list[tuple[str, set[Decimal]]]:
-    """Each number written in ``text`` with every value it may stand for.
+@dataclass(frozen=True)
+class _Number:
+    """A number as written in a text."""
+
+    #: As written, with its scale word if it has one ("2.5 million", "2.5bn").
+    written: str
+    #: Every value it may stand for (``1,000``: 1000, or 1 with a decimal comma).
+    values: frozenset[Decimal]
+    #: The values of its digits alone ("2.5 million": 2.5).
+    digits: frozenset[Decimal]
+    #: Whether a scale word fixes its value ("2.5 million" is 2,500,000 and nothing else).
+    scaled: bool
+
+
+def _numbers(text: str, *, english: bool = False) -> list[_Number]:
+    """Every number written in ``text``, with the values it may stand for.
 
     ``english``: read ``2,000`` as two thousand only (an English summary never writes a
     decimal comma), unless the number makes no sense that way (``3,5``, copied from a
@@ -679,20 +735,39 @@ def _numbers(text: str, *, english: bool = False) -> list[tuple[str, set[Decimal
     """
     found = []
     for match in _NUMBER.finditer(text):
-        following = text[match.end() : match.end() + 12].lower().split()
-        scale = _SCALES.get(following[0].strip(".,;:")) if following else None
-        for written in _number_parts(match.group().strip()):
-            values = _readings(written, english_only=True) if english else set()
-            values = values or _readings(written)
-            if scale is not None:
-                values |= {value * scale for value in values}
+        word = _WORD_AFTER_NUMBER.match(text, match.end())
+        scale, ambiguous = _scale_of(word.group(1)) if word else (None, False)
+        parts = _number_parts(match.group().strip())
+        for index, written in enumerate(parts):
+            digits = _readings(written, english_only=True) if english else set()
+            digits = digits or _readings(written)
+            values = digits
+            scaled = word is not None and scale is not None and index == len(parts) - 1
+            if scaled:  # only the last of "in 2023 15 million"
+                values = {value * scale for value in digits} | (digits if ambiguous else set())
+                if not ambiguous:
+                    written += text[match.end() : word.end()]
             if values:
-                found.append((written, values))
+                found.append(
+                    _Number(written, frozenset(values), frozenset(digits), scaled and not ambiguous)
+                )
     return found
 
 
+def _scale_of(word: str) -> tuple[int | None, bool]:
+    """The scale a word after a number gives it (None: none), and whether it may be a unit."""
+    word = word.lower()
+    if word in _AMBIGUOUS_SCALES:
+        return _AMBIGUOUS_SCALES[word], True
+    if word in _SCALES:
+        return _SCALES[word], False
+    stem = next((stem for stem in _SCALE_STEMS if word.startswith(stem)), None)
+    return (_SCALE_STEMS[stem] if stem is not None else None), False
+
+
 def _number_values(text: str) -> set[Decimal]:
-    return {value for _, values in _numbers(text) for value in values}
+    """Every value the numbers of ``text`` may stand for, with and without their scale."""
+    return {value for number in _numbers(text) for value in number.values | number.digits}
 
 
 def _number_parts(written: str) -> list[str]:
@@ -725,12 +800,19 @@ def _readings(written: str, *, english_only: bool = False) -> set[Decimal]:
 
 
 def _word_number_values(text: str) -> set[Decimal]:
-    """Values of English number words: "five", "twenty-five", "third", "a dozen"."""
+    """Values of English number words: "five", "twenty-five", "third", "a dozen", "two
+    million"."""
     words = re.findall(r"[a-z]+", text.lower())
-    values = {Decimal(_NUMBER_WORDS[word]) for word in words if word in _NUMBER_WORDS}
-    for tens, unit in pairwise(words):
+    # The value of the number words ending at each word ("twenty five" -> 25 at "five").
+    ending: list[int | None] = [_NUMBER_WORDS.get(word) for word in words]
+    for index, (tens, unit) in enumerate(pairwise(words), start=1):
         if tens in _TENS and unit in _NUMBER_WORDS and _NUMBER_WORDS[unit] < 10:
-            values.add(Decimal(_NUMBER_WORDS[tens] + _NUMBER_WORDS[unit]))
+            ending[index] = _NUMBER_WORDS[tens] + _NUMBER_WORDS[unit]
+    values = {Decimal(value) for value in ending if value is not None}
+    for index, word in enumerate(words[1:], start=1):
+        before = ending[index - 1]
+        if word in _SCALES and before is not None:
+            values.add(Decimal(before * _SCALES[word]))
     return values
 
 

@@ -546,6 +546,49 @@ def test_an_invented_number_or_name_is_caught(summary: str, kind: str, named: st
     assert (warnings[0].stage, warnings[0].language) == (SUMMARY, "en")
 
 
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("The deal was worth $2.5 billion.", "The deal was worth $2.5 million.", "2.5 million"),
+        (
+            "The company will cut 2,500 jobs.",
+            "The company will cut 2.5 million jobs.",
+            "2.5 million",
+        ),
+        ("The fine was 1.2 million euros.", "The fine was 1.2bn euros.", "1.2bn"),
+        ("Two million people fled.", "2 billion people fled.", "2 billion"),
+    ],
+)
+def test_a_number_with_the_wrong_scale_is_caught(article: str, summary: str, named: str) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NUMBER} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("The company paid $2.5bn for the startup.", "The company paid $2.5 billion."),
+        ("The company paid 2.5 billion dollars.", "The company paid $2,500,000,000."),
+        ("Officials said 1,500,000 people had fled.", "Officials said 1.5 million people fled."),
+        ("The club paid £20 million for the player.", "The club paid £20m for the player."),
+        ("The club paid £20m for the player.", "The club paid £20 million for the player."),
+        ("The wall is 5 metres high.", "The wall is 5m high."),
+        ("The bonus was $50,000.", "The bonus was $50k."),
+        ("Debt reached €1.2tn in June.", "Debt reached €1.2 trillion in June."),
+        ("Twenty-five million people voted.", "25 million people voted."),
+        ("In 2023 15 million people voted.", "In 2023 15 million people voted."),
+        ("The deal was worth $2.5 billion.", "The deal, worth 2.5 times the last one, closed."),
+        # An article in another language, with no English translation left to compare.
+        ("A cég 50 milliárd forintot fizetett.", "The company paid 50 billion forints."),
+        ("Расходы составят 2,2 трлн гривен.", "Spending will reach 2.2 trillion hryvnias."),
+        ("Компания заплатила 3 миллиарда рублей.", "The company paid 3 billion roubles."),
+        ("人口减少了208万。", "The population fell by 2.08 million."),
+    ],
+)
+def test_a_number_with_its_scale_matches_the_same_value(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article], names=False) == []
+
+
 def test_names_can_be_left_unchecked_when_no_english_text_exists() -> None:
     summary = "The talks were led by Angela Merkel on 8 July."
     assert check_faithfulness(summary, [SEED_ARTICLE], names=False) == []
