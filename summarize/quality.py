@@ -158,7 +158,8 @@ _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
 _GROUP_SEPARATORS = "\u00a0\u202f\u2009 "
 #: Words and abbreviations that scale the number before them. A summary number with one
 #: must match the article's scaled value: "$2.5 million" is not "$2.5 billion", nor "2,500".
-#: Besides English, the words of the target languages, for an article in one of them.
+#: Besides English, the words of the target languages and a few common European ones, for
+#: an article in another language whose English translation is no longer cached.
 _SCALES = {
     "thousand": 1_000,
     "million": 1_000_000,
@@ -174,6 +175,8 @@ _SCALES = {
     "млн": 1_000_000,
     "млрд": 1_000_000_000,
     "трлн": 1_000_000_000_000,
+    "mio": 1_000_000,
+    "mrd": 1_000_000_000,
 }
 #: Beginnings of scale words that inflect ("millions", "milliárdot", "миллиона", "мільярдів"),
 #: and the Chinese 万 and 亿, written before the noun with no space ("208万人").
@@ -191,6 +194,11 @@ _SCALE_STEMS = {
     "мільйон": 1_000_000,
     "миллиард": 1_000_000_000,
     "мільярд": 1_000_000_000,
+    "milliard": 1_000_000_000,
+    "millon": 1_000_000,
+    "millón": 1_000_000,
+    "milion": 1_000_000,
+    "miliard": 1_000_000_000,
     "万": 10_000,
     "亿": 100_000_000,
 }

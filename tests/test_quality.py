@@ -582,6 +582,7 @@ def test_a_number_with_the_wrong_scale_is_caught(article: str, summary: str, nam
         ("A cég 50 milliárd forintot fizetett.", "The company paid 50 billion forints."),
         ("Расходы составят 2,2 трлн гривен.", "Spending will reach 2.2 trillion hryvnias."),
         ("Компания заплатила 3 миллиарда рублей.", "The company paid 3 billion roubles."),
+        ("Le contrat vaut 2,5 milliards d'euros.", "The contract is worth 2.5 billion euros."),
         ("人口减少了208万。", "The population fell by 2.08 million."),
     ],
 )
