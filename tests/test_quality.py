@@ -655,6 +655,50 @@ def test_language_identification_needs_a_confident_other_language(scores, flagge
     assert bool(warnings) is flagged
 
 
+@pytest.mark.parametrize(
+    ("language", "scores", "stage", "flagged"),
+    [
+        ("ru", [("bg", 0.65), ("ru", 0.28)], TRANSLATION, True),  # Bulgarian
+        ("uk", [("be", 0.87), ("uk", 0.13)], TRANSLATION, True),  # Belarusian
+        ("ru", [("bg", 0.65), ("ru", 0.36)], TRANSLATION, False),  # its own close enough
+        ("uk", [("ru", 0.73), ("uk", 0.16)], TRANSLATION, False),  # the letter check's job
+        ("zh", [("ja", 0.67), ("zh", 0.33)], TRANSLATION, False),  # Han without kana
+        ("en", [("de", 0.65), ("en", 0.28)], SUMMARY, False),  # names in an English summary
+    ],
+)
+def test_a_close_relative_clearly_ahead_is_caught_in_a_translation(
+    language: str, scores: list[tuple[str, float]], stage: str, flagged: bool
+) -> None:
+    text = "Русия и Украйна си размениха 95 военнопленници в петък."
+    warnings = quality.check_language(text, language, stage, scores=lambda _: scores)
+    assert bool(warnings) is flagged
+
+
+PRISONERS = "Russia and Ukraine exchanged 95 prisoners of war on Friday."
+MEDIATED = "The talks were mediated by the United Arab Emirates."
+
+
+@pytest.mark.parametrize(
+    ("source", "language", "translation", "other"),
+    [
+        (
+            f"{PRISONERS} {MEDIATED}",
+            "ru",
+            "Русия и Украйна си размениха 95 военнопленници в петък. Преговорите бяха с "
+            "посредничеството на Обединените арабски емирства.",
+            "Bulgarian",
+        ),
+        (PRISONERS, "uk", "Расія і Украіна ў пятніцу абмяняліся 95 ваеннапалоннымі.", "Belarusian"),
+    ],
+)
+def test_a_close_relative_in_place_of_the_language_is_caught(
+    source: str, language: str, translation: str, other: str
+) -> None:
+    warnings = check_translation(source, translation, language)
+    wrong = [warning for warning in warnings if warning.kind == WRONG_LANGUAGE]
+    assert len(wrong) == 1 and other in wrong[0].detail
+
+
 # --- Retrying suspects ------------------------------------------------------------------------
 
 
