@@ -724,6 +724,7 @@ def check_faithfulness(
         )
     if names:
         known_words = {word.casefold() for word in _LETTERS.findall(reference_text)}
+        known_words |= _acronyms(reference_text)
         missing = [name for name in _names(summary) if not _name_known(name, known_words)]
         if missing:
             warnings.append(
@@ -839,6 +840,23 @@ def _word_number_values(text: str) -> set[Decimal]:
         if word in _SCALES and before is not None:
             values.add(Decimal(before * _SCALES[word]))
     return values
+
+
+#: An abbreviation written with dots ("U.S.", "U.K."), and a run of two or more capitalised
+#: words ("European Union", "United Nations").
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)+")
+
+
+def _acronyms(text: str) -> set[str]:
+    """Acronyms a summary may use for what ``text`` writes out: "us" for "U.S.", "eu" for
+    "European Union"."""
+    acronyms = {match.replace(".", "").casefold() for match in _DOTTED.findall(text)}
+    for run in _CAPITALISED_RUN.findall(text):
+        initials = "".join(word[0] for word in run.split()).casefold()
+        # Also without the first word, which may open the sentence: "The European Union".
+        acronyms.update({initials, initials[1:]} if len(initials) > 2 else {initials})
+    return acronyms
 
 
 def _names(summary: str) -> list[str]:

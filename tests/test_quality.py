@@ -590,6 +590,20 @@ def test_a_number_with_its_scale_matches_the_same_value(article: str, summary: s
     assert check_faithfulness(summary, [article], names=False) == []
 
 
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("The U.S. said it would respond.", "Officials said the US would respond."),
+        ("The European Union fined the firm.", "Regulators said the EU fined the firm."),
+        ("The United Nations condemned the attack.", "Officials said the UN condemned the attack."),
+    ],
+)
+def test_an_acronym_of_what_the_article_writes_out_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+    # An acronym the article does not spell out is still flagged.
+    assert kinds(check_faithfulness(summary.replace("U", "X"), [article])) == {UNSUPPORTED_NAME}
+
+
 def test_names_can_be_left_unchecked_when_no_english_text_exists() -> None:
     summary = "The talks were led by Angela Merkel on 8 July."
     assert check_faithfulness(summary, [SEED_ARTICLE], names=False) == []
