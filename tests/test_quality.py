@@ -232,11 +232,35 @@ def test_a_correct_multi_sentence_translation_passes(language: str) -> None:
 def test_correct_lengths_sit_well_inside_the_bounds(language: str) -> None:
     low, high = quality.LENGTH_RATIO_BOUNDS[language]
     ratios = [
-        quality._visible_length(target) / quality._visible_length(source)
+        quality._letter_count(target) / quality._letter_count(source)
         for source, target in correct_pairs(language)
     ]
     # A margin on both sides: the bounds are meant for broken output, not for style.
     assert low * 1.5 < min(ratios) and max(ratios) < high / 1.5
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("The S&P 500 rose 1.2% to 5,321.4.", "标准普尔500指数上涨1.2%，至5321.4点。"),
+        (
+            "The S&P 500 rose 1.2% to 5,321.4 and the Nasdaq 2.1% to 16,742.4.",
+            "标准普尔500指数上涨1.2%，至5321.4点；纳斯达克指数上涨2.1%，至16742.4点。",
+        ),
+    ],
+)
+def test_digits_do_not_make_a_chinese_sentence_too_long(source: str, translation: str) -> None:
+    # Digits and signs stay as they are while the words shrink to a third: only letters count.
+    assert check_translation(source, translation, "zh", [(source, translation)]) == []
+
+
+def test_invented_content_next_to_numbers_is_still_too_long() -> None:
+    source = "Brent crude fell 3.4% to $82.40, its lowest since 2021."
+    invented = (
+        "布伦特原油下跌3.4%，至82.40美元，为2021年以来最低。分析师表示，美联储可能在六月降息，"
+        "投资者纷纷买入科技股。"
+    )
+    assert kinds(quality.check_length(source, invented, "zh")) == {TOO_LONG}
 
 
 def test_languages_outside_the_table_get_bounds_for_their_script() -> None:
@@ -300,6 +324,81 @@ def test_a_word_mixing_alphabets_is_caught(language: str) -> None:
     assert quality.check_script("该国GDP增长了2.1%。", "zh") == []
 
 
+SAMSUNG = "Samsung launched the Galaxy S24 Ultra on Wednesday."
+STONES = "The Rolling Stones released Hackney Diamonds, their first album in 18 years."
+
+
+@pytest.mark.parametrize(
+    ("source", "language", "translation"),
+    [
+        (SAMSUNG, "ru", "В среду Samsung представила Galaxy S24 Ultra."),
+        (SAMSUNG, "uk", "У середу Samsung представила Galaxy S24 Ultra."),
+        (
+            STONES,
+            "ru",
+            "The Rolling Stones выпустили Hackney Diamonds — свой первый альбом за 18 лет.",
+        ),
+    ],
+)
+def test_latin_names_copied_from_the_source_do_not_count_against_the_script(
+    source: str, language: str, translation: str
+) -> None:
+    # Most of the words are Latin names, as Russian and Ukrainian news write them.
+    assert check_translation(source, translation, language, [(source, translation)]) == []
+
+
+def test_latin_words_not_copied_from_the_source_still_count_against_the_script() -> None:
+    text = "В среду Samsung представила Galaxy S24 Ultra."
+    assert WRONG_SCRIPT in kinds(quality.check_script(text, "ru", source=SOURCE))
+    # English left untranslated is not a name, even where the source has the words.
+    half = "Правительство объявило new economic measures on Tuesday."
+    assert WRONG_SCRIPT in kinds(quality.check_script(half, "ru", source=SOURCE))
+
+
+UNITS_SUMMARY = (
+    "Global CO₂ emissions rose 1.1% in 2023, the IEA said. The fires burned 5,000 km² of "
+    "forest. PM2.5 levels in Delhi reached 400 µg/m³ on Monday."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("hu", "A globális CO₂-kibocsátás 1,1 százalékkal nőtt 2023-ban."),
+        ("hu", "A tüzek 5000 km² erdőt pusztítottak el."),
+        ("hu", "Hétfőn Delhiben a PM2,5-szint elérte a 400 µg/m³-t."),
+        ("ru", "Глобальные выбросы CO₂ в 2023 году выросли на 1,1%, сообщило МЭА."),
+        ("ru", "Пожары уничтожили 5000 км² леса."),
+        ("ru", "В понедельник уровень PM2,5 в Дели достиг 400 мкг/м³."),
+        ("ru", "В понедельник температура в Севилье достигла 41ºC."),
+        ("uk", "Глобальні викиди CO₂ у 2023 році зросли на 1,1%, повідомило МЕА."),
+        ("uk", "Пожежі знищили 5000 км² лісу."),
+        ("uk", "У понеділок рівень PM2,5 у Делі сягнув 400 мкг/м³."),
+        ("en", "Temperatures reached 41ºC in Seville on Monday."),
+        ("en", UNITS_SUMMARY),
+    ],
+)
+def test_unit_signs_are_not_a_second_alphabet(language: str, text: str) -> None:
+    # ² ₂ ³ are digits, µ (MICRO SIGN) and º (ordinal indicator) signs: no alphabet of their own.
+    assert quality.check_script(text, language) == []
+
+
+def test_an_english_summary_with_unit_signs_passes() -> None:
+    assert check_summary(UNITS_SUMMARY, [UNITS_SUMMARY]) == []
+    # A look-alike letter next to a unit sign is still caught (Cyrillic С in CO₂).
+    assert WRONG_SCRIPT in kinds(quality.check_script("Global СO₂ emissions rose.", "en"))
+
+
+def test_the_ukrainian_apostrophe_is_part_of_a_word() -> None:
+    # ʼ (U+02BC MODIFIER LETTER APOSTROPHE) is the apostrophe Ukrainian spelling recommends.
+    source = "Prime Minister Denys Shmyhal said defence spending would rise."
+    text = "Премʼєр-міністр Денис Шмигаль заявив, що видатки на оборону зростуть."
+    assert check_translation(source, text, "uk", [(source, text)]) == []
+    assert quality.check_script("Пʼять обʼєктів отримали імʼя.", "uk") == []
+    # A Latin letter in its place is still caught.
+    assert WRONG_SCRIPT in kinds(quality.check_script("Премiєр-міністр заявив.", "uk"))
+
+
 def test_traditional_characters_are_caught_in_the_simplified_edition() -> None:
     warnings = check_translation(SOURCE, "政府週二宣佈了新的經濟措施。", "zh")
     assert kinds(warnings) == {WRONG_SCRIPT}
@@ -324,6 +423,58 @@ def test_the_other_east_slavic_language_is_caught_by_its_letters(
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_loop_is_caught(language: str) -> None:
     assert REPETITION in check_one(language, LOOPS[language])
+
+
+JOBS = '"Jobs, jobs, jobs," Trump told supporters in Ohio on Saturday.'
+JOBS_TRANSLATIONS = {
+    "hu": "„Munkahelyek, munkahelyek, munkahelyek” – mondta Trump szombaton ohiói támogatóinak.",
+    "zh": "特朗普周六在俄亥俄州对支持者说：“就业、就业、就业。”",
+    "ru": "«Рабочие места, рабочие места, рабочие места», — заявил Трамп сторонникам в Огайо "
+    "в субботу.",
+    "uk": "«Робочі місця, робочі місця, робочі місця», — заявив Трамп прихильникам в Огайо "
+    "в суботу.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_repeat_the_source_has_too_is_no_loop(language: str) -> None:
+    translation = JOBS_TRANSLATIONS[language]
+    assert check_translation(JOBS, translation, language, [(JOBS, translation)]) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "ru", "uk"])
+def test_the_same_repeat_where_the_source_has_none_is_a_loop(language: str) -> None:
+    # Two tokens said three times (Hungarian repeats one word three times, which passes).
+    translation = JOBS_TRANSLATIONS[language]
+    assert REPETITION in kinds(quality.check_repetition(translation, language, source=SOURCE))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_loop_longer_than_the_source_repeat_is_caught(language: str) -> None:
+    looped = {
+        "hu": "„Munkahelyek, munkahelyek, munkahelyek, munkahelyek, munkahelyek” – mondta Trump.",
+        "zh": "特朗普说：“就业、就业、就业、就业、就业、就业。”",
+        "ru": "«Рабочие места, рабочие места, рабочие места, рабочие места», — заявил Трамп.",
+        "uk": "«Робочі місця, робочі місця, робочі місця, робочі місця», — заявив Трамп.",
+    }[language]
+    assert REPETITION in kinds(quality.check_repetition(looped, language, source=JOBS))
+
+
+TENNIS = "Jannik Sinner beat Daniil Medvedev 6-4, 6-4, 6-4 to win the title in Vienna."
+
+
+def test_repeated_scores_are_no_loop() -> None:
+    assert check_summary(TENNIS, [TENNIS]) == []
+    hu = "Jannik Sinner 6:4, 6:4, 6:4-re legyőzte Daniil Medvegyevet, és megnyerte a bécsi tornát."
+    assert check_translation(TENNIS, hu, "hu", [(TENNIS, hu)]) == []
+    # Without the source to compare with, the scores alone are no loop either.
+    assert quality.check_repetition(hu, "hu") == []
+
+
+def test_a_loop_of_digits_is_caught() -> None:
+    looped = "The index rose 1, 1, 1, 1, 1, 1, 1 percent."
+    assert REPETITION in kinds(check_summary(looped, [looped]))
+    assert REPETITION in kinds(quality.check_repetition("Счёт 6:4, 6:4, 6:4, 6:4, 6:4, 6:4.", "ru"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -395,6 +546,64 @@ def test_an_invented_number_or_name_is_caught(summary: str, kind: str, named: st
     assert (warnings[0].stage, warnings[0].language) == (SUMMARY, "en")
 
 
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("The deal was worth $2.5 billion.", "The deal was worth $2.5 million.", "2.5 million"),
+        (
+            "The company will cut 2,500 jobs.",
+            "The company will cut 2.5 million jobs.",
+            "2.5 million",
+        ),
+        ("The fine was 1.2 million euros.", "The fine was 1.2bn euros.", "1.2bn"),
+        ("Two million people fled.", "2 billion people fled.", "2 billion"),
+    ],
+)
+def test_a_number_with_the_wrong_scale_is_caught(article: str, summary: str, named: str) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NUMBER} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("The company paid $2.5bn for the startup.", "The company paid $2.5 billion."),
+        ("The company paid 2.5 billion dollars.", "The company paid $2,500,000,000."),
+        ("Officials said 1,500,000 people had fled.", "Officials said 1.5 million people fled."),
+        ("The club paid £20 million for the player.", "The club paid £20m for the player."),
+        ("The club paid £20m for the player.", "The club paid £20 million for the player."),
+        ("The wall is 5 metres high.", "The wall is 5m high."),
+        ("The bonus was $50,000.", "The bonus was $50k."),
+        ("Debt reached €1.2tn in June.", "Debt reached €1.2 trillion in June."),
+        ("Twenty-five million people voted.", "25 million people voted."),
+        ("In 2023 15 million people voted.", "In 2023 15 million people voted."),
+        ("The deal was worth $2.5 billion.", "The deal, worth 2.5 times the last one, closed."),
+        # An article in another language, with no English translation left to compare.
+        ("A cég 50 milliárd forintot fizetett.", "The company paid 50 billion forints."),
+        ("Расходы составят 2,2 трлн гривен.", "Spending will reach 2.2 trillion hryvnias."),
+        ("Компания заплатила 3 миллиарда рублей.", "The company paid 3 billion roubles."),
+        ("Le contrat vaut 2,5 milliards d'euros.", "The contract is worth 2.5 billion euros."),
+        ("人口减少了208万。", "The population fell by 2.08 million."),
+    ],
+)
+def test_a_number_with_its_scale_matches_the_same_value(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article], names=False) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("The U.S. said it would respond.", "Officials said the US would respond."),
+        ("The European Union fined the firm.", "Regulators said the EU fined the firm."),
+        ("The United Nations condemned the attack.", "Officials said the UN condemned the attack."),
+    ],
+)
+def test_an_acronym_of_what_the_article_writes_out_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+    # An acronym the article does not spell out is still flagged.
+    assert kinds(check_faithfulness(summary.replace("U", "X"), [article])) == {UNSUPPORTED_NAME}
+
+
 def test_names_can_be_left_unchecked_when_no_english_text_exists() -> None:
     summary = "The talks were led by Angela Merkel on 8 July."
     assert check_faithfulness(summary, [SEED_ARTICLE], names=False) == []
@@ -458,6 +667,50 @@ def test_language_identification_needs_a_confident_other_language(scores, flagge
     text = "A kormány kedden új gazdasági intézkedéseket jelentett be."
     warnings = quality.check_language(text, "hu", scores=lambda _: scores)
     assert bool(warnings) is flagged
+
+
+@pytest.mark.parametrize(
+    ("language", "scores", "stage", "flagged"),
+    [
+        ("ru", [("bg", 0.65), ("ru", 0.28)], TRANSLATION, True),  # Bulgarian
+        ("uk", [("be", 0.87), ("uk", 0.13)], TRANSLATION, True),  # Belarusian
+        ("ru", [("bg", 0.65), ("ru", 0.36)], TRANSLATION, False),  # its own close enough
+        ("uk", [("ru", 0.73), ("uk", 0.16)], TRANSLATION, False),  # the letter check's job
+        ("zh", [("ja", 0.67), ("zh", 0.33)], TRANSLATION, False),  # Han without kana
+        ("en", [("de", 0.65), ("en", 0.28)], SUMMARY, False),  # names in an English summary
+    ],
+)
+def test_a_close_relative_clearly_ahead_is_caught_in_a_translation(
+    language: str, scores: list[tuple[str, float]], stage: str, flagged: bool
+) -> None:
+    text = "Русия и Украйна си размениха 95 военнопленници в петък."
+    warnings = quality.check_language(text, language, stage, scores=lambda _: scores)
+    assert bool(warnings) is flagged
+
+
+PRISONERS = "Russia and Ukraine exchanged 95 prisoners of war on Friday."
+MEDIATED = "The talks were mediated by the United Arab Emirates."
+
+
+@pytest.mark.parametrize(
+    ("source", "language", "translation", "other"),
+    [
+        (
+            f"{PRISONERS} {MEDIATED}",
+            "ru",
+            "Русия и Украйна си размениха 95 военнопленници в петък. Преговорите бяха с "
+            "посредничеството на Обединените арабски емирства.",
+            "Bulgarian",
+        ),
+        (PRISONERS, "uk", "Расія і Украіна ў пятніцу абмяняліся 95 ваеннапалоннымі.", "Belarusian"),
+    ],
+)
+def test_a_close_relative_in_place_of_the_language_is_caught(
+    source: str, language: str, translation: str, other: str
+) -> None:
+    warnings = check_translation(source, translation, language)
+    wrong = [warning for warning in warnings if warning.kind == WRONG_LANGUAGE]
+    assert len(wrong) == 1 and other in wrong[0].detail
 
 
 # --- Retrying suspects ------------------------------------------------------------------------
