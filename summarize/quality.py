@@ -211,10 +211,16 @@ _SCALE_STEMS = {
     "miliard": 1_000_000_000,
     "万": 10_000,
     "亿": 100_000_000,
+    "万亿": 1_000_000_000_000,
 }
 #: Abbreviations that may scale a number or be a unit ("£20m" or "a 5m wall"; "$50k" or
 #: "5k run"): a number with one stands for either value.
 _AMBIGUOUS_SCALES = {"m": 1_000_000, "k": 1_000, "b": 1_000_000_000}
+#: Hours of the 24-hour clock after noon, which a translation may write for "6 p.m.".
+_CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
+#: Month numbers, which Chinese writes for month names ("12月" for December).
+_MONTHS = frozenset(Decimal(month) for month in range(1, 13))
+_MONTH = re.compile(r"(\d{1,2})\s*月")
 #: The word right after a number, joined to it or after one space.
 _WORD_AFTER_NUMBER = re.compile(r"[ \u00a0]?([^\W\d_]+)")
 # fmt: off
@@ -787,7 +793,8 @@ def _scale_of(word: str) -> tuple[int | None, bool]:
         return _AMBIGUOUS_SCALES[word], True
     if word in _SCALES:
         return _SCALES[word], False
-    stem = next((stem for stem in _SCALE_STEMS if word.startswith(stem)), None)
+    # The longest: 万亿 (a trillion) before 万 (ten thousand).
+    stem = max((stem for stem in _SCALE_STEMS if word.startswith(stem)), key=len, default=None)
     return (_SCALE_STEMS[stem] if stem is not None else None), False
 
 
@@ -799,7 +806,11 @@ def _number_values(text: str) -> set[Decimal]:
 def _number_parts(written: str) -> list[str]:
     """Split a run of digits at spaces that are not thousands separators."""
     parts = re.split(f"[{_GROUP_SEPARATORS}]", written)
-    if len(parts) > 1 and 1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:]):
+    if (
+        len(parts) > 1
+        and 1 <= len(parts[0]) <= 3
+        and all(len(part) == 3 and part.isdigit() for part in parts[1:])
+    ):
         return [written]
     return parts
 
@@ -915,6 +926,38 @@ def check_summary(
     ]
 
 
+def check_numbers(source: str, translation: str, language: str) -> list[QualityWarning]:
+    """Flag numbers in a translated sentence that its English source does not have: "25
+    people" came back as "52 людей".
+
+    Values compare as in :func:`check_faithfulness` (5,25 = 5.25; 250万 = 2.5 million; number
+    words in the source count). A clock hour may move to the 24-hour clock ("6 p.m." -> "18
+    órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged.
+    """
+    known = _number_values(source) | _word_number_values(source)
+    months = {Decimal(match[1]) for match in _MONTH.finditer(translation)}
+    changed = []
+    for number in _numbers(translation):
+        if number.values & known:
+            continue
+        if number.digits <= _CLOCK_HOURS and {value - 12 for value in number.digits} & known:
+            continue
+        if language == "zh" and number.digits <= (months & _MONTHS):
+            continue
+        changed.append(number.written)
+    if not changed:
+        return []
+    return [
+        _warning(
+            TRANSLATION,
+            language,
+            UNSUPPORTED_NUMBER,
+            "numbers not in the English: " + ", ".join(dict.fromkeys(changed)),
+            translation,
+        )
+    ]
+
+
 def check_sentence(source: str, translation: str, language: str) -> list[QualityWarning]:
     """The checks that hold for one translated sentence on its own (and so guide a retry)."""
     if not translation.strip():
@@ -926,6 +969,7 @@ def check_sentence(source: str, translation: str, language: str) -> list[Quality
         *check_repetition(translation, language, source=source),
         *check_length(source, translation, language),
         *check_untranslated(source, translation, language),
+        *check_numbers(source, translation, language),
     ]
 
 

@@ -29,6 +29,7 @@ from summarize.quality import (
     check_article,
     check_coverage,
     check_faithfulness,
+    check_numbers,
     check_summary,
     check_translation,
     retry_suspects,
@@ -756,3 +757,47 @@ def test_an_article_is_checked_in_every_language() -> None:
     broken = {**translations, "ru": CORRECT[0]["ru"] + " " + CORRECT[0]["ru"]}
     warnings = check_article(summary, reference, broken, {})
     assert {(w.stage, w.language) for w in warnings} == {(TRANSLATION, "ru")}
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        (
+            "Police said 25 people were detained.",
+            "Поліція повідомила, що 52 людей затримали.",
+            "uk",
+        ),
+        ("Prices rose 3% in May.", "5月价格上涨了8%。", "zh"),
+        ("The deal was worth $2.5 million.", "Az üzlet 2,5 milliárd dollárt ért.", "hu"),
+    ],
+)
+def test_a_number_the_english_does_not_have_is_flagged(source, translation, language) -> None:
+    (warning,) = check_numbers(source, translation, language)
+    assert (warning.stage, warning.kind) == (TRANSLATION, UNSUPPORTED_NUMBER)
+    assert "numbers not in the English" in warning.detail
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        ("Rates rose by 0.25 points to 5.5%.", "A kamat 0,25 ponttal, 5,5 százalékra nőtt.", "hu"),
+        (
+            "The S&P 500 rose 1.2% to 5,321.4.",
+            "Az S&P 500 1,2 százalékkal, 5321,4 pontra nőtt.",
+            "hu",
+        ),
+        (
+            "Trials involved 12,000 volunteers.",
+            "В испытаниях участвовали 12 000 добровольцев.",
+            "ru",
+        ),
+        ("The population fell by 2.08 million.", "人口减少了208万。", "zh"),
+        ("Spending will reach 2.2 trillion hryvnias.", "支出将达到2.2万亿格里夫纳。", "zh"),
+        ("It goes on sale on January 31.", "将于1月31日开售。", "zh"),  # Chinese numbers months
+        ("The meeting starts at 6 p.m.", "Az ülés 18 órakor kezdődik.", "hu"),  # 24-hour clock
+        ("Three people were hurt.", "3 людини постраждали.", "uk"),  # a number word in English
+        ("Two people were killed.", "两人死亡。", "zh"),
+    ],
+)
+def test_numbers_written_the_target_languages_way_pass(source, translation, language) -> None:
+    assert check_numbers(source, translation, language) == []
