@@ -42,10 +42,7 @@ def detect_language(text: str) -> str | None:
     sample = " ".join(text[:SAMPLE_CHARACTERS].split())
     if not sample:
         return None
-    # Quotations are often in another language than the article around them.
-    unquoted = " ".join(_QUOTED.sub(" ", sample).split())
-    if sum(char.isalpha() for char in unquoted) >= MIN_LETTERS_UNQUOTED:
-        sample = unquoted
+    sample = without_quotations(sample)
     totals: dict[str, float] = {}
     sentences = split_sentences(sample) or [sample]
     for sentence in sentences:
@@ -60,6 +57,16 @@ def detect_language(text: str) -> str | None:
     if best == "ja" and not _KANA.search(sample):
         return "zh"  # the small model takes short Chinese for Japanese; Japanese has kana
     return best
+
+
+def without_quotations(text: str) -> str:
+    """``text`` with its quotations left out, when enough of it remains to identify.
+
+    Quotations are often in another language than the text around them: an English article
+    or summary quoting "Liberté, égalité, fraternité" is still English.
+    """
+    unquoted = " ".join(_QUOTED.sub(" ", text).split())
+    return unquoted if sum(char.isalpha() for char in unquoted) >= MIN_LETTERS_UNQUOTED else text
 
 
 def language_scores(text: str, k: int = 5) -> list[tuple[str, float]]:

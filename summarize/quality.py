@@ -320,23 +320,18 @@ def check_language(
         MIN_HAN_FOR_LANGUAGE_ID
     ):
         return []
-    if scores is None:
-        from summarize.detection import language_scores
+    from summarize.detection import language_scores, without_quotations
 
+    if scores is None:
         scores = language_scores
-    guesses = scores(text)
-    if not guesses:
+    found = _other_language(scores(text), language, stage)
+    # A summary quoting a French chant is still English: the text around its quotations must
+    # read as another language too before it is flagged.
+    unquoted = without_quotations(text)
+    quoted_only = unquoted != text and _other_language(scores(unquoted), language, stage) is None
+    if found is None or quoted_only:
         return []
-    best, best_score = guesses[0]
-    own = dict(guesses).get(language, 0.0)
-    if best == language or best_score < MIN_OTHER_LANGUAGE_SCORE:
-        return []
-    # A summary is English from an English model: a close relative is no failure of it.
-    behind = stage == TRANSLATION and (language, best) not in _OFTEN_CONFUSED
-    if own >= MAX_OWN_LANGUAGE_SCORE and not (
-        behind and own < MAX_OWN_LANGUAGE_SCORE_BEHIND and best_score > 2 * own
-    ):
-        return []
+    best, best_score = found
     return [
         _warning(
             stage,
@@ -346,6 +341,25 @@ def check_language(
             text,
         )
     ]
+
+
+def _other_language(
+    guesses: list[tuple[str, float]], language: str, stage: str
+) -> tuple[str, float] | None:
+    """The language (and its score) that identification clearly prefers to ``language``."""
+    if not guesses:
+        return None
+    best, best_score = guesses[0]
+    own = dict(guesses).get(language, 0.0)
+    if best == language or best_score < MIN_OTHER_LANGUAGE_SCORE:
+        return None
+    # A summary is English from an English model: a close relative is no failure of it.
+    behind = stage == TRANSLATION and (language, best) not in _OFTEN_CONFUSED
+    if own >= MAX_OWN_LANGUAGE_SCORE and not (
+        behind and own < MAX_OWN_LANGUAGE_SCORE_BEHIND and best_score > 2 * own
+    ):
+        return None
+    return best, best_score
 
 
 def check_script(

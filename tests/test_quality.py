@@ -801,3 +801,16 @@ def test_a_number_the_english_does_not_have_is_flagged(source, translation, lang
 )
 def test_numbers_written_the_target_languages_way_pass(source, translation, language) -> None:
     assert check_numbers(source, translation, language) == []
+
+
+def test_a_summary_quoting_another_language_is_still_english() -> None:
+    quoting = (
+        'Protesters in Paris chanted "Liberté, égalité, fraternité" and "Macron démission" '
+        "on Saturday. Police said 12,000 people marched."
+    )
+    assert WRONG_LANGUAGE not in kinds(check_summary(quoting, [quoting]))
+    french = (
+        "Des manifestants ont défilé samedi à Paris contre la réforme. La police a compté "
+        "douze mille personnes."
+    )
+    assert WRONG_LANGUAGE in kinds(check_summary(french, [french]))
