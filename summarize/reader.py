@@ -119,10 +119,10 @@ _BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 #: Bidirectional embeddings, overrides and isolates, dropped from titles: an unclosed
 #: right-to-left override in a headline reverses the rest of its line in the contents list
 #: and the page title. Right-to-left text itself needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: An inline ``data:`` URI (an embedded image, font, ...) as an attribute or CSS ``url()``
 #: value; short ones, and "data:" in prose, are left alone.
 _DATA_URI = re.compile(r"(?P<lead>[\"'(=])\s*data:[^,\s\"'<>]*,[^\s\"'<>)]{64,}", re.IGNORECASE)
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 #: Slugs are cut to this many characters before any hash suffix is added.
