@@ -243,8 +243,9 @@ def _validated(key: str, value: Any) -> Any:
         for code, model in value.items():
             if not isinstance(model, str) or not model:
                 raise ConfigError(f"{role} for {code!r} must be a model id or path")
-            models[canonical_code(code)] = model  # HU, hun -> hu, as --languages has it
-            get_language(canonical_code(code))
+            code = canonical_code(code)  # HU, hun -> hu, as --languages has it
+            get_language(code)  # an unknown code is an error naming it
+            models[code] = model
         return models
     if key == "revisions":
         if not isinstance(value, Mapping) or not all(

@@ -170,30 +170,33 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
 def _require_weights(name: str, revision: str | None) -> None:
     """Fail now, not hours into a run, when a model's weights are missing or cut short
     (downloads them if the Hub is reachable: loading would need them anyway)."""
+    for path in _weight_paths(name, revision):
+        problem = _unreadable_weights(path)
+        if problem is not None:
+            raise ModelLoadError(
+                f"the weights of {name!r} in {path} are incomplete or damaged ({problem}); "
+                "an interrupted download or copy leaves them so. Fetch the model again "
+                "(`summarize models pull`, after deleting its folder from the Hugging Face "
+                "cache), or copy the folder again."
+            )
+
+
+def _weight_paths(name: str, revision: str | None) -> list[str]:
+    """The local weight files of ``name``: the first format of WEIGHT_FILES it has, with every
+    shard a sharded checkpoint's index names."""
     for filename in WEIGHT_FILES:
         found = _weight_file(name, filename, revision)
         if found is None:
             continue
-        if filename.endswith(".index.json"):
-            shards = _shards(found)
-            paths = [_weight_file(name, shard, revision) for shard in shards]
-            missing = [shard for shard, path in zip(shards, paths, strict=True) if path is None]
-            if missing:
-                raise load_failure(
-                    name, "model", FileNotFoundError(f"missing weight shards: {missing}")
-                )
-        else:
-            paths = [found]
-        for path in paths:
-            problem = _unreadable_weights(path)  # type: ignore[arg-type]
-            if problem is not None:
-                raise ModelLoadError(
-                    f"the weights of {name!r} in {path} are incomplete or damaged ({problem}); "
-                    "an interrupted download or copy leaves them so. Fetch the model again "
-                    "(`summarize models pull`, after deleting its folder from the Hugging Face "
-                    "cache), or copy the folder again."
-                )
-        return
+        if not filename.endswith(".index.json"):
+            return [found]
+        shards = {shard: _weight_file(name, shard, revision) for shard in _shards(found)}
+        missing = [shard for shard, path in shards.items() if path is None]
+        if missing:
+            raise load_failure(
+                name, "model", FileNotFoundError(f"missing weight shards: {missing}")
+            )
+        return [path for path in shards.values() if path is not None]
     raise load_failure(
         name,
         "model",

@@ -327,9 +327,11 @@ def check_language(
     found = _other_language(scores(text), language, stage)
     # A summary quoting a French chant is still English: the text around its quotations must
     # read as another language too before it is flagged.
-    unquoted = without_quotations(text)
-    quoted_only = unquoted != text and _other_language(scores(unquoted), language, stage) is None
-    if found is None or quoted_only:
+    if found is not None:
+        unquoted = without_quotations(text)
+        if unquoted != text and _other_language(scores(unquoted), language, stage) is None:
+            found = None
+    if found is None:
         return []
     best, best_score = found
     return [
