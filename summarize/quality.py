@@ -221,6 +221,14 @@ _CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
 #: Month numbers, which Chinese writes for month names ("12月" for December).
 _MONTHS = frozenset(Decimal(month) for month in range(1, 13))
 _MONTH = re.compile(r"(\d{1,2})\s*月")
+#: A date as ISO 8601 writes it, alone or in a timestamp ("2024-03-15T09:30"). Group: month.
+_ISO_DATE = re.compile(r"(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)")
+# fmt: off
+_MONTH_NAMES = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+]
+# fmt: on
 #: The word right after a number, joined to it or after one space.
 _WORD_AFTER_NUMBER = re.compile(r"[ \u00a0]?([^\W\d_]+)")
 # fmt: off
@@ -719,7 +727,8 @@ def check_faithfulness(
     long one), and its English translation for an article in another language. Numbers
     compare by value (1,000 = 1 000 = 1000 = one thousand; 3.5 = 3,5; 1.5 million =
     1,500,000), names by letters, ignoring case and a few letters of ending ("Russia" supports
-    "Russian"). ``names=False`` skips names: for an article not in English with no English
+    "Russian"); an ISO date supports the name of its month ("2024-03-15": "March").
+    ``names=False`` skips names: for an article not in English with no English
     text to compare against.
     """
     reference_text = "\n".join(references)
@@ -746,7 +755,7 @@ def check_faithfulness(
         )
     if names:
         known_words = {word.casefold() for word in _LETTERS.findall(reference_text)}
-        known_words |= _acronyms(reference_text)
+        known_words |= _acronyms(reference_text) | _implied_names(reference_text)
         missing = [name for name in _names(summary) if not _name_known(name, known_words)]
         if missing:
             warnings.append(
@@ -867,6 +876,12 @@ def _word_number_values(text: str) -> set[Decimal]:
         if word in _SCALES and before is not None:
             values.add(Decimal(before * _SCALES[word]))
     return values
+
+
+def _implied_names(text: str) -> set[str]:
+    """Names ``text`` stands for without writing them: the month of an ISO date ("march" for
+    2024-03-15)."""
+    return {_MONTH_NAMES[int(match[1]) - 1] for match in _ISO_DATE.finditer(text)}
 
 
 #: An abbreviation written with dots ("U.S.", "U.K."), and a run of two or more capitalised

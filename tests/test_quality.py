@@ -814,3 +814,58 @@ def test_a_summary_quoting_another_language_is_still_english() -> None:
         "douze mille personnes."
     )
     assert WRONG_LANGUAGE in kinds(check_summary(french, [french]))
+
+
+# --- Dates, times, year ranges and demonyms written another way ------------------------------
+
+ISO_DATE_ARTICLE = "The summit will open in Vienna on 2024-03-15, officials said."
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The summit will open in Vienna on March 15, 2024.",
+        "The summit will open in Vienna on 15 March.",
+        "Officials said the summit opens in March.",
+    ],
+)
+def test_a_month_name_for_an_iso_date_is_supported(summary: str) -> None:
+    assert check_faithfulness(summary, [ISO_DATE_ARTICLE]) == []
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "named"),
+    [
+        ("The summit will open in Vienna in April.", UNSUPPORTED_NAME, "April"),
+        ("The summit will open in Vienna on March 16, 2024.", UNSUPPORTED_NUMBER, "16"),
+        # An ISO date supports its own month only, not the month its day number could be.
+        ("The summit will open in Vienna in May.", UNSUPPORTED_NAME, "May"),
+    ],
+)
+def test_the_wrong_month_or_day_for_an_iso_date_is_caught(summary, kind, named) -> None:
+    warnings = check_faithfulness(summary, [ISO_DATE_ARTICLE])
+    assert kinds(warnings) == {kind} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("translation", "language"),
+    [
+        ("A csúcstalálkozó 2024. március 15-én nyílik meg Bécsben.", "hu"),
+        ("峰会将于2024年3月15日在维也纳开幕。", "zh"),
+        ("Саммит откроется в Вене 15 марта 2024 года.", "ru"),
+        ("Саміт відкриється у Відні 15 березня 2024 року.", "uk"),
+    ],
+)
+def test_a_translation_may_name_the_month_of_an_iso_date(translation: str, language: str) -> None:
+    source = "The summit will open in Vienna on 2024-03-15."
+    assert check_translation(source, translation, language, [(source, translation)]) == []
+
+
+def test_the_wrong_day_for_an_iso_date_is_caught_in_a_translation() -> None:
+    source = "The summit will open in Vienna on 2024-03-15."
+    assert kinds(check_numbers(source, "峰会将于2024年3月16日在维也纳开幕。", "zh")) == {
+        UNSUPPORTED_NUMBER
+    }
+    assert kinds(check_numbers(source, "Саммит откроется в Вене 16 марта 2024 года.", "ru")) == {
+        UNSUPPORTED_NUMBER
+    }
