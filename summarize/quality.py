@@ -221,6 +221,16 @@ _CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
 #: Month numbers, which Chinese writes for month names ("12月" for December).
 _MONTHS = frozenset(Decimal(month) for month in range(1, 13))
 _MONTH = re.compile(r"(\d{1,2})\s*月")
+#: A clock time as written: 9:30, 9.30, 9h30, 09:30:00, each with or without a.m./p.m., or an
+#: hour with a.m./p.m. ("9pm"). Not after a currency sign or before a percent sign: "$9.30"
+#: and "9.30%" are no times. Groups: hour, minutes, "a" or "p".
+_CLOCK_TIME = re.compile(
+    r"(?<![\d.,:$€£¥])(\d{1,2})(?:[:.h]([0-5]\d)(?::[0-5]\d)?)?(?![\d%]|[.,:]\d)"
+    r"(?:\s?([ap])\.?\s?m(?![^\W\d_])\.?)?",
+    re.IGNORECASE,
+)
+#: A clock time in Chinese: "9点30分", "21时30分".
+_CHINESE_CLOCK_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[点时]\s*([0-5]\d)\s*分")
 #: A date as ISO 8601 writes it, alone or in a timestamp ("2024-03-15T09:30"). Group: month.
 _ISO_DATE = re.compile(r"(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)")
 # fmt: off
@@ -726,10 +736,10 @@ def check_faithfulness(
     ``references`` are the texts the summary may draw on: the whole article (every chunk of a
     long one), and its English translation for an article in another language. Numbers
     compare by value (1,000 = 1 000 = 1000 = one thousand; 3.5 = 3,5; 1.5 million =
-    1,500,000), names by letters, ignoring case and a few letters of ending ("Russia" supports
-    "Russian"); an ISO date supports the name of its month ("2024-03-15": "March").
-    ``names=False`` skips names: for an article not in English with no English
-    text to compare against.
+    1,500,000; a clock time as a time: 9:30 = 9.30am, 21:30 = 9.30pm), names by letters,
+    ignoring case and a few letters of ending ("Russia" supports "Russian"); an ISO date
+    supports the name of its month ("2024-03-15": "March"). ``names=False`` skips names: for
+    an article not in English with no English text to compare against.
     """
     reference_text = "\n".join(references)
     warnings: list[QualityWarning] = []
@@ -741,7 +751,7 @@ def check_faithfulness(
     known = scaled_known | {value for number in numbers for value in number.digits}
     unsupported = [
         number.written
-        for number in _numbers(summary, english=True)
+        for number in _numbers(_without_restated(summary, reference_text), english=True)
         if not number.values & (scaled_known if number.scaled else known)
     ]
     if unsupported:
@@ -878,6 +888,58 @@ def _word_number_values(text: str) -> set[Decimal]:
     return values
 
 
+#: A clock time: hour, minutes, and "a" or "p" where a.m. or p.m. follows (else None).
+_Time = tuple[int, int, str | None]
+
+
+def _without_restated(text: str, reference: str) -> str:
+    """``text`` less the clock times that ``reference`` gives too, written another way ("21:30"
+    for "9.30pm"): digit by digit they differ."""
+    times = [time for _, time in _clock_times(reference)]
+    spans = [
+        span for span, time in _clock_times(text) if any(_same_time(time, other) for other in times)
+    ]
+    kept_from = len(text)
+    for start, end in sorted(spans, reverse=True):
+        if end <= kept_from:  # skip a span overlapping one already taken out
+            text = text[:start] + "\n" + text[end:]
+            kept_from = start
+    return text
+
+
+def _clock_times(text: str) -> list[tuple[tuple[int, int], _Time]]:
+    """Every clock time written in ``text``, with its span."""
+    found = []
+    for match in _CLOCK_TIME.finditer(text):
+        hour, half = int(match[1]), match[3] and match[3].lower()
+        # A bare number is no time; an hour past 12 takes no a.m./p.m.
+        if (match[2] is None and not half) or hour > (12 if half else 24) or (half and not hour):
+            continue
+        found.append((match.span(), (hour, int(match[2] or 0), half)))
+    for match in _CHINESE_CLOCK_TIME.finditer(text):
+        if int(match[1]) <= 24:
+            found.append((match.span(), (int(match[1]), int(match[2]), None)))
+    return found
+
+
+def _same_time(first: _Time, second: _Time) -> bool:
+    """Whether two clock times may be the same: 21:30 and 9.30pm; 9:30 and 9.30pm too, as a
+    translation may leave the half of the day to words ("9:30 вечера"); never 9:30 and 21:30."""
+    if first[1] != second[1]:
+        return False
+    if first[2] and second[2]:
+        return _hour_of_day(first) == _hour_of_day(second)
+    if first[2] or second[2]:
+        marked, plain = (first, second) if first[2] else (second, first)
+        return plain[0] in (marked[0], _hour_of_day(marked))
+    return first[0] == second[0]
+
+
+def _hour_of_day(time: _Time) -> int:
+    """The hour on the 24-hour clock of a time with a.m. or p.m."""
+    return time[0] % 12 + (12 if time[2] == "p" else 0)
+
+
 def _implied_names(text: str) -> set[str]:
     """Names ``text`` stands for without writing them: the month of an ISO date ("march" for
     2024-03-15)."""
@@ -963,12 +1025,13 @@ def check_numbers(source: str, translation: str, language: str) -> list[QualityW
 
     Values compare as in :func:`check_faithfulness` (5,25 = 5.25; 250万 = 2.5 million; number
     words in the source count). A clock hour may move to the 24-hour clock ("6 p.m." -> "18
-    órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged.
+    órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged; nor
+    is a clock time written another way ("9.30pm" -> "21:30").
     """
     known = _number_values(source) | _word_number_values(source)
     months = {Decimal(match[1]) for match in _MONTH.finditer(translation)}
     changed = []
-    for number in _numbers(translation):
+    for number in _numbers(_without_restated(translation, source)):
         if number.values & known:
             continue
         if number.digits <= _CLOCK_HOURS and {value - 12 for value in number.digits} & known:

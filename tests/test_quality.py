@@ -869,3 +869,69 @@ def test_the_wrong_day_for_an_iso_date_is_caught_in_a_translation() -> None:
     assert kinds(check_numbers(source, "Саммит откроется в Вене 16 марта 2024 года.", "ru")) == {
         UNSUPPORTED_NUMBER
     }
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9.30 on Monday."),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9h30 on Monday."),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9.30am on Monday."),
+        ("The vote starts at 9.30am on Monday.", "The vote starts at 9:30am on Monday."),
+        ("The vote starts at 9.30 a.m. on Monday.", "The vote starts at 9:30 on Monday."),
+        ("The match kicks off at 9.30pm.", "The match kicks off at 21:30."),
+        ("The match kicks off at 21:30.", "The match kicks off at 9.30 p.m."),
+        ("The match kicks off at 9pm.", "The match kicks off at 21:00."),
+    ],
+)
+def test_a_time_written_another_way_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9:45 on Monday.", "45"),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9.45 on Monday.", "9.45"),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 10.30 on Monday.", "10.30"),
+        ("The vote starts at 9.30am.", "The vote starts at 21:30.", "21, 30"),
+        ("The match kicks off at 9.30pm.", "The match kicks off at 21:45.", "21, 45"),
+        ("The match kicks off at 9.30pm.", "The match kicks off at 10.30pm.", "10.30"),
+        # A price is no time, even when the article has the time it looks like.
+        ("Voting starts at 9:30 on Monday.", "Tickets cost $9.30 on Monday.", "9.30"),
+    ],
+)
+def test_a_different_time_is_still_caught(article: str, summary: str, named: str) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NUMBER} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        ("The meeting starts at 9:30.", "Az ülés 9.30-kor kezdődik.", "hu"),
+        ("The match kicks off at 9.30pm.", "A mérkőzés 21.30-kor kezdődik.", "hu"),
+        ("The match kicks off at 9.30pm.", "Матч начнётся в 21:30.", "ru"),
+        ("The match kicks off at 9.30pm.", "Матч розпочнеться о 21:30.", "uk"),
+        ("The match kicks off at 9.30pm.", "Матч розпочнеться о 9:30 вечора.", "uk"),
+        ("The match kicks off at 9.30pm.", "比赛将于21:30开始。", "zh"),
+        ("The match kicks off at 9.30pm.", "比赛将于晚上9点30分开始。", "zh"),
+        ("The match kicks off at 9pm.", "Матч начнётся в 21:00.", "ru"),
+        ("Voting starts at 9h30.", "Голосование начнётся в 9:30.", "ru"),
+    ],
+)
+def test_a_translation_may_write_a_time_its_own_way(source, translation, language) -> None:
+    assert check_numbers(source, translation, language) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        ("The meeting starts at 9:30.", "Az ülés 9.45-kor kezdődik.", "hu"),
+        ("The meeting starts at 9:30.", "Совещание начнётся в 9:45.", "ru"),
+        ("The match kicks off at 9.30pm.", "Матч розпочнеться о 22:30.", "uk"),
+        ("The match kicks off at 9.30am.", "比赛将于21:30开始。", "zh"),
+    ],
+)
+def test_a_different_time_in_a_translation_is_caught(source, translation, language) -> None:
+    assert kinds(check_numbers(source, translation, language)) == {UNSUPPORTED_NUMBER}
