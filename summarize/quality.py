@@ -231,6 +231,11 @@ _CLOCK_TIME = re.compile(
 )
 #: A clock time in Chinese: "9点30分", "21时30分".
 _CHINESE_CLOCK_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[点时]\s*([0-5]\d)\s*分")
+#: A range of years (a season, a financial year): 2023-24, 2023–2024, 2023/24; not part of a
+#: date such as 2024-03-15. Groups: first year, last year in two or four digits.
+_YEAR_RANGE = re.compile(
+    r"(?<![\d.,/–-])((?:19|20)\d\d)\s?[-–/]\s?(\d\d|(?:19|20)\d\d)(?!\d|[-–/.]\d)"
+)
 #: A date as ISO 8601 writes it, alone or in a timestamp ("2024-03-15T09:30"). Group: month.
 _ISO_DATE = re.compile(r"(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)")
 # fmt: off
@@ -736,7 +741,8 @@ def check_faithfulness(
     ``references`` are the texts the summary may draw on: the whole article (every chunk of a
     long one), and its English translation for an article in another language. Numbers
     compare by value (1,000 = 1 000 = 1000 = one thousand; 3.5 = 3,5; 1.5 million =
-    1,500,000; a clock time as a time: 9:30 = 9.30am, 21:30 = 9.30pm), names by letters,
+    1,500,000; a clock time as a time: 9:30 = 9.30am, 21:30 = 9.30pm; a range of years by
+    its years: 2023-24 = 2023/2024), names by letters,
     ignoring case and a few letters of ending ("Russia" supports "Russian"); an ISO date
     supports the name of its month ("2024-03-15": "March"). ``names=False`` skips names: for
     an article not in English with no English text to compare against.
@@ -751,7 +757,7 @@ def check_faithfulness(
     known = scaled_known | {value for number in numbers for value in number.digits}
     unsupported = [
         number.written
-        for number in _numbers(_without_restated(summary, reference_text), english=True)
+        for number in _numbers(_without_restated(summary, reference_text, known), english=True)
         if not number.values & (scaled_known if number.scaled else known)
     ]
     if unsupported:
@@ -892,13 +898,19 @@ def _word_number_values(text: str) -> set[Decimal]:
 _Time = tuple[int, int, str | None]
 
 
-def _without_restated(text: str, reference: str) -> str:
-    """``text`` less the clock times that ``reference`` gives too, written another way ("21:30"
-    for "9.30pm"): digit by digit they differ."""
+def _without_restated(text: str, reference: str, known: set[Decimal]) -> str:
+    """``text`` less the clock times and year ranges that ``reference`` gives too, written
+    another way ("21:30" for "9.30pm", "2023-2024" for "2023-24"): digit by digit they differ.
+
+    ``known`` holds the values of ``reference``'s numbers; a year range is supported when
+    both of its years are among them or end a range of ``reference``.
+    """
     times = [time for _, time in _clock_times(reference)]
+    years = known | {last for _, (_, last) in _year_ranges(reference)}
     spans = [
         span for span, time in _clock_times(text) if any(_same_time(time, other) for other in times)
     ]
+    spans += [span for span, (first, last) in _year_ranges(text) if {first, last} <= years]
     kept_from = len(text)
     for start, end in sorted(spans, reverse=True):
         if end <= kept_from:  # skip a span overlapping one already taken out
@@ -938,6 +950,18 @@ def _same_time(first: _Time, second: _Time) -> bool:
 def _hour_of_day(time: _Time) -> int:
     """The hour on the 24-hour clock of a time with a.m. or p.m."""
     return time[0] % 12 + (12 if time[2] == "p" else 0)
+
+
+def _year_ranges(text: str) -> list[tuple[tuple[int, int], tuple[Decimal, Decimal]]]:
+    """Every range of years in ``text``, with its span, its last year in full (2023-24: 2024)."""
+    found = []
+    for match in _YEAR_RANGE.finditer(text):
+        first, last = int(match[1]), int(match[2])
+        if last < 100:  # the same century, or the next one for 1999-00
+            last += first // 100 * 100 + (100 if last <= first % 100 else 0)
+        if last > first:
+            found.append((match.span(), (Decimal(first), Decimal(last))))
+    return found
 
 
 def _implied_names(text: str) -> set[str]:
@@ -1026,12 +1050,13 @@ def check_numbers(source: str, translation: str, language: str) -> list[QualityW
     Values compare as in :func:`check_faithfulness` (5,25 = 5.25; 250万 = 2.5 million; number
     words in the source count). A clock hour may move to the 24-hour clock ("6 p.m." -> "18
     órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged; nor
-    is a clock time written another way ("9.30pm" -> "21:30").
+    is a clock time or a range of years written another way ("9.30pm" -> "21:30", "2023-24"
+    -> "2023–2024").
     """
     known = _number_values(source) | _word_number_values(source)
     months = {Decimal(match[1]) for match in _MONTH.finditer(translation)}
     changed = []
-    for number in _numbers(_without_restated(translation, source)):
+    for number in _numbers(_without_restated(translation, source, known)):
         if number.values & known:
             continue
         if number.digits <= _CLOCK_HOURS and {value - 12 for value in number.digits} & known:

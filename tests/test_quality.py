@@ -935,3 +935,62 @@ def test_a_translation_may_write_a_time_its_own_way(source, translation, languag
 )
 def test_a_different_time_in_a_translation_is_caught(source, translation, language) -> None:
     assert kinds(check_numbers(source, translation, language)) == {UNSUPPORTED_NUMBER}
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("Their 2023-24 season was a record.", "Their 2023-2024 season was a record."),
+        ("Their 2023-24 season was a record.", "Their 2023/24 season was a record."),
+        ("Their 2023-24 season was a record.", "Their 2023–24 season was a record."),
+        ("Their 2023-24 season was a record.", "Their 2023/2024 season was a record."),
+        ("Their 2023-2024 season was a record.", "Their 2023-24 season was a record."),
+        ("Their 2023/24 season was a record.", "Their 2023–24 season was a record."),
+        ("The plan runs from 2023 to 2024.", "The 2023-24 plan was approved."),
+        ("Their 1999-2000 season was a record.", "Their 1999-00 season was a record."),
+    ],
+)
+def test_a_year_range_written_another_way_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("Their 2023-24 season was a record.", "Their 2022-23 season was a record.", "2022, 23"),
+        ("Their 2023-24 season was a record.", "Their 2023-25 season was a record.", "25"),
+        ("Their 2023-2024 season was a record.", "Their 2024-25 season was a record.", "25"),
+        ("Their 2023-24 season was a record.", "Their 2022/2023 season was a record.", "2022"),
+    ],
+)
+def test_a_different_year_range_is_still_caught(article: str, summary: str, named: str) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NUMBER} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("translation", "language"),
+    [
+        ("A 2023–2024-es szezon rekordot hozott.", "hu"),
+        ("A 2023/2024-es idény rekordot hozott.", "hu"),
+        ("2023-2024赛季创下了纪录。", "zh"),
+        ("Сезон 2023/2024 стал рекордным.", "ru"),
+        ("Сезон 2023–2024 років став рекордним.", "uk"),
+    ],
+)
+def test_a_translation_may_write_a_year_range_in_full(translation: str, language: str) -> None:
+    source = "The 2023-24 season was a record."
+    assert check_numbers(source, translation, language) == []
+
+
+@pytest.mark.parametrize(
+    ("translation", "language"),
+    [
+        ("A 2022–2023-as szezon rekordot hozott.", "hu"),
+        ("2023-2025赛季创下了纪录。", "zh"),
+        ("Сезон 2022/23 стал рекордным.", "ru"),
+    ],
+)
+def test_a_different_year_range_in_a_translation_is_caught(translation, language) -> None:
+    source = "The 2023-24 season was a record."
+    assert kinds(check_numbers(source, translation, language)) == {UNSUPPORTED_NUMBER}
