@@ -281,6 +281,24 @@ _NUMBER_WORDS: dict[str, int] = {
 _NAME_SUFFIX_LETTERS = 3
 #: Names shorter than this must match exactly.
 _NAME_STEM_LETTERS = 4
+#: Words for one country, its people and its things, any of which supports the others: a
+#: summary writes "British" for an article's "Britain" or "UK", "American" for "U.S.". Pairs
+#: that share a stem ("Russia", "Russian") would match anyway; they are listed so the table
+#: says which countries it covers.
+_COUNTRY_WORDS = [
+    frozenset({"britain", "british", "briton", "uk"}),
+    frozenset({"america", "american", "us", "usa"}),
+    frozenset({"france", "french"}),
+    frozenset({"germany", "german"}),
+    frozenset({"china", "chinese"}),
+    frozenset({"russia", "russian"}),
+    frozenset({"ukraine", "ukrainian"}),
+    frozenset({"hungary", "hungarian"}),
+    frozenset({"spain", "spanish"}),
+    frozenset({"poland", "polish"}),
+    frozenset({"sweden", "swedish"}),
+    frozenset({"netherlands", "holland", "dutch"}),
+]
 #: Characters after which a capitalised word starts a sentence or quote, not a name.
 _OPENERS = frozenset("\"“”„«‘'(:;—–-")
 
@@ -742,10 +760,11 @@ def check_faithfulness(
     long one), and its English translation for an article in another language. Numbers
     compare by value (1,000 = 1 000 = 1000 = one thousand; 3.5 = 3,5; 1.5 million =
     1,500,000; a clock time as a time: 9:30 = 9.30am, 21:30 = 9.30pm; a range of years by
-    its years: 2023-24 = 2023/2024), names by letters,
-    ignoring case and a few letters of ending ("Russia" supports "Russian"); an ISO date
-    supports the name of its month ("2024-03-15": "March"). ``names=False`` skips names: for
-    an article not in English with no English text to compare against.
+    its years: 2023-24 = 2023/2024), names by letters, ignoring case and a few letters of
+    ending ("Russia" supports "Russian"); an ISO date supports the name of its month
+    ("2024-03-15": "March"), and a country the other words for it ("Britain", "UK":
+    "British"). ``names=False`` skips names: for an article not in English with no English
+    text to compare against.
     """
     reference_text = "\n".join(references)
     warnings: list[QualityWarning] = []
@@ -771,7 +790,8 @@ def check_faithfulness(
         )
     if names:
         known_words = {word.casefold() for word in _LETTERS.findall(reference_text)}
-        known_words |= _acronyms(reference_text) | _implied_names(reference_text)
+        acronyms = _acronyms(reference_text)
+        known_words |= acronyms | _implied_names(reference_text, acronyms)
         missing = [name for name in _names(summary) if not _name_known(name, known_words)]
         if missing:
             warnings.append(
@@ -964,10 +984,17 @@ def _year_ranges(text: str) -> list[tuple[tuple[int, int], tuple[Decimal, Decima
     return found
 
 
-def _implied_names(text: str) -> set[str]:
+def _implied_names(text: str, acronyms: set[str]) -> set[str]:
     """Names ``text`` stands for without writing them: the month of an ISO date ("march" for
-    2024-03-15)."""
-    return {_MONTH_NAMES[int(match[1]) - 1] for match in _ISO_DATE.finditer(text)}
+    2024-03-15), and the other words for a country it names ("british" for "Britain", "UK";
+    ``acronyms`` are those of :func:`_acronyms`)."""
+    names = {_MONTH_NAMES[int(match[1]) - 1] for match in _ISO_DATE.finditer(text)}
+    # Capitalised words only: the pronoun "us" is no country.
+    named = {word.casefold() for word in _LETTERS.findall(text) if word[0].isupper()} | acronyms
+    for words in _COUNTRY_WORDS:
+        if words & named:
+            names |= words
+    return names
 
 
 #: An abbreviation written with dots ("U.S.", "U.K."), and a run of two or more capitalised

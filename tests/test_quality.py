@@ -994,3 +994,45 @@ def test_a_translation_may_write_a_year_range_in_full(translation: str, language
 def test_a_different_year_range_in_a_translation_is_caught(translation, language) -> None:
     source = "The 2023-24 season was a record."
     assert kinds(check_numbers(source, translation, language)) == {UNSUPPORTED_NUMBER}
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("Britain said it would send troops.", "The British government will send troops."),
+        ("The UK said it would send troops.", "The British government will send troops."),
+        ("The United Kingdom will send troops.", "The British government will send troops."),
+        ("British officials said they would send troops.", "Officials said Britain will help."),
+        ("British officials said they would send troops.", "Officials said the UK will help."),
+        ("The U.S. said it would respond.", "The American envoy said it would respond."),
+        ("The US said it would respond.", "Officials said Americans would respond."),
+        ("American officials said they would respond.", "Officials said the US would respond."),
+        ("France said it would respond.", "The French minister said it would respond."),
+        ("The French minister said it would respond.", "Officials said France would respond."),
+        ("Germany said it would respond.", "The German minister said it would respond."),
+        ("China said it would respond.", "The Chinese minister said it would respond."),
+        ("Russia said it would respond.", "The Russian minister said it would respond."),
+        ("Ukraine said it would respond.", "The Ukrainian minister said it would respond."),
+        ("Hungary said it would respond.", "The Hungarian minister said it would respond."),
+        ("Spain said it would respond.", "The Spanish minister said it would respond."),
+        ("The Netherlands said it would respond.", "The Dutch minister said it would respond."),
+    ],
+)
+def test_a_demonym_of_a_country_the_article_names_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("France said it would respond.", "The German minister said it would respond.", "German"),
+        ("Britain said it would send troops.", "The French envoy said so.", "French"),
+        ("The UK said it would send troops.", "The American envoy said so.", "American"),
+        # The pronoun "us" is no country.
+        ("Tell us what happened, she said.", "The American envoy said so.", "American"),
+        ("Germany said it would respond.", "Officials in Britain said so.", "Britain"),
+    ],
+)
+def test_a_demonym_of_another_country_is_still_caught(article, summary, named) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NAME} and warnings[0].detail.endswith(named)
