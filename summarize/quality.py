@@ -221,6 +221,29 @@ _CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
 #: Month numbers, which Chinese writes for month names ("12月" for December).
 _MONTHS = frozenset(Decimal(month) for month in range(1, 13))
 _MONTH = re.compile(r"(\d{1,2})\s*月")
+#: A clock time as written: 9:30, 9.30, 9h30, 09:30:00, each with or without a.m./p.m., or an
+#: hour with a.m./p.m. ("9pm"). Not after a currency sign or before a percent sign: "$9.30"
+#: and "9.30%" are no times. Groups: hour, minutes, "a" or "p".
+_CLOCK_TIME = re.compile(
+    r"(?<![\d.,:$€£¥])(\d{1,2})(?:[:.h]([0-5]\d)(?::[0-5]\d)?)?(?![\d%]|[.,:]\d)"
+    r"(?:\s?([ap])\.?\s?m(?![^\W\d_])\.?)?",
+    re.IGNORECASE,
+)
+#: A clock time in Chinese: "9点30分", "21时30分".
+_CHINESE_CLOCK_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[点时]\s*([0-5]\d)\s*分")
+#: A range of years (a season, a financial year): 2023-24, 2023–2024, 2023/24; not part of a
+#: date such as 2024-03-15. Groups: first year, last year in two or four digits.
+_YEAR_RANGE = re.compile(
+    r"(?<![\d.,/–-])((?:19|20)\d\d)\s?[-–/]\s?(\d\d|(?:19|20)\d\d)(?!\d|[-–/.]\d)"
+)
+#: A date as ISO 8601 writes it, alone or in a timestamp ("2024-03-15T09:30"). Group: month.
+_ISO_DATE = re.compile(r"(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)")
+# fmt: off
+_MONTH_NAMES = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+]
+# fmt: on
 #: The word right after a number, joined to it or after one space.
 _WORD_AFTER_NUMBER = re.compile(r"[ \u00a0]?([^\W\d_]+)")
 # fmt: off
@@ -258,6 +281,24 @@ _NUMBER_WORDS: dict[str, int] = {
 _NAME_SUFFIX_LETTERS = 3
 #: Names shorter than this must match exactly.
 _NAME_STEM_LETTERS = 4
+#: Words for one country, its people and its things, any of which supports the others: a
+#: summary writes "British" for an article's "Britain" or "UK", "American" for "U.S.". Pairs
+#: that share a stem ("Russia", "Russian") would match anyway; they are listed so the table
+#: says which countries it covers.
+_COUNTRY_WORDS = [
+    frozenset({"britain", "british", "briton", "uk"}),
+    frozenset({"america", "american", "us", "usa"}),
+    frozenset({"france", "french"}),
+    frozenset({"germany", "german"}),
+    frozenset({"china", "chinese"}),
+    frozenset({"russia", "russian"}),
+    frozenset({"ukraine", "ukrainian"}),
+    frozenset({"hungary", "hungarian"}),
+    frozenset({"spain", "spanish"}),
+    frozenset({"poland", "polish"}),
+    frozenset({"sweden", "swedish"}),
+    frozenset({"netherlands", "holland", "dutch"}),
+]
 #: Characters after which a capitalised word starts a sentence or quote, not a name.
 _OPENERS = frozenset("\"“”„«‘'(:;—–-")
 
@@ -718,8 +759,11 @@ def check_faithfulness(
     ``references`` are the texts the summary may draw on: the whole article (every chunk of a
     long one), and its English translation for an article in another language. Numbers
     compare by value (1,000 = 1 000 = 1000 = one thousand; 3.5 = 3,5; 1.5 million =
-    1,500,000), names by letters, ignoring case and a few letters of ending ("Russia" supports
-    "Russian"). ``names=False`` skips names: for an article not in English with no English
+    1,500,000; a clock time as a time: 9:30 = 9.30am, 21:30 = 9.30pm; a range of years by
+    its years: 2023-24 = 2023/2024), names by letters, ignoring case and a few letters of
+    ending ("Russia" supports "Russian"); an ISO date supports the name of its month
+    ("2024-03-15": "March"), and a country the other words for it ("Britain", "UK":
+    "British"). ``names=False`` skips names: for an article not in English with no English
     text to compare against.
     """
     reference_text = "\n".join(references)
@@ -732,7 +776,7 @@ def check_faithfulness(
     known = scaled_known | {value for number in numbers for value in number.digits}
     unsupported = [
         number.written
-        for number in _numbers(summary, english=True)
+        for number in _numbers(_without_restated(summary, reference_text, known), english=True)
         if not number.values & (scaled_known if number.scaled else known)
     ]
     if unsupported:
@@ -746,7 +790,8 @@ def check_faithfulness(
         )
     if names:
         known_words = {word.casefold() for word in _LETTERS.findall(reference_text)}
-        known_words |= _acronyms(reference_text)
+        acronyms = _acronyms(reference_text)
+        known_words |= acronyms | _implied_names(reference_text, acronyms)
         missing = [name for name in _names(summary) if not _name_known(name, known_words)]
         if missing:
             warnings.append(
@@ -869,6 +914,89 @@ def _word_number_values(text: str) -> set[Decimal]:
     return values
 
 
+#: A clock time: hour, minutes, and "a" or "p" where a.m. or p.m. follows (else None).
+_Time = tuple[int, int, str | None]
+
+
+def _without_restated(text: str, reference: str, known: set[Decimal]) -> str:
+    """``text`` less the clock times and year ranges that ``reference`` gives too, written
+    another way ("21:30" for "9.30pm", "2023-2024" for "2023-24"): digit by digit they differ.
+
+    ``known`` holds the values of ``reference``'s numbers; a year range is supported when
+    both of its years are among them or end a range of ``reference``.
+    """
+    times = [time for _, time in _clock_times(reference)]
+    years = known | {last for _, (_, last) in _year_ranges(reference)}
+    spans = [
+        span for span, time in _clock_times(text) if any(_same_time(time, other) for other in times)
+    ]
+    spans += [span for span, (first, last) in _year_ranges(text) if {first, last} <= years]
+    kept_from = len(text)
+    for start, end in sorted(spans, reverse=True):
+        if end <= kept_from:  # skip a span overlapping one already taken out
+            text = text[:start] + "\n" + text[end:]
+            kept_from = start
+    return text
+
+
+def _clock_times(text: str) -> list[tuple[tuple[int, int], _Time]]:
+    """Every clock time written in ``text``, with its span."""
+    found = []
+    for match in _CLOCK_TIME.finditer(text):
+        hour, half = int(match[1]), match[3] and match[3].lower()
+        # A bare number is no time; an hour past 12 takes no a.m./p.m.
+        if (match[2] is None and not half) or hour > (12 if half else 24) or (half and not hour):
+            continue
+        found.append((match.span(), (hour, int(match[2] or 0), half)))
+    for match in _CHINESE_CLOCK_TIME.finditer(text):
+        if int(match[1]) <= 24:
+            found.append((match.span(), (int(match[1]), int(match[2]), None)))
+    return found
+
+
+def _same_time(first: _Time, second: _Time) -> bool:
+    """Whether two clock times may be the same: 21:30 and 9.30pm; 9:30 and 9.30pm too, as a
+    translation may leave the half of the day to words ("9:30 вечера"); never 9:30 and 21:30."""
+    if first[1] != second[1]:
+        return False
+    if first[2] and second[2]:
+        return _hour_of_day(first) == _hour_of_day(second)
+    if first[2] or second[2]:
+        marked, plain = (first, second) if first[2] else (second, first)
+        return plain[0] in (marked[0], _hour_of_day(marked))
+    return first[0] == second[0]
+
+
+def _hour_of_day(time: _Time) -> int:
+    """The hour on the 24-hour clock of a time with a.m. or p.m."""
+    return time[0] % 12 + (12 if time[2] == "p" else 0)
+
+
+def _year_ranges(text: str) -> list[tuple[tuple[int, int], tuple[Decimal, Decimal]]]:
+    """Every range of years in ``text``, with its span, its last year in full (2023-24: 2024)."""
+    found = []
+    for match in _YEAR_RANGE.finditer(text):
+        first, last = int(match[1]), int(match[2])
+        if last < 100:  # the same century, or the next one for 1999-00
+            last += first // 100 * 100 + (100 if last <= first % 100 else 0)
+        if last > first:
+            found.append((match.span(), (Decimal(first), Decimal(last))))
+    return found
+
+
+def _implied_names(text: str, acronyms: set[str]) -> set[str]:
+    """Names ``text`` stands for without writing them: the month of an ISO date ("march" for
+    2024-03-15), and the other words for a country it names ("british" for "Britain", "UK";
+    ``acronyms`` are those of :func:`_acronyms`)."""
+    names = {_MONTH_NAMES[int(match[1]) - 1] for match in _ISO_DATE.finditer(text)}
+    # Capitalised words only: the pronoun "us" is no country.
+    named = {word.casefold() for word in _LETTERS.findall(text) if word[0].isupper()} | acronyms
+    for words in _COUNTRY_WORDS:
+        if words & named:
+            names |= words
+    return names
+
+
 #: An abbreviation written with dots ("U.S.", "U.K."), and a run of two or more capitalised
 #: words ("European Union", "United Nations").
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
@@ -948,12 +1076,14 @@ def check_numbers(source: str, translation: str, language: str) -> list[QualityW
 
     Values compare as in :func:`check_faithfulness` (5,25 = 5.25; 250万 = 2.5 million; number
     words in the source count). A clock hour may move to the 24-hour clock ("6 p.m." -> "18
-    órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged.
+    órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged; nor
+    is a clock time or a range of years written another way ("9.30pm" -> "21:30", "2023-24"
+    -> "2023–2024").
     """
     known = _number_values(source) | _word_number_values(source)
     months = {Decimal(match[1]) for match in _MONTH.finditer(translation)}
     changed = []
-    for number in _numbers(translation):
+    for number in _numbers(_without_restated(translation, source, known)):
         if number.values & known:
             continue
         if number.digits <= _CLOCK_HOURS and {value - 12 for value in number.digits} & known:

@@ -814,3 +814,225 @@ def test_a_summary_quoting_another_language_is_still_english() -> None:
         "douze mille personnes."
     )
     assert WRONG_LANGUAGE in kinds(check_summary(french, [french]))
+
+
+# --- Dates, times, year ranges and demonyms written another way ------------------------------
+
+ISO_DATE_ARTICLE = "The summit will open in Vienna on 2024-03-15, officials said."
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The summit will open in Vienna on March 15, 2024.",
+        "The summit will open in Vienna on 15 March.",
+        "Officials said the summit opens in March.",
+    ],
+)
+def test_a_month_name_for_an_iso_date_is_supported(summary: str) -> None:
+    assert check_faithfulness(summary, [ISO_DATE_ARTICLE]) == []
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "named"),
+    [
+        ("The summit will open in Vienna in April.", UNSUPPORTED_NAME, "April"),
+        ("The summit will open in Vienna on March 16, 2024.", UNSUPPORTED_NUMBER, "16"),
+        # An ISO date supports its own month only, not the month its day number could be.
+        ("The summit will open in Vienna in May.", UNSUPPORTED_NAME, "May"),
+    ],
+)
+def test_the_wrong_month_or_day_for_an_iso_date_is_caught(summary, kind, named) -> None:
+    warnings = check_faithfulness(summary, [ISO_DATE_ARTICLE])
+    assert kinds(warnings) == {kind} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("translation", "language"),
+    [
+        ("A csúcstalálkozó 2024. március 15-én nyílik meg Bécsben.", "hu"),
+        ("峰会将于2024年3月15日在维也纳开幕。", "zh"),
+        ("Саммит откроется в Вене 15 марта 2024 года.", "ru"),
+        ("Саміт відкриється у Відні 15 березня 2024 року.", "uk"),
+    ],
+)
+def test_a_translation_may_name_the_month_of_an_iso_date(translation: str, language: str) -> None:
+    source = "The summit will open in Vienna on 2024-03-15."
+    assert check_translation(source, translation, language, [(source, translation)]) == []
+
+
+def test_the_wrong_day_for_an_iso_date_is_caught_in_a_translation() -> None:
+    source = "The summit will open in Vienna on 2024-03-15."
+    assert kinds(check_numbers(source, "峰会将于2024年3月16日在维也纳开幕。", "zh")) == {
+        UNSUPPORTED_NUMBER
+    }
+    assert kinds(check_numbers(source, "Саммит откроется в Вене 16 марта 2024 года.", "ru")) == {
+        UNSUPPORTED_NUMBER
+    }
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9.30 on Monday."),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9h30 on Monday."),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9.30am on Monday."),
+        ("The vote starts at 9.30am on Monday.", "The vote starts at 9:30am on Monday."),
+        ("The vote starts at 9.30 a.m. on Monday.", "The vote starts at 9:30 on Monday."),
+        ("The match kicks off at 9.30pm.", "The match kicks off at 21:30."),
+        ("The match kicks off at 21:30.", "The match kicks off at 9.30 p.m."),
+        ("The match kicks off at 9pm.", "The match kicks off at 21:00."),
+    ],
+)
+def test_a_time_written_another_way_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9:45 on Monday.", "45"),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 9.45 on Monday.", "9.45"),
+        ("Voting starts at 9:30 on Monday.", "Voting starts at 10.30 on Monday.", "10.30"),
+        ("The vote starts at 9.30am.", "The vote starts at 21:30.", "21, 30"),
+        ("The match kicks off at 9.30pm.", "The match kicks off at 21:45.", "21, 45"),
+        ("The match kicks off at 9.30pm.", "The match kicks off at 10.30pm.", "10.30"),
+        # A price is no time, even when the article has the time it looks like.
+        ("Voting starts at 9:30 on Monday.", "Tickets cost $9.30 on Monday.", "9.30"),
+    ],
+)
+def test_a_different_time_is_still_caught(article: str, summary: str, named: str) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NUMBER} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        ("The meeting starts at 9:30.", "Az ülés 9.30-kor kezdődik.", "hu"),
+        ("The match kicks off at 9.30pm.", "A mérkőzés 21.30-kor kezdődik.", "hu"),
+        ("The match kicks off at 9.30pm.", "Матч начнётся в 21:30.", "ru"),
+        ("The match kicks off at 9.30pm.", "Матч розпочнеться о 21:30.", "uk"),
+        ("The match kicks off at 9.30pm.", "Матч розпочнеться о 9:30 вечора.", "uk"),
+        ("The match kicks off at 9.30pm.", "比赛将于21:30开始。", "zh"),
+        ("The match kicks off at 9.30pm.", "比赛将于晚上9点30分开始。", "zh"),
+        ("The match kicks off at 9pm.", "Матч начнётся в 21:00.", "ru"),
+        ("Voting starts at 9h30.", "Голосование начнётся в 9:30.", "ru"),
+    ],
+)
+def test_a_translation_may_write_a_time_its_own_way(source, translation, language) -> None:
+    assert check_numbers(source, translation, language) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        ("The meeting starts at 9:30.", "Az ülés 9.45-kor kezdődik.", "hu"),
+        ("The meeting starts at 9:30.", "Совещание начнётся в 9:45.", "ru"),
+        ("The match kicks off at 9.30pm.", "Матч розпочнеться о 22:30.", "uk"),
+        ("The match kicks off at 9.30am.", "比赛将于21:30开始。", "zh"),
+    ],
+)
+def test_a_different_time_in_a_translation_is_caught(source, translation, language) -> None:
+    assert kinds(check_numbers(source, translation, language)) == {UNSUPPORTED_NUMBER}
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("Their 2023-24 season was a record.", "Their 2023-2024 season was a record."),
+        ("Their 2023-24 season was a record.", "Their 2023/24 season was a record."),
+        ("Their 2023-24 season was a record.", "Their 2023–24 season was a record."),
+        ("Their 2023-24 season was a record.", "Their 2023/2024 season was a record."),
+        ("Their 2023-2024 season was a record.", "Their 2023-24 season was a record."),
+        ("Their 2023/24 season was a record.", "Their 2023–24 season was a record."),
+        ("The plan runs from 2023 to 2024.", "The 2023-24 plan was approved."),
+        ("Their 1999-2000 season was a record.", "Their 1999-00 season was a record."),
+    ],
+)
+def test_a_year_range_written_another_way_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("Their 2023-24 season was a record.", "Their 2022-23 season was a record.", "2022, 23"),
+        ("Their 2023-24 season was a record.", "Their 2023-25 season was a record.", "25"),
+        ("Their 2023-2024 season was a record.", "Their 2024-25 season was a record.", "25"),
+        ("Their 2023-24 season was a record.", "Their 2022/2023 season was a record.", "2022"),
+    ],
+)
+def test_a_different_year_range_is_still_caught(article: str, summary: str, named: str) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NUMBER} and warnings[0].detail.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("translation", "language"),
+    [
+        ("A 2023–2024-es szezon rekordot hozott.", "hu"),
+        ("A 2023/2024-es idény rekordot hozott.", "hu"),
+        ("2023-2024赛季创下了纪录。", "zh"),
+        ("Сезон 2023/2024 стал рекордным.", "ru"),
+        ("Сезон 2023–2024 років став рекордним.", "uk"),
+    ],
+)
+def test_a_translation_may_write_a_year_range_in_full(translation: str, language: str) -> None:
+    source = "The 2023-24 season was a record."
+    assert check_numbers(source, translation, language) == []
+
+
+@pytest.mark.parametrize(
+    ("translation", "language"),
+    [
+        ("A 2022–2023-as szezon rekordot hozott.", "hu"),
+        ("2023-2025赛季创下了纪录。", "zh"),
+        ("Сезон 2022/23 стал рекордным.", "ru"),
+    ],
+)
+def test_a_different_year_range_in_a_translation_is_caught(translation, language) -> None:
+    source = "The 2023-24 season was a record."
+    assert kinds(check_numbers(source, translation, language)) == {UNSUPPORTED_NUMBER}
+
+
+@pytest.mark.parametrize(
+    ("article", "summary"),
+    [
+        ("Britain said it would send troops.", "The British government will send troops."),
+        ("The UK said it would send troops.", "The British government will send troops."),
+        ("The United Kingdom will send troops.", "The British government will send troops."),
+        ("British officials said they would send troops.", "Officials said Britain will help."),
+        ("British officials said they would send troops.", "Officials said the UK will help."),
+        ("The U.S. said it would respond.", "The American envoy said it would respond."),
+        ("The US said it would respond.", "Officials said Americans would respond."),
+        ("American officials said they would respond.", "Officials said the US would respond."),
+        ("France said it would respond.", "The French minister said it would respond."),
+        ("The French minister said it would respond.", "Officials said France would respond."),
+        ("Germany said it would respond.", "The German minister said it would respond."),
+        ("China said it would respond.", "The Chinese minister said it would respond."),
+        ("Russia said it would respond.", "The Russian minister said it would respond."),
+        ("Ukraine said it would respond.", "The Ukrainian minister said it would respond."),
+        ("Hungary said it would respond.", "The Hungarian minister said it would respond."),
+        ("Spain said it would respond.", "The Spanish minister said it would respond."),
+        ("The Netherlands said it would respond.", "The Dutch minister said it would respond."),
+    ],
+)
+def test_a_demonym_of_a_country_the_article_names_is_supported(article: str, summary: str) -> None:
+    assert check_faithfulness(summary, [article]) == []
+
+
+@pytest.mark.parametrize(
+    ("article", "summary", "named"),
+    [
+        ("France said it would respond.", "The German minister said it would respond.", "German"),
+        ("Britain said it would send troops.", "The French envoy said so.", "French"),
+        ("The UK said it would send troops.", "The American envoy said so.", "American"),
+        # The pronoun "us" is no country.
+        ("Tell us what happened, she said.", "The American envoy said so.", "American"),
+        ("Germany said it would respond.", "Officials in Britain said so.", "Britain"),
+    ],
+)
+def test_a_demonym_of_another_country_is_still_caught(article, summary, named) -> None:
+    warnings = check_faithfulness(summary, [article])
+    assert kinds(warnings) == {UNSUPPORTED_NAME} and warnings[0].detail.endswith(named)
