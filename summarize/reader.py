@@ -116,6 +116,10 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: C0/C1 control characters dropped from text (tab and newline are kept).
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 _BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+#: Lone UTF-16 surrogates: an undecodable byte of a file name (Python's ``surrogateescape``)
+#: or a ``\ud800`` escape in JSON. UTF-8 cannot encode them, so no page, results.jsonl or
+#: run.json holding one could be written: they become U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 #: Bidirectional embeddings, overrides and isolates, dropped from titles: an unclosed
 #: right-to-left override in a headline reverses the rest of its line in the contents list
 #: and the page title. Right-to-left text itself needs none of them.
@@ -243,9 +247,9 @@ def _input_files(
         if path.is_dir():
             yield from _folder_files(path, skipped, failures)
         elif path.is_file():
-            yield _InputFile(path=path, base_id=path.stem or path.name)
+            yield _InputFile(path=path, base_id=_printable(path.stem or path.name))
         else:
-            failures.append(InputFailure(str(path), "not a regular file or folder"))
+            failures.append(InputFailure(_printable(path), "not a regular file or folder"))
 
 
 def _folder_files(
@@ -255,7 +259,9 @@ def _folder_files(
     paths), sorted by relative POSIX path."""
 
     def on_error(error: OSError) -> None:
-        failures.append(InputFailure(str(error.filename), f"cannot read folder ({error.strerror})"))
+        failures.append(
+            InputFailure(_printable(error.filename), f"cannot read folder ({error.strerror})")
+        )
 
     found: list[tuple[str, Path]] = []
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):
@@ -275,7 +281,7 @@ def _folder_files(
                 continue
             found.append((path.relative_to(root).as_posix(), path))
     found.sort(key=lambda pair: pair[0])
-    return [_InputFile(path=path, base_id=_strip_suffix(rel)) for rel, path in found]
+    return [_InputFile(path=path, base_id=_printable(_strip_suffix(rel))) for rel, path in found]
 
 
 def _strip_suffix(relative: str) -> str:
@@ -298,7 +304,7 @@ def _resolved(path: Path) -> Path:
 
 def _read_file(item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
     """Read one file into drafts; any problem becomes a failure for this file only."""
-    source = str(item.path)
+    source = _printable(item.path)
     suffix = item.path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         logger.warning("%s: unsupported file type %r, reading it as plain text", source, suffix)
@@ -346,7 +352,7 @@ def _read_text(decoded: _Decoded, item: _InputFile) -> Article:
         id=item.base_id,
         title=headline or _derive_title(body),
         text=body,
-        source=str(item.path),
+        source=_printable(item.path),
         warnings=tuple(decoded.warnings),
     )
 
@@ -363,7 +369,7 @@ def _read_markdown(decoded: _Decoded, item: _InputFile) -> Article:
         id=item.base_id,
         title=title,
         text=body,
-        source=str(item.path),
+        source=_printable(item.path),
         url=meta.get("url"),
         published=meta.get("date") or meta.get("published"),
         warnings=tuple(decoded.warnings),
@@ -404,7 +410,7 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
         id=item.base_id,
         title=title or _derive_title(body),
         text=body,
-        source=str(item.path),
+        source=_printable(item.path),
         url=url,
         published=published,
         warnings=tuple(decoded.warnings),
@@ -418,7 +424,7 @@ def _read_jsonl(decoded: _Decoded, item: _InputFile) -> tuple[list[Article], lis
     for lineno, line in enumerate(decoded.text.split("\n"), start=1):
         if not line.strip():
             continue
-        source = f"{item.path}:{lineno}"
+        source = f"{_printable(item.path)}:{lineno}"
         try:
             drafts.append(_jsonl_record(line, lineno, source, item, decoded.warnings))
         except _Unreadable as exc:
@@ -588,6 +594,11 @@ def _encoding_label(encoding: str) -> str:
     return encoding.replace("_", "-").upper() if encoding.startswith("iso") else encoding
 
 
+def _printable(text: object) -> str:
+    """``text`` (a path, too) as a string UTF-8 can encode: lone surrogates become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", str(text))
+
+
 def _nul_warning(where: str, count: int) -> str:
     return f"dropped {count} NUL byte{'s' if count != 1 else ''} from the {where}"
 
@@ -598,7 +609,7 @@ def _clean(text: str) -> tuple[str, int]:
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x85", "\n")
     nuls = text.count("\x00")
-    text = _CONTROL_CHARS.sub("", text)
+    text = _printable(_CONTROL_CHARS.sub("", text))
     return unicodedata.normalize("NFC", text), nuls
 
 
