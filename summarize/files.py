@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from summarize.errors import ConfigError
 
+#: Lone UTF-16 surrogates: an undecodable byte of a file name or command-line argument
+#: (Python's ``surrogateescape``) or a ``\ud800`` escape in JSON. UTF-8 cannot encode them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """``text`` (a path, too) as a string UTF-8 can encode: lone surrogates become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", str(text))
+
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` via a synced temporary file in the same folder and a rename."""
+    """Write UTF-8 text to ``path`` via a synced temporary file in the same folder and a rename.
+
+    A lone surrogate (say, a non-UTF-8 folder name named in the text) is written as U+FFFD
+    rather than failing the write at the end of a run.
+    """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(printable(text).encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file owner-only; briefings are meant to be read (and served).

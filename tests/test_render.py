@@ -706,3 +706,21 @@ def test_failed_write_keeps_old_file_and_no_temp(
         write_briefing(briefing, tmp_path)
     assert listing(tmp_path) == {"index.html"}
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "OLD"
+
+
+def test_undecodable_paths_in_the_run_facts_do_not_stop_the_write(tmp_path: Path) -> None:
+    # A model folder (or input, output, templates folder) whose name is not UTF-8 reaches
+    # Python as a lone surrogate, which UTF-8 cannot encode: the pages and run.json are still
+    # written, with U+FFFD in its place.
+    from summarize.report import write_run_report
+
+    model = "/models/caf\udce9"
+    run = make_run(("hu",))
+    run = RunInfo(**{**run.__dict__, "models": {**run.models, "summary": model}})
+    results = (make_result("plain", "A plain story", "Summary.", translations={"hu": "h"}),)
+    write_briefing(Briefing(results=results, run=run), tmp_path)
+    assert "/models/caf\ufffd" in (tmp_path / "index.html").read_text("utf-8")
+    assert "/models/caf\ufffd" in (tmp_path / "results.jsonl").read_text("utf-8")
+    write_run_report({"settings": {"inputs": [model]}}, tmp_path)
+    report = json.loads((tmp_path / "run.json").read_text("utf-8"))
+    assert report["settings"]["inputs"] == ["/models/caf\ufffd"]
