@@ -72,8 +72,10 @@ _MODEL_CARD_URL = "https://huggingface.co/{model}"
 _TRANSLATION_PREFIX = "translation:"
 #: Only these URL schemes become links; anything else (``javascript:``, ``data:``) is text.
 _SAFE_SCHEMES = frozenset({"http", "https"})
-#: ASCII controls and whitespace; browsers strip or ignore some of them inside URLs.
-_URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f]")
+#: ASCII controls and whitespace, which browsers strip or ignore inside URLs, and the
+#: backslash, which they read as "/" where Python's urlsplit does not: with it, the host the
+#: link goes to ("https://evil\\@good") is not the one the page names.
+_URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
 #: Paragraph break in summaries and translations: a blank line.
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -584,7 +586,8 @@ def _article_context(
 
 
 def _safe_href(url: str | None) -> str | None:
-    """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https``), else None."""
+    """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https`` with a
+    host), else None."""
     if not url:
         return None
     url = url.strip()
@@ -594,7 +597,7 @@ def _safe_href(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
+    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.hostname:
         return None
     return url
 

@@ -724,3 +724,34 @@ def test_undecodable_paths_in_the_run_facts_do_not_stop_the_write(tmp_path: Path
     write_run_report({"settings": {"inputs": [model]}}, tmp_path)
     report = json.loads((tmp_path / "run.json").read_text("utf-8"))
     assert report["settings"]["inputs"] == ["/models/caf\ufffd"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # No host: a browser refuses the link, and the card's link text was "None".
+        "https://user@/story",
+        "https://:443/story",
+        # Browsers read "\" as "/", so this goes to evil.example while Python's urlsplit (and
+        # the card's link text) named good.example.
+        "https://evil.example\\@good.example/story",
+        "https://evil.example\\.good.example/",
+    ],
+)
+def test_url_whose_host_a_browser_would_read_differently_is_no_link(
+    url: str, tmp_path: Path
+) -> None:
+    result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
+    briefing = Briefing(results=(result,), run=make_run(("hu",)))
+    assert build_context(briefing)["articles"][0]["url_href"] is None
+    write_briefing(briefing, tmp_path)
+    index = parse(tmp_path / "index.html")
+    assert not [href for href in index.hrefs if "example" in href]
+    assert "None" not in "".join(data for _, data in index.chunks)
+
+
+def test_card_names_the_host_the_link_goes_to(tmp_path: Path) -> None:
+    url = "https://good.example@evil.example:8443/story"
+    result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
+    write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
+    assert "evil.example" in "".join(data for _, data in parse(tmp_path / "index.html").chunks)
