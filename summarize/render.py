@@ -15,11 +15,12 @@ emitted for an article's URL only when it is plain ``http``/``https``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -122,8 +123,8 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
         search_path.insert(0, user_templates)
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
-            jinja2.FileSystemLoader(search_path),
+            jinja2.PrefixLoader({"builtin": _Utf8Loader(builtin)}),
+            _Utf8Loader(search_path),
         ]
     )
     env = jinja2.Environment(
@@ -136,6 +137,23 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["paragraphs"] = _paragraphs
     return env
+
+
+class _Utf8Loader(jinja2.FileSystemLoader):
+    """A FileSystemLoader whose template that is not UTF-8 (saved as Latin-1, say) is a
+    template error naming the file, not a bare UnicodeDecodeError."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            raise jinja2.TemplateSyntaxError(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8",
+                lineno=1,
+                name=template,
+            ) from exc
 
 
 def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
@@ -241,7 +259,7 @@ def load_messages(language: str, user_templates: Path | None = None) -> dict[str
     codes = [SOURCE_LANGUAGE] if language == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, language]
     for code in codes:
         for folder in folders:
-            merged.update(_read_catalogue(folder / MESSAGES_DIR / f"{code}.json"))
+            merged.update(_read_catalogue(folder / _catalogue_name(code)))
     return merged
 
 
@@ -264,7 +282,7 @@ class Messages:
             entry = entry.get(self.locale.plural_form(values["count"])) or entry["other"]
         try:
             return str(entry).format(**values)
-        except (KeyError, IndexError, ValueError) as exc:
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
             raise jinja2.UndefinedError(f"UI string {key!r} could not be filled in: {exc}") from exc
 
 
@@ -371,10 +389,12 @@ def _render_files(
     paths = [_safe_path(output_dir, name) for name in names]
 
     env = make_environment(user_templates)
-    context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
+    with _blamed_on(user_templates, _catalogue_name(SOURCE_LANGUAGE), "message catalogue"):
+        context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
     contents = [_render(env, INDEX_FILE, context, user_templates)]
     for code in editions:
-        edition = build_context(briefing, code, messages=_load(code, user_templates))
+        with _blamed_on(user_templates, _catalogue_name(code), "message catalogue"):
+            edition = build_context(briefing, code, messages=_load(code, user_templates))
         contents.append(_render(env, EDITION_TEMPLATE, edition, user_templates))
     for article in context["articles"]:
         contents.append(
@@ -426,6 +446,11 @@ def _read_catalogue(path: Path) -> dict[str, Any]:
                 'plural forms with at least "other"'
             )
     return data
+
+
+def _catalogue_name(code: str) -> str:
+    """A language's message catalogue, relative to a templates folder."""
+    return f"{MESSAGES_DIR}/{code}.json"
 
 
 def _edition_codes(run: RunInfo) -> list[str]:
@@ -718,13 +743,28 @@ def _render(
     user_templates: Path | None,
 ) -> str:
     """Render one template; a user template's error becomes a ConfigError naming it."""
-    try:
+    with _blamed_on(user_templates, name, "template"):
         return env.get_template(name).render(context)
-    except jinja2.TemplateError as exc:
+
+
+@contextlib.contextmanager
+def _blamed_on(user_templates: Path | None, name: str, kind: str) -> Iterator[None]:
+    """With user templates, any error in the block (a Jinja error, a type error or a division
+    by zero in a template, a catalogue string format() cannot fill in) is a ConfigError
+    naming ``name`` (a template's own name when Jinja knows it) and the folder, not a
+    traceback. Without them, errors are bugs and pass through."""
+    try:
+        yield
+    except ConfigError:
+        raise
+    except Exception as exc:
         if user_templates is None:
             raise
-        where = getattr(exc, "name", None) or name
+        # Only Jinja's errors name a template (an AttributeError's name is the attribute's).
+        where = (
+            getattr(exc, "name", None) if isinstance(exc, jinja2.TemplateError) else None
+        ) or name
         raise ConfigError(
-            f"template {where!r} (templates directory {str(user_templates)!r}) failed: {exc}; "
-            "fix the template or remove it to use the built-in one"
+            f"{kind} {where!r} (templates directory {str(user_templates)!r}) failed: {exc}; "
+            f"fix the {kind} or remove it to use the built-in one"
         ) from exc

@@ -755,3 +755,39 @@ def test_card_names_the_host_the_link_goes_to(tmp_path: Path) -> None:
     result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
     write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
     assert "evil.example" in "".join(data for _, data in parse(tmp_path / "index.html").chunks)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "found"),
+    [
+        # Saved in Latin-1 by an editor: UnicodeDecodeError escaped as a traceback.
+        (
+            "_run_meta.html",
+            "<p>Caf\xe9 {{ run.device }}</p>".encode("latin-1"),
+            r"_run_meta\.html.*UTF-8",
+        ),
+        # Errors that are not Jinja's own: a type error, a division by zero.
+        (
+            "article.html",
+            b'{% extends "builtin/article.html" %}'
+            b"{% block page_title %}{{ article.chunks + article.title }}{% endblock %}",
+            "article.html",
+        ),
+        ("index.html", b"{{ articles | length / 0 }}", "index.html"),
+        # A catalogue string that format() cannot fill in.
+        ("messages/hu.json", b'{"translation_model": "{language.nosuch}"}', "translation_model"),
+        # ... outside the templates too: the page title is looked up before any renders.
+        ("messages/hu.json", b'{"briefing_title": "H\xc3\xadrek {nosuch}"}', "briefing_title"),
+    ],
+)
+def test_any_broken_user_template_is_a_config_error(
+    briefing: Briefing, tmp_path: Path, name: str, data: bytes, found: str
+) -> None:
+    user = tmp_path / "mytemplates"
+    (user / name).parent.mkdir(parents=True)
+    (user / name).write_bytes(data)
+    with pytest.raises(ConfigError, match=found):
+        check_templates(user, ("hu",))
+    with pytest.raises(ConfigError, match=found):
+        write_briefing(briefing, tmp_path / "out", user_templates=user)
+    assert not (tmp_path / "out").exists()
