@@ -33,7 +33,7 @@ from babel.dates import format_date
 
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
-from summarize.languages import SOURCE_LANGUAGE, get_language, model_licence
+from summarize.languages import MODEL_LICENCES, SOURCE_LANGUAGE, get_language, model_licence
 from summarize.quality import (
     REPETITION,
     SUMMARY,
@@ -320,23 +320,27 @@ def write_briefing(
 
 
 def check_templates(user_templates: Path | None, languages: Sequence[str]) -> None:
-    """Render a sample briefing with the user's templates, so a broken template or message
+    """Render sample briefings with the user's templates, so a broken template or message
     catalogue stops the run before any model loads instead of after all the work.
 
-    The sample fills every optional field (URL, date, warnings, a failed input), so the
-    templates' conditional parts are rendered too. Nothing is written.
+    The samples take every branch the built-in templates have: an article with a URL, an
+    ISO date, reading and quality warnings and a pivot model; one with a non-http URL, a
+    date as given and no translations (each edition falls back to English); one with
+    neither; models with and without a known licence and condition; a failed input; and a
+    run in which every article failed. Nothing is written.
 
     Raises:
         ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
     """
     make_environment(user_templates)  # a missing folder is reported as such
     if user_templates is not None:
-        _render_files(_sample_briefing(languages), Path("sample"), user_templates)
+        for sample in _sample_briefings(languages):
+            _render_files(sample, Path("sample"), user_templates)
 
 
-def _sample_briefing(languages: Sequence[str]) -> Briefing:
-    """A one-article briefing with every optional field set, in ``languages``."""
-    article = Article(
+def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
+    """Briefings in ``languages`` that between them set and leave out every optional field."""
+    full = Article(
         id="sample",
         slug="sample",
         title="Sample headline",
@@ -346,32 +350,65 @@ def _sample_briefing(languages: Sequence[str]) -> Briefing:
         published="2026-01-31",
         warnings=("sample reading warning",),
     )
-    return Briefing(
-        results=(
-            ArticleResult(
-                article=article,
-                summary=Summary(article_id=article.id, text="A sample summary.", chunks=2),
-                translations={code: "A sample translation." for code in languages},
-                quality_warnings=(
-                    QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
-                    *(
-                        QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
-                        for code in languages
-                    ),
+    odd = Article(
+        id="odd",
+        slug="odd",
+        title="Odd headline",
+        text="Odd text.",
+        source="odd.txt",
+        url="ftp://example.com/odd",
+        published="last Tuesday",
+    )
+    bare = Article(id="bare", slug="bare", title="Bare headline", text="Bare.", source="bare.txt")
+    results = (
+        ArticleResult(
+            article=full,
+            summary=Summary(article_id=full.id, text="A sample summary.", chunks=2),
+            translations={code: "A sample translation." for code in languages},
+            source_language="de",
+            pivot_model="sample/pivot-model",
+            quality_warnings=(
+                QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
+                *(
+                    QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
+                    for code in languages
                 ),
             ),
         ),
-        run=RunInfo(
-            generated_at="2026-01-31T12:00:00+00:00",
-            models={"summary": "sample/summary-model"}
-            | {f"{_TRANSLATION_PREFIX}{code}": "sample/translation-model" for code in languages},
-            device="cpu",
-            dtype="float32",
-            languages=tuple(languages),
-            version="0",
+        ArticleResult(
+            article=odd,
+            summary=Summary(article_id=odd.id, text="An odd summary.", chunks=1),
+            translations={},
         ),
-        failures=(InputFailure(source="broken.txt", reason="sample failure"),),
+        ArticleResult(
+            article=bare,
+            summary=Summary(article_id=bare.id, text="A bare summary.", chunks=1),
+            translations={code: "A bare translation." for code in languages},
+        ),
     )
+    # Credits: a model whose licence has a condition, one whose has none, unknown ones.
+    known = {
+        note is not None: model
+        for model, (_, note) in MODEL_LICENCES.items()
+        if not model.endswith("*")  # a pattern, not a model id
+    }
+    run = RunInfo(
+        generated_at="2026-01-31T12:00:00+00:00",
+        models={"summary": known[True]}
+        | {
+            f"{_TRANSLATION_PREFIX}{code}": known[False] if n == 0 else "sample/translation-model"
+            for n, code in enumerate(languages)
+        },
+        device="cpu",
+        dtype="float32",
+        languages=tuple(languages),
+        version="0",
+    )
+    failures = (InputFailure(source="broken.txt", reason="sample failure"),)
+    return [
+        Briefing(results=results, run=run, failures=failures),
+        Briefing(results=(), run=run, failures=failures),
+    ]
 
 
 def _render_files(

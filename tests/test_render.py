@@ -791,3 +791,49 @@ def test_any_broken_user_template_is_a_config_error(
     with pytest.raises(ConfigError, match=found):
         write_briefing(briefing, tmp_path / "out", user_templates=user)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # Only an article translated into English first has a pivot model.
+        (
+            "article.html",
+            '{% extends "builtin/article.html" %}{% block page_title %}'
+            "{% if article.pivot_model %}{{ article.pivot_modle }}{% endif %}{% endblock %}",
+        ),
+        # Only a date that is not ISO 8601 is shown as given.
+        (
+            "article.html",
+            '{% extends "builtin/article.html" %}{% block page_title %}'
+            "{% if article.published and not article.published_iso %}{{ article.publshed }}"
+            "{% endif %}{% endblock %}",
+        ),
+        # Only a model with a known licence has one, and only some licences a condition.
+        (
+            "_credits.html",
+            "{% for row in credits %}{% if row.note %}{{ row.nte }}{% endif %}{% endfor %}",
+        ),
+        # Only an edition missing a translation says so.
+        (
+            "edition.html",
+            '{% extends "builtin/edition.html" %}{% block page_title %}{% for a in articles %}'
+            "{% if a.edition.code != page_lang.code %}{{ a.edition.txt }}{% endif %}"
+            "{% endfor %}{% endblock %}",
+        ),
+        # Only a run in which every article failed has no articles.
+        (
+            "index.html",
+            '{% extends "builtin/index.html" %}{% block page_title %}'
+            "{% if not articles %}{{ t('no_such_string') }}{% endif %}{% endblock %}",
+        ),
+    ],
+)
+def test_check_templates_renders_every_branch_a_real_run_can_reach(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError):
+        check_templates(user, ("hu", "zh"))
