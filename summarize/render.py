@@ -581,7 +581,11 @@ def _credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, 
 def _notices(t: Messages, page_lang: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """The notice on flagged text, per stage, in the page's language."""
     return {
-        stage: {"text": t(f"quality_{stage}"), "lang": page_lang["html_lang"]}
+        stage: {
+            "text": t(f"quality_{stage}"),
+            "lang": page_lang["html_lang"],
+            "dir": page_lang["dir"],
+        }
         for stage in (SUMMARY, TRANSLATION)
     }
 
@@ -596,7 +600,7 @@ def _article_context(
 ) -> dict[str, Any]:
     """One article's entry in the context of the ``language`` edition.
 
-    Each block's ``notice`` (``{text, lang}``, or None) warns that the quality checks
+    Each block's ``notice`` (``{text, lang, dir}``, or None) warns that the quality checks
     flagged it; ``notices`` gives the texts per stage (none: no notices).
     """
     article = result.article
@@ -665,24 +669,44 @@ def _safe_href(url: str | None) -> str | None:
 
 
 def _language(code: str) -> dict[str, str]:
-    """Display metadata of a language; an unknown code stands for itself."""
+    """Display metadata of a language; an unknown code stands for itself.
+
+    ``dir`` is the language's writing direction (``ltr``, ``rtl``; ``auto``, left to the
+    browser, when Babel does not know it) for every element that carries its ``lang``.
+    """
     if code == SOURCE_LANGUAGE:
         return {
             "code": code,
             "html_lang": "en",
             "name": "English",
             "native_name": "English",
+            "dir": "ltr",
         }
     try:
         language = get_language(code)
     except ConfigError:
-        return {"code": code, "html_lang": code, "name": code, "native_name": code}
+        return {
+            "code": code,
+            "html_lang": code,
+            "name": code,
+            "native_name": code,
+            "dir": _direction(code),
+        }
     return {
         "code": code,
         "html_lang": language.html_lang,
         "name": language.name,
         "native_name": language.native_name,
+        "dir": _direction(language.html_lang),
     }
+
+
+def _direction(html_lang: str) -> str:
+    """``rtl`` or ``ltr`` for a BCP 47 tag, as CLDR has it; ``auto`` when Babel doesn't know it."""
+    try:
+        return Locale.parse(html_lang, sep="-").text_direction
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "auto"
 
 
 def _ordered_items(mapping: Mapping[str, str], order: tuple[str, ...]) -> list[tuple[str, str]]:

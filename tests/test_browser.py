@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_editions import EDITIONS, NATIVE_NAMES, make_briefing
+from test_editions import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
 
 from summarize.render import write_briefing
 
@@ -141,3 +141,21 @@ def test_print_hides_navigation(site: Path, browser) -> None:
         assert tab.locator("footer .credits").is_visible()
     finally:
         context.close()
+
+
+def test_right_to_left_edition_fits_and_mirrors(tmp_path: Path, page) -> None:
+    tab, blocked = page
+    write_briefing(make_rtl_briefing(), tmp_path)
+    tab.goto((tmp_path / "briefing.ar.html").as_uri())
+    # Nothing scrolls sideways: in a right-to-left page, content off the left edge does.
+    overflow = tab.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, overflow
+    # The notice's rule stands at the start of the line: on the right.
+    rule = tab.evaluate(
+        "[getComputedStyle(document.querySelector('.notice')).borderRightWidth,"
+        " getComputedStyle(document.querySelector('.notice')).borderLeftWidth]"
+    )
+    assert rule == ["4px", "0px"]
+    assert blocked == []

@@ -328,7 +328,7 @@ def test_pages_are_self_contained_documents(briefing: Briefing, tmp_path: Path) 
     for name in ("index.html", "orban.html"):
         page = parse(tmp_path / name)
         tags = [tag for tag, _ in page.tags]
-        assert ("html", {"lang": "en"}) in page.tags
+        assert ("html", {"lang": "en", "dir": "ltr"}) in page.tags
         assert ("meta", {"charset": "utf-8"}) in page.tags
         assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
         for landmark in ("header", "nav", "main", "footer", "title", "style"):
