@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from summarize.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 #: Lone UTF-16 surrogates: an undecodable byte of a file name or command-line argument
 #: (Python's ``surrogateescape``) or a ``\ud800`` escape in JSON. UTF-8 cannot encode them.
@@ -40,6 +43,34 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` for the block, waiting for any other holder.
+
+    Two runs writing one output folder take turns, so its pages, results.jsonl and run.json
+    all come from one run and each run's cleanup sees what the other wrote. The lock is an
+    ``flock`` on the folder itself: no lock file is left behind, and it goes with the
+    process. Where the system cannot lock a folder (Windows, some network file systems),
+    the block runs unlocked.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as error:
+            logger.debug("cannot lock %s (%s); writing unlocked", folder, error)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def check_writable_folder(folder: Path, setting: str) -> None:
