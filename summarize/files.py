@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from summarize.errors import ConfigError
 
+logger = logging.getLogger(__name__)
+
+#: Lone UTF-16 surrogates: an undecodable byte of a file name or command-line argument
+#: (Python's ``surrogateescape``) or a ``\ud800`` escape in JSON. UTF-8 cannot encode them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """``text`` (a path, too) as a string UTF-8 can encode: lone surrogates become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", str(text))
+
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` via a synced temporary file in the same folder and a rename."""
+    """Write UTF-8 text to ``path`` via a synced temporary file in the same folder and a rename.
+
+    A lone surrogate (say, a non-UTF-8 folder name named in the text) is written as U+FFFD
+    rather than failing the write at the end of a run.
+    """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(printable(text).encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file owner-only; briefings are meant to be read (and served).
@@ -26,6 +43,34 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` for the block, waiting for any other holder.
+
+    Two runs writing one output folder take turns, so its pages, results.jsonl and run.json
+    all come from one run and each run's cleanup sees what the other wrote. The lock is an
+    ``flock`` on the folder itself: no lock file is left behind, and it goes with the
+    process. Where the system cannot lock a folder (Windows, some network file systems),
+    the block runs unlocked.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as error:
+            logger.debug("cannot lock %s (%s); writing unlocked", folder, error)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def check_writable_folder(folder: Path, setting: str) -> None:

@@ -32,7 +32,7 @@ from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
 from summarize.detection import detect_language
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
-from summarize.files import check_writable_folder, remove_unwritten_outputs
+from summarize.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.hub import ModelSources, go_offline, is_offline
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
@@ -971,8 +971,10 @@ def write_outputs(
         version=__version__,
     )
     briefing = Briefing(results=results, run=run_info, failures=failures)
-    # A Ctrl-C while the files are written waits for them: they are the run's record.
-    with _interrupts_deferred() as received:
+    # Another run writing the same folder is waited for, so the files all come from one run
+    # or the other. A Ctrl-C while the files are written waits for them: they are the run's
+    # record.
+    with folder_lock(config.output), _interrupts_deferred() as received:
         written_before = files_of_last_run(config.output)
         written = write_briefing(briefing, config.output, user_templates=config.templates)
         report = build_run_report(

@@ -29,6 +29,7 @@ from markdown_it.tree import SyntaxTreeNode
 from slugify import slugify
 
 from summarize.errors import InputError
+from summarize.files import printable
 from summarize.records import Article, InputFailure
 
 logger = logging.getLogger(__name__)
@@ -243,9 +244,9 @@ def _input_files(
         if path.is_dir():
             yield from _folder_files(path, skipped, failures)
         elif path.is_file():
-            yield _InputFile(path=path, base_id=path.stem or path.name)
+            yield _InputFile(path=path, base_id=printable(path.stem or path.name))
         else:
-            failures.append(InputFailure(str(path), "not a regular file or folder"))
+            failures.append(InputFailure(printable(path), "not a regular file or folder"))
 
 
 def _folder_files(
@@ -255,7 +256,9 @@ def _folder_files(
     paths), sorted by relative POSIX path."""
 
     def on_error(error: OSError) -> None:
-        failures.append(InputFailure(str(error.filename), f"cannot read folder ({error.strerror})"))
+        failures.append(
+            InputFailure(printable(error.filename), f"cannot read folder ({error.strerror})")
+        )
 
     found: list[tuple[str, Path]] = []
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):
@@ -275,7 +278,7 @@ def _folder_files(
                 continue
             found.append((path.relative_to(root).as_posix(), path))
     found.sort(key=lambda pair: pair[0])
-    return [_InputFile(path=path, base_id=_strip_suffix(rel)) for rel, path in found]
+    return [_InputFile(path=path, base_id=printable(_strip_suffix(rel))) for rel, path in found]
 
 
 def _strip_suffix(relative: str) -> str:
@@ -297,8 +300,12 @@ def _resolved(path: Path) -> Path:
 
 
 def _read_file(item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
-    """Read one file into drafts; any problem becomes a failure for this file only."""
-    source = str(item.path)
+    """Read one file into drafts; any problem becomes a failure for this file only.
+
+    Paths become text with :func:`printable`: a non-UTF-8 file name must not put a lone
+    surrogate into an id, slug or page.
+    """
+    source = printable(item.path)
     suffix = item.path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         logger.warning("%s: unsupported file type %r, reading it as plain text", source, suffix)
@@ -346,7 +353,7 @@ def _read_text(decoded: _Decoded, item: _InputFile) -> Article:
         id=item.base_id,
         title=headline or _derive_title(body),
         text=body,
-        source=str(item.path),
+        source=printable(item.path),
         warnings=tuple(decoded.warnings),
     )
 
@@ -363,7 +370,7 @@ def _read_markdown(decoded: _Decoded, item: _InputFile) -> Article:
         id=item.base_id,
         title=title,
         text=body,
-        source=str(item.path),
+        source=printable(item.path),
         url=meta.get("url"),
         published=meta.get("date") or meta.get("published"),
         warnings=tuple(decoded.warnings),
@@ -404,7 +411,7 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
         id=item.base_id,
         title=title or _derive_title(body),
         text=body,
-        source=str(item.path),
+        source=printable(item.path),
         url=url,
         published=published,
         warnings=tuple(decoded.warnings),
@@ -418,7 +425,7 @@ def _read_jsonl(decoded: _Decoded, item: _InputFile) -> tuple[list[Article], lis
     for lineno, line in enumerate(decoded.text.split("\n"), start=1):
         if not line.strip():
             continue
-        source = f"{item.path}:{lineno}"
+        source = f"{printable(item.path)}:{lineno}"
         try:
             drafts.append(_jsonl_record(line, lineno, source, item, decoded.warnings))
         except _Unreadable as exc:
@@ -598,7 +605,8 @@ def _clean(text: str) -> tuple[str, int]:
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x85", "\n")
     nuls = text.count("\x00")
-    text = _CONTROL_CHARS.sub("", text)
+    # A lone surrogate (JSON's "\ud800") could be written into no page: U+FFFD instead.
+    text = printable(_CONTROL_CHARS.sub("", text))
     return unicodedata.normalize("NFC", text), nuls
 
 

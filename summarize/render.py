@@ -15,11 +15,12 @@ emitted for an article's URL only when it is plain ``http``/``https``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,7 @@ from babel.dates import format_date
 
 from summarize.errors import ConfigError
 from summarize.files import write_atomic
-from summarize.languages import SOURCE_LANGUAGE, get_language, model_licence
+from summarize.languages import MODEL_LICENCES, SOURCE_LANGUAGE, get_language, model_licence
 from summarize.quality import (
     REPETITION,
     SUMMARY,
@@ -72,8 +73,10 @@ _MODEL_CARD_URL = "https://huggingface.co/{model}"
 _TRANSLATION_PREFIX = "translation:"
 #: Only these URL schemes become links; anything else (``javascript:``, ``data:``) is text.
 _SAFE_SCHEMES = frozenset({"http", "https"})
-#: ASCII controls and whitespace; browsers strip or ignore some of them inside URLs.
-_URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f]")
+#: ASCII controls and whitespace, which browsers strip or ignore inside URLs, and the
+#: backslash, which they read as "/" where Python's urlsplit does not: with it, the host the
+#: link goes to ("https://evil\\@good") is not the one the page names.
+_URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
 #: Paragraph break in summaries and translations: a blank line.
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -120,8 +123,8 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
         search_path.insert(0, user_templates)
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
-            jinja2.FileSystemLoader(search_path),
+            jinja2.PrefixLoader({"builtin": _Utf8Loader(builtin)}),
+            _Utf8Loader(search_path),
         ]
     )
     env = jinja2.Environment(
@@ -134,6 +137,23 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["paragraphs"] = _paragraphs
     return env
+
+
+class _Utf8Loader(jinja2.FileSystemLoader):
+    """A FileSystemLoader whose template that is not UTF-8 (saved as Latin-1, say) is a
+    template error naming the file, not a bare UnicodeDecodeError."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            raise jinja2.TemplateSyntaxError(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8",
+                lineno=1,
+                name=template,
+            ) from exc
 
 
 def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
@@ -239,7 +259,7 @@ def load_messages(language: str, user_templates: Path | None = None) -> dict[str
     codes = [SOURCE_LANGUAGE] if language == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, language]
     for code in codes:
         for folder in folders:
-            merged.update(_read_catalogue(folder / MESSAGES_DIR / f"{code}.json"))
+            merged.update(_read_catalogue(folder / _catalogue_name(code)))
     return merged
 
 
@@ -262,7 +282,7 @@ class Messages:
             entry = entry.get(self.locale.plural_form(values["count"])) or entry["other"]
         try:
             return str(entry).format(**values)
-        except (KeyError, IndexError, ValueError) as exc:
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
             raise jinja2.UndefinedError(f"UI string {key!r} could not be filled in: {exc}") from exc
 
 
@@ -300,23 +320,27 @@ def write_briefing(
 
 
 def check_templates(user_templates: Path | None, languages: Sequence[str]) -> None:
-    """Render a sample briefing with the user's templates, so a broken template or message
+    """Render sample briefings with the user's templates, so a broken template or message
     catalogue stops the run before any model loads instead of after all the work.
 
-    The sample fills every optional field (URL, date, warnings, a failed input), so the
-    templates' conditional parts are rendered too. Nothing is written.
+    The samples take every branch the built-in templates have: an article with a URL, an
+    ISO date, reading and quality warnings and a pivot model; one with a non-http URL, a
+    date as given and no translations (each edition falls back to English); one with
+    neither; models with and without a known licence and condition; a failed input; and a
+    run in which every article failed. Nothing is written.
 
     Raises:
         ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
     """
     make_environment(user_templates)  # a missing folder is reported as such
     if user_templates is not None:
-        _render_files(_sample_briefing(languages), Path("sample"), user_templates)
+        for sample in _sample_briefings(languages):
+            _render_files(sample, Path("sample"), user_templates)
 
 
-def _sample_briefing(languages: Sequence[str]) -> Briefing:
-    """A one-article briefing with every optional field set, in ``languages``."""
-    article = Article(
+def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
+    """Briefings in ``languages`` that between them set and leave out every optional field."""
+    full = Article(
         id="sample",
         slug="sample",
         title="Sample headline",
@@ -326,32 +350,65 @@ def _sample_briefing(languages: Sequence[str]) -> Briefing:
         published="2026-01-31",
         warnings=("sample reading warning",),
     )
-    return Briefing(
-        results=(
-            ArticleResult(
-                article=article,
-                summary=Summary(article_id=article.id, text="A sample summary.", chunks=2),
-                translations={code: "A sample translation." for code in languages},
-                quality_warnings=(
-                    QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
-                    *(
-                        QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
-                        for code in languages
-                    ),
+    odd = Article(
+        id="odd",
+        slug="odd",
+        title="Odd headline",
+        text="Odd text.",
+        source="odd.txt",
+        url="ftp://example.com/odd",
+        published="last Tuesday",
+    )
+    bare = Article(id="bare", slug="bare", title="Bare headline", text="Bare.", source="bare.txt")
+    results = (
+        ArticleResult(
+            article=full,
+            summary=Summary(article_id=full.id, text="A sample summary.", chunks=2),
+            translations={code: "A sample translation." for code in languages},
+            source_language="de",
+            pivot_model="sample/pivot-model",
+            quality_warnings=(
+                QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
+                *(
+                    QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
+                    for code in languages
                 ),
             ),
         ),
-        run=RunInfo(
-            generated_at="2026-01-31T12:00:00+00:00",
-            models={"summary": "sample/summary-model"}
-            | {f"{_TRANSLATION_PREFIX}{code}": "sample/translation-model" for code in languages},
-            device="cpu",
-            dtype="float32",
-            languages=tuple(languages),
-            version="0",
+        ArticleResult(
+            article=odd,
+            summary=Summary(article_id=odd.id, text="An odd summary.", chunks=1),
+            translations={},
         ),
-        failures=(InputFailure(source="broken.txt", reason="sample failure"),),
+        ArticleResult(
+            article=bare,
+            summary=Summary(article_id=bare.id, text="A bare summary.", chunks=1),
+            translations={code: "A bare translation." for code in languages},
+        ),
     )
+    # Credits: a model whose licence has a condition, one whose has none, unknown ones.
+    known = {
+        note is not None: model
+        for model, (_, note) in MODEL_LICENCES.items()
+        if not model.endswith("*")  # a pattern, not a model id
+    }
+    run = RunInfo(
+        generated_at="2026-01-31T12:00:00+00:00",
+        models={"summary": known[True]}
+        | {
+            f"{_TRANSLATION_PREFIX}{code}": known[False] if n == 0 else "sample/translation-model"
+            for n, code in enumerate(languages)
+        },
+        device="cpu",
+        dtype="float32",
+        languages=tuple(languages),
+        version="0",
+    )
+    failures = (InputFailure(source="broken.txt", reason="sample failure"),)
+    return [
+        Briefing(results=results, run=run, failures=failures),
+        Briefing(results=(), run=run, failures=failures),
+    ]
 
 
 def _render_files(
@@ -369,10 +426,12 @@ def _render_files(
     paths = [_safe_path(output_dir, name) for name in names]
 
     env = make_environment(user_templates)
-    context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
+    with _blamed_on(user_templates, _catalogue_name(SOURCE_LANGUAGE), "message catalogue"):
+        context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
     contents = [_render(env, INDEX_FILE, context, user_templates)]
     for code in editions:
-        edition = build_context(briefing, code, messages=_load(code, user_templates))
+        with _blamed_on(user_templates, _catalogue_name(code), "message catalogue"):
+            edition = build_context(briefing, code, messages=_load(code, user_templates))
         contents.append(_render(env, EDITION_TEMPLATE, edition, user_templates))
     for article in context["articles"]:
         contents.append(
@@ -424,6 +483,11 @@ def _read_catalogue(path: Path) -> dict[str, Any]:
                 'plural forms with at least "other"'
             )
     return data
+
+
+def _catalogue_name(code: str) -> str:
+    """A language's message catalogue, relative to a templates folder."""
+    return f"{MESSAGES_DIR}/{code}.json"
 
 
 def _edition_codes(run: RunInfo) -> list[str]:
@@ -517,7 +581,11 @@ def _credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, 
 def _notices(t: Messages, page_lang: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """The notice on flagged text, per stage, in the page's language."""
     return {
-        stage: {"text": t(f"quality_{stage}"), "lang": page_lang["html_lang"]}
+        stage: {
+            "text": t(f"quality_{stage}"),
+            "lang": page_lang["html_lang"],
+            "dir": page_lang["dir"],
+        }
         for stage in (SUMMARY, TRANSLATION)
     }
 
@@ -532,7 +600,7 @@ def _article_context(
 ) -> dict[str, Any]:
     """One article's entry in the context of the ``language`` edition.
 
-    Each block's ``notice`` (``{text, lang}``, or None) warns that the quality checks
+    Each block's ``notice`` (``{text, lang, dir}``, or None) warns that the quality checks
     flagged it; ``notices`` gives the texts per stage (none: no notices).
     """
     article = result.article
@@ -584,7 +652,8 @@ def _article_context(
 
 
 def _safe_href(url: str | None) -> str | None:
-    """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https``), else None."""
+    """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https`` with a
+    host), else None."""
     if not url:
         return None
     url = url.strip()
@@ -594,30 +663,50 @@ def _safe_href(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
+    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.hostname:
         return None
     return url
 
 
 def _language(code: str) -> dict[str, str]:
-    """Display metadata of a language; an unknown code stands for itself."""
+    """Display metadata of a language; an unknown code stands for itself.
+
+    ``dir`` is the language's writing direction (``ltr``, ``rtl``; ``auto``, left to the
+    browser, when Babel does not know it) for every element that carries its ``lang``.
+    """
     if code == SOURCE_LANGUAGE:
         return {
             "code": code,
             "html_lang": "en",
             "name": "English",
             "native_name": "English",
+            "dir": "ltr",
         }
     try:
         language = get_language(code)
     except ConfigError:
-        return {"code": code, "html_lang": code, "name": code, "native_name": code}
+        return {
+            "code": code,
+            "html_lang": code,
+            "name": code,
+            "native_name": code,
+            "dir": _direction(code),
+        }
     return {
         "code": code,
         "html_lang": language.html_lang,
         "name": language.name,
         "native_name": language.native_name,
+        "dir": _direction(language.html_lang),
     }
+
+
+def _direction(html_lang: str) -> str:
+    """``rtl`` or ``ltr`` for a BCP 47 tag, as CLDR has it; ``auto`` when Babel doesn't know it."""
+    try:
+        return Locale.parse(html_lang, sep="-").text_direction
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "auto"
 
 
 def _ordered_items(mapping: Mapping[str, str], order: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -715,13 +804,28 @@ def _render(
     user_templates: Path | None,
 ) -> str:
     """Render one template; a user template's error becomes a ConfigError naming it."""
-    try:
+    with _blamed_on(user_templates, name, "template"):
         return env.get_template(name).render(context)
-    except jinja2.TemplateError as exc:
+
+
+@contextlib.contextmanager
+def _blamed_on(user_templates: Path | None, name: str, kind: str) -> Iterator[None]:
+    """With user templates, any error in the block (a Jinja error, a type error or a division
+    by zero in a template, a catalogue string format() cannot fill in) is a ConfigError
+    naming ``name`` (a template's own name when Jinja knows it) and the folder, not a
+    traceback. Without them, errors are bugs and pass through."""
+    try:
+        yield
+    except ConfigError:
+        raise
+    except Exception as exc:
         if user_templates is None:
             raise
-        where = getattr(exc, "name", None) or name
+        # Only Jinja's errors name a template (an AttributeError's name is the attribute's).
+        where = (
+            getattr(exc, "name", None) if isinstance(exc, jinja2.TemplateError) else None
+        ) or name
         raise ConfigError(
-            f"template {where!r} (templates directory {str(user_templates)!r}) failed: {exc}; "
-            "fix the template or remove it to use the built-in one"
+            f"{kind} {where!r} (templates directory {str(user_templates)!r}) failed: {exc}; "
+            f"fix the {kind} or remove it to use the built-in one"
         ) from exc

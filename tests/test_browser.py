@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_editions import EDITIONS, NATIVE_NAMES, make_briefing
+from test_editions import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
 
 from summarize.render import write_briefing
 
@@ -139,5 +139,76 @@ def test_print_hides_navigation(site: Path, browser) -> None:
         tab.emulate_media(media="print")
         assert not tab.locator("nav.editions").is_visible()
         assert tab.locator("footer .credits").is_visible()
+    finally:
+        context.close()
+
+
+def test_right_to_left_edition_fits_and_mirrors(tmp_path: Path, page) -> None:
+    tab, blocked = page
+    write_briefing(make_rtl_briefing(), tmp_path)
+    tab.goto((tmp_path / "briefing.ar.html").as_uri())
+    # Nothing scrolls sideways: in a right-to-left page, content off the left edge does.
+    overflow = tab.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, overflow
+    # The notice's rule stands at the start of the line: on the right.
+    rule = tab.evaluate(
+        "[getComputedStyle(document.querySelector('.notice')).borderRightWidth,"
+        " getComputedStyle(document.querySelector('.notice')).borderLeftWidth]"
+    )
+    assert rule == ["4px", "0px"]
+    assert blocked == []
+
+
+def test_a_bidi_override_in_untrusted_text_stays_inside_it(tmp_path: Path, browser) -> None:
+    # Headlines lose bidi controls when read, but a file name, a URL or a date as given keep
+    # them: an unclosed right-to-left override there reversed the rest of its line, e.g. the
+    # failure reason after a file name ("... txt.exe\u202e: yroelif ...").
+    from dataclasses import replace
+
+    from test_editions import make_result
+
+    from summarize.records import Briefing, InputFailure
+
+    override = "\u202e"
+    result = make_result(
+        "plain",
+        "Plain story",
+        "Summary.",
+        url=f"ftp://example.com/{override}gnp.exe",
+        published=f"{override}yesterday",
+        translations={"hu": "h"},
+    )
+    article = replace(result.article, source=f"inputs/{override}txt.exe")
+    result = replace(result, article=article)
+    briefing = make_briefing(("hu",))
+    briefing = Briefing(
+        results=(result,),
+        run=briefing.run,
+        failures=(InputFailure(source=f"inputs/{override}fdp.exe", reason="unsupported file"),),
+    )
+    write_briefing(briefing, tmp_path)
+    context = browser.new_context()
+    tab = context.new_page()
+    # Is each of these words laid out left to right (its first letter left of its last)?
+    script = """words => words.map(word => {
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode, at = node.data.indexOf(word);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at); range.setEnd(node, at + 1);
+            const first = range.getBoundingClientRect().left;
+            range.setStart(node, at + word.length - 1); range.setEnd(node, at + word.length);
+            return first < range.getBoundingClientRect().left;
+        }
+        return null;
+    })"""
+    try:
+        tab.goto((tmp_path / "index.html").as_uri())
+        assert tab.evaluate(script, ["unsupported", "Published", "Machine"]) == [True] * 3
+        tab.goto((tmp_path / "plain.html").as_uri())
+        assert tab.evaluate(script, ["Published", "Chunks"]) == [True] * 2
     finally:
         context.close()

@@ -222,3 +222,14 @@ def test_unusable_output_cache_or_models_folder_exits_2_before_any_work(
     assert (tmp_path / "afile").read_text("utf-8") == "hi\n"
     # The check made no folder it then left behind.
     assert not (tmp_path / "new").exists() and not (tmp_path / "outputs").exists()
+
+
+def test_template_saved_as_latin1_exits_2_naming_it(tmp_path) -> None:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "latin1").mkdir()
+    (tmp_path / "latin1" / "_run_meta.html").write_bytes("<p>Café</p>".encode("latin-1"))
+    result = run_cli(["run", "--templates", "latin1"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "template '_run_meta.html'" in result.stderr and "UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "outputs").exists()

@@ -6,6 +6,7 @@ internal link must lead to a written page and, with a #fragment, to an element w
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -474,3 +475,48 @@ def test_stylesheet_covers_scripts_layout_print_and_dark_mode() -> None:
         "break-inside: avoid",
     ):
         assert needle in css, needle
+
+
+# --- right-to-left languages --------------------------------------------------------------------
+
+
+def make_rtl_briefing() -> Briefing:
+    """An Arabic edition (any ISO 639 code is a target with --translation-model) of a Hebrew
+    article and an English one."""
+    hebrew = dataclasses.replace(
+        make_result(
+            "plain",
+            "שלום עולם: חדשות",
+            "Peace talks resumed.",
+            translations={"ar": "استؤنفت محادثات السلام."},
+        ),
+        source_language="he",
+        pivot_model="Helsinki-NLP/opus-mt-he-en",
+    )
+    english = make_result(
+        "orban", "Orbán visits Beijing", "Summary.", translations={"ar": "زار أوربان بكين."}
+    )
+    run = RunInfo(
+        generated_at="2025-03-04T05:06:07+00:00",
+        models={"summary": "sshleifer/distilbart-cnn-12-6", "translation:ar": "models/en-ar"},
+        device="cpu",
+        dtype="float32",
+        languages=("ar",),
+        version="0.1.0",
+    )
+    return Briefing(results=(hebrew, english), run=run)
+
+
+def test_right_to_left_languages_get_dir(tmp_path: Path) -> None:
+    # Without dir="rtl" the Arabic edition is laid out left to right and punctuation lands on
+    # the wrong side of Hebrew and Arabic text; English inside it needs dir="ltr" back.
+    write_briefing(make_rtl_briefing(), tmp_path)
+    direction = {"ar": "rtl", "he": "rtl", "en": "ltr"}
+    assert parse_strict(tmp_path / "briefing.ar.html").get("dir") == "rtl"
+    for name in ("index.html", "plain.html", "orban.html"):
+        assert parse_strict(tmp_path / name).get("dir") == "ltr"
+    for path in pages(tmp_path):
+        for element in parse_strict(path).iter():
+            lang = element.get("lang")
+            if lang is not None:
+                assert element.get("dir") == direction[lang], (path.name, element.tag, lang)

@@ -448,3 +448,69 @@ def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> 
     sizes = [(len(batch), max(len(ids) for ids in batch)) for _, batch, _ in spy.batches]
     assert all(count * longest <= 300 or count == 1 for count, longest in sizes)
     assert any(count > 1 for count, _ in sizes)  # short inputs still share batches
+
+
+def test_two_runs_writing_one_output_folder_leave_one_runs_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two runs (two processes, or a cron job overlapping a manual one) that reach the
+    # writing step together: each read the earlier run.json, found none, wrote its pages
+    # and its own run.json; the last run.json won and the other run's pages stayed behind,
+    # listed nowhere, so no later run ever removed them. The write step now takes turns.
+    import threading
+    from datetime import UTC, datetime
+
+    from summarize import pipeline
+    from summarize.records import Article, Summary
+
+    def computation(name: str) -> pipeline.Computation:
+        article = Article(id=name, slug=name, title=name, text="Text.", source=f"{name}.txt")
+        item = pipeline.WorkItem(
+            article=article,
+            summary=Summary(article_id=name, text="Summary.", chunks=1),
+            translations={"hu": "Összefoglaló."},
+            computed=True,
+        )
+        return pipeline.Computation(
+            work=[item], engines={}, device="cpu", interrupted=False, versions={}
+        )
+
+    out = tmp_path / "out"
+    config = RunConfig(inputs=(tmp_path,), output=out, languages=("hu",), no_cache=True)
+    first_writing, second_done = threading.Event(), threading.Event()
+    real_write = pipeline.write_briefing
+
+    def write_briefing(briefing, output_dir, **kwargs):  # type: ignore[no-untyped-def]
+        if briefing.results[0].article.id == "first":
+            first_writing.set()
+            second_done.wait(timeout=2)  # the second run writes meanwhile, if it may
+        return real_write(briefing, output_dir, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_briefing", write_briefing)
+    errors: list[BaseException] = []
+
+    def run(name: str, done: threading.Event | None = None) -> None:
+        try:
+            pipeline.write_outputs(computation(name), (), config, datetime.now(UTC), 1.0)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            if done is not None:
+                done.set()
+
+    first = threading.Thread(target=run, args=("first",))
+    first.start()
+    assert first_writing.wait(timeout=10)
+    second = threading.Thread(target=run, args=("second", second_done))
+    second.start()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert not errors
+    listed = set(json.loads((out / "run.json").read_text("utf-8"))["files"])
+    assert {path.name for path in out.iterdir()} == listed
+    index = (out / "index.html").read_text("utf-8")
+    run_json = json.loads((out / "run.json").read_text("utf-8"))
+    # index.html, the pages and run.json all come from the same run.
+    assert [item["id"] for item in run_json["items"]] == [
+        name for name in ("first", "second") if f"./{name}.html" in index
+    ]

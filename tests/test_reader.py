@@ -766,3 +766,46 @@ def test_derived_title_of_unspaced_script_is_cut_hard(tmp_path: Path) -> None:
     article = read_one(write(tmp_path / "zh.txt", sentence + "第二句话在这里！"))
     assert len(article.title) == 120
     assert article.title == sentence[:119] + "…"
+
+
+def test_undecodable_file_names_and_escaped_surrogates_become_replacement_characters(
+    tmp_path: Path,
+) -> None:
+    # A Latin-1 file name on a UTF-8 system reaches Python as a lone surrogate ("caf\udce9"),
+    # and JSON may escape one ("\ud800"). Neither can be written as UTF-8: the pages,
+    # results.jsonl and run.json would fail to write after all the work, so every field
+    # shows U+FFFD instead.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "ok.txt").write_text(BODY_ONE, encoding="utf-8")
+    latin1 = folder / "caf\udce9.txt"  # b"caf\xe9.txt" on disk
+    try:
+        latin1.write_text(BODY_TWO, encoding="utf-8")
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system does not take undecodable file names")
+    (folder / "empty\udcff.txt").write_bytes(b"")
+    record = {
+        "id": "wire\ud800",
+        "title": "Head\udc00line",
+        "text": f"{BODY_ONE} \ud83d",
+        "url": "https://example.com/\udfff",
+        "published": "2024\ud800",
+    }
+    (folder / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = read_articles([folder])
+    fields = [
+        value
+        for article in result.articles
+        for value in dataclasses.astuple(article)
+        if isinstance(value, str)
+    ] + [value for failure in result.failures for value in dataclasses.astuple(failure)]
+    for value in fields:
+        value.encode("utf-8")  # no lone surrogate left anywhere
+    by_id = {article.id: article for article in result.articles}
+    assert set(by_id) == {"caf\ufffd", "ok", "wire\ufffd"}
+    assert by_id["caf\ufffd"].source == str(folder / "caf\ufffd.txt")
+    wire = by_id["wire\ufffd"]
+    assert wire.title == "Head\ufffdline"
+    assert wire.text.endswith("\ufffd")
+    assert wire.url == "https://example.com/\ufffd"
+    assert [failure.source for failure in result.failures] == [str(folder / "empty\ufffd.txt")]

@@ -328,7 +328,7 @@ def test_pages_are_self_contained_documents(briefing: Briefing, tmp_path: Path) 
     for name in ("index.html", "orban.html"):
         page = parse(tmp_path / name)
         tags = [tag for tag, _ in page.tags]
-        assert ("html", {"lang": "en"}) in page.tags
+        assert ("html", {"lang": "en", "dir": "ltr"}) in page.tags
         assert ("meta", {"charset": "utf-8"}) in page.tags
         assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
         for landmark in ("header", "nav", "main", "footer", "title", "style"):
@@ -706,3 +706,134 @@ def test_failed_write_keeps_old_file_and_no_temp(
         write_briefing(briefing, tmp_path)
     assert listing(tmp_path) == {"index.html"}
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "OLD"
+
+
+def test_undecodable_paths_in_the_run_facts_do_not_stop_the_write(tmp_path: Path) -> None:
+    # A model folder (or input, output, templates folder) whose name is not UTF-8 reaches
+    # Python as a lone surrogate, which UTF-8 cannot encode: the pages and run.json are still
+    # written, with U+FFFD in its place.
+    from summarize.report import write_run_report
+
+    model = "/models/caf\udce9"
+    run = make_run(("hu",))
+    run = RunInfo(**{**run.__dict__, "models": {**run.models, "summary": model}})
+    results = (make_result("plain", "A plain story", "Summary.", translations={"hu": "h"}),)
+    write_briefing(Briefing(results=results, run=run), tmp_path)
+    assert "/models/caf\ufffd" in (tmp_path / "index.html").read_text("utf-8")
+    assert "/models/caf\ufffd" in (tmp_path / "results.jsonl").read_text("utf-8")
+    write_run_report({"settings": {"inputs": [model]}}, tmp_path)
+    report = json.loads((tmp_path / "run.json").read_text("utf-8"))
+    assert report["settings"]["inputs"] == ["/models/caf\ufffd"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # No host: a browser refuses the link, and the card's link text was "None".
+        "https://user@/story",
+        "https://:443/story",
+        # Browsers read "\" as "/", so this goes to evil.example while Python's urlsplit (and
+        # the card's link text) named good.example.
+        "https://evil.example\\@good.example/story",
+        "https://evil.example\\.good.example/",
+    ],
+)
+def test_url_whose_host_a_browser_would_read_differently_is_no_link(
+    url: str, tmp_path: Path
+) -> None:
+    result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
+    briefing = Briefing(results=(result,), run=make_run(("hu",)))
+    assert build_context(briefing)["articles"][0]["url_href"] is None
+    write_briefing(briefing, tmp_path)
+    index = parse(tmp_path / "index.html")
+    assert not [href for href in index.hrefs if "example" in href]
+    assert "None" not in "".join(data for _, data in index.chunks)
+
+
+def test_card_names_the_host_the_link_goes_to(tmp_path: Path) -> None:
+    url = "https://good.example@evil.example:8443/story"
+    result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
+    write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
+    assert "evil.example" in "".join(data for _, data in parse(tmp_path / "index.html").chunks)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "found"),
+    [
+        # Saved in Latin-1 by an editor: UnicodeDecodeError escaped as a traceback.
+        (
+            "_run_meta.html",
+            "<p>Caf\xe9 {{ run.device }}</p>".encode("latin-1"),
+            r"_run_meta\.html.*UTF-8",
+        ),
+        # Errors that are not Jinja's own: a type error, a division by zero.
+        (
+            "article.html",
+            b'{% extends "builtin/article.html" %}'
+            b"{% block page_title %}{{ article.chunks + article.title }}{% endblock %}",
+            "article.html",
+        ),
+        ("index.html", b"{{ articles | length / 0 }}", "index.html"),
+        # A catalogue string that format() cannot fill in.
+        ("messages/hu.json", b'{"translation_model": "{language.nosuch}"}', "translation_model"),
+        # ... outside the templates too: the page title is looked up before any renders.
+        ("messages/hu.json", b'{"briefing_title": "H\xc3\xadrek {nosuch}"}', "briefing_title"),
+    ],
+)
+def test_any_broken_user_template_is_a_config_error(
+    briefing: Briefing, tmp_path: Path, name: str, data: bytes, found: str
+) -> None:
+    user = tmp_path / "mytemplates"
+    (user / name).parent.mkdir(parents=True)
+    (user / name).write_bytes(data)
+    with pytest.raises(ConfigError, match=found):
+        check_templates(user, ("hu",))
+    with pytest.raises(ConfigError, match=found):
+        write_briefing(briefing, tmp_path / "out", user_templates=user)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # Only an article translated into English first has a pivot model.
+        (
+            "article.html",
+            '{% extends "builtin/article.html" %}{% block page_title %}'
+            "{% if article.pivot_model %}{{ article.pivot_modle }}{% endif %}{% endblock %}",
+        ),
+        # Only a date that is not ISO 8601 is shown as given.
+        (
+            "article.html",
+            '{% extends "builtin/article.html" %}{% block page_title %}'
+            "{% if article.published and not article.published_iso %}{{ article.publshed }}"
+            "{% endif %}{% endblock %}",
+        ),
+        # Only a model with a known licence has one, and only some licences a condition.
+        (
+            "_credits.html",
+            "{% for row in credits %}{% if row.note %}{{ row.nte }}{% endif %}{% endfor %}",
+        ),
+        # Only an edition missing a translation says so.
+        (
+            "edition.html",
+            '{% extends "builtin/edition.html" %}{% block page_title %}{% for a in articles %}'
+            "{% if a.edition.code != page_lang.code %}{{ a.edition.txt }}{% endif %}"
+            "{% endfor %}{% endblock %}",
+        ),
+        # Only a run in which every article failed has no articles.
+        (
+            "index.html",
+            '{% extends "builtin/index.html" %}{% block page_title %}'
+            "{% if not articles %}{{ t('no_such_string') }}{% endif %}{% endblock %}",
+        ),
+    ],
+)
+def test_check_templates_renders_every_branch_a_real_run_can_reach(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    user = tmp_path / "mytemplates"
+    user.mkdir()
+    (user / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError):
+        check_templates(user, ("hu", "zh"))
