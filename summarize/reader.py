@@ -170,8 +170,21 @@ def _draft(**fields: Any) -> Article:
         # "!!!" or a stray "<" is no article: a model would invent a summary of nothing.
         raise _Unreadable("no words in the text (only punctuation or symbols)")
     title = _BIDI_CONTROLS.sub("", fields["title"]).strip()
-    title = title or _BIDI_CONTROLS.sub("", _derive_title(fields["text"]))
+    if not _is_visible(title):
+        title = _BIDI_CONTROLS.sub("", _derive_title(fields["text"]))
     return Article(slug="", **{**fields, "title": title})
+
+
+#: Letters and signs that render as blank space: Hangul fillers and the blank Braille cell.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _is_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a headline of zero-width, format or filler characters
+    would be a link nobody can see or have read aloud."""
+    return any(
+        unicodedata.category(char)[0] not in "CZ" and char not in _BLANK_GLYPHS for char in text
+    )
 
 
 @dataclass(frozen=True)

@@ -545,6 +545,21 @@ def test_bidi_overrides_are_dropped_from_titles_but_rtl_text_stays(tmp_path: Pat
     assert read_one(records).title == read_one(write(tmp_path / "plain.txt", BODY_ONE)).title
 
 
+@pytest.mark.parametrize(
+    "headline",
+    ["\u200b\u200b", "\ufeff \u2060", "\u3164\u3164", "\u00ad\u200d", "\u115f\u1160 \uffa0"],
+)
+def test_headline_of_invisible_characters_is_no_headline(tmp_path: Path, headline: str) -> None:
+    # Zero-width spaces, joiners, soft hyphens and Hangul fillers render as nothing: the
+    # contents list would hold a link with no visible text to click or read aloud.
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps({"title": headline, "text": BODY_ONE}) + "\n", "utf-8")
+    assert read_one(records).title == read_one(write(tmp_path / "plain.txt", BODY_ONE)).title
+    # Visible text around them keeps the headline as written.
+    records.write_text(json.dumps({"title": f"Vote{headline}", "text": BODY_ONE}) + "\n", "utf-8")
+    assert read_one(records).title.startswith("Vote")
+
+
 def test_text_without_words_is_a_failure_not_an_article(tmp_path: Path) -> None:
     write(tmp_path / "bang.txt", "!!!")
     write(tmp_path / "lt.html", "<")
