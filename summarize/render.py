@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from importlib import resources
@@ -634,7 +635,7 @@ def _article_context(
         "source": article.source,
         "url": article.url,
         "url_href": url_href,
-        "url_host": urlsplit(url_href).hostname if url_href else None,
+        "url_host": _display_host(urlsplit(url_href).hostname) if url_href else None,
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
         "published_display": _format_date(article.published, locale or Locale("en")),
@@ -666,6 +667,37 @@ def _safe_href(url: str | None) -> str | None:
     if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.hostname:
         return None
     return url
+
+
+def _display_host(host: str | None) -> str | None:
+    """``host`` as the card names it: a label mixing alphabets ("pаypal" with a Cyrillic
+    "а") in its ASCII form (``xn--pypal-4ve``), as browsers show it, so a look-alike of a
+    known site does not pass for it; labels in one alphabet ("münchen", "президент") as
+    written."""
+    if host is None or host.isascii():
+        return host
+    return ".".join(
+        _ascii_label(label) if _mixes_alphabets(label) else label for label in host.split(".")
+    )
+
+
+def _mixes_alphabets(label: str) -> bool:
+    scripts = {unicodedata.name(char, "").split(" ", 1)[0] for char in label if char.isalpha()}
+    # Japanese writes one name in Han, Hiragana and Katakana: that mix is no disguise.
+    if scripts & _JAPANESE_SCRIPTS:
+        scripts = scripts - _JAPANESE_SCRIPTS | {"JAPANESE"}
+    return len(scripts) > 1
+
+
+#: Scripts (first word of a character's Unicode name) that Japanese mixes in one word.
+_JAPANESE_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA"})
+
+
+def _ascii_label(label: str) -> str:
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "xn--" + label.encode("punycode").decode("ascii")
 
 
 def _language(code: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import pytest
@@ -755,6 +756,26 @@ def test_card_names_the_host_the_link_goes_to(tmp_path: Path) -> None:
     result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
     write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
     assert "evil.example" in "".join(data for _, data in parse(tmp_path / "index.html").chunks)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # A Cyrillic "а" among Latin letters: "pаypal.com" is not paypal.com.
+        ("https://p\u0430ypal.com/news", "xn--pypal-4ve.com"),
+        ("https://www.bbc.co.uk\u0455/x", "www.bbc.co.xn--uk-foc"),
+        # One alphabet per label is how such sites are really named: shown as written.
+        ("https://\u043f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442.\u0440\u0444/", None),
+        ("https://m\u00fcnchen.de/", None),
+        ("https://\u4f8b\u3048.jp/", None),
+        ("https://news.example.com/", None),
+    ],
+)
+def test_card_shows_a_host_mixing_alphabets_in_ascii(url: str, shown: str | None) -> None:
+    result = make_result("plain", "T", "S", url=url, translations={"hu": "h"})
+    article = build_context(Briefing(results=(result,), run=make_run(("hu",))))["articles"][0]
+    assert article["url_href"] == url
+    assert article["url_host"] == (shown or urlsplit(url).hostname)
 
 
 @pytest.mark.parametrize(
