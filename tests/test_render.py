@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -858,3 +859,14 @@ def test_check_templates_renders_every_branch_a_real_run_can_reach(
     (user / name).write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError):
         check_templates(user, ("hu", "zh"))
+
+
+def test_date_as_written_is_marked_in_the_articles_language(tmp_path: Path) -> None:
+    # An unparsed date is the article's own words: read aloud as Hungarian, not English.
+    result = dataclasses.replace(
+        make_result("plain", "T", "S", published="március közepén", translations={"hu": "h"}),
+        source_language="hu",
+    )
+    write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
+    for page in ("index.html", "briefing.hu.html", "plain.html"):
+        assert parse(tmp_path / page).lang_of("március közepén") == {"hu"}, page
