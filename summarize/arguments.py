@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Ray's default: RAY_ADDRESS, a cluster on this machine, else a new local one",
     )
     run.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="run N processes on this machine, each with a share of the articles "
+        "(one per GPU, or a share of the CPU cores); default 1",
+    )
+    run.add_argument(
         "--retry-suspect",
         # --no-retry-suspect too: flags must be able to undo the config file.
         action=argparse.BooleanOptionalAction,

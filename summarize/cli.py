@@ -1,7 +1,7 @@
 """Command line: parse flags and the config file into a RunConfig, run, map errors to exit codes.
 
-Exit codes: 0 all articles done; 1 the run finished but some inputs failed; 2 usage,
-configuration or model-loading error; 130 interrupted.
+Exit codes: 0 all articles done; 1 the run finished but some inputs failed, or a process of
+--processes crashed; 2 usage, configuration or model-loading error; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from summarize.arguments import build_parser, settings_from_arguments
@@ -25,10 +26,13 @@ logger = logging.getLogger("summarize")
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``summarize`` command; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     arguments = build_parser().parse_args(argv)
     # The flag alone until the config file is read (see _settings): it may say verbose too.
     _configure_logging(getattr(arguments, "verbose", False))
-    command = {"run": _run, "models": _models, "eval": _evaluate}[arguments.command]
+    command = {"run": partial(_run, argv=argv), "models": _models, "eval": _evaluate}[
+        arguments.command
+    ]
     try:
         return command(arguments)
     except SummarizeError as error:
@@ -41,8 +45,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _run(arguments: argparse.Namespace) -> int:
+def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
     config = _settings(arguments)
+    # Imported here: the pipeline imports torch; keep --help fast.
+    from summarize.distributed import launched_with_several_processes
+
+    if config.processes > 1 and not launched_with_several_processes():
+        from summarize import distributed
+
+        return distributed.launch(config, argv)  # each process runs this command again
     if not sys.stderr.isatty():
         config = replace(config, quiet=True)  # progress bars only on a terminal
     outcome = _execute(config)

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 from summarize.backends import EngineChoice
 from summarize.config import RunConfig
 from summarize.errors import ConfigError
-from summarize.generation import ModelInfo
+from summarize.generation import Engine, ModelInfo
 from summarize.languages import ENGLISH
 from summarize.pipeline import (
     SUMMARY_WAVE,
@@ -42,9 +43,13 @@ from summarize.pipeline import (
     TranslationPlan,
     WorkItem,
     awaiting_pivot,
+    awaiting_pivot_model,
     awaiting_summary,
     awaiting_translation,
+    awaiting_translation_model,
     conclude,
+    load_failure_message,
+    load_failure_reason,
     make_context,
     pivot_wave,
     prepare,
@@ -216,7 +221,8 @@ def _run_stages(
 
     After each stage the driver takes its results into ``work`` (by index) and calls
     ``stage_done`` with the articles after and before the stage, so a run stopped in a later
-    stage keeps what the earlier ones finished.
+    stage keeps what the earlier ones finished. A model that fails to load in an actor fails
+    the articles that needed it, as in a local run; the driver logs why, once.
     """
     import ray.data
 
@@ -242,9 +248,14 @@ def _run_stages(
             **resources,
         ).materialize()  # one stage (one model) at a time, with every slot of the cluster
         before = list(work)
+        load_errors: set[str] = set()
         for row in dataset.iter_rows():
             index, item = _decode(str(row["row"]))
             work[index] = item
+            if row["load_error"]:
+                load_errors.add(str(row["load_error"]))
+        for message in sorted(load_errors):  # the actors' logs reach here only with --verbose
+            logger.error("%s", message)
         stage_done(work, before)
 
 
@@ -270,7 +281,14 @@ def _decode(row: str) -> tuple[int, WorkItem]:
 
 
 class _Actor:
-    """A Ray Data actor: one stage with its model, loaded once, applied to batch after batch."""
+    """A Ray Data actor: one stage with its model, loaded once, applied to batch after batch.
+
+    A model that fails to load does not stop the pipeline (Ray would end the whole run): the
+    actor fails the articles that needed it, and every row it returns says why.
+    """
+
+    #: The model's part in the run, as failure messages name it.
+    role = ""
 
     def __init__(self, config: RunConfig, device: str) -> None:
         from summarize import engine
@@ -281,28 +299,60 @@ class _Actor:
         self.context: StageContext = make_context(
             replace(config, no_cache=True, quiet=True), device, silent_progress
         )
+        #: Why the model failed to load: the whole message (for the driver) and the line each
+        #: article that needed it fails with; empty when it loaded.
+        self.load_error, self.load_failure = "", ""
+
+    def load_model(self, load: Callable[[], Engine]) -> Engine | None:
+        """The stage's model, or None when it fails to load (then its articles fail)."""
+        try:
+            return load()
+        except Exception as error:  # any failure to load means the same for these articles
+            logger.debug("loading the %s failed", self.role, exc_info=True)
+            self.load_error = load_failure_message(self.role, error)
+            self.load_failure = load_failure_reason(self.role, error)
+            return None
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy
 
         rows = [_decode(str(row)) for row in batch["row"]]
-        self.apply([item for _, item in rows])
+        items = [item for _, item in rows]
+        if self.load_failure:
+            for item in self.waiting(items):
+                item.failure = self.load_failure
+        else:
+            self.apply(items)
         encoded = [_encode(index, item) for index, item in rows]
-        return {"row": numpy.array(encoded, dtype=object)}
+        return {
+            "row": numpy.array(encoded, dtype=object),
+            "load_error": numpy.array([self.load_error] * len(encoded), dtype=object),
+        }
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        """The articles of a batch that need this stage's model."""
+        raise NotImplementedError
 
     def apply(self, items: Sequence[WorkItem]) -> None:
+        """Run the stage on a batch (the model loaded)."""
         raise NotImplementedError
 
 
 class _PivotActor(_Actor):
     """Translates non-English articles into English with one model."""
 
+    role = "pivot model"
+
     def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
         super().__init__(config, device)
         self.plan = plan
-        self.model = sentence_engine(plan, self.context)
+        self.model = self.load_model(partial(sentence_engine, plan, self.context))
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        return awaiting_pivot_model(items, self.plan)
 
     def apply(self, items: Sequence[WorkItem]) -> None:
+        assert self.model is not None
         for code, target in self.plan.targets.items():
             wave = awaiting_pivot(items, self.plan.model, code)
             if wave:
@@ -315,14 +365,20 @@ class _PivotActor(_Actor):
 class _SummaryActor(_Actor):
     """Summarises articles (in English by now) with the summariser."""
 
+    role = "summary model"
+
     def __init__(
         self, config: RunConfig, device: str, info: ModelInfo, choice: EngineChoice
     ) -> None:
         super().__init__(config, device)
         self.prefix = summary_prefix(info)
-        self.model = summary_engine(choice, self.context)
+        self.model = self.load_model(partial(summary_engine, choice, self.context))
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        return awaiting_summary(items)
 
     def apply(self, items: Sequence[WorkItem]) -> None:
+        assert self.model is not None
         wave = awaiting_summary(items)
         if wave:
             summarise_wave(wave, self.model, self.prefix, self.context, _NO_BAR)
@@ -331,11 +387,19 @@ class _SummaryActor(_Actor):
 class _TranslationActor(_Actor):
     """Translates summaries into the languages one model serves."""
 
+    role = "translation model"
+
     def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
         super().__init__(config, device)
-        self.translator = ModelTranslator(sentence_engine(plan, self.context), plan.targets)
+        self.plan = plan
+        model = self.load_model(partial(sentence_engine, plan, self.context))
+        self.translator = ModelTranslator(model, plan.targets) if model is not None else None
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        return awaiting_translation_model(items, self.plan)
 
     def apply(self, items: Sequence[WorkItem]) -> None:
+        assert self.translator is not None
         for code in self.translator.targets:
             wave = awaiting_translation(items, code)
             if wave:

@@ -87,6 +87,9 @@ class RunConfig:
     #: (RAY_ADDRESS, a cluster started on this machine, else a new local instance); otherwise
     #: a cluster address such as ``auto`` or ``ray://head:10001``.
     ray: str | None = None
+    #: Processes to run on this machine, each with a share of the articles (started as
+    #: ``torchrun --standalone`` would); 1 runs here. Ignored in a process a launcher started.
+    processes: int = 1
 
     def translation_model_for(self, language: str) -> str:
         """The model that translates into ``language`` under this configuration."""
@@ -115,6 +118,7 @@ _POSITIVE_INT_FIELDS = {
     "batch_size",
     "max_batch_tokens",
     "threads",
+    "processes",
     "num_beams",
     "max_summary_tokens",
 }
@@ -201,6 +205,11 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
         if value is None:
             continue
         values[key] = _validated(key, value)
+    if values.get("processes", 1) > 1 and values.get("ray") is not None:
+        raise ConfigError(
+            "--processes and --ray are two ways to scale out; use one: --processes for this "
+            "machine, --ray for a cluster"
+        )
     low, high = values.get("min_summary_tokens"), values.get("max_summary_tokens")
     if low is not None and high is not None and low > high:
         raise ConfigError(

@@ -1,4 +1,5 @@
-"""Many processes on one node or several: ``accelerate launch -m summarize run ...``.
+"""Many processes on one node or several: ``summarize run --processes N`` (one node), or
+``accelerate launch -m summarize run ...`` / ``torchrun`` (any number).
 
 Every process reads the same inputs and takes its share of the articles, balanced by length
 so each does about the same amount of work. It runs the usual stages on its own device with its
@@ -18,7 +19,10 @@ import json
 import logging
 import os
 import shutil
+import signal
+import sys
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -27,7 +31,7 @@ from typing import Any
 
 from summarize.backends import EngineChoice
 from summarize.config import RunConfig
-from summarize.errors import SummarizeError
+from summarize.errors import ProcessCrashed, SummarizeError
 from summarize.files import write_atomic
 from summarize.pipeline import (
     Computation,
@@ -159,6 +163,90 @@ def run(
         time.perf_counter() - clock,
         report_extras={"processes": processes},
     )
+
+
+def launch(config: RunConfig, argv: Sequence[str]) -> int:
+    """Run ``summarize argv`` as ``config.processes`` processes on this machine; the exit code.
+
+    The processes start as ``torchrun --standalone`` starts them (torch's elastic launch), and
+    report as usual: the main one prints the run's summary. A run that ends as designed (some
+    articles failed, a configuration error, Ctrl-C) returns its exit code and adds nothing: no
+    launcher traceback. A process that crashed raises ProcessCrashed, saying what to do next.
+    """
+    from torch.distributed.elastic.multiprocessing import SignalException
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+
+    if not config.verbose:
+        _quiet_launcher_logs()
+    # Each process's share of the cores, as _threads gives it, for the libraries that read
+    # this variable (accelerate warns in every process when it is unset).
+    fair_share = max(1, (os.cpu_count() or 1) // config.processes)
+    os.environ.setdefault("OMP_NUM_THREADS", str(config.threads or fair_share))
+    settings = LaunchConfig(
+        min_nodes=1,
+        max_nodes=1,
+        nproc_per_node=config.processes,
+        run_id=str(uuid.uuid4()),
+        rdzv_backend="c10d",
+        rdzv_endpoint="localhost:0",  # a free port on this machine
+        max_restarts=0,  # a failed share is reported, not run again
+    )
+    try:
+        elastic_launch(settings, sys.executable)("-m", "summarize", *argv)
+    except ChildFailedError as error:
+        # In the order they stopped (to the second; then the launcher's SIGTERMs last).
+        failures = sorted(
+            error.failures.items(),
+            key=lambda pair: (pair[1].timestamp, pair[1].exitcode == -signal.SIGTERM),
+        )
+        return launch_exit_code(
+            [(rank, failure.exitcode) for rank, failure in failures], config.processes
+        )
+    except SignalException as stop:  # the launcher has stopped the processes already
+        if stop.sigval == signal.SIGINT:
+            raise KeyboardInterrupt from None
+        raise
+    return 0
+
+
+#: Exit codes with which a process ends a run as designed, having printed why: a usage or
+#: configuration error, Ctrl-C; and from the main process only, "some articles failed".
+_DESIGNED_EXITS = (2, 130)
+
+
+def launch_exit_code(failures: Sequence[tuple[int, int]], count: int) -> int:
+    """The exit code of a launch from its failed processes' (rank, exit code), in the order
+    they stopped: the first is the cause, the others mostly the launcher stopping the rest.
+
+    Raises ProcessCrashed when the first stopped other than as designed (a signal, an error).
+    """
+    rank, code = failures[0]
+    if code in _DESIGNED_EXITS or (rank, code) == (0, 1):
+        return code
+    raise ProcessCrashed(_crash_message(rank, count, code))
+
+
+def _crash_message(rank: int, count: int, code: int) -> str:
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        how = f"was killed by signal {name}"
+        hint = " (often: out of memory)" if name == "SIGKILL" else ""
+    else:
+        how, hint = f"stopped with exit code {code}", ""
+    return (
+        f"process {rank + 1} of {count} {how}{hint}, so the run wrote no outputs; its messages, "
+        "if any, are above. Deal with them and run the same command again (with the cache on, "
+        "finished work is not redone)" + ("; or run fewer --processes" if hint else "")
+    )
+
+
+def _quiet_launcher_logs() -> None:
+    """Silence torch's launcher, which logs each process failure it sees: the tool reports them
+    itself (--verbose keeps torch's logs)."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(("torch.distributed.elastic", "torch.distributed.launcher")):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def current_process(device: str = "auto") -> ProcessInfo:

@@ -32,6 +32,12 @@ class ArticleError(SummarizeError):
     exit_code = 1
 
 
+class ProcessCrashed(SummarizeError):
+    """A process of ``--processes`` stopped unexpectedly (killed, crashed): nothing was written."""
+
+    exit_code = 1
+
+
 class RunInterrupted(SummarizeError):
     """The user interrupted the run; finished work was written and cached."""
 

@@ -608,6 +608,22 @@ def awaiting_pivot(work: Sequence[WorkItem], model: str, language: str) -> list[
     ]
 
 
+def awaiting_pivot_model(work: Sequence[WorkItem], plan: TranslationPlan) -> list[WorkItem]:
+    """Articles still to translate into English with ``plan``'s model, in any of its languages."""
+    return [item for code in plan.targets for item in awaiting_pivot(work, plan.model, code)]
+
+
+def awaiting_translation_model(work: Sequence[WorkItem], plan: TranslationPlan) -> list[WorkItem]:
+    """Articles whose summary is still to translate into any language ``plan``'s model serves."""
+    return [
+        item
+        for item in work
+        if item.summary is not None
+        and item.failure is None
+        and any(code not in item.translations for code in plan.targets)
+    ]
+
+
 def awaiting_translation(work: Sequence[WorkItem], language: str) -> list[WorkItem]:
     """Articles whose summary is still to translate into ``language``."""
     return [
@@ -698,7 +714,7 @@ def _pivot(
 ) -> None:
     """Translate non-English articles into English, one model at a time."""
     for plan in plans:
-        waiting = [item for code in plan.targets for item in awaiting_pivot(work, plan.model, code)]
+        waiting = awaiting_pivot_model(work, plan)
         if not waiting:
             continue
         model = _load_or_fail(partial(sentence_engine, plan, context), waiting, "pivot model")
@@ -749,12 +765,21 @@ def _load_or_fail(
     try:
         return load()
     except Exception as error:  # any failure to load means the same for these articles
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        logger.error("the %s failed to load: %s", role, str(error).strip() or repr(error))
+        logger.error("%s", load_failure_message(role, error))
         logger.debug("loading the %s failed", role, exc_info=True)
         for item in waiting:
-            item.failure = f"the {role} failed to load: {reason}"
+            item.failure = load_failure_reason(role, error)
         return None
+
+
+def load_failure_message(role: str, error: Exception) -> str:
+    """The whole message for a model that failed to load, with whatever fix the error names."""
+    return f"the {role} failed to load: {str(error).strip() or repr(error)}"
+
+
+def load_failure_reason(role: str, error: Exception) -> str:
+    """Why each article waiting for a model that failed to load failed: one line."""
+    return load_failure_message(role, error).splitlines()[0]
 
 
 def sentence_engine(plan: TranslationPlan, context: StageContext) -> Engine:
@@ -772,10 +797,10 @@ def _translate(
     work: Sequence[WorkItem], plans: Sequence[TranslationPlan], context: StageContext
 ) -> None:
     for plan in plans:
-        pending = {code: awaiting_translation(work, code) for code in plan.targets}
-        if not any(pending.values()):
+        waiting = awaiting_translation_model(work, plan)
+        if not waiting:
             continue
-        waiting = list({id(item): item for items in pending.values() for item in items}.values())
+        pending = {code: awaiting_translation(waiting, code) for code in plan.targets}
         model = _load_or_fail(partial(sentence_engine, plan, context), waiting, "translation model")
         if model is None:
             continue

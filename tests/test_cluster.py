@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config, tiny_model_flags
+from test_pipeline import SEED, TINY_TRANSLATORS, marian_config, tiny_model_flags
 
 from summarize.cli import main
 from summarize.config import build_run_config
@@ -187,6 +189,85 @@ def test_ctrl_c_between_stages_keeps_the_finished_stages(
     monkeypatch.setattr(cluster, "save_finished", save)
     finished = cluster.run(config)
     assert finished.report["done"] == 4 and finished.report["status"] == "finished"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["pivot", "translation"])
+def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_run(
+    role, tiny_models, news, tmp_path, local_ray, monkeypatch, capsys, caplog
+) -> None:
+    """As in a local run: the articles that need the model fail, saying why; everything else
+    is summarised, translated and written; the command exits 1."""
+    from summarize import cluster
+
+    # A copy of one model, whose weights go once the driver has checked every model: the
+    # actors' load fails after the checks, as on a node without the model or out of memory.
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_models["marian" if role == "pivot" else TINY_TRANSLATORS["zh"]], broken)
+    prepare = cluster.prepare
+
+    def prepare_then_break(config, articles, context):
+        prepared = prepare(config, articles, context)
+        for weights in broken.glob("*.safetensors"):
+            weights.unlink()
+        return prepared
+
+    monkeypatch.setattr(cluster, "prepare", prepare_then_break)
+    save = cluster.save_finished
+    after_last_stage: list = []
+
+    def save_and_keep(work, before, context):
+        save(work, before, context)
+        after_last_stage[:] = work
+
+    monkeypatch.setattr(cluster, "save_finished", save_and_keep)
+    output = tmp_path / "out"
+    code = main(
+        [
+            "run",
+            str(news),
+            "-o",
+            str(output),
+            "--ray",
+            "--device",
+            "cpu",
+            "--engine",
+            "transformers",
+            "--languages",
+            "hu,zh",  # models run in this order: zh's after hu's
+            *tiny_model_flags(tiny_models, ("hu",)),
+            "--translation-model",
+            f"zh={broken if role == 'translation' else tiny_models[TINY_TRANSLATORS['zh']]}",
+            "--source-model",
+            f"hu={broken if role == 'pivot' else tiny_models['marian']}",
+        ]
+    )
+
+    assert code == 1
+    report = json.loads((output / "run.json").read_text("utf-8"))
+    failed = {item["source"]: item["reason"] for item in report["items"] if item["reason"]}
+    reasons = set(failed.values())
+    assert len(reasons) == 1
+    (reason,) = reasons
+    # The wording of a local run's _load_or_fail: the role, then the error's first line.
+    assert reason.startswith(f"the {role} model failed to load: ") and "\n" not in reason
+    # The driver logs the whole error once, with the fix it names (the actors' logs stay there).
+    (logged,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert logged.startswith(reason) and "Downloads are off here" in logged
+    err = capsys.readouterr().err
+    for source in failed:
+        assert f"failed: {source}: {reason}" in err
+    assert "Traceback" not in err
+    if role == "pivot":  # only the Hungarian article needed it
+        assert [Path(source).name for source in failed] == ["hu.txt"]
+        written = records(output)
+        assert set(written) == {"0", "1", "2"} and report["done"] == 3
+        assert all(set(r["translations"]) == {"hu", "zh"} for r in written.values())
+    else:  # every article needed zh; the other languages were translated (and cached) first
+        assert len(failed) == 4 and report["done"] == 0
+        assert len(after_last_stage) == 4
+        assert all(set(item.translations) == {"hu"} for item in after_last_stage)
+    assert f"the {role} model failed to load" in (output / "index.html").read_text("utf-8")
 
 
 def test_actors_go_one_per_gpu_or_per_cpu_slot(tmp_path) -> None:

@@ -221,3 +221,114 @@ def test_each_process_gets_its_gpu_and_a_fair_share_of_cores(tmp_path, monkeypat
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by accelerate launch
     assert distributed._threads(config, second) == 3
     assert distributed._threads(replace(config, threads=5), second) == 5
+
+
+def summarize_processes(tiny_models, news: Path, output: Path, env: dict | None = None):
+    """``summarize run --processes 2`` on ``news``, through the real command."""
+    script = Path(sys.executable).parent / "summarize"
+    command = [
+        str(script),
+        "run",
+        str(news),
+        "-o",
+        str(output),
+        "--processes",
+        "2",
+        "--device",
+        "cpu",
+        "--engine",
+        "transformers",
+        "--languages",
+        "hu",
+        *tiny_model_flags(tiny_models, ("hu",)),
+    ]
+    return subprocess.run(
+        command,
+        cwd=output.parent,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_processes_flag_a_partly_failed_run_shows_only_the_tools_own_messages(
+    tiny_models, news, tmp_path
+) -> None:
+    """Some articles failing is an expected end: exit 1 and the tool's report, once, not the
+    launcher's ChildFailedError traceback."""
+    (news / "empty.txt").write_text("", "utf-8")  # fails to read; the other five are written
+    output = tmp_path / "out"
+    done = summarize_processes(tiny_models, news, output)
+
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "ChildFailedError" not in done.stderr, done.stderr
+    # Nothing but the tool's own lines: no launcher logs, no library warnings per process.
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert all(line.startswith(("summarize: ", "  failed: ")) for line in lines), done.stderr
+    assert done.stderr.count("summarize: 5 done, 0 cached, 1 failed") == 1
+    assert f"  failed: {news / 'empty.txt'}: " in done.stderr
+    report = json.loads((output / "run.json").read_text("utf-8"))
+    assert report["done"] == 5 and report["failed"] == 1
+    assert [p["process"] for p in report["processes"]] == [0, 1]
+    assert len(records(output)) == 5
+
+
+def test_processes_flag_a_crashed_process_is_reported_in_one_short_message(
+    tiny_models, news, tmp_path
+) -> None:
+    # The second process dies as it starts, as one the kernel kills for memory would.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os, signal\n"
+        "if os.environ.get('RANK') == '1':\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n",
+        "utf-8",
+    )
+    path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
+    done = summarize_processes(tiny_models, news, tmp_path / "out", {"PYTHONPATH": path})
+
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "ChildFailedError" not in done.stderr, done.stderr
+    message = [line for line in done.stderr.splitlines() if line.startswith("summarize: error:")]
+    assert len(message) == 1, done.stderr
+    assert "process 2 of 2" in message[0] and "SIGKILL" in message[0]
+    assert "run the same command again" in message[0]
+
+
+@pytest.mark.parametrize(
+    ("failures", "code"),
+    [
+        ([(0, 1)], 1),  # the main process reported failed articles
+        ([(1, 2), (0, -15)], 2),  # a configuration error; the launcher then stopped the main
+        ([(0, 130), (1, 130)], 130),  # Ctrl-C
+    ],
+)
+def test_a_launch_that_ends_as_designed_keeps_its_exit_code(failures, code) -> None:
+    assert distributed.launch_exit_code(failures, 2) == code
+
+
+def test_a_crashed_process_is_named_with_what_to_do_next() -> None:
+    from summarize.errors import ProcessCrashed
+
+    with pytest.raises(ProcessCrashed, match=r"process 2 of 4 was killed by signal SIGKILL") as out:
+        distributed.launch_exit_code([(1, -9), (0, -15)], 4)
+    assert "out of memory" in str(out.value) and "fewer --processes" in str(out.value)
+    assert out.value.exit_code == 1
+    # Only the main process reports failed articles: exit 1 elsewhere is an uncaught error.
+    with pytest.raises(ProcessCrashed, match=r"process 2 of 2 stopped with exit code 1") as out:
+        distributed.launch_exit_code([(1, 1)], 2)
+    assert "run the same command again" in str(out.value)
+
+
+def test_processes_setting_is_checked() -> None:
+    from summarize.config import build_run_config
+    from summarize.errors import ConfigError
+
+    assert build_run_config({}).processes == 1
+    assert build_run_config({"processes": 4}).processes == 4
+    with pytest.raises(ConfigError, match="at least 1"):
+        build_run_config({"processes": 0})
+    with pytest.raises(ConfigError, match="use one"):
+        build_run_config({"processes": 2, "ray": ""})
