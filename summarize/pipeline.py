@@ -64,6 +64,13 @@ logger = logging.getLogger(__name__)
 SUMMARY_WAVE = 32
 TRANSLATION_WAVE = 64
 
+# What each kind of cache entry must hold to be used (field -> type); a translation's
+# sentences are optional and checked on their own (see _cached_pairs).
+_LANGUAGE_ENTRY = {"language": str}
+_PIVOT_ENTRY = {"text": str}
+_SUMMARY_ENTRY = {"text": str, "chunks": int}
+_TRANSLATION_ENTRY = {"text": str}
+
 
 @dataclass(frozen=True)
 class TranslationPlan:
@@ -451,7 +458,7 @@ def _set_languages(
             item.language = config.source_language
         else:
             key = unit_key("language", text=item.article.text, detector="fasttext-lid.176")
-            cached = cache.get(key)
+            cached = cache.get(key, _LANGUAGE_ENTRY)
             if cached is not None:
                 item.language = cached["language"]
             else:
@@ -495,7 +502,7 @@ def _model_fields(context: StageContext, model: str | None) -> dict[str, Any]:
 def _take_cached_pivots(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
         if item.pivot_model and item.summary is None:
-            cached = context.cache.get(_pivot_key(item, context))
+            cached = context.cache.get(_pivot_key(item, context), _PIVOT_ENTRY)
             if cached is not None:
                 item.english_text = cached["text"]
 
@@ -532,7 +539,7 @@ def _translation_key(summary: str, language: str, context: StageContext) -> str:
 
 def _take_cached_summaries(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
-        cached = context.cache.get(_summary_key(item, context))
+        cached = context.cache.get(_summary_key(item, context), _SUMMARY_ENTRY)
         if cached is not None:
             item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
 
@@ -542,7 +549,9 @@ def _take_cached_translations(work: Sequence[WorkItem], context: StageContext) -
         if item.summary is None:
             continue
         for code in context.config.languages:
-            cached = context.cache.get(_translation_key(item.summary.text, code, context))
+            cached = context.cache.get(
+                _translation_key(item.summary.text, code, context), _TRANSLATION_ENTRY
+            )
             if cached is not None:
                 item.translations[code] = cached["text"]
                 pairs = _cached_pairs(cached.get("sentences"))
@@ -828,7 +837,7 @@ def review(work: Sequence[WorkItem], context: StageContext) -> None:
             continue
         english = item.english_text
         if item.pivot_model and english is None:  # summary came from the cache
-            cached = context.cache.get(_pivot_key(item, context))
+            cached = context.cache.get(_pivot_key(item, context), _PIVOT_ENTRY)
             english = cached["text"] if cached is not None else None
         item.quality = tuple(
             check_article(

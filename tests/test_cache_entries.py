@@ -1,0 +1,53 @@
+"""What the cache trusts: entries of the wrong shape, and keys that must change, on tiny models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_pipeline import SEED, GenerateSpy, marian_config
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a_seed.txt")
+    (folder / "b.txt").write_text("Markets rallied on Monday. The forint gained.", "utf-8")
+    return folder
+
+
+def results(output: Path) -> list[dict]:
+    return [json.loads(line) for line in (output / "results.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: {"key": entry["key"]},  # every value gone
+        lambda entry: {**entry, "text": 5, "chunks": "one", "language": ["en"]},
+        lambda entry: {**entry, "text": None, "sentences": "x"},
+    ],
+    ids=["no-values", "wrong-types", "null-text"],
+)
+def test_an_entry_of_the_wrong_shape_is_recomputed_not_trusted(
+    tiny_models, news, tmp_path, monkeypatch, damage
+) -> None:
+    """A hand-edited entry, or one an older version wrote, is valid JSON under the right key
+    but not what this version stores: the run redoes that unit instead of crashing."""
+    from summarize.pipeline import run
+
+    config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), languages=("hu",))
+    run(config)
+    before = results(config.output)
+    for path in (config.output / ".cache").rglob("*.json"):
+        path.write_text(json.dumps(damage(json.loads(path.read_text("utf-8")))), "utf-8")
+
+    spy = GenerateSpy(monkeypatch)
+    outcome = run(config)
+    assert (outcome.report["done"], outcome.report["failed"]) == (2, 0)
+    assert [Path(name).name for name in spy.loads] == ["bart", "marian"]
+    assert results(config.output) == before
