@@ -323,7 +323,12 @@ def prepare(
         logger.warning(notice)
 
     def inspect(name: str) -> ModelInfo:
-        return engine.inspect_model(*sources.locate(name))
+        info = engine.inspect_model(*sources.locate(name))
+        # Inspecting a Hub id fetches it (or a newer commit) when online: the work this run
+        # computes with it is keyed by the commit now in the cache, not the one (or none)
+        # seen before.
+        context.identities.pop(name, None)
+        return info
 
     _take_cached_summaries(work, context)
     _take_cached_translations(work, context)

@@ -51,3 +51,47 @@ def test_an_entry_of_the_wrong_shape_is_recomputed_not_trusted(
     assert (outcome.report["done"], outcome.report["failed"]) == (2, 0)
     assert [Path(name).name for name in spy.loads] == ["bart", "marian"]
     assert results(config.output) == before
+
+
+def test_work_of_a_hub_model_downloaded_by_the_run_is_keyed_by_the_commit_it_loaded(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    """The first run downloads the summariser: its summaries are the downloaded commit's, so
+    the next run (the commit now cached) reuses them, and a run that downloads another commit
+    into an empty Hugging Face cache does not."""
+    import huggingface_hub
+
+    from summarize import engine
+    from summarize.pipeline import run
+
+    hub = tmp_path / "hub"
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(hub))
+    served = {"folder": tiny_models["bart"], "commit": "a" * 40}
+    original_inspect = engine.inspect_model
+
+    def inspect_downloading(name, revision=None):
+        repo = hub / "models--tiny-org--bart"
+        if name == "tiny-org/bart" and not repo.exists():  # stands in for the network
+            shutil.copytree(served["folder"], repo / "snapshots" / served["commit"])
+            (repo / "refs").mkdir()
+            (repo / "refs" / "main").write_text(served["commit"], "utf-8")
+        return original_inspect(name, revision)
+
+    monkeypatch.setattr(engine, "inspect_model", inspect_downloading)
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"),
+        summary_model="tiny-org/bart",
+        languages=("hu",),
+    )
+    assert run(config).report["done"] == 2
+
+    spy = GenerateSpy(monkeypatch)
+    assert run(config).report["cached"] == 2
+    assert spy.loads == []
+
+    # An empty Hugging Face cache, and the Hub now serves other weights under the same name.
+    shutil.rmtree(hub)
+    served.update(folder=tiny_models["t5"], commit="f" * 40)
+    report = run(config).report
+    assert (report["done"], report["cached"]) == (2, 0)
+    assert spy.loads == ["tiny-org/bart", str(tiny_models["marian"])]
