@@ -25,6 +25,7 @@ from summarize.backends import (
     EngineChoice,
     choose_engine,
     dtype_notices,
+    engine_for_keys,
     load_engine,
     precision,
 )
@@ -100,7 +101,7 @@ class StageContext:
     def output_fields(self) -> dict[str, str]:
         """Settings beyond the model that change outputs, for cache keys."""
         return {
-            "engine": self.config.engine,
+            "engine": engine_for_keys(self.config.engine, self.device),
             "dtype": self.config.dtype,
             "device": self.device.partition(":")[0],
         }

@@ -120,3 +120,31 @@ def test_a_language_detected_by_an_older_detector_is_detected_again(
         ("a_seed", "en", None),
         ("b", "en", None),
     ]
+
+
+def test_engine_auto_is_keyed_by_the_engine_it_can_mean_here(
+    tiny_models, news, tmp_path, monkeypatch
+) -> None:
+    """--engine auto runs transformers where CTranslate2 cannot run (not installed, no CUDA
+    libraries): a cache shared with a machine where it can must not pass one engine's work off
+    as the other's."""
+    from summarize import ct2_engine
+    from summarize.pipeline import run
+
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"), engine="auto", languages=("hu",)
+    )
+    with monkeypatch.context() as without_ctranslate2:
+        without_ctranslate2.setattr(ct2_engine, "ctranslate2_available", lambda: False)
+        first = run(config).report
+        assert first["done"] == 2
+        assert {e["engine"] for e in first["settings"]["engines"].values()} == {"transformers"}
+
+    second = run(config).report
+    assert (second["done"], second["cached"]) == (2, 0)
+    assert {e["engine"] for e in second["settings"]["engines"].values()} == {"ctranslate2"}
+
+    # Where auto can only mean transformers, its work is --engine transformers' work.
+    with monkeypatch.context() as without_ctranslate2:
+        without_ctranslate2.setattr(ct2_engine, "ctranslate2_available", lambda: False)
+        assert run(replace(config, engine="transformers")).report["cached"] == 2
