@@ -44,6 +44,19 @@ def choose_engine(requested: str, model_type: str, device: str) -> EngineChoice:
     return EngineChoice("transformers", problem)
 
 
+def engine_for_keys(requested: str, device: str) -> str:
+    """The ``--engine`` setting as cache keys name it.
+
+    ``auto`` on a device where CTranslate2 cannot run here (not installed, no CUDA libraries,
+    MPS) means transformers for every model, and is keyed so: its work is not passed off as
+    CTranslate2's on a machine sharing the cache where ``auto`` runs that. Elsewhere ``auto``
+    resolves by the model's type alone, which the model's identity fixes.
+    """
+    if requested == "auto" and _device_problem(device) is not None:
+        return "transformers"
+    return requested
+
+
 def _ctranslate2_problem(model_type: str, device: str) -> str | None:
     from summarize.ct2_engine import SUPPORTED_MODEL_TYPES, ctranslate2_available
 
@@ -51,6 +64,15 @@ def _ctranslate2_problem(model_type: str, device: str) -> str | None:
         return "the ctranslate2 package is not installed"
     if model_type not in SUPPORTED_MODEL_TYPES:
         return f"CTranslate2 does not run {model_type!r} models"
+    return _device_problem(device)
+
+
+def _device_problem(device: str) -> str | None:
+    """Why CTranslate2 cannot run any model on ``device`` here, else None."""
+    from summarize.ct2_engine import ctranslate2_available
+
+    if not ctranslate2_available():
+        return "the ctranslate2 package is not installed"
     if device == "mps":
         return "CTranslate2 has no MPS (Apple GPU) backend"
     if device.startswith("cuda") and not _ctranslate2_sees_cuda():

@@ -41,8 +41,12 @@ class WorkCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The value stored under ``key``, or None when absent or unreadable."""
+    def get(self, key: str, shape: Mapping[str, type] | None = None) -> dict[str, Any] | None:
+        """The value stored under ``key``, or None when absent, unreadable or not of ``shape``.
+
+        ``shape`` maps each field the caller reads to its type: an entry edited by hand or
+        written by an older version is computed again rather than trusted (or crashing the run).
+        """
         if self.directory is None:
             return None
         path = self._path(key)
@@ -53,7 +57,17 @@ class WorkCache:
         except (OSError, ValueError) as error:
             logger.warning("ignoring unreadable cache entry %s (%s)", path, error)
             return None
-        return value if isinstance(value, dict) and value.get("key") == key else None
+        if not isinstance(value, dict) or value.get("key") != key:
+            return None
+        wrong = [name for name, kind in (shape or {}).items() if not _is(value.get(name), kind)]
+        if wrong:
+            logger.warning(
+                "ignoring cache entry %s: %s missing or of the wrong type; computing it again",
+                path,
+                ", ".join(wrong),
+            )
+            return None
+        return value
 
     def put(self, key: str, value: Mapping[str, Any]) -> None:
         """Store ``value`` under ``key``; atomic, so a crash never leaves a half-written entry."""
@@ -66,3 +80,8 @@ class WorkCache:
     def _path(self, key: str) -> Path:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key}.json"
+
+
+def _is(value: Any, kind: type) -> bool:
+    """``isinstance``, except that JSON's true and false are not numbers."""
+    return isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)

