@@ -57,6 +57,20 @@ def engine_for_keys(requested: str, device: str) -> str:
     return requested
 
 
+def dtype_for_keys(requested: str, device: str) -> str:
+    """The ``--dtype`` setting as cache keys name it.
+
+    ``auto`` on a GPU means bfloat16 where the card has it and float16 where it does not
+    (transformers), so it is keyed with that choice: a cache shared by two such machines
+    keeps their work apart. Elsewhere the request is the key, as before.
+    """
+    if requested == "auto" and device.startswith("cuda"):
+        from summarize.engine import resolve_dtype
+
+        return f"auto:{resolve_dtype(requested, device)}"
+    return requested
+
+
 def _ctranslate2_problem(model_type: str, device: str) -> str | None:
     from summarize.ct2_engine import SUPPORTED_MODEL_TYPES, ctranslate2_available
 

@@ -24,6 +24,7 @@ from summarize import __version__
 from summarize.backends import (
     EngineChoice,
     choose_engine,
+    dtype_for_keys,
     dtype_notices,
     engine_for_keys,
     load_engine,
@@ -102,7 +103,7 @@ class StageContext:
         """Settings beyond the model that change outputs, for cache keys."""
         return {
             "engine": engine_for_keys(self.config.engine, self.device),
-            "dtype": self.config.dtype,
+            "dtype": dtype_for_keys(self.config.dtype, self.device),
             "device": self.device.partition(":")[0],
         }
 

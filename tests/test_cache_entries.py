@@ -148,3 +148,26 @@ def test_engine_auto_is_keyed_by_the_engine_it_can_mean_here(
     with monkeypatch.context() as without_ctranslate2:
         without_ctranslate2.setattr(ct2_engine, "ctranslate2_available", lambda: False)
         assert run(replace(config, engine="transformers")).report["cached"] == 2
+
+
+def test_dtype_auto_on_a_gpu_is_keyed_by_the_dtype_it_means_there(tmp_path, monkeypatch) -> None:
+    """--dtype auto runs bfloat16 on GPUs that have it and float16 on older ones: a cache
+    shared by two such machines must not pass one's work off as the other's."""
+    import torch
+
+    from summarize.config import RunConfig
+    from summarize.pipeline import make_context
+    from summarize.progress import silent_progress
+
+    config = RunConfig(inputs=(tmp_path,), output=tmp_path / "out", dtype="auto")
+
+    def fields(device: str, bf16: bool) -> dict[str, str]:
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: bf16)
+        return make_context(config, device, silent_progress).output_fields()
+
+    assert fields("cuda:0", True) != fields("cuda:0", False)
+    assert fields("cuda:0", True) == fields("cuda:1", True)
+    # Explicit dtypes and the CPU keep their keys: caches written before stay valid.
+    assert fields("cpu", True)["dtype"] == fields("cpu", False)["dtype"] == "auto"
+    config = replace(config, dtype="float16")
+    assert fields("cuda:0", True)["dtype"] == fields("cuda:0", False)["dtype"] == "float16"
