@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -29,6 +31,8 @@ EVAL_FILE = "eval.json"
 SUMMARY_SUFFIX = "summary"
 #: sacrebleu tokenisers for languages written without spaces; every other language uses 13a.
 BLEU_TOKENIZERS: dict[str, str] = {"zh": "zh"}
+#: A line break after a hyphen that ends a word: a compound wrapped over two lines.
+_BREAK_AFTER_HYPHEN = re.compile(r"(?<=\w)-[^\S\n]*\n\s*")
 #: ROUGE variants reported for summaries.
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
@@ -280,7 +284,7 @@ def score_summaries(hypotheses: Sequence[str], references: Sequence[str]) -> Sum
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
     for hypothesis, reference in zip(hypotheses, references, strict=True):
         # rouge-score takes (target, prediction).
-        for name, score in scorer.score(reference, hypothesis).items():
+        for name, score in scorer.score(_one_line(reference), _one_line(hypothesis)).items():
             totals[name] += score.fmeasure
     count = len(hypotheses)
     return SummaryScores(count, *(100 * totals[name] / count for name in ROUGE_TYPES))
@@ -294,13 +298,29 @@ def score_translations(
 
     bleu = BLEU(tokenize=BLEU_TOKENIZERS.get(language, "13a"))
     chrf = CHRF()
+    hypotheses = [_one_line(text) for text in hypotheses]
+    references = [_one_line(text) for text in references]
     return TranslationScores(
         segments=len(hypotheses),
-        bleu=bleu.corpus_score(list(hypotheses), [list(references)]).score,
-        chrf=chrf.corpus_score(list(hypotheses), [list(references)]).score,
+        bleu=bleu.corpus_score(hypotheses, [references]).score,
+        chrf=chrf.corpus_score(hypotheses, [references]).score,
         bleu_signature=str(bleu.get_signature()),
         chrf_signature=str(chrf.get_signature()),
     )
+
+
+def _one_line(text: str) -> str:
+    """``text`` in Unicode NFC on one line, as the scorers expect a segment.
+
+    The same letter typed two ways (NFC "ő", or NFD "o" + a combining accent, as some macOS
+    tools save text) must score as one: sacrebleu compares code points and rouge-score drops
+    every non-ASCII one. sacrebleu reads one segment per line, and its 13a tokeniser deletes a
+    hyphen + line break ("EU-" + "tagállamok" becomes "EUtagállamok"), where a wrapped reference
+    file (an editor, Python's textwrap) broke a compound after its own hyphen: the hyphen
+    stays, the break goes, and any other run of spaces and line breaks is one space.
+    """
+    text = _BREAK_AFTER_HYPHEN.sub("-", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
 
 
 def _comet_scorer(model_name: str) -> tuple[Any, str | None]:

@@ -7,6 +7,7 @@ import json
 import logging
 import subprocess
 import sys
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,6 +85,33 @@ def test_identical_natural_text_scores_100_and_unrelated_text_0() -> None:
         assert (same_translation.bleu, same_translation.chrf) == pytest.approx((100, 100))
         unrelated = score_translations([NATURAL[code]], [UNRELATED], code)
         assert unrelated.bleu < 1 and unrelated.chrf < 10
+
+
+def test_a_letter_typed_decomposed_scores_as_the_same_letter() -> None:
+    # NFD, as some macOS tools save text: "ő" as "o" + a combining double acute accent.
+    decomposed = {key: unicodedata.normalize("NFD", text) for key, text in NATURAL.items()}
+    assert decomposed["hu"] != NATURAL["hu"]
+    summary = score_summaries(
+        ["Viktor Orbán spoke in São Paulo."],
+        [unicodedata.normalize("NFD", "Viktor Orbán spoke in São Paulo.")],
+    )
+    assert (summary.rouge1, summary.rouge2, summary.rougeL) == pytest.approx((100, 100, 100))
+    for code in ("hu", "zh"):
+        scores = score_translations([NATURAL[code]], [decomposed[code]], code)
+        assert (scores.bleu, scores.chrf) == pytest.approx((100, 100))
+
+
+def test_a_reference_wrapped_over_lines_scores_as_one_line(tmp_path) -> None:
+    line = "Az EU-tagállamok hétfőn megemelték a költségvetést. A döntés vitát váltott ki."
+    hypothesis = "Az EU-tagállamok kedden emelték a költségvetést. A döntés vitát váltott ki."
+    # A hard-wrapped reference file, a compound broken after its hyphen: sacrebleu's 13a alone
+    # would delete the hyphen and the break ("EUtagállamok").
+    wrapped = "Az EU-\ntagállamok hétfőn megemelték a költségvetést.\n\nA döntés vitát\nváltott ki."
+    scores = score_translations([hypothesis], [wrapped], "hu")
+    assert scores.bleu == pytest.approx(sacrebleu.corpus_bleu([hypothesis], [[line]]).score)
+    assert scores.chrf == pytest.approx(sacrebleu.corpus_chrf([hypothesis], [[line]]).score)
+    assert 0 < scores.bleu < 100
+    assert score_translations([line], [wrapped], "hu").bleu == pytest.approx(100)
 
 
 def test_identical_references_score_100(finished, tmp_path) -> None:
