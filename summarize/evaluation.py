@@ -353,20 +353,43 @@ def _one_line(text: str) -> str:
 
 
 def _comet_scorer(model_name: str) -> tuple[Any, str | None]:
-    """A function scoring (source, translation, reference) triples with COMET, or a note why not."""
+    """A function scoring (source, translation, reference) triples with COMET, or a note why not.
+
+    ``model_name`` is a Hub id (downloaded once into the Hugging Face cache), a downloaded
+    model's folder or its ``checkpoints/model.ckpt``.
+    """
     try:
         from comet import download_model, load_from_checkpoint
     except ImportError:
-        note = "COMET not computed: install it with `pip install unbabel-comet`"
-        logger.warning(note)
-        return None, note
-    model = load_from_checkpoint(download_model(model_name))
+        return None, _comet_note("COMET not computed: install it with `pip install unbabel-comet`")
+    local = Path(model_name).expanduser()
+    if local.is_dir():
+        local = local / "checkpoints" / "model.ckpt"
+    try:
+        # comet raises bare Exceptions (KeyError "not supported" for a download that failed).
+        checkpoint = str(local) if local.exists() else download_model(model_name)
+        model = load_from_checkpoint(checkpoint)
+    except Exception as error:
+        logger.debug("COMET model %s did not load", model_name, exc_info=True)
+        return None, _comet_note(
+            f"COMET not computed: model {model_name} could not be downloaded or loaded "
+            f"({type(error).__name__}: {error}); run once with network access, or pass "
+            "--comet with the folder of a downloaded COMET model"
+        )
+    import torch
+
+    gpus = 1 if torch.cuda.is_available() else 0
 
     def score(triples: Sequence[tuple[str, str, str]]) -> float:
         data = [{"src": src, "mt": mt, "ref": ref} for src, mt, ref in triples]
-        return float(model.predict(data, batch_size=16, progress_bar=False).system_score)
+        return float(model.predict(data, batch_size=16, gpus=gpus, progress_bar=False).system_score)
 
     return score, None
+
+
+def _comet_note(note: str) -> str:
+    logger.warning(note)
+    return note
 
 
 def format_scores(scores: Scores) -> str:

@@ -3,6 +3,7 @@ libraries' own results for the same strings."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import subprocess
@@ -329,3 +330,82 @@ def test_new_commands_help_does_not_import_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "--models-dir" in result.stdout and "REFERENCES" in result.stdout
+
+
+# A stand-in for unbabel-comet (not installed here, and it could not download a model): its
+# download_model raises KeyError "not supported" whenever the Hub cannot be reached.
+FAKE_COMET = """
+from types import SimpleNamespace
+
+loaded = []
+predicted = []
+
+
+def download_model(model, saving_directory=None, local_files_only=False):
+    raise KeyError(f"Model '{model}' not supported by COMET.")
+
+
+def load_from_checkpoint(checkpoint_path, **kwargs):
+    loaded.append(checkpoint_path)
+
+    def predict(samples, batch_size=16, gpus=1, progress_bar=True, **kwargs):
+        predicted.append((list(samples), gpus))
+        return SimpleNamespace(system_score=0.5)
+
+    return SimpleNamespace(predict=predict)
+"""
+
+
+@pytest.fixture
+def fake_comet(tmp_path, monkeypatch):
+    """The module ``comet`` of FAKE_COMET, importable here and in a CLI subprocess."""
+    folder = tmp_path / "fake_comet"
+    folder.mkdir()
+    (folder / "comet.py").write_text(FAKE_COMET, "utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(folder))
+    spec = importlib.util.spec_from_file_location("comet", folder / "comet.py")
+    comet = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(comet)
+    monkeypatch.setitem(sys.modules, "comet", comet)  # gone again after the test
+    return comet
+
+
+def test_a_comet_model_that_cannot_be_downloaded_is_a_clear_note(
+    finished, tmp_path, fake_comet
+) -> None:
+    output, records = finished
+    write_jsonl(tmp_path / "refs.jsonl", references_from(records, half_right))
+    result = run_cli(["eval", "refs.jsonl", "-o", str(output), "--comet"], cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    note = (
+        "COMET not computed: model Unbabel/wmt22-comet-da could not be downloaded or loaded "
+        "(KeyError: \"Model 'Unbabel/wmt22-comet-da' not supported by COMET.\"); run once with "
+        "network access, or pass --comet with the folder of a downloaded COMET model"
+    )
+    assert note in result.stdout and note in result.stderr
+    saved = json.loads((output / EVAL_FILE).read_text("utf-8"))
+    assert saved["comet_note"] == note
+    assert all(scores["comet"] is None for scores in saved["translations"].values())
+    assert saved["translations"]["hu"]["bleu"] > 0
+
+
+def test_comet_scores_with_a_downloaded_model_folder(finished, tmp_path, fake_comet) -> None:
+    output, records = finished
+    model = tmp_path / "wmt22-comet-da"
+    (model / "checkpoints").mkdir(parents=True)
+    (model / "checkpoints" / "model.ckpt").write_bytes(b"")
+    refs = references_from(records, half_right)
+    scores = evaluate(write_jsonl(tmp_path / "refs.jsonl", refs), output, comet=str(model))
+    assert scores.comet_note is None
+    assert fake_comet.loaded == [str(model / "checkpoints" / "model.ckpt")]
+    assert [scores.translations[code].comet for code in LANGUAGES] == [0.5, 0.5]
+    # Source: the English summary that was translated; reference: the reference translation.
+    samples, gpus = fake_comet.predicted[0]
+    assert samples[0] == {
+        "src": records[0]["summary"],
+        "mt": records[0]["translations"]["hu"],
+        "ref": refs[0]["translations"]["hu"],
+    }
+    import torch
+
+    assert gpus == (1 if torch.cuda.is_available() else 0)  # COMET asks for a GPU unless told
