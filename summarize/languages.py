@@ -216,6 +216,16 @@ def get_language(code: str) -> Language:
     return described
 
 
+def iso_script(code: str) -> str | None:
+    """ISO 15924 script a language is written in (``ru`` -> ``Cyrl``, ``ja`` -> ``Jpan``), from
+    its NLLB code; None for a code no table knows."""
+    try:
+        nllb_code = get_language(code).nllb_code
+    except ConfigError:
+        return None
+    return nllb_code.partition("_")[2] or None
+
+
 # Scripts written without spaces between sentences.
 _UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan"})
 

@@ -25,7 +25,7 @@ from functools import cache
 from itertools import groupby, pairwise
 
 from summarize.errors import ConfigError
-from summarize.languages import ENGLISH, get_language
+from summarize.languages import ENGLISH, get_language, iso_script
 from summarize.sentences import split_sentences
 
 #: One source sentence (or over-long piece of one) and its translation.
@@ -415,7 +415,7 @@ def check_script(
     written ("В среду Samsung представила Galaxy S24 Ultra.") do not count against the script.
     """
     warnings: list[QualityWarning] = []
-    code = _iso_script(language)
+    code = iso_script(language)
     expected = _SCRIPT_NAMES.get(code or "")
     copied = _copied_names(source) if source is not None else set()
     units = _script_units(word for word in _LETTERS.findall(text) if word not in copied)
@@ -556,15 +556,6 @@ def _copied_names(source: str) -> set[str]:
     return {word for word in _LETTERS.findall(source) if any(char.isupper() for char in word)}
 
 
-def _iso_script(language: str) -> str | None:
-    """ISO 15924 script of a language (from its NLLB code: rus_Cyrl -> Cyrl), None if unknown."""
-    try:
-        code = get_language(language).nllb_code
-    except ConfigError:  # an unknown code: nothing to check against
-        return None
-    return code.partition("_")[2] or None
-
-
 # --- Degenerate text --------------------------------------------------------------------------
 
 
@@ -686,7 +677,7 @@ def check_length(
 def _length_bounds(language: str) -> tuple[float, float]:
     if language in LENGTH_RATIO_BOUNDS:
         return LENGTH_RATIO_BOUNDS[language]
-    if _iso_script(language) in _CHARACTER_ISO_SCRIPTS:
+    if iso_script(language) in _CHARACTER_ISO_SCRIPTS:
         return CHARACTER_SCRIPT_LENGTH_RATIO_BOUNDS
     return DEFAULT_LENGTH_RATIO_BOUNDS
 

@@ -3,10 +3,12 @@ libraries' own results for the same strings."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import subprocess
 import sys
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,6 +86,61 @@ def test_identical_natural_text_scores_100_and_unrelated_text_0() -> None:
         assert (same_translation.bleu, same_translation.chrf) == pytest.approx((100, 100))
         unrelated = score_translations([NATURAL[code]], [UNRELATED], code)
         assert unrelated.bleu < 1 and unrelated.chrf < 10
+
+
+def test_a_letter_typed_decomposed_scores_as_the_same_letter() -> None:
+    # NFD, as some macOS tools save text: "ő" as "o" + a combining double acute accent.
+    decomposed = {key: unicodedata.normalize("NFD", text) for key, text in NATURAL.items()}
+    assert decomposed["hu"] != NATURAL["hu"]
+    summary = score_summaries(
+        ["Viktor Orbán spoke in São Paulo."],
+        [unicodedata.normalize("NFD", "Viktor Orbán spoke in São Paulo.")],
+    )
+    assert (summary.rouge1, summary.rouge2, summary.rougeL) == pytest.approx((100, 100, 100))
+    for code in ("hu", "zh"):
+        scores = score_translations([NATURAL[code]], [decomposed[code]], code)
+        assert (scores.bleu, scores.chrf) == pytest.approx((100, 100))
+
+
+def test_a_reference_wrapped_over_lines_scores_as_one_line(tmp_path) -> None:
+    line = "Az EU-tagállamok hétfőn megemelték a költségvetést. A döntés vitát váltott ki."
+    hypothesis = "Az EU-tagállamok kedden emelték a költségvetést. A döntés vitát váltott ki."
+    # A hard-wrapped reference file, a compound broken after its hyphen: sacrebleu's 13a alone
+    # would delete the hyphen and the break ("EUtagállamok").
+    wrapped = "Az EU-\ntagállamok hétfőn megemelték a költségvetést.\n\nA döntés vitát\nváltott ki."
+    scores = score_translations([hypothesis], [wrapped], "hu")
+    assert scores.bleu == pytest.approx(sacrebleu.corpus_bleu([hypothesis], [[line]]).score)
+    assert scores.chrf == pytest.approx(sacrebleu.corpus_chrf([hypothesis], [[line]]).score)
+    assert 0 < scores.bleu < 100
+    assert score_translations([line], [wrapped], "hu").bleu == pytest.approx(100)
+
+
+def test_bleu_in_languages_written_without_spaces_counts_characters_or_words(
+    caplog, monkeypatch
+) -> None:
+    from summarize import evaluation
+
+    # Without MeCab, sacrebleu's standard tokeniser for Japanese (pip install 'sacrebleu[ja]').
+    monkeypatch.setattr(evaluation, "_installed", lambda *modules: False)
+    # One sentence, one word changed. 13a would make each sentence one "word": BLEU 0.
+    cases = {
+        "ja": ("政府は月曜日に予算を引き上げました。", "政府は火曜日に予算を引き上げました。"),
+        "th": ("รัฐบาลเพิ่มงบประมาณเมื่อวันจันทร์", "รัฐบาลเพิ่มงบประมาณเมื่อวันอังคาร"),
+        "yue": ("政府星期一加咗預算。", "政府星期二加咗預算。"),
+    }
+    expected_tokenizer = {"ja": "char", "th": "char", "yue": "zh"}
+    for code, (reference, hypothesis) in cases.items():
+        tokenize = expected_tokenizer[code]
+        with caplog.at_level(logging.WARNING):
+            scores = score_translations([hypothesis], [reference], code)
+        bleu = sacrebleu.corpus_bleu([hypothesis], [[reference]], tokenize=tokenize)
+        assert scores.bleu == pytest.approx(bleu.score) and 0 < scores.bleu < 100, code
+        assert f"tok:{tokenize}" in scores.bleu_signature
+        assert sacrebleu.corpus_bleu([hypothesis], [[reference]], tokenize="13a").score == 0
+    # The report says the Japanese number is not the usual tok:ja-mecab one.
+    assert "Japanese BLEU is counted by character (tok:char)" in caplog.text
+    for code, tokenize in [("hu", "13a"), ("ru", "13a"), ("uk", "13a"), ("zh", "zh")]:
+        assert f"tok:{tokenize}" in score_translations(["a"], ["a"], code).bleu_signature
 
 
 def test_identical_references_score_100(finished, tmp_path) -> None:
@@ -273,3 +330,82 @@ def test_new_commands_help_does_not_import_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "--models-dir" in result.stdout and "REFERENCES" in result.stdout
+
+
+# A stand-in for unbabel-comet (not installed here, and it could not download a model): its
+# download_model raises KeyError "not supported" whenever the Hub cannot be reached.
+FAKE_COMET = """
+from types import SimpleNamespace
+
+loaded = []
+predicted = []
+
+
+def download_model(model, saving_directory=None, local_files_only=False):
+    raise KeyError(f"Model '{model}' not supported by COMET.")
+
+
+def load_from_checkpoint(checkpoint_path, **kwargs):
+    loaded.append(checkpoint_path)
+
+    def predict(samples, batch_size=16, gpus=1, progress_bar=True, **kwargs):
+        predicted.append((list(samples), gpus))
+        return SimpleNamespace(system_score=0.5)
+
+    return SimpleNamespace(predict=predict)
+"""
+
+
+@pytest.fixture
+def fake_comet(tmp_path, monkeypatch):
+    """The module ``comet`` of FAKE_COMET, importable here and in a CLI subprocess."""
+    folder = tmp_path / "fake_comet"
+    folder.mkdir()
+    (folder / "comet.py").write_text(FAKE_COMET, "utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(folder))
+    spec = importlib.util.spec_from_file_location("comet", folder / "comet.py")
+    comet = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(comet)
+    monkeypatch.setitem(sys.modules, "comet", comet)  # gone again after the test
+    return comet
+
+
+def test_a_comet_model_that_cannot_be_downloaded_is_a_clear_note(
+    finished, tmp_path, fake_comet
+) -> None:
+    output, records = finished
+    write_jsonl(tmp_path / "refs.jsonl", references_from(records, half_right))
+    result = run_cli(["eval", "refs.jsonl", "-o", str(output), "--comet"], cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    note = (
+        "COMET not computed: model Unbabel/wmt22-comet-da could not be downloaded or loaded "
+        "(KeyError: \"Model 'Unbabel/wmt22-comet-da' not supported by COMET.\"); run once with "
+        "network access, or pass --comet with the folder of a downloaded COMET model"
+    )
+    assert note in result.stdout and note in result.stderr
+    saved = json.loads((output / EVAL_FILE).read_text("utf-8"))
+    assert saved["comet_note"] == note
+    assert all(scores["comet"] is None for scores in saved["translations"].values())
+    assert saved["translations"]["hu"]["bleu"] > 0
+
+
+def test_comet_scores_with_a_downloaded_model_folder(finished, tmp_path, fake_comet) -> None:
+    output, records = finished
+    model = tmp_path / "wmt22-comet-da"
+    (model / "checkpoints").mkdir(parents=True)
+    (model / "checkpoints" / "model.ckpt").write_bytes(b"")
+    refs = references_from(records, half_right)
+    scores = evaluate(write_jsonl(tmp_path / "refs.jsonl", refs), output, comet=str(model))
+    assert scores.comet_note is None
+    assert fake_comet.loaded == [str(model / "checkpoints" / "model.ckpt")]
+    assert [scores.translations[code].comet for code in LANGUAGES] == [0.5, 0.5]
+    # Source: the English summary that was translated; reference: the reference translation.
+    samples, gpus = fake_comet.predicted[0]
+    assert samples[0] == {
+        "src": records[0]["summary"],
+        "mt": records[0]["translations"]["hu"],
+        "ref": refs[0]["translations"]["hu"],
+    }
+    import torch
+
+    assert gpus == (1 if torch.cuda.is_available() else 0)  # COMET asks for a GPU unless told
