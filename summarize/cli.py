@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from summarize import transcripts
 from summarize.arguments import build_parser, settings_from_arguments
 from summarize.config import build_run_config
 from summarize.errors import RunInterrupted, SummarizeError
@@ -26,6 +27,7 @@ logger = logging.getLogger("summarize")
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``summarize`` command; returns the exit code."""
+    transcripts.copy_stderr_if_asked()  # the main process of --processes only
     argv = sys.argv[1:] if argv is None else list(argv)
     arguments = build_parser().parse_args(argv)
     # The flag alone until the config file is read (see _settings): it may say verbose too.

@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from summarize import transcripts
 from summarize.backends import EngineChoice
 from summarize.config import RunConfig
 from summarize.errors import ProcessCrashed, SummarizeError
@@ -169,9 +171,11 @@ def launch(config: RunConfig, argv: Sequence[str]) -> int:
     """Run ``summarize argv`` as ``config.processes`` processes on this machine; the exit code.
 
     The processes start as ``torchrun --standalone`` starts them (torch's elastic launch), and
-    report as usual: the main one prints the run's summary. A run that ends as designed (some
-    articles failed, a configuration error, Ctrl-C) returns its exit code and adds nothing: no
-    launcher traceback. A process that crashed raises ProcessCrashed, saying what to do next.
+    report as usual: the main one prints to the terminal as it goes, the run's summary too; the
+    others' messages that it did not print follow at the end, once each (see transcripts). A
+    run that ends as designed (some articles failed, a configuration error, Ctrl-C) returns its
+    exit code and adds nothing: no launcher traceback. A process that crashed raises
+    ProcessCrashed, saying what to do next.
     """
     from torch.distributed.elastic.multiprocessing import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
@@ -183,31 +187,60 @@ def launch(config: RunConfig, argv: Sequence[str]) -> int:
     # this variable (accelerate warns in every process when it is unset).
     fair_share = max(1, (os.cpu_count() or 1) // config.processes)
     os.environ.setdefault("OMP_NUM_THREADS", str(config.threads or fair_share))
-    settings = LaunchConfig(
-        min_nodes=1,
-        max_nodes=1,
-        nproc_per_node=config.processes,
-        run_id=str(uuid.uuid4()),
-        rdzv_backend="c10d",
-        rdzv_endpoint="localhost:0",  # a free port on this machine
-        max_restarts=0,  # a failed share is reported, not run again
-    )
-    try:
-        elastic_launch(settings, sys.executable)("-m", "summarize", *argv)
-    except ChildFailedError as error:
-        # In the order they stopped (to the second; then the launcher's SIGTERMs last).
-        failures = sorted(
-            error.failures.items(),
-            key=lambda pair: (pair[1].timestamp, pair[1].exitcode == -signal.SIGTERM),
+    with tempfile.TemporaryDirectory(prefix="summarize-processes-") as folder:
+        logs = _log_settings(Path(folder), config.processes)
+        settings = LaunchConfig(
+            min_nodes=1,
+            max_nodes=1,
+            nproc_per_node=config.processes,
+            run_id=str(uuid.uuid4()),
+            rdzv_backend="c10d",
+            rdzv_endpoint="localhost:0",  # a free port on this machine
+            max_restarts=0,  # a failed share is reported, not run again
+            logs_specs=logs,
         )
-        return launch_exit_code(
-            [(rank, failure.exitcode) for rank, failure in failures], config.processes
-        )
-    except SignalException as stop:  # the launcher has stopped the processes already
-        if stop.sigval == signal.SIGINT:
-            raise KeyboardInterrupt from None
-        raise
+        try:
+            elastic_launch(settings, sys.executable)("-m", "summarize", *argv)
+        except ChildFailedError as error:
+            # In the order they stopped (to the second; then the launcher's SIGTERMs last).
+            failures = sorted(
+                error.failures.items(),
+                key=lambda pair: (pair[1].timestamp, pair[1].exitcode == -signal.SIGTERM),
+            )
+            return launch_exit_code(
+                [(rank, failure.exitcode) for rank, failure in failures], config.processes
+            )
+        except SignalException as stop:  # the launcher has stopped the processes already
+            if stop.sigval == signal.SIGINT:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            # Before the crash report or "interrupted", which say the messages are above.
+            unseen = transcripts.unseen_lines(logs.main_copy, logs.stderrs)
+            for line in transcripts.format_unseen(unseen, config.processes):
+                print(line, file=sys.stderr)
     return 0
+
+
+def _log_settings(folder: Path, count: int) -> Any:
+    """torch's LogsSpecs for launch: the main process keeps the terminal (live progress bars
+    and messages) and copies what it writes to ``main_copy``; the others' stderr goes to files
+    in ``folder``, named in ``stderrs`` once the processes start (see transcripts)."""
+    from torch.distributed.elastic.multiprocessing import DefaultLogsSpecs, Std
+
+    class Logs(DefaultLogsSpecs):
+        def __init__(self) -> None:
+            super().__init__(log_dir=str(folder), redirects={r: Std.ERR for r in range(1, count)})
+            self.main_copy = folder / "main-stderr.log"
+            self.stderrs: dict[int, str] = {}
+
+        def reify(self, envs):  # called once the processes' environments are made
+            destinations = super().reify(envs)
+            self.stderrs = {rank: path for rank, path in destinations.stderrs.items() if path}
+            envs[0][transcripts.COPY_VARIABLE] = str(self.main_copy)
+            return destinations
+
+    return Logs()
 
 
 #: Exit codes with which a process ends a run as designed, having printed why: a usage or

@@ -223,8 +223,10 @@ def test_each_process_gets_its_gpu_and_a_fair_share_of_cores(tmp_path, monkeypat
     assert distributed._threads(replace(config, threads=5), second) == 5
 
 
-def summarize_processes(tiny_models, news: Path, output: Path, env: dict | None = None):
-    """``summarize run --processes 2`` on ``news``, through the real command."""
+def summarize_processes(
+    tiny_models, news: Path, output: Path, env: dict | None = None, flags: tuple[str, ...] = ()
+):
+    """``summarize run --processes 2`` on ``news``, through the real command (``flags`` last)."""
     script = Path(sys.executable).parent / "summarize"
     command = [
         str(script),
@@ -241,6 +243,7 @@ def summarize_processes(tiny_models, news: Path, output: Path, env: dict | None 
         "--languages",
         "hu",
         *tiny_model_flags(tiny_models, ("hu",)),
+        *flags,
     ]
     return subprocess.run(
         command,
@@ -250,6 +253,16 @@ def summarize_processes(tiny_models, news: Path, output: Path, env: dict | None 
         text=True,
         timeout=300,
     )
+
+
+def rank_hook(folder: Path, code: str) -> dict:
+    """The environment that runs ``code`` as the second process starts (a sitecustomize)."""
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(
+        f"import os, signal, sys\nif os.environ.get('RANK') == '1':\n    {code}\n", "utf-8"
+    )
+    path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": path}
 
 
 def test_processes_flag_a_partly_failed_run_shows_only_the_tools_own_messages(
@@ -278,16 +291,8 @@ def test_processes_flag_a_crashed_process_is_reported_in_one_short_message(
     tiny_models, news, tmp_path
 ) -> None:
     # The second process dies as it starts, as one the kernel kills for memory would.
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        "import os, signal\n"
-        "if os.environ.get('RANK') == '1':\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n",
-        "utf-8",
-    )
-    path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
-    done = summarize_processes(tiny_models, news, tmp_path / "out", {"PYTHONPATH": path})
+    env = rank_hook(tmp_path / "hook", "os.kill(os.getpid(), signal.SIGKILL)")
+    done = summarize_processes(tiny_models, news, tmp_path / "out", env)
 
     assert done.returncode == 1, done.stderr[-3000:]
     assert "Traceback" not in done.stderr and "ChildFailedError" not in done.stderr, done.stderr
@@ -295,6 +300,103 @@ def test_processes_flag_a_crashed_process_is_reported_in_one_short_message(
     assert len(message) == 1, done.stderr
     assert "process 2 of 2" in message[0] and "SIGKILL" in message[0]
     assert "run the same command again" in message[0]
+
+
+def test_other_processes_lines_are_shown_once_unless_the_main_one_printed_them(tmp_path) -> None:
+    from summarize import transcripts
+
+    main, second, third = (tmp_path / name for name in ("0", "1", "2"))
+    main.write_text("summarize: WARNING: shared\r\nbar 10%\rbar 100%\n", "utf-8")
+    second.write_text("summarize: WARNING: shared\nsummarize: error: mine\n\nboth\n", "utf-8")
+    third.write_text("both\nTraceback (most recent call last):\n  File x\n", "utf-8")
+    missing = tmp_path / "never-written"  # a process that died before it printed anything
+
+    unseen = transcripts.unseen_lines(main, {2: third, 1: second, 3: missing})
+    assert unseen == {
+        "summarize: error: mine": [1],
+        "both": [1, 2],
+        "Traceback (most recent call last):": [2],
+        "  File x": [2],
+    }
+    assert transcripts.format_unseen(unseen, 4) == [
+        "summarize: process 2 of 4: error: mine",
+        "summarize: processes 2, 3 of 4: both",
+        "summarize: process 3 of 4: Traceback (most recent call last):",
+        "summarize: process 3 of 4:   File x",
+    ]
+    # The main process died before it printed: everything the others said is shown.
+    assert transcripts.unseen_lines(missing, {1: second})["summarize: WARNING: shared"] == [1]
+
+
+def test_the_main_process_copy_of_stderr_leaves_the_terminal_as_it_was(
+    tmp_path, monkeypatch
+) -> None:
+    import io
+
+    from summarize import transcripts
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, copy = Terminal(), tmp_path / "copy.log"
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv(transcripts.COPY_VARIABLE, str(copy))
+    transcripts.copy_stderr_if_asked()
+    assert transcripts.COPY_VARIABLE not in os.environ  # not passed on to child processes
+    print("summarize: WARNING: once", file=sys.stderr)
+    assert sys.stderr.isatty()  # progress bars stay on
+    assert terminal.getvalue() == "summarize: WARNING: once\n"
+    assert copy.read_text("utf-8") == "summarize: WARNING: once\n"  # each line as printed
+
+
+def test_processes_flag_an_error_every_process_hits_is_printed_once(
+    tiny_models, news, tmp_path
+) -> None:
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()
+    flags = ("--summary-model", str(not_a_model))
+    done = summarize_processes(tiny_models, news, tmp_path / "out", flags=flags)
+
+    assert done.returncode == 2, done.stderr[-3000:]
+    # The message has two lines: each once, as a single process prints it.
+    assert done.stderr.count(f"could not load the model '{not_a_model}'") == 1, done.stderr
+    assert done.stderr.count("Downloads are off here") == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_processes_flag_shows_a_shared_warning_once_and_one_process_s_own_message(
+    tiny_models, news, tmp_path
+) -> None:
+    # Every process warns about float16 on CPU; only the second says something of its own.
+    env = rank_hook(tmp_path / "hook", "print('GPU 1: ECC errors corrected', file=sys.stderr)")
+    output = tmp_path / "out"
+    done = summarize_processes(tiny_models, news, output, env, flags=("--dtype", "float16"))
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert all(line.startswith("summarize: ") for line in lines), done.stderr
+    assert done.stderr.count("float16 on CPU is slow") == 1, done.stderr
+    assert lines.count("summarize: process 2 of 2: GPU 1: ECC errors corrected") == 1, done.stderr
+    assert done.stderr.count("summarize: 5 done, 0 cached, 0 failed") == 1, done.stderr
+    assert len(records(output)) == 5
+
+
+def test_processes_flag_shows_what_a_crashed_process_said_before_naming_it(
+    tiny_models, news, tmp_path
+) -> None:
+    last_words = "print('out of device memory', file=sys.stderr, flush=True); " + (
+        "os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    env = rank_hook(tmp_path / "hook", last_words)
+    done = summarize_processes(tiny_models, news, tmp_path / "out", env)
+
+    assert done.returncode == 1, done.stderr[-3000:]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    said = lines.index("summarize: process 2 of 2: out of device memory")
+    crashed = [i for i, line in enumerate(lines) if "process 2 of 2 was killed" in line]
+    assert crashed and said < crashed[0], done.stderr  # "its messages ... are above"
+    assert done.stderr.count("out of device memory") == 1, done.stderr
 
 
 @pytest.mark.parametrize(
