@@ -144,7 +144,7 @@ def run(
         _save_share(folder, process, local.device, share, None, time.perf_counter() - clock, stop)
         raise
     except Exception as error:  # this process alone: the main reports its articles as failed
-        logger.error("process %d failed: %s", process.index, error)
+        logger.error("process %d of %d failed: %s", process.index + 1, process.count, error)
         logger.debug("process %d failed", process.index, exc_info=True)  # --verbose
         failure = error
     # A process exiting non-zero makes the launcher stop the others, the main included, before
@@ -404,9 +404,12 @@ def _merge(
     for share in shares:
         held = share["articles"]
         if share["status"] == "failed":
+            # Counted from 1 for people, as the launcher's messages count (run.json keeps
+            # each process's 0-based index).
+            who = f"process {share['process'] + 1} of {len(shares)}"
             logger.error(
-                "process %d failed (%s); its %d article(s): %s",
-                share["process"],
+                "%s failed (%s); its %d article(s): %s",
+                who,
                 share["error"],
                 len(held),
                 ", ".join(articles[index].source for index in held) or "none",
@@ -414,7 +417,7 @@ def _merge(
             for index in held:
                 items[index] = WorkItem(
                     article=articles[index],
-                    failure=f"process {share['process']} failed: {share['error']}",
+                    failure=f"{who} failed: {share['error']}",
                 )
         else:
             for index, data in zip(held, share["work"], strict=True):

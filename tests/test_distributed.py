@@ -176,7 +176,7 @@ def test_a_failing_process_reports_the_articles_it_held(
     assert len(failed) == first["articles"] and first["articles"] + second["articles"] == 5
     reasons = {item["reason"] for item in report["items"] if item["status"] == "failed"}
     assert reasons == {
-        "process 0 failed: RuntimeError: CUDA error: an illegal memory access was encountered"
+        "process 1 of 2 failed: RuntimeError: CUDA error: an illegal memory access was encountered"
     }
     assert report["done"] == second["articles"] and report["failed"] == len(failed)
     assert len(records(config.output)) == second["articles"]
