@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -79,7 +80,7 @@ def check_writable_folder(folder: Path, setting: str) -> None:
     Checked by doing it, and undone: a run stopped later by another error leaves nothing behind.
     ``setting`` is the flag that chose the folder, for the message.
     """
-    in_the_way = next((p for p in _folder_chain(folder) if p.exists() and not p.is_dir()), None)
+    in_the_way = next((p for p in _folder_chain(folder) if _is_in_the_way(p)), None)
     if in_the_way is not None:
         raise ConfigError(
             f"{setting} {folder}: {in_the_way} is a file, not a folder; "
@@ -97,6 +98,18 @@ def check_writable_folder(folder: Path, setting: str) -> None:
                     f"{setting} {folder}: cannot create it or write in it "
                     f"({error.strerror or error}); pass {setting} a folder you can write to"
                 ) from None
+
+
+def _is_in_the_way(path: Path) -> bool:
+    """Whether something other than a folder is at ``path``.
+
+    One look (``stat``), not ``exists()`` then ``is_dir()``: another process of the run may
+    make and remove the folder between two looks, and a folder gone in between is no file.
+    """
+    try:
+        return not stat.S_ISDIR(path.stat().st_mode)
+    except OSError:  # nothing there (or nothing we may look at: writing will tell)
+        return False
 
 
 def _folder_chain(folder: Path) -> list[Path]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from summarize.files import remove_unwritten_outputs
+from summarize.errors import ConfigError
+from summarize.files import check_writable_folder, remove_unwritten_outputs
 
 
 def test_only_listed_plain_files_in_the_folder_are_removed(tmp_path: Path) -> None:
@@ -37,3 +39,25 @@ def test_only_listed_plain_files_in_the_folder_are_removed(tmp_path: Path) -> No
         "sub",
     ]
     assert (tmp_path / "outside.html").is_file() and (folder / "sub" / "deep.html").is_file()
+
+
+def test_processes_checking_one_new_output_folder_at_once_never_see_a_file(
+    tmp_path: Path,
+) -> None:
+    # Every process of a run checks the output folder by making it and removing it again; one
+    # saw the folder another had just made, then (it being removed) "not a folder": a file.
+    errors: list[str] = []
+
+    def check_many() -> None:
+        for index in range(2000):
+            try:
+                check_writable_folder(tmp_path / f"out{index}" / "briefing", "--output")
+            except ConfigError as error:
+                errors.append(str(error))
+
+    threads = [threading.Thread(target=check_many) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
