@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +99,10 @@ class StageContext:
     #: Model -> its identity for cache keys, worked out once per run (it stats the files).
     identities: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
+    @cached_property
     def output_fields(self) -> dict[str, str]:
-        """Settings beyond the model that change outputs, for cache keys."""
+        """Settings beyond the model that change outputs, for cache keys; worked out once (on
+        a GPU, ``--dtype auto`` asks the card), not for every key."""
         return {
             "engine": engine_for_keys(self.config.engine, self.device),
             "dtype": dtype_for_keys(self.config.dtype, self.device),
@@ -490,7 +492,7 @@ def _pivot_key(item: WorkItem, context: StageContext) -> str:
         language=item.language,
         **_model_fields(context, item.pivot_model),
         num_beams=context.config.num_beams,
-        **context.output_fields(),
+        **context.output_fields,
     )
 
 
@@ -527,7 +529,7 @@ def _summary_key(item: WorkItem, context: StageContext) -> str:
         num_beams=config.num_beams,
         max_new_tokens=config.max_summary_tokens,
         min_new_tokens=config.min_summary_tokens,
-        **context.output_fields(),
+        **context.output_fields,
     )
 
 
@@ -540,7 +542,7 @@ def _translation_key(summary: str, language: str, context: StageContext) -> str:
         language=language,
         **_model_fields(context, context.config.translation_model_for(language)),
         num_beams=context.config.num_beams,
-        **context.output_fields(),
+        **context.output_fields,
         **retry,
     )
 

@@ -16,6 +16,7 @@ emitted for an article's URL only when it is plain ``http``/``https``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -733,6 +734,7 @@ def _language(code: str) -> dict[str, str]:
     }
 
 
+@functools.cache
 def _direction(html_lang: str) -> str:
     """``rtl`` or ``ltr`` for a BCP 47 tag, as CLDR has it; ``auto`` when Babel doesn't know it."""
     try:

@@ -163,7 +163,7 @@ def test_dtype_auto_on_a_gpu_is_keyed_by_the_dtype_it_means_there(tmp_path, monk
 
     def fields(device: str, bf16: bool) -> dict[str, str]:
         monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: bf16)
-        return make_context(config, device, silent_progress).output_fields()
+        return make_context(config, device, silent_progress).output_fields
 
     assert fields("cuda:0", True) != fields("cuda:0", False)
     assert fields("cuda:0", True) == fields("cuda:1", True)
