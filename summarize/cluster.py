@@ -291,8 +291,9 @@ class _Actor:
     role = ""
 
     def __init__(self, config: RunConfig, device: str) -> None:
-        from summarize import engine
+        from summarize import allocator, engine
 
+        allocator.reuse_freed_memory(device)
         engine.set_cpu_threads((config.threads or 1) if device == "cpu" else config.threads)
         engine.show_library_progress_bars(False)
         # The driver saves finished work in its cache: nodes may not share its filesystem.

@@ -20,7 +20,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from summarize import __version__
+from summarize import __version__, allocator
 from summarize.backends import (
     EngineChoice,
     choose_engine,
@@ -265,6 +265,7 @@ def compute(
 
     device = engine.resolve_device(config.device)
     engine.resolve_dtype(config.dtype, device)  # validates the request
+    allocator.reuse_freed_memory(device)  # before any model's threads first allocate
     engine.set_cpu_threads(config.threads)
     engine.show_library_progress_bars(not config.quiet)
     context = make_context(config, device, progress)

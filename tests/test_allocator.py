@@ -1,0 +1,132 @@
+"""The CPU memory allocator settings: in force for CPU runs on glibc, and only there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from test_pipeline import SEED, GenerateSpy, marian_config
+
+from summarize import allocator
+
+on_glibc = pytest.mark.skipif(
+    sys.platform != "linux" or not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"),
+    reason="glibc's malloc only",
+)
+
+# Where a worker thread's 64 MiB block lands: in the main heap, or in pages mapped for it.
+_WHERE_A_THREADS_BLOCK_LANDS = textwrap.dedent(
+    """
+    import ctypes, sys, threading
+    from summarize import allocator
+
+    if sys.argv[1] == "tuned":
+        assert allocator.reuse_freed_memory("cpu")
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    addresses = []
+    thread = threading.Thread(target=lambda: addresses.append(libc.malloc(64 << 20)))
+    thread.start()
+    thread.join()
+    for line in open("/proc/self/maps"):
+        start, end = (int(part, 16) for part in line.split()[0].split("-"))
+        if start <= addresses[0] < end:
+            print("heap" if line.rstrip().endswith("[heap]") else "mapped")
+    """
+)
+
+
+def _block_placement(mode: str) -> str:
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("MALLOC_") and name not in ("GLIBC_TUNABLES", "LD_PRELOAD")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _WHERE_A_THREADS_BLOCK_LANDS, mode],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@on_glibc
+def test_a_worker_threads_large_blocks_come_from_the_reused_heap() -> None:
+    # glibc's default maps a thread's 64 MiB block afresh (and unmaps it on free): the
+    # faults this module exists to avoid. With the settings, it comes from the main heap.
+    assert _block_placement("default") == "mapped"
+    assert _block_placement("tuned") == "heap"
+
+
+class _Mallopt:
+    """Records mallopt calls; accepts them unless told to refuse one parameter."""
+
+    def __init__(self, refuse: int | None = None) -> None:
+        self.calls: list[tuple[int, int]] = []
+        self.refuse = refuse
+
+    def __call__(self, parameter: int, value: int) -> int:
+        self.calls.append((parameter, value))
+        return 0 if parameter == self.refuse else 1
+
+
+@on_glibc
+@pytest.mark.parametrize("environ", [{}, {"GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX512F"}])
+def test_cpu_runs_get_one_arena_and_no_unmapping(environ) -> None:
+    mallopt = _Mallopt()
+    assert allocator.reuse_freed_memory("cpu", environ, mallopt)
+    # The arena limit first: a thread picks its arena at its first allocation.
+    assert mallopt.calls == [(-8, 1), (-3, 2**31 - 1), (-1, 2**31 - 1)]
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"MALLOC_ARENA_MAX": "4"},
+        {"MALLOC_TRIM_THRESHOLD_": "0"},
+        {"GLIBC_TUNABLES": "glibc.rtld.nns=2:glibc.malloc.arena_max=2"},
+        {"LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"},
+        {"LD_PRELOAD": "libtcmalloc_minimal.so.4"},
+    ],
+)
+def test_a_users_own_malloc_settings_are_left_as_they_are(environ) -> None:
+    mallopt = _Mallopt()
+    assert not allocator.reuse_freed_memory("cpu", environ, mallopt)
+    assert mallopt.calls == []
+
+
+@pytest.mark.parametrize("device", ["cuda", "cuda:1", "mps"])
+def test_runs_on_an_accelerator_are_left_alone(device) -> None:
+    mallopt = _Mallopt()
+    assert not allocator.reuse_freed_memory(device, {}, mallopt)
+    assert mallopt.calls == []
+
+
+@on_glibc
+def test_a_refused_setting_is_reported_as_not_in_force() -> None:
+    assert not allocator.reuse_freed_memory("cpu", {}, _Mallopt(refuse=-3))
+
+
+def test_a_cpu_run_sets_the_allocator_before_any_model_loads(
+    tiny_models, tmp_path: Path, monkeypatch
+) -> None:
+    from summarize import pipeline
+
+    spy = GenerateSpy(monkeypatch)
+    devices: list[str] = []
+
+    def record(device: str) -> bool:
+        devices.append(device)
+        assert spy.loads == []
+        return True
+
+    monkeypatch.setattr(allocator, "reuse_freed_memory", record)
+    pipeline.run(marian_config(tiny_models, (SEED,), tmp_path / "out"))
+    assert devices == ["cpu"]
+    assert spy.loads  # the models did load, after
