@@ -3,8 +3,9 @@
 Random-weight models with the configurations of the default checkpoints (``checkpoints.py``,
 ``configs/``) are built offline, with a generation config that fixes the output length
 (``min_new_tokens == max_new_tokens``) and uses beam search (4 beams), so every variant does
-exactly the same work. The variants then run one after another in this process, on the same
-inputs:
+exactly the same work. The variants then run one after another on the same inputs, the
+product's in a child process set up as ``summarize run`` sets itself up (``turns.py``), the
+others in processes with the defaults a script gets:
 
 - ``naive``: one input at a time, float32, ``tokenizer(text)`` + ``model.generate`` + decode;
 - ``transformers``: ``summarize.engine.TransformersEngine`` as the product runs it
@@ -51,6 +52,7 @@ TESTS = REPO / "tests"
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # checkpoints, when imported
 
 import checkpoints  # noqa: E402
+import turns  # noqa: E402
 
 #: Beam width the naive loop asks for (that of the default checkpoints' generation configs).
 NUM_BEAMS = 4
@@ -389,6 +391,59 @@ def run_naive(
     return result
 
 
+def _product_turns(
+    workload: Workload,
+    path: Path,
+    texts: Sequence[str],
+    device: str,
+    engine: str,
+    dtype: str,
+    threads: int | None = None,
+) -> turns.TurnTaker:
+    """The product's engine in a child process set up as ``summarize run`` sets itself up."""
+    request = turns.Request(
+        role=turns.PRODUCT,
+        model=str(path),
+        texts=list(texts),
+        device=device,
+        new_tokens=workload.new_tokens,
+        long_inputs=workload.long_inputs,
+        engine=engine,
+        dtype=dtype,
+        threads=threads,
+    )
+    return turns.TurnTaker(request)
+
+
+def _product_result(
+    workload: Workload,
+    variant: str,
+    child: turns.TurnTaker,
+    texts: Sequence[str],
+    repeats: int,
+) -> Result:
+    """``repeats`` passes of the product in ``child``, then stop it: the variant's row."""
+    passes = [child.run_pass() for _ in range(repeats)]
+    memory = child.stop()
+    return Result(
+        workload=workload.name,
+        variant=variant,
+        dtype=child.dtype,
+        batch_size=child.batch_size,
+        rows=len(texts),
+        new_tokens=workload.new_tokens,
+        load_s=child.load_s,
+        pass_s=tuple(one.seconds for one in passes),
+        rss_mib=memory["rss_mib"],
+        peak_rss_mib=memory["peak_rss_mib"] or 0.0,
+        peak_rss_is_own=True,
+        cuda_peak_mib=memory["cuda_peak_mib"],
+        wrong_lengths=passes[0].wrong_lengths,
+        empty_outputs=passes[0].empty_outputs,
+        setting=child.setting,
+    )
+
+
 def run_engine(
     workload: Workload,
     path: Path,
@@ -397,38 +452,11 @@ def run_engine(
     repeats: int,
     dtype: str,
     label: str,
+    threads: int | None = None,
 ) -> Result:
-    """The product's engine, as the pipeline builds it, on all texts in one call."""
-    from summarize.engine import TransformersEngine, default_batch_size
-
-    batch_size = default_batch_size(device, long_inputs=workload.long_inputs)
-    _reset_cuda_peak(device)
-    peak_is_own = reset_peak_rss()
-    start = time.perf_counter()
-    engine = TransformersEngine(str(path), device=device, dtype=dtype, batch_size=batch_size)
-    _sync(device)
-    load_s = time.perf_counter() - start
-    _warm_up(engine.model, engine.tokenizer, device)
-
-    outputs, pass_s = _timed_passes(lambda: engine.generate(texts), device, repeats)
-    result = Result(
-        workload=workload.name,
-        variant=label,
-        dtype=dtype,
-        batch_size=batch_size,
-        rows=len(texts),
-        new_tokens=workload.new_tokens,
-        load_s=load_s,
-        pass_s=pass_s,
-        rss_mib=_rss_mib(),
-        peak_rss_mib=_peak_rss_mib(),
-        peak_rss_is_own=peak_is_own,
-        cuda_peak_mib=_cuda_peak_mib(device),
-        wrong_lengths=0,
-        empty_outputs=sum(not text.strip() for text in outputs),
-    )
-    engine.close()
-    return result
+    """The product's transformers engine, as the pipeline builds it, on all texts in one call."""
+    with _product_turns(workload, path, texts, device, "transformers", dtype, threads) as child:
+        return _product_result(workload, label, child, texts, repeats)
 
 
 def run_ctranslate2(
@@ -439,49 +467,13 @@ def run_ctranslate2(
     repeats: int,
     dtype: str = "auto",
 ) -> Result:
-    """The product's default engine: CTranslate2 (int8 on CPU), converted on first use."""
-    from summarize.backends import precision
-    from summarize.engine import default_batch_size
-
-    batch_size = default_batch_size(device, long_inputs=workload.long_inputs)
-    _reset_cuda_peak(device)
-    peak_is_own = reset_peak_rss()
-    start = time.perf_counter()
-    engine = _product_engine(workload, path, device, dtype)
-    load_s = time.perf_counter() - start  # conversion included: the first run pays it once
-    engine.generate(list(texts[:1]))  # warm-up
-    lengths: list[int] = []
-    engine._translator = _LengthSpy(engine._translator, lengths)  # type: ignore[attr-defined]
-    outputs, pass_s = _timed_passes(lambda: engine.generate(texts), device, repeats)
-    translator = engine._translator._translator  # type: ignore[attr-defined]
-    workers = translator.num_translators
-    setting = (
-        f"{workers} worker, batch {batch_size}"
-        if device.startswith("cuda")
-        else f"inter {workers} x intra {max(1, (os.cpu_count() or 1) // workers)}"
-    )
-    result = Result(
-        workload=workload.name,
-        variant=PRODUCT_CT2,
-        dtype=precision("ctranslate2", device, dtype),
-        batch_size=batch_size,
-        rows=len(texts),
-        new_tokens=workload.new_tokens,
-        load_s=load_s,
-        pass_s=pass_s,
-        rss_mib=_rss_mib(),
-        peak_rss_mib=_peak_rss_mib(),
-        peak_rss_is_own=peak_is_own,
-        cuda_peak_mib=_cuda_peak_mib(device),
-        wrong_lengths=sum(length != workload.new_tokens for length in lengths[: len(texts)]),
-        empty_outputs=sum(not text.strip() for text in outputs),
-        setting=setting,
-    )
-    engine.close()
-    return result
+    """The product's default engine: CTranslate2 (int8 on CPU), converted on first use (its
+    load time includes the conversion: the first run pays it once)."""
+    with _product_turns(workload, path, texts, device, "ctranslate2", dtype) as child:
+        return _product_result(workload, PRODUCT_CT2, child, texts, repeats)
 
 
-def _product_engine(workload: Workload, path: Path, device: str, dtype: str = "auto") -> Any:
+def _product_engine(path: Path, device: str, dtype: str, *, long_inputs: bool) -> Any:
     """The product's CTranslate2 engine with its default batching, as ``summarize run`` loads it."""
     from summarize.backends import EngineChoice, load_engine
     from summarize.engine import default_batch_size, default_max_batch_tokens
@@ -492,7 +484,7 @@ def _product_engine(workload: Workload, path: Path, device: str, dtype: str = "a
         EngineChoice("ctranslate2"),
         device=device,
         dtype=dtype,
-        batch_size=default_batch_size(device, long_inputs=workload.long_inputs),
+        batch_size=default_batch_size(device, long_inputs=long_inputs),
         max_batch_tokens=default_max_batch_tokens(device),
         overrides=GenerationOverrides(),
         threads=None,
@@ -765,66 +757,45 @@ def head_to_head(
     """The product engine and the anchor's best setting, side by side, timed alternately.
 
     The anchor's own row is the best of a sweep, each setting timed once: noise favours it.
-    Here both are loaded at once and take turns for ``passes`` passes each, the first turn
-    swapping every pass, so drifts in machine speed hit both alike. Returns a line with each
-    one's median and their ratio, and the product's and the anchor's seconds per pass.
+    Here both are loaded at once, each in a child process set up as its side's would be (the
+    product as ``summarize run`` sets itself up, the anchor with a script's defaults), and
+    take turns for ``passes`` passes each, the first turn swapping every pass, so drifts in
+    machine speed hit both alike. Returns a line with each one's median and their ratio, and
+    the product's and the anchor's seconds per pass.
     """
-    import ctranslate2
-    from transformers import AutoTokenizer
-
-    from summarize.ct2_engine import compute_type_for
-
     inter, max_batch, batch_type = setting
-    on_cuda = device.startswith("cuda")
-    cores = 1 if on_cuda else os.cpu_count() or 1
-    compute_type = compute_type_for(device, dtype)
-    engine = _product_engine(workload, path, device, dtype)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model_dir, options, prefix = product_options(path, compute_type, tokenizer)
-    translator = ctranslate2.Translator(
-        str(model_dir),
-        device="cuda" if on_cuda else "cpu",
-        device_index=int(device.partition(":")[2] or 0),
-        compute_type=compute_type,
-        inter_threads=inter,
-        intra_threads=0 if on_cuda else max(1, cores // inter),
+    anchor_request = turns.Request(
+        role=turns.ANCHOR,
+        model=str(path),
+        texts=list(texts),
+        device=device,
+        new_tokens=workload.new_tokens,
+        long_inputs=workload.long_inputs,
+        dtype=dtype,
+        setting=setting,
     )
-    engine.generate(list(texts[:1]))  # warm-up, both
-    _hand_written_ct2(translator, tokenizer, texts[:1], options, prefix)
-
-    def product() -> None:
-        engine.generate(texts)
-
-    def anchor() -> None:
-        _hand_written_ct2(
-            translator,
-            tokenizer,
-            texts,
-            options,
-            prefix,
-            max_batch_size=max_batch,
-            batch_type=batch_type,
-        )
-
-    product_s: list[float] = []
-    anchor_s: list[float] = []
-    for index in range(passes):
-        # Who goes first swaps every pass, so a drift within a pair favours neither.
-        turns = [(product, product_s), (anchor, anchor_s)]
-        for run, seconds in turns if index % 2 == 0 else turns[::-1]:
-            start = time.perf_counter()
-            run()
-            seconds.append(time.perf_counter() - start)
-        report(
-            f"[{workload.name}] head to head: product {product_s[-1]:.1f} s, "
-            f"anchor {anchor_s[-1]:.1f} s"
-        )
-    engine.close()
-    product, anchor = statistics.median(product_s), statistics.median(anchor_s)
+    with (
+        _product_turns(workload, path, texts, device, "ctranslate2", dtype) as product,
+        turns.TurnTaker(anchor_request) as anchor,
+    ):
+        product_s: list[float] = []
+        anchor_s: list[float] = []
+        for index in range(passes):
+            # Who goes first swaps every pass, so a drift within a pair favours neither.
+            sides = [(product, product_s), (anchor, anchor_s)]
+            for side, seconds in sides if index % 2 == 0 else sides[::-1]:
+                seconds.append(side.run_pass().seconds)
+            report(
+                f"[{workload.name}] head to head: product {product_s[-1]:.1f} s, "
+                f"anchor {anchor_s[-1]:.1f} s"
+            )
+        product.stop()
+        anchor.stop()
+    product_median, anchor_median = statistics.median(product_s), statistics.median(anchor_s)
     line = (
         f"[{workload.name}] head to head, median of {passes} alternating passes: product "
-        f"{product:.1f} s, anchor (inter {inter}, {max_batch} {batch_type}) {anchor:.1f} s: "
-        f"product/anchor {anchor / product:.2f}x"
+        f"{product_median:.1f} s, anchor (inter {inter}, {max_batch} {batch_type}) "
+        f"{anchor_median:.1f} s: product/anchor {anchor_median / product_median:.2f}x"
     )
     return line, tuple(product_s), tuple(anchor_s)
 
@@ -849,6 +820,8 @@ class Plan:
     #: The loop handles one input at a time, so its tokens per second on a spread sample
     #: estimate those on all inputs; the sample keeps a long benchmark short.
     naive_sample: int | None = None
+    #: torch's intra-op CPU threads for the product's transformers engine (None: torch's).
+    threads: int | None = None
 
 
 def spread_sample(texts: Sequence[str], lengths: Sequence[int], size: int | None) -> list[str]:
@@ -903,7 +876,9 @@ def run_workload(
         else ((default, "transformers"), (other, f"transformers, {other}"))
     )
     for dtype, label in engine_variants:
-        results.append(run_engine(workload, path, texts, device, repeats, dtype, label))
+        results.append(
+            run_engine(workload, path, texts, device, repeats, dtype, label, plan.threads)
+        )
         _free(device)
         report(_row(results[-1], results[0], best))
     from summarize.ct2_engine import ctranslate2_available
@@ -1216,6 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         skip_transformers=args.no_transformers,
         head_to_head_passes=args.head_to_head,
         ct2_dtype=args.ct2_dtype,
+        threads=args.threads,
     )
     print(_header(repeats > 1))
     started = time.perf_counter()

@@ -100,6 +100,48 @@ def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> N
     assert all(token in vocabulary for result in results for token in result.hypotheses[0])
 
 
+@pytest.mark.skipif(not ctranslate2_available(), reason="ctranslate2 is not installed")
+def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Path) -> None:
+    """The product's side has summarize's allocator settings (on glibc), the raw anchor's
+    side a script's defaults; both take their turns and force the workload's length."""
+    import turns
+
+    from summarize import allocator
+
+    spec = checkpoints.load_spec(engine_speed.TC_BIG_HU.model)
+    small = replace(spec, config={**spec.config, **_SMALL_SIZES, "vocab_size": 3000})
+    workload = replace(engine_speed.TC_BIG_HU, new_tokens=5)
+    path = checkpoints.build(small, tmp_path / "models", workload.new_tokens)
+    texts = list(TEXTS)
+    lines: list[str] = []
+    line, product_s, anchor_s = engine_speed.head_to_head(
+        workload, path, texts, (2, 2, "examples"), 3, lines.append
+    )
+    assert (len(product_s), len(anchor_s), len(lines)) == (3, 3, 3)
+    assert "product/anchor" in line
+
+    request = turns.Request(
+        turns.ANCHOR,
+        str(path),
+        texts,
+        "cpu",
+        workload.new_tokens,
+        False,
+        setting=(2, 2, "examples"),
+    )
+    with turns.TurnTaker(request) as anchor:
+        assert not anchor.tuned
+        assert anchor.run_pass().wrong_lengths == 0
+        anchor.stop()
+    with engine_speed._product_turns(
+        workload, path, texts, "cpu", "ctranslate2", "auto"
+    ) as product:
+        # Whatever this test process has, the child decides for itself, as summarize run does.
+        assert product.tuned == allocator.reuse_freed_memory("cpu", mallopt=lambda *_: 1)
+        assert product.run_pass().wrong_lengths == 0
+        product.stop()
+
+
 def test_builder_applies_a_checkpoints_config_values(tmp_path: Path) -> None:
     import tiny_models
     from transformers import AutoConfig, AutoModelForSeq2SeqLM
