@@ -34,11 +34,13 @@ _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 #: The largest value mallopt takes (an int): blocks up to 2 GiB come from the heap.
 _NEVER = 2**31 - 1
-#: (parameter, value) in the order they are set.
-SETTINGS: tuple[tuple[int, int], ...] = (
-    (_M_ARENA_MAX, 1),  # first: it applies to the arenas threads pick from now on
-    (_M_MMAP_THRESHOLD, _NEVER),
-    (_M_TRIM_THRESHOLD, _NEVER),
+#: Half of glibc's 64 MiB heap size: the largest mmap threshold some glibc versions take.
+_LARGEST_EVERYWHERE = 32 * 2**20
+#: (parameter, values to try in turn until one is taken), in the order they are set.
+SETTINGS: tuple[tuple[int, tuple[int, ...]], ...] = (
+    (_M_ARENA_MAX, (1,)),  # first: it applies to the arenas threads pick from now on
+    (_M_MMAP_THRESHOLD, (_NEVER, _LARGEST_EVERYWHERE)),
+    (_M_TRIM_THRESHOLD, (_NEVER,)),
 )
 
 #: Environment variables by which a user sets glibc's malloc options, or swaps the allocator.
@@ -73,7 +75,8 @@ def reuse_freed_memory(
         logger.debug("memory allocator left as it is: %s", reason)
         return False
     assert mallopt is not None
-    if not all(mallopt(parameter, value) for parameter, value in SETTINGS):
+    taken = [any(mallopt(parameter, value) for value in values) for parameter, values in SETTINGS]
+    if not all(taken):
         logger.debug("memory allocator: glibc refused a setting; the rest stay in force")
         return False
     logger.debug("memory allocator: one heap for all threads, freed memory kept for reuse")

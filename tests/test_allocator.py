@@ -65,15 +65,15 @@ def test_a_worker_threads_large_blocks_come_from_the_reused_heap() -> None:
 
 
 class _Mallopt:
-    """Records mallopt calls; accepts them unless told to refuse one parameter."""
+    """Records mallopt calls; takes them unless told to refuse one parameter above a value."""
 
-    def __init__(self, refuse: int | None = None) -> None:
+    def __init__(self, refuse: int | None = None, above: int = -1) -> None:
         self.calls: list[tuple[int, int]] = []
-        self.refuse = refuse
+        self.refuse, self.above = refuse, above
 
     def __call__(self, parameter: int, value: int) -> int:
         self.calls.append((parameter, value))
-        return 0 if parameter == self.refuse else 1
+        return 0 if parameter == self.refuse and value > self.above else 1
 
 
 @on_glibc
@@ -111,6 +111,14 @@ def test_runs_on_an_accelerator_are_left_alone(device) -> None:
 @on_glibc
 def test_a_refused_setting_is_reported_as_not_in_force() -> None:
     assert not allocator.reuse_freed_memory("cpu", {}, _Mallopt(refuse=-3))
+
+
+@on_glibc
+def test_a_glibc_that_caps_the_mmap_threshold_gets_its_largest() -> None:
+    # Some glibc versions refuse a threshold over half their 64 MiB heap size.
+    mallopt = _Mallopt(refuse=-3, above=32 * 2**20)
+    assert allocator.reuse_freed_memory("cpu", {}, mallopt)
+    assert mallopt.calls == [(-8, 1), (-3, 2**31 - 1), (-3, 32 * 2**20), (-1, 2**31 - 1)]
 
 
 def test_a_cpu_run_sets_the_allocator_before_any_model_loads(
