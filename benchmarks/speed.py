@@ -15,7 +15,8 @@ for it);
 
 each with (a) the naive loop a beginner writes (float32, one input at a time), (b) the
 product's engine as ``summarize run`` loads it by default (CTranslate2, converted on first use
-into a fresh cache, so its load time includes the conversion), and (c) raw CTranslate2 on the
+into a fresh cache, so its load time includes the conversion), in a process set up as
+``summarize run`` sets itself up (``turns.py``), and (c) raw CTranslate2 on the
 same converted model with the best of a few batch and thread settings (the anchor), timed from
 text to text as the product is. Since the anchor's row is the best of a sweep, (b) and (c)'s
 best setting are then loaded side by side and timed in turn (``--head-to-head``, 2 passes
