@@ -131,9 +131,9 @@ class TurnTaker:
 def _serve(requests: IO[str], answers: IO[str]) -> None:
     import engine_speed
 
-    request = Request(**json.loads(requests.readline()))
     from summarize import allocator, engine
 
+    request = Request(**json.loads(requests.readline()))
     # What summarize.pipeline.compute does before any model loads; a script does nothing.
     tuned = request.role == PRODUCT and allocator.reuse_freed_memory(request.device)
     engine.set_cpu_threads(request.threads)
