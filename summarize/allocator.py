@@ -44,6 +44,15 @@ SETTINGS: tuple[tuple[int, tuple[int, ...]], ...] = (
     (_M_TRIM_THRESHOLD, (_NEVER,)),
 )
 
+#: The same settings as glibc tunables, read by glibc as a process starts.
+TUNABLES = ":".join(
+    (
+        "glibc.malloc.arena_max=1",
+        f"glibc.malloc.mmap_threshold={_NEVER}",
+        f"glibc.malloc.trim_threshold={_NEVER}",
+    )
+)
+
 #: Environment variables by which a user sets glibc's malloc options, or swaps the allocator.
 _USER_MALLOC_VARIABLES = (
     "MALLOC_ARENA_MAX",
@@ -84,6 +93,21 @@ def reuse_freed_memory(
     return True
 
 
+def environment_for_workers(device: str, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """Environment variables that put the same settings in force in a process started with them.
+
+    For worker processes that start threads before summarize's code runs (a Ray actor has
+    about 20 by then): a thread keeps the arena it first allocated from, so a late
+    :func:`reuse_freed_memory` leaves their large blocks mapped afresh. Set at start-up, glibc
+    applies them before any thread exists. Empty where :func:`reuse_freed_memory` would leave
+    malloc alone.
+    """
+    if _reason_to_leave_alone(device, environ) is not None:
+        return {}
+    own = environ.get("GLIBC_TUNABLES", "")
+    return {"GLIBC_TUNABLES": f"{own}:{TUNABLES}" if own else TUNABLES}
+
+
 def _reason_to_leave_alone(device: str, environ: Mapping[str, str]) -> str | None:
     if device != "cpu":
         return f"models run on {device}"
@@ -96,7 +120,7 @@ def _reason_to_leave_alone(device: str, environ: Mapping[str, str]) -> str | Non
     if any(name in preload for name in _OTHER_ALLOCATORS):
         chosen.append("LD_PRELOAD")
     if chosen:
-        return f"set by the user ({', '.join(chosen)})"
+        return f"already set ({', '.join(chosen)})"
     return None
 
 

@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from summarize import allocator
 from summarize.backends import EngineChoice
 from summarize.config import RunConfig
 from summarize.errors import ConfigError
@@ -100,7 +101,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
                 config,
                 device,
                 slots,
-                actor_resources,
+                actor_resources | _actor_start_up(device),
                 # The actors keep no cache: the driver saves each stage's work as it lands.
                 stage_done=lambda after, before: save_finished(after, before, context),
             )
@@ -208,6 +209,16 @@ def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int
     return "cpu", slots, {"num_cpus": threads}
 
 
+def _actor_start_up(device: str) -> dict[str, Any]:
+    """Ray options that start each actor's process with summarize's allocator settings.
+
+    Set in the actor's ``__init__`` they come too late: Ray's own threads have made glibc
+    arenas by then, and the model's threads would take theirs (summarize.allocator).
+    """
+    environment = allocator.environment_for_workers(device)
+    return {"runtime_env": {"env_vars": environment}} if environment else {}
+
+
 def _run_stages(
     work: list[WorkItem],
     plan: StagePlan,
@@ -291,9 +302,8 @@ class _Actor:
     role = ""
 
     def __init__(self, config: RunConfig, device: str) -> None:
-        from summarize import allocator, engine
+        from summarize import engine
 
-        allocator.reuse_freed_memory(device)
         engine.set_cpu_threads((config.threads or 1) if device == "cpu" else config.threads)
         engine.show_library_progress_bars(False)
         # The driver saves finished work in its cache: nodes may not share its filesystem.

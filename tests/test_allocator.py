@@ -40,12 +40,12 @@ _WHERE_A_THREADS_BLOCK_LANDS = textwrap.dedent(
 )
 
 
-def _block_placement(mode: str) -> str:
+def _block_placement(mode: str, extra: dict[str, str] | None = None) -> str:
     environ = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith("MALLOC_") and name not in ("GLIBC_TUNABLES", "LD_PRELOAD")
-    }
+    } | (extra or {})
     done = subprocess.run(
         [sys.executable, "-c", _WHERE_A_THREADS_BLOCK_LANDS, mode],
         capture_output=True,
@@ -62,6 +62,37 @@ def test_a_worker_threads_large_blocks_come_from_the_reused_heap() -> None:
     # faults this module exists to avoid. With the settings, it comes from the main heap.
     assert _block_placement("default") == "mapped"
     assert _block_placement("tuned") == "heap"
+
+
+@on_glibc
+def test_a_process_started_with_the_worker_environment_has_the_settings_from_the_start() -> None:
+    # What a Ray actor's process gets: glibc reads it before any thread exists.
+    environment = allocator.environment_for_workers("cpu", {})
+    assert _block_placement("default", environment) == "heap"
+
+
+@on_glibc
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, allocator.TUNABLES),
+        (
+            {"GLIBC_TUNABLES": "glibc.cpu.x86_shstk=off"},
+            f"glibc.cpu.x86_shstk=off:{allocator.TUNABLES}",
+        ),
+    ],
+)
+def test_worker_environment_carries_the_same_settings(environ, expected) -> None:
+    assert allocator.environment_for_workers("cpu", environ) == {"GLIBC_TUNABLES": expected}
+    assert "arena_max=1" in expected and "mmap_threshold=2147483647" in expected
+
+
+@pytest.mark.parametrize(
+    ("device", "environ"),
+    [("cuda", {}), ("cpu", {"MALLOC_ARENA_MAX": "4"}), ("cpu", {"LD_PRELOAD": "libjemalloc.so"})],
+)
+def test_worker_environment_is_empty_where_malloc_is_left_alone(device, environ) -> None:
+    assert allocator.environment_for_workers(device, environ) == {}
 
 
 class _Mallopt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -268,6 +269,44 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
         assert len(after_last_stage) == 4
         assert all(set(item.translations) == {"hu"} for item in after_last_stage)
     assert f"the {role} model failed to load" in (output / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    sys.platform != "linux" or not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"),
+    reason="glibc's malloc only",
+)
+def test_cpu_actors_start_with_the_allocator_settings(local_ray) -> None:
+    """A late mallopt in an actor leaves its threads' large blocks mapped afresh (Ray's own
+    threads have made arenas by then); the actors' start-up options put them in force."""
+    from summarize.cluster import _actor_start_up
+
+    @local_ray.remote
+    class Probe:
+        def where_a_threads_block_lands(self) -> str:
+            import ctypes
+            import threading
+
+            libc = ctypes.CDLL("libc.so.6")
+            libc.malloc.restype = ctypes.c_void_p
+            addresses: list[int] = []
+            thread = threading.Thread(target=lambda: addresses.append(libc.malloc(64 << 20)))
+            thread.start()
+            thread.join()
+            for line in Path("/proc/self/maps").read_text().splitlines():
+                start, end = (int(part, 16) for part in line.split()[0].split("-"))
+                if start <= addresses[0] < end:
+                    return "heap" if line.rstrip().endswith("[heap]") else "mapped"
+            return "nowhere"
+
+    from summarize import allocator
+
+    if not allocator.environment_for_workers("cpu"):
+        pytest.skip("malloc options are set in this environment: summarize leaves them alone")
+    options = _actor_start_up("cpu")
+    probe = Probe.options(**options).remote()
+    assert local_ray.get(probe.where_a_threads_block_lands.remote()) == "heap"
+    assert _actor_start_up("cuda") == {}
 
 
 def test_actors_go_one_per_gpu_or_per_cpu_slot(tmp_path) -> None:
