@@ -401,18 +401,23 @@ def _product_turns(
     threads: int | None = None,
 ) -> turns.TurnTaker:
     """The product's engine in a child process set up as ``summarize run`` sets itself up."""
-    request = turns.Request(
-        role=turns.PRODUCT,
+    request = _request(turns.PRODUCT, workload, path, texts, device, dtype)
+    return turns.TurnTaker(dataclasses.replace(request, engine=engine, threads=threads))
+
+
+def _request(
+    role: str, workload: Workload, path: Path, texts: Sequence[str], device: str, dtype: str
+) -> turns.Request:
+    """What a child process of ``role`` is to hold for ``workload``'s model and inputs."""
+    return turns.Request(
+        role=role,
         model=str(path),
         texts=list(texts),
         device=device,
         new_tokens=workload.new_tokens,
         long_inputs=workload.long_inputs,
-        engine=engine,
         dtype=dtype,
-        threads=threads,
     )
-    return turns.TurnTaker(request)
 
 
 def _product_result(
@@ -764,15 +769,8 @@ def head_to_head(
     the product's and the anchor's seconds per pass.
     """
     inter, max_batch, batch_type = setting
-    anchor_request = turns.Request(
-        role=turns.ANCHOR,
-        model=str(path),
-        texts=list(texts),
-        device=device,
-        new_tokens=workload.new_tokens,
-        long_inputs=workload.long_inputs,
-        dtype=dtype,
-        setting=setting,
+    anchor_request = dataclasses.replace(
+        _request(turns.ANCHOR, workload, path, texts, device, dtype), setting=setting
     )
     with (
         _product_turns(workload, path, texts, device, "ctranslate2", dtype) as product,

@@ -74,9 +74,7 @@ def dtype_for_keys(requested: str, device: str) -> str:
 def _ctranslate2_problem(model_type: str, device: str) -> str | None:
     from summarize.ct2_engine import SUPPORTED_MODEL_TYPES, ctranslate2_available
 
-    if not ctranslate2_available():
-        return "the ctranslate2 package is not installed"
-    if model_type not in SUPPORTED_MODEL_TYPES:
+    if ctranslate2_available() and model_type not in SUPPORTED_MODEL_TYPES:
         return f"CTranslate2 does not run {model_type!r} models"
     return _device_problem(device)
 
