@@ -549,20 +549,17 @@ def product_options(
     from transformers import AutoConfig
 
     from summarize.backends import converted_models_dir
-    from summarize.ct2_engine import _decoding_options, _read_vocabulary, converted_model_dir
-    from summarize.generation import GenerationOverrides
+    from summarize.ct2_engine import _read_vocabulary, converted_model_dir, translate_options
+    from summarize.tokenizing import CheckpointDecoding, max_input_tokens
 
     model_dir = converted_model_dir(
         str(path), compute_type=compute_type, cache_root=converted_models_dir()
     )
-    options, forced_bos = _decoding_options(
-        path,
-        AutoConfig.from_pretrained(path),
-        GenerationOverrides(),
-        tokenizer,
-        _read_vocabulary(model_dir),
-    )
-    return model_dir, options, [] if forced_bos is None else [forced_bos]
+    limit = max_input_tokens(AutoConfig.from_pretrained(path), tokenizer)
+    decoding = CheckpointDecoding(str(path), None, input_limit=limit, tokenizer=tokenizer)()
+    options = translate_options(decoding, _read_vocabulary(model_dir))
+    forced = decoding.forced_bos_token_id
+    return model_dir, options, [] if forced is None else [tokenizer.convert_ids_to_tokens(forced)]
 
 
 #: (inter_threads, max_batch_size or None for "half the inputs", batch_type) the anchor tries.

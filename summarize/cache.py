@@ -20,8 +20,9 @@ from summarize.files import write_atomic
 
 logger = logging.getLogger(__name__)
 
-#: Bump when the meaning of cached values changes, to invalidate every older entry.
-CACHE_FORMAT = 1
+#: Bump when the meaning of cached values changes, to invalidate every older entry. 2: decoding
+#: settings read from wherever the checkpoint keeps them (config.json, task entries, prefix).
+CACHE_FORMAT = 2
 
 
 def unit_key(stage: str, **fields: Any) -> str:

@@ -21,15 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from summarize.batching import even_chunks, run_sorted_batches
+from summarize.decoding import Decoding
 from summarize.errors import ConfigError, ModelLoadError
-from summarize.generation import (
-    GenerationOverrides,
-    Target,
-    lengths_with_overrides,
-    model_length_bounds,
-)
+from summarize.generation import GenerationOverrides, Target
 from summarize.hub import folder_fingerprint, model_folder
 from summarize.tokenizing import (
+    CheckpointDecoding,
     count_tokens,
     encode_inputs,
     load_failure,
@@ -220,82 +217,43 @@ def _read_vocabulary(model_dir: Path) -> list[str]:
     raise ModelLoadError(f"no vocabulary file in the converted model {model_dir}")
 
 
-def _decoding_options(
-    folder: Path,
-    model_config: Any,
-    overrides: GenerationOverrides,
-    tokenizer: Any,
-    vocabulary: list[str],
-) -> tuple[dict[str, Any], str | None]:
-    """``translate_batch`` keyword arguments from the model's generation config, and the token
-    the model's own config forces first (None when it forces none)."""
-    from transformers import GenerationConfig
+def translate_options(decoding: Decoding, vocabulary: Sequence[str]) -> dict[str, Any]:
+    """``translate_batch`` keyword arguments that decode as transformers does with ``decoding``.
 
-    try:
-        config = GenerationConfig.from_pretrained(folder)
-    except OSError:  # no generation_config.json: older checkpoints keep these in config.json
-        config = GenerationConfig.from_model_config(model_config)
-
+    ``vocabulary`` is the converted model's target vocabulary, which names banned tokens.
+    """
     # CTranslate2's decoding lengths count generated tokens (a target prefix included, like
-    # a forced bos), as model_length_bounds gives them.
-    min_new, max_new = model_length_bounds(config)
-    # transformers' forced_eos_token_id turns the last allowed token into eos, so an output
-    # that reaches the limit holds one token less; stopping one step earlier does the same.
-    if config.forced_eos_token_id is not None and overrides.max_new_tokens is None:
+    # a forced bos), as Decoding does. transformers' forced_eos_token_id turns the last allowed
+    # token into eos, so an output that reaches the limit holds one text token less; stopping
+    # one step earlier does the same. This holds for a user's or a retry's bound too.
+    max_new = decoding.max_new_tokens
+    if decoding.forced_eos_token_id is not None:
         max_new = max(1, max_new - 1)
-
     # Banned sequences: bad_words_ids and suppress_tokens, named by the converted vocabulary
     # (same ids as the model's; it also names ids the tokenizer lacks, such as M2M100's
     # "madeupword" entries). Ids past it are skipped: Marian's <pad>, which the converter drops
     # and CTranslate2 never generates.
-    banned_ids = [list(ids) for ids in config.bad_words_ids or []]
-    banned_ids += [[token_id] for token_id in config.suppress_tokens or []]
+    banned = [list(ids) for ids in decoding.bad_words_ids]
+    banned += [[token_id] for token_id in decoding.suppress_tokens]
     suppress = [
         [vocabulary[i] for i in ids]
-        for ids in banned_ids
+        for ids in banned
         if ids and all(0 <= i < len(vocabulary) for i in ids)
     ]
-
     options: dict[str, Any] = {
-        "beam_size": config.num_beams or 1,
+        "beam_size": decoding.num_beams,
         "max_decoding_length": max_new,
-        "min_decoding_length": min_new,
-        "length_penalty": config.length_penalty if config.length_penalty is not None else 1.0,
-        "repetition_penalty": config.repetition_penalty or 1.0,
-        "no_repeat_ngram_size": config.no_repeat_ngram_size or 0,
+        "min_decoding_length": min(decoding.min_new_tokens, max_new),
+        "length_penalty": decoding.length_penalty,
+        "repetition_penalty": decoding.repetition_penalty,
+        "no_repeat_ngram_size": decoding.no_repeat_ngram_size,
         # Over-long inputs are refused before generation; CTranslate2 would silently cut
         # anything past 1024 tokens otherwise.
         "max_input_length": 0,
     }
     if suppress:
         options["suppress_sequences"] = suppress
-    forced_bos = None
-    if config.forced_bos_token_id is not None:
-        forced_bos = tokenizer.convert_ids_to_tokens(config.forced_bos_token_id)
-    return with_overrides(options, overrides), forced_bos
-
-
-#: GenerationOverrides field -> its ``translate_batch`` keyword.
-_OPTION_NAMES = {
-    "num_beams": "beam_size",
-    "max_new_tokens": "max_decoding_length",
-    "min_new_tokens": "min_decoding_length",
-    "repetition_penalty": "repetition_penalty",
-    "no_repeat_ngram_size": "no_repeat_ngram_size",
-}
-
-
-def with_overrides(options: dict[str, Any], overrides: GenerationOverrides) -> dict[str, Any]:
-    """``translate_batch`` options with every setting ``overrides`` gives replacing its own."""
-    changed = dict(options)
-    for name, option in _OPTION_NAMES.items():
-        value = getattr(overrides, name)
-        if value is not None:
-            changed[option] = value
-    changed["min_decoding_length"], changed["max_decoding_length"] = lengths_with_overrides(
-        options["min_decoding_length"], options["max_decoding_length"], overrides
-    )
-    return changed
+    return options
 
 
 def _wait_for_all(pending: Sequence[Any]) -> list[Any]:
@@ -343,9 +301,11 @@ class CTranslate2Engine:
         from transformers import AutoConfig
 
         self.name = name
+        self.revision = revision
         self.device = device
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
+        self.overrides = overrides
         self.compute_type = compute_type_for(device, dtype)
         folder = model_folder(name, revision)
         try:
@@ -360,6 +320,10 @@ class CTranslate2Engine:
             )
         self.tokenizer = load_tokenizer(str(folder))
         self.max_input_tokens = max_input_tokens(config, self.tokenizer)
+        #: The checkpoint's decoding settings per task (before the user's overrides).
+        self.decoding = CheckpointDecoding(
+            name, revision, input_limit=self.max_input_tokens, tokenizer=self.tokenizer
+        )
         model_dir = converted_model_dir(
             name, compute_type=self.compute_type, cache_root=cache_root, revision=revision
         )
@@ -378,10 +342,19 @@ class CTranslate2Engine:
             inter_threads=self._workers,
             intra_threads=cores // self._workers if device_type == "cpu" else 0,
         )
-        self._options, self._default_forced_bos = _decoding_options(
-            folder, config, overrides, self.tokenizer, _read_vocabulary(model_dir)
-        )
+        self._vocabulary = _read_vocabulary(model_dir)
         logger.debug("loaded %s with CTranslate2 on %s as %s", name, device, self.compute_type)
+
+    def options(
+        self, target: Target = Target(), overrides: GenerationOverrides | None = None
+    ) -> tuple[dict[str, Any], list[str]]:
+        """``translate_batch`` options for ``target``, and the tokens every output starts with
+        (the target's language token, or the one the checkpoint forces; none for most)."""
+        decoding = self.decoding(target.task).overridden(self.overrides.merged(overrides))
+        forced = target.forced_bos_token
+        if forced is None and decoding.forced_bos_token_id is not None:
+            forced = self.tokenizer.convert_ids_to_tokens(decoding.forced_bos_token_id)
+        return translate_options(decoding, self._vocabulary), [] if forced is None else [forced]
 
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
         """Number of tokens of each text."""
@@ -404,8 +377,7 @@ class CTranslate2Engine:
         if self._translator is None:
             raise RuntimeError(f"the CTranslate2 engine for {self.name} was closed")
         encoded = encode_inputs(self.tokenizer, texts, target, self.name, self.max_input_tokens)
-        forced = target.forced_bos_token or self._default_forced_bos
-        prefix = [forced] if forced is not None else []
+        options, prefix = self.options(target, overrides)
         # Each call hands CTranslate2 a length-sorted wave of several batches per worker; a
         # worker takes the next batch as soon as it finishes one, so no core idles while
         # another ends a long batch. One batch per worker per call ran 10-15% slower on
@@ -414,7 +386,6 @@ class CTranslate2Engine:
         # wave is one batch, and an out-of-memory wave is halved as before.
         workers = self._workers
         per_call = workers * (_BATCHES_PER_WORKER if workers > 1 else 1)
-        options = self._options if overrides is None else with_overrides(self._options, overrides)
         return run_sorted_batches(
             encoded,
             [len(ids) for ids in encoded],

@@ -13,27 +13,22 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import torch
 from safetensors import safe_open
 from torch.nn.attention import SDPBackend, sdpa_kernel
-from transformers import AutoConfig, AutoModelForSeq2SeqLM
+from transformers import AutoConfig, AutoModelForSeq2SeqLM, GenerationConfig
 from transformers.utils import cached_file
 from transformers.utils import logging as transformers_logging
 
 from summarize.batching import run_sorted_batches
+from summarize.decoding import Decoding
 from summarize.errors import ConfigError, ModelLoadError
-from summarize.generation import (
-    GenerationOverrides,
-    ModelInfo,
-    Target,
-    lengths_with_overrides,
-    model_length_bounds,
-)
+from summarize.generation import GenerationOverrides, ModelInfo, Target
 from summarize.hub import WEIGHT_FILES
 from summarize.tokenizing import (
+    CheckpointDecoding,
     count_tokens,
     encode_inputs,
     load_failure,
@@ -163,6 +158,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
         model_type=config.model_type,
         language_tokens=language_tokens,
         task_prefixes=task_prefixes,
+        prefix=prefix if isinstance(prefix := getattr(config, "prefix", None), str) else None,
         max_input_tokens=max_input_tokens(config, tokenizer),
     )
 
@@ -283,6 +279,7 @@ class TransformersEngine:
         max_batch_tokens: int | None = None,
     ) -> None:
         self.name = name
+        self.revision = revision
         self.device = device
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
@@ -302,7 +299,20 @@ class TransformersEngine:
         except Exception as error:
             raise load_failure(name, "model", error, revision) from error
         self.model = model.to(device).eval()
+        # Every call states its decoding settings (see _generation_config); the model keeps only
+        # its token ids, so generate() fills in none of the checkpoint's lengths behind them.
+        own = model.generation_config
+        self.model.generation_config = GenerationConfig(
+            decoder_start_token_id=own.decoder_start_token_id,
+            bos_token_id=own.bos_token_id,
+            eos_token_id=own.eos_token_id,
+            pad_token_id=own.pad_token_id,
+        )
         self.max_input_tokens = max_input_tokens(self.model.config, self.tokenizer)
+        #: The checkpoint's decoding settings per task (before the user's overrides).
+        self.decoding = CheckpointDecoding(
+            name, revision, input_limit=self.max_input_tokens, tokenizer=self.tokenizer
+        )
         logger.debug("loaded %s on %s as %s", name, device, dtype)
 
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
@@ -324,7 +334,8 @@ class TransformersEngine:
         if not texts:
             return []
         encoded = encode_inputs(self.tokenizer, texts, target, self.name, self.max_input_tokens)
-        settings = self._generation_kwargs(target, self.overrides.merged(overrides))
+        decoding = self.decoding(target.task).overridden(self.overrides.merged(overrides))
+        settings = self._generation_config(decoding, target)
         return run_sorted_batches(
             encoded,
             [len(ids) for ids in encoded],
@@ -335,31 +346,36 @@ class TransformersEngine:
             max_batch_tokens=self.max_batch_tokens,
         )
 
-    def _generation_kwargs(
-        self, target: Target, overrides: GenerationOverrides
-    ) -> dict[str, int | float]:
-        # generate() takes each override under its own name; None keeps the model's value.
-        settings: dict[str, int | float] = {
-            name: value for name, value in asdict(overrides).items() if value is not None
-        }
-        if overrides.min_new_tokens is not None or overrides.max_new_tokens is not None:
-            # A user's bound wins over the model's other one (see lengths_with_overrides).
-            # generate() lets *_new_tokens take precedence over the config's *_length.
-            model_min, model_max = model_length_bounds(self.model.generation_config)
-            low, high = lengths_with_overrides(model_min, model_max, overrides)
-            settings |= {"min_new_tokens": low, "max_new_tokens": high}
-        if target.forced_bos_token is not None:
-            settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(
-                target.forced_bos_token
-            )
-        return settings
+    def _generation_config(self, decoding: Decoding, target: Target) -> GenerationConfig:
+        """Every decoding setting for ``generate``, stated explicitly.
 
-    def _generate_batch(
-        self, batch: list[list[int]], settings: dict[str, int | float]
-    ) -> list[str]:
+        Lengths go in as ``*_new_tokens`` and win over the checkpoint's ``max_length`` /
+        ``min_length``, which generate() would otherwise fill in from the model's own config.
+        """
+        forced_bos = decoding.forced_bos_token_id
+        if target.forced_bos_token is not None:
+            forced_bos = self.tokenizer.convert_tokens_to_ids(target.forced_bos_token)
+        return GenerationConfig(
+            **self.model.generation_config.to_diff_dict(),
+            # Summaries and translations are cached as the one output of their inputs.
+            do_sample=False,
+            num_beams=decoding.num_beams,
+            min_new_tokens=decoding.min_new_tokens,
+            max_new_tokens=decoding.max_new_tokens,
+            length_penalty=decoding.length_penalty,
+            repetition_penalty=decoding.repetition_penalty,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            early_stopping=decoding.early_stopping,
+            bad_words_ids=[list(ids) for ids in decoding.bad_words_ids] or None,
+            suppress_tokens=list(decoding.suppress_tokens) or None,
+            forced_bos_token_id=forced_bos,
+            forced_eos_token_id=decoding.forced_eos_token_id,
+        )
+
+    def _generate_batch(self, batch: list[list[int]], settings: GenerationConfig) -> list[str]:
         padded = self.tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.device)
         with torch.inference_mode(), attention_backends(self.device):
-            output = self.model.generate(**padded, **settings)
+            output = self.model.generate(**padded, generation_config=settings)
         return [
             text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)
         ]

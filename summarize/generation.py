@@ -80,6 +80,9 @@ class Target:
     src_lang: str | None = None
     #: Token forced as the first generated token (NLLB ``hun_Latn``, M2M100 ``__hu__``, ...).
     forced_bos_token: str | None = None
+    #: The checkpoint's ``task_specific_params`` entry whose settings apply (``summarization``,
+    #: ``translation_en_to_de``); None: the checkpoint's general settings.
+    task: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class ModelInfo:
     language_tokens: frozenset[str]
     #: Task -> text prefix from ``config.task_specific_params`` (T5 style).
     task_prefixes: Mapping[str, str] = field(default_factory=dict)
+    #: ``config.json``'s own ``prefix`` for every input (distilBART: ``" "``), if it has one.
+    prefix: str | None = None
     #: Longest input the model accepts, in tokens, special tokens included.
     max_input_tokens: int = 512
 

@@ -28,10 +28,18 @@ class SummaryFailure:
     reason: str
 
 
+#: The checkpoint's ``task_specific_params`` entry a summariser's settings come from.
+SUMMARY_TASK = "summarization"
+
+
 def summary_prefix(info: ModelInfo) -> str:
-    """The text prefix a summariser expects (``summarize: `` for T5), else empty."""
-    if "summarization" in info.task_prefixes:
-        return info.task_prefixes["summarization"]
+    """The text a summariser expects before every article: its summarisation task's prefix
+    (``summarize: `` for T5), else its config's own ``prefix`` (distilBART's ``" "``: it was
+    fine-tuned on articles that start with a space), else its family's, else none."""
+    if SUMMARY_TASK in info.task_prefixes:
+        return info.task_prefixes[SUMMARY_TASK]
+    if info.prefix is not None:
+        return info.prefix
     return _PREFIX_BY_MODEL_TYPE.get(info.model_type, "")
 
 
@@ -70,7 +78,9 @@ def summarize_articles(
             (index, piece) for index, article_pieces in pieces.items() for piece in article_pieces
         ]
         outputs = engine.generate(
-            [piece for _, piece in flat], Target(prefix=prefix), on_done=progress.update
+            [piece for _, piece in flat],
+            Target(prefix=prefix, task=SUMMARY_TASK),
+            on_done=progress.update,
         )
         grouped: dict[int, list[str]] = {}
         for (index, _), output in zip(flat, outputs, strict=True):

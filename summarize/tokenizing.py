@@ -6,11 +6,14 @@ same input ids (and the same language tokens) whichever engine runs the model.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from transformers import AutoTokenizer
+from transformers.utils import cached_file
 
+from summarize.decoding import GENERATION_CONFIG_FILE, Decoding, checkpoint_decoding
 from summarize.errors import ModelLoadError
 from summarize.generation import Target
 from summarize.hub import OFFLINE_HINT, is_offline
@@ -85,3 +88,59 @@ def encode_inputs(
             f"tokens (longest {max(too_long)}); they must be split before generation"
         )
     return encoded
+
+
+def decodable_ids(tokenizer: Any) -> int:
+    """How many output ids (0 to n - 1) the tokenizer can turn back into text."""
+    # A Marian checkpoint with separate vocabularies decodes with its target vocabulary.
+    if getattr(tokenizer, "separate_vocabs", False):
+        return len(tokenizer.target_encoder)
+    return len(tokenizer)
+
+
+class CheckpointDecoding:
+    """The decoding settings a checkpoint specifies, per task, read from its local files once
+    (see :func:`summarize.decoding.checkpoint_decoding`); both engines decode with them."""
+
+    def __init__(self, name: str, revision: str | None, *, input_limit: int, tokenizer: Any):
+        model_config = _config_file(name, "config.json", revision)
+        if model_config is None:
+            raise load_failure(name, "model", FileNotFoundError("no config.json"), revision)
+        self._model_config = model_config
+        self._generation_config = _config_file(name, GENERATION_CONFIG_FILE, revision)
+        self._input_limit = input_limit
+        self._decodable = decodable_ids(tokenizer)
+        self._by_task: dict[str | None, Decoding] = {}
+
+    def __call__(self, task: str | None = None) -> Decoding:
+        """The settings for ``task`` (a ``task_specific_params`` key, or None)."""
+        if task not in self._by_task:
+            self._by_task[task] = checkpoint_decoding(
+                self._model_config,
+                self._generation_config,
+                task=task,
+                input_limit=self._input_limit,
+                decodable_ids=self._decodable,
+            )
+        return self._by_task[task]
+
+
+def _config_file(name: str, filename: str, revision: str | None) -> dict[str, Any] | None:
+    """One of a model's JSON files (local folder or Hub cache), None when it has no such file."""
+    try:
+        path = cached_file(
+            name,
+            filename,
+            revision=revision,
+            _raise_exceptions_for_missing_entries=False,
+            _raise_exceptions_for_connection_errors=False,
+        )
+        if path is None:
+            return None
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except Exception as error:  # any failure here means the same to the user
+        raise load_failure(name, "model", error, revision) from error
+    if not isinstance(data, dict):
+        raise load_failure(name, "model", ValueError(f"{filename} is not a JSON object"), revision)
+    return data

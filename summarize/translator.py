@@ -68,7 +68,8 @@ def resolve_target(
     if info.model_type in _T5_TYPES:
         task = f"translation_en_to_{language.code}"
         if task in info.task_prefixes:
-            return Target(prefix=info.task_prefixes[task])
+            # The task's entry also holds its beams and lengths (see summarize.decoding).
+            return Target(prefix=info.task_prefixes[task], task=task)
         offered = sorted(t for t in info.task_prefixes if t.startswith("translation_"))
         if offered:
             raise _unsupported(info, language, offered, fix)

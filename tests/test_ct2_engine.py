@@ -131,7 +131,7 @@ def test_beam_search_with_a_length_penalty_equals_transformers(tmp_path):
         expected = reference.generate(texts)
         reference.close()
         engine = _engine(folder, tmp_path / f"cache-{penalty}", batch_size=8)
-        assert engine._options["length_penalty"] == penalty
+        assert engine.options()[0]["length_penalty"] == penalty
         assert engine.generate(texts) == expected
         engine.close()
         outputs[penalty] = expected
@@ -165,7 +165,7 @@ def test_int8_on_cpu_gives_outputs_of_the_forced_length(tiny_models, tmp_path, f
             engine.tokenizer.convert_ids_to_tokens(ids)
             for ids in engine.tokenizer(TEXTS)["input_ids"]
         ],
-        **engine._options,
+        **engine.options()[0],
     )
     assert [len(result.hypotheses[0]) for result in results] == [NEW_TOKENS] * len(TEXTS)
 
@@ -253,7 +253,7 @@ def test_per_call_overrides_change_one_call_only(tiny_models, tmp_path):
     keys = ("beam_size", "max_decoding_length", "repetition_penalty", "no_repeat_ngram_size")
     first, second = ({tuple(o[k] for k in keys)} for o in (seen[0], seen[-1]))
     assert first == {(2, 4, 1.3, 3)}
-    assert second == {(2, engine._options["max_decoding_length"], 1.0, 0)}
+    assert second == {(2, engine.options()[0]["max_decoding_length"], 1.0, 0)}
 
 
 def test_order_kept_across_sorted_batches(checkpoints, tmp_path):

@@ -116,7 +116,7 @@ class GenerateSpy:
             original_init(self, name, **kwargs)
 
         def generate_batch(self, batch, settings):
-            spy.batches.append((self.name, batch, dict(settings)))
+            spy.batches.append((self.name, batch, settings.to_dict()))
             return original_batch(self, batch, settings)
 
         monkeypatch.setattr(engine.TransformersEngine, "__init__", init)

@@ -73,7 +73,10 @@ def test_nllb_m2m_and_mbart_use_source_and_forced_target_tokens() -> None:
 
 def test_t5_uses_task_prefixes_when_the_config_lists_them() -> None:
     t5 = info("t5", prefixes={"translation_en_to_de": "translate English to German: "})
-    assert resolve_target(t5, LANGUAGES["de"]) == Target(prefix="translate English to German: ")
+    # The task entry also holds the task's beams and lengths: the target names it.
+    assert resolve_target(t5, LANGUAGES["de"]) == Target(
+        prefix="translate English to German: ", task="translation_en_to_de"
+    )
     with pytest.raises(UnsupportedLanguageError, match="translation_en_to_de"):
         resolve_target(t5, LANGUAGES["hu"])
     bare = info("t5")
