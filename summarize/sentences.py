@@ -8,7 +8,9 @@ boundaries, and a single sentence longer than the limit is split between words.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate, pairwise
 
 from sentencex import segment
 
@@ -68,33 +70,84 @@ def pack_into_chunks(
     budget: int,
     joiner: str = " ",
 ) -> list[str]:
-    """Greedily join consecutive sentences into chunks of at most ``budget`` tokens each.
+    """Join consecutive sentences into chunks of at most ``budget`` tokens each.
 
-    Sentences longer than the budget are first split between words.
+    As many chunks as packing greedily needs, but of near-equal size: a greedy last chunk can
+    be a scrap of a few sentences, which a summariser pads out to its minimum summary length
+    with invented text. Sentences longer than the budget are first split between words.
     """
     if budget < 1:
         raise ValueError(f"token budget must be positive, got {budget}")
-    pieces = split_oversized(list(sentences), count_tokens, budget)
-    counts = count_tokens(pieces)
-    chunks: list[str] = []
-    current: list[str] = []
-    current_tokens = 0
-    for piece, tokens in zip(pieces, counts, strict=True):
-        # +1 per piece: joining can cost a token at the seam (e.g. a leading-space BPE piece).
-        if current and current_tokens + tokens + 1 > budget:
-            # The estimate errs long; count the joined text before starting a new chunk, or
-            # an article that fits would be summarised in two (the second a scrap).
-            joined = count_tokens([joiner.join([*current, piece])])[0]
-            if joined <= budget:
-                current.append(piece)
-                current_tokens = joined
-                continue
-            chunks.extend(_verified(current, count_tokens, budget, joiner))
-            current, current_tokens = [], 0
-        current.append(piece)
-        current_tokens += tokens + 1
-    if current:
-        chunks.extend(_verified(current, count_tokens, budget, joiner))
+    if not sentences:
+        return []
+    # Most articles fit whole; counting the joined text also keeps one that fits in one chunk
+    # when its sentences counted apart would add up to more.
+    whole = joiner.join(sentences)
+    if count_tokens([whole])[0] <= budget:
+        return [whole]
+    pieces, counts = _fit_to_budget(list(sentences), count_tokens, budget)
+    if not pieces:
+        return []
+    # Chunks are planned from each piece's count, taken once; joined text can count a token
+    # more at a seam (e.g. a leading-space BPE piece), so each chunk is counted once as joined
+    # and the plan redone with a tighter budget when one ran over.
+    estimate_budget = budget
+    for _ in range(_REPLANS):
+        groups = _balanced_groups(pieces, counts, estimate_budget)
+        texts = [joiner.join(group) for group in groups]
+        over = max(actual - budget for actual in count_tokens(texts))
+        if over <= 0:
+            return texts
+        estimate_budget -= over
+        if estimate_budget < max(counts):
+            break
+    return [text for group in groups for text in _verified(group, count_tokens, budget, joiner)]
+
+
+#: Plans of a text's chunks to try before splitting any chunk that runs over in two.
+_REPLANS = 3
+
+
+def _balanced_groups(pieces: list[str], counts: list[int], budget: int) -> list[list[str]]:
+    """Pieces in as few groups as fit ``budget`` by their counts, the groups near-equal in size.
+
+    Each piece's count must be within the budget. Linear in the pieces but for bisections.
+    """
+    ends = list(accumulate(counts, initial=0))
+    chunks = _greedy_chunk_count(ends, budget)
+    # The smallest cap on a chunk that still needs no more chunks than greedy packing does.
+    low, high = max(max(counts), -(-ends[-1] // chunks)), budget
+    while low < high:
+        middle = (low + high) // 2
+        if _greedy_chunk_count(ends, middle) <= chunks:
+            high = middle
+        else:
+            low = middle + 1
+    cap = low
+    # earliest[j]: the first piece from which the rest still fits in chunks - j chunks of `cap`.
+    earliest = [0] * chunks + [len(counts)]
+    for j in range(chunks - 1, 0, -1):
+        earliest[j] = bisect_left(ends, ends[earliest[j + 1]] - cap)
+    cuts = [0]
+    for j in range(1, chunks):
+        start = cuts[-1]
+        # An equal share of what is left, cut at the nearest piece boundary that keeps this
+        # chunk within the cap and leaves a rest that fits the chunks still to come.
+        target = ends[start] + (ends[-1] - ends[start]) / (chunks - j + 1)
+        after = bisect_left(ends, target)
+        nearest = min((max(after - 1, 0), after), key=lambda cut: abs(ends[cut] - target))
+        latest = bisect_right(ends, ends[start] + cap) - 1
+        cuts.append(min(max(nearest, earliest[j], start + 1), latest))
+    cuts.append(len(counts))
+    return [pieces[begin:end] for begin, end in pairwise(cuts)]
+
+
+def _greedy_chunk_count(ends: list[int], cap: int) -> int:
+    """How many chunks greedy packing makes of pieces whose running token totals are ``ends``."""
+    chunks, start = 0, 0
+    while start < len(ends) - 1:
+        start = bisect_right(ends, ends[start] + cap) - 1
+        chunks += 1
     return chunks
 
 
@@ -111,14 +164,25 @@ def _verified(pieces: list[str], count_tokens: TokenCounter, budget: int, joiner
 
 def split_oversized(pieces: list[str], count_tokens: TokenCounter, budget: int) -> list[str]:
     """Keep pieces that fit ``budget`` tokens; split longer ones between words."""
+    return _fit_to_budget(pieces, count_tokens, budget)[0]
+
+
+def _fit_to_budget(
+    pieces: list[str], count_tokens: TokenCounter, budget: int
+) -> tuple[list[str], list[int]]:
+    """:func:`split_oversized`, with the token count of each piece it returns."""
     counts = count_tokens(pieces) if pieces else []
     result: list[str] = []
+    result_counts: list[int] = []
     for piece, tokens in zip(pieces, counts, strict=True):
         if tokens <= budget:
             result.append(piece)
+            result_counts.append(tokens)
         else:
-            result.extend(_split_between_words(piece, count_tokens, budget))
-    return result
+            parts = _split_between_words(piece, count_tokens, budget)
+            result.extend(parts)
+            result_counts.extend(count_tokens(parts) if parts else [])
+    return result, result_counts
 
 
 def _split_between_words(text: str, count_tokens: TokenCounter, budget: int) -> list[str]:

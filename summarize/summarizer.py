@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from summarize.generation import Engine, ModelInfo, Target
 from summarize.progress import Progress, SilentProgress
 from summarize.records import Article, Summary
-from summarize.sentences import pack_into_chunks, split_sentences
+from summarize.sentences import TokenCounter, pack_into_chunks, split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -87,34 +87,67 @@ def summarize_articles(
             grouped.setdefault(index, []).append(output)
         pieces = {}
         for index, summaries in grouped.items():
-            if len(summaries) == 1:
-                results[index] = Summary(articles[index].id, summaries[0], chunks[index])
-                continue
-            # Summaries are English sentences; repack them so the next round fits the model.
-            joined = " ".join(summaries)
-            repacked = pack_into_chunks(split_sentences(joined), count, budget)
-            if len(repacked) >= len(summaries):
-                results[index] = SummaryFailure(
-                    articles[index].id,
-                    f"the summaries of its {chunks[index]} chunks do not get shorter than the "
-                    "model's input; lower --max-summary-tokens (or --min-summary-tokens, "
-                    "if set)",
-                )
-                continue
-            if len(repacked) > 1:
-                logger.debug(
-                    "%s: %d chunk summaries repacked into %d",
-                    articles[index].id,
-                    len(summaries),
-                    len(repacked),
-                )
-            pieces[index] = repacked
+            outcome = _next_round(articles[index].id, summaries, chunks[index], count, budget)
+            if isinstance(outcome, list):
+                pieces[index] = outcome
+            else:
+                results[index] = outcome
         progress.grow(sum(len(p) for p in pieces.values()))
     for index in pieces:
         results[index] = SummaryFailure(
             articles[index].id, f"still too long after {MAX_ROUNDS} rounds of summarising"
         )
     return [results[index] for index in range(len(articles))]
+
+
+def _next_round(
+    article_id: str, summaries: list[str], chunks: int, count: TokenCounter, budget: int
+) -> Summary | SummaryFailure | list[str]:
+    """The article's result once one round's summaries are in, or the chunks of the next round.
+
+    A list returned is never empty: an article with nothing left to summarise gets a result
+    here, so no article drops out of the map-reduce loop.
+    """
+    # Random or mismatched checkpoints (a T5 replica's random weights) can answer with nothing.
+    # Summaries that are empty say nothing about the article; the others still summarise it.
+    kept = [summary.strip() for summary in summaries if summary.strip()]
+    if not kept:
+        return SummaryFailure(article_id, _empty_summary_reason(len(summaries), chunks))
+    if len(kept) < len(summaries):
+        logger.warning(
+            "%s: %d of %d chunk summaries came back empty; summarising the rest",
+            article_id,
+            len(summaries) - len(kept),
+            len(summaries),
+        )
+    if len(summaries) == 1:
+        return Summary(article_id, kept[0], chunks)
+    # Summaries are English sentences; repack them so the next round fits the model.
+    repacked = pack_into_chunks(split_sentences(" ".join(kept)), count, budget)
+    if not repacked:
+        return SummaryFailure(article_id, _empty_summary_reason(len(summaries), chunks))
+    if len(repacked) >= len(summaries):
+        return SummaryFailure(
+            article_id,
+            f"the summaries of its {chunks} chunks do not get shorter than the model's input; "
+            "lower --max-summary-tokens (or --min-summary-tokens, if set)",
+        )
+    if len(repacked) > 1:
+        logger.debug(
+            "%s: %d chunk summaries repacked into %d", article_id, len(kept), len(repacked)
+        )
+    return repacked
+
+
+def _empty_summary_reason(parts: int, chunks: int) -> str:
+    """Why an article whose ``parts`` summaries all came back empty has no summary."""
+    what = "for every part of the article" if parts > 1 else "for the article"
+    if parts == 1 and chunks > 1:
+        what = f"when summarising the summaries of its {chunks} chunks"
+    return (
+        f"the model returned an empty summary {what}; try another --summary-model (a "
+        "summarisation checkpoint), or set --min-summary-tokens to make it write something"
+    )
 
 
 def _input_budget(engine: Engine, prefix: str) -> int:
@@ -128,5 +161,5 @@ def _input_budget(engine: Engine, prefix: str) -> int:
     return budget
 
 
-def _token_counter(engine: Engine):
+def _token_counter(engine: Engine) -> TokenCounter:
     return lambda texts: engine.count_tokens(texts)

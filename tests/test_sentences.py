@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 from summarize.sentences import pack_into_chunks, split_oversized, split_sentences
 
 
@@ -71,3 +73,76 @@ def test_oversized_sentence_is_split_between_words_not_truncated() -> None:
 def test_text_without_spaces_is_split_between_characters() -> None:
     parts = split_oversized(["一二三四五六七"], lambda ts: [len(t) for t in ts], budget=3)
     assert parts == ["一二三", "四五六", "七"]
+
+
+def sentence(length: int, tag: str = "w") -> str:
+    return " ".join(f"{tag}{i}" for i in range(length - 1)) + " end."
+
+
+def greedy_chunk_count(lengths: list[int], budget: int) -> int:
+    """How many chunks packing whole sentences greedily takes, with word counts exact."""
+    chunks, current = 0, budget + 1
+    for length in lengths:
+        if current + length > budget:
+            chunks, current = chunks + 1, 0
+        current += length
+    return chunks
+
+
+def test_a_tiny_last_chunk_is_balanced_with_the_others() -> None:
+    # Packed greedily for a 1024-token model: 968 tokens, then a scrap of 74 that the model
+    # would pad out to its minimum summary length with invented text.
+    sentences = [sentence(44, f"s{n}_") for n in range(22)] + [sentence(74)]
+    assert greedy_chunk_count(words(sentences), 1024) == 2
+    chunks = pack_into_chunks(sentences, words, budget=1024)
+    assert len(chunks) == 2
+    assert all(480 <= n <= 560 for n in words(chunks)), words(chunks)
+    assert " ".join(chunks) == " ".join(sentences)
+
+
+def test_chunks_are_balanced_within_budget_and_never_more_than_greedy() -> None:
+    for seed in range(300):
+        rng = random.Random(seed)
+        budget = rng.randint(8, 120)
+        # Sentences from a few tokens to the whole budget, as in news text and in summaries.
+        longest = max(1, budget // rng.choice([1, 3, 8]))
+        lengths = [rng.randint(1, longest) for _ in range(rng.randint(1, 80))]
+        sentences = [sentence(length, f"s{n}_") for n, length in enumerate(lengths)]
+        chunks = pack_into_chunks(sentences, words, budget)
+        sizes = words(chunks)
+        assert " ".join(chunks) == " ".join(sentences), seed
+        assert all(0 < n <= budget for n in sizes), seed
+        assert len(chunks) == greedy_chunk_count(lengths, budget), seed
+        # Near-equal: every chunk within a sentence of an equal share (greedy packing left
+        # scraps of a few tokens after full chunks).
+        share = sum(lengths) / len(chunks)
+        assert all(abs(n - share) <= max(lengths) for n in sizes), (seed, sizes)
+
+
+def test_packing_counts_each_sentence_about_once() -> None:
+    counted: list[int] = []
+
+    def counting(texts):
+        counted.append(sum(len(text.split()) for text in texts))
+        return words(texts)
+
+    sentences = [sentence(3 + n % 5, f"s{n}_") for n in range(400)]
+    chunks = pack_into_chunks(sentences, counting, budget=100)
+    assert len(chunks) == greedy_chunk_count(words(sentences), 100)
+    # The whole text once to see whether it fits, each sentence once, each chunk once.
+    assert sum(counted) <= 3 * sum(words(sentences))
+
+
+def test_chunks_fit_when_joining_costs_more_than_the_sentences_apart() -> None:
+    def seams_cost_a_token(texts):
+        return [len(text.split()) + text.count(". ") for text in texts]
+
+    for seed in range(100):
+        rng = random.Random(seed)
+        budget = rng.randint(8, 60)
+        sentences = [
+            sentence(rng.randint(1, budget - 1), f"s{n}_") for n in range(rng.randint(1, 30))
+        ]
+        chunks = pack_into_chunks(sentences, seams_cost_a_token, budget)
+        assert all(n <= budget for n in seams_cost_a_token(chunks)), seed
+        assert " ".join(chunks) == " ".join(sentences), seed

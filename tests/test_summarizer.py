@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import random
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from fakes import WordEngine
 
 from summarize.generation import ModelInfo
@@ -13,6 +18,22 @@ def article(article_id: str, text: str) -> Article:
 
 def long_text(sentences: int) -> str:
     return " ".join(f"Sentence number {i} says something new today." for i in range(sentences))
+
+
+class BlankingEngine(WordEngine):
+    """A WordEngine whose summary of an input comes back empty when ``blank(input)`` says so."""
+
+    def __init__(self, blank: Callable[[str], bool], max_input_tokens: int = 50) -> None:
+        super().__init__(max_input_tokens=max_input_tokens)
+        self.blank = blank
+
+    def generate(self, texts: Sequence[str], *args: Any, **kwargs: Any) -> list[str]:
+        outputs = super().generate(texts, *args, **kwargs)
+        # Some engines answer nothing at all, some a lone space: both are empty summaries.
+        return [
+            ("" if len(text) % 2 else " ") if self.blank(text) else output
+            for text, output in zip(texts, outputs, strict=True)
+        ]
 
 
 def test_short_articles_are_summarised_once_in_input_order() -> None:
@@ -84,3 +105,64 @@ def test_summary_prefix_comes_from_config_or_t5_family() -> None:
     assert summary_prefix(t5) == "summarize: "
     assert summary_prefix(bart) == ""
     assert summary_prefix(custom) == "sum: "
+
+
+def test_empty_summaries_of_every_chunk_fail_the_article_with_the_fix() -> None:
+    # A T5 replica's random weights returned "" for every chunk: the joined empty summaries
+    # repacked into no chunks and the article vanished from the results (KeyError: 0).
+    engine = BlankingEngine(lambda text: True)
+    results = summarize_articles([article("long", long_text(40)), article("ok", "Fine.")], engine)
+    assert [r.article_id for r in results] == ["long", "ok"]
+    assert all(isinstance(r, SummaryFailure) for r in results)
+    assert "empty summary" in results[0].reason
+    assert "--summary-model" in results[0].reason
+
+
+def test_an_empty_summary_of_a_one_chunk_article_is_a_failure() -> None:
+    engine = BlankingEngine(lambda text: text.startswith("Empty"))
+    results = summarize_articles(
+        [article("empty", "Empty answer here."), article("ok", "Fine.")], engine
+    )
+    assert isinstance(results[0], SummaryFailure)
+    assert "empty summary" in results[0].reason
+    assert "--summary-model" in results[0].reason
+    assert isinstance(results[1], Summary) and results[1].text
+
+
+def test_an_empty_summary_of_the_chunk_summaries_is_a_failure() -> None:
+    # Chunk summaries are fine; only the summary of their summaries (inputs holding the
+    # WordEngine's "[n]." marks) comes back empty.
+    engine = BlankingEngine(lambda text: "[" in text)
+    (result,) = summarize_articles([article("long", long_text(40))], engine)
+    assert isinstance(result, SummaryFailure)
+    assert "empty summary" in result.reason
+
+
+def test_some_empty_chunk_summaries_still_give_a_summary_of_the_rest() -> None:
+    engine = BlankingEngine(lambda text: "number 0 " in text)
+    (result,) = summarize_articles([article("long", long_text(40))], engine)
+    assert isinstance(result, Summary) and result.text and result.chunks > 1
+
+
+def test_every_article_gets_exactly_one_result_in_order_whatever_comes_back_empty() -> None:
+    for seed in range(60):
+        rng = random.Random(seed)
+        rate = rng.choice([0.0, 0.2, 0.5, 0.8, 1.0])
+
+        def blank(text: str, seed: int = seed, rate: float = rate) -> bool:
+            # Decided by the text, so a retried input behaves alike.
+            return random.Random(zlib.crc32(text.encode()) + seed).random() < rate
+
+        articles = [
+            article(f"a{i}", rng.choice(["", "Short text.", long_text(rng.randint(1, 60))]))
+            for i in range(rng.randint(1, 8))
+        ]
+        engine = BlankingEngine(blank, max_input_tokens=rng.choice([16, 30, 50]))
+        results = summarize_articles(articles, engine)
+        assert [r.article_id for r in results] == [a.id for a in articles], seed
+        for source, result in zip(articles, results, strict=True):
+            assert isinstance(result, SummaryFailure) or result.text.strip(), seed
+            if rate == 0.0 and source.text:
+                assert isinstance(result, Summary), seed
+            if rate == 1.0 and source.text:
+                assert "empty summary" in result.reason, seed
