@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from summarize.errors import ConfigError
 
@@ -256,6 +257,49 @@ def _describe(code: str) -> Language | None:
         t5_name=name,
         sentence_joiner="" if script in _UNSPACED_SCRIPTS else " ",
     )
+
+
+#: Aliases: our code -> the ISO 639-3 individual language that model vocabularies use for it,
+#: where CLDR's data names none (its choices are in ``usual_individual_language``). Only for
+#: macrolanguages whose vocabularies hold several individual languages of the same script.
+LANGUAGE_ALIASES: dict[str, str] = {
+    # Norwegian: Bokmål (nob), written by most Norwegians; FLORES-200 also has Nynorsk (nno).
+    "no": "nob",
+}
+
+
+@cache
+def usual_individual_language(code: str) -> str | None:
+    """ISO 639-3 code of the individual language a macrolanguage's code usually means
+    (``fa`` -> ``pes``, ``ar`` -> ``arb``, ``no`` -> ``nob``); None if there is none."""
+    if code in LANGUAGE_ALIASES:
+        return LANGUAGE_ALIASES[code]
+    from langcodes.data_dicts import NORMALIZED_MACROLANGUAGES  # CLDR's, offline
+
+    usual = [member for member, macro in NORMALIZED_MACROLANGUAGES.items() if macro == code]
+    return _alpha3(usual[0]) if len(usual) == 1 else None
+
+
+@cache
+def iso_names(code: str) -> frozenset[str]:
+    """Every ISO 639 code a vocabulary may use for a language: its own two- and three-letter
+    codes and, for a macrolanguage, those of its individual languages (``ms`` -> ``msa``,
+    ``zsm``, ``ind``, ...)."""
+    from langcodes.data_dicts import MACROLANGUAGES  # ISO 639-3 (via CLDR), offline
+
+    codes = {code, *(member for member, macro in MACROLANGUAGES.items() if macro == code)}
+    alpha3 = {_alpha3(c) for c in codes}
+    return frozenset(codes | {c for c in alpha3 if c is not None})
+
+
+def _alpha3(code: str) -> str | None:
+    """The ISO 639-3 (or 639-2/T) code of a language code, if CLDR knows it."""
+    import langcodes
+
+    try:
+        return langcodes.Language.get(code).to_alpha3()
+    except (LookupError, ValueError):
+        return None
 
 
 def canonical_code(code: str) -> str:

@@ -14,7 +14,14 @@ from typing import Protocol
 
 from summarize.errors import UnsupportedLanguageError
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.languages import ENGLISH, Language, get_language
+from summarize.languages import (
+    ENGLISH,
+    LANGUAGES,
+    Language,
+    get_language,
+    iso_names,
+    usual_individual_language,
+)
 from summarize.progress import Progress, SilentProgress
 from summarize.quality import SentencePair
 from summarize.sentences import split_oversized, split_sentences
@@ -35,18 +42,24 @@ def resolve_target(
 ) -> Target:
     """How to ask this model for ``language`` from ``source``, or an error naming both.
 
-    ``fix`` ends the error with what to pass instead: by default another --translation-model;
-    the pivot into English, which that flag does not set, passes its own.
+    Every code is one the model's vocabulary has (a code it lacks would reach it as
+    ``<unk>``): the language's own, else the one the vocabulary uses for it (see
+    ``_vocabulary_code``). ``fix`` ends the error with what to pass instead: by default another
+    --translation-model; the pivot into English, which that flag does not set, passes its own.
     """
     tokens = info.language_tokens
     fix = fix or f"pass --translation-model {language.code}=MODEL with a model that covers it"
     if info.model_type == "marian":
         marian_tokens = sorted(token for token in tokens if token.startswith(">>"))
         if marian_tokens:
-            for candidate in language.marian_tokens:
-                if candidate in tokens:
-                    return Target(prefix=f"{candidate} ")
-            raise _unsupported(info, language, marian_tokens, fix)
+            # Tatoeba models use three-letter tokens (>>fra<<), older OPUS-MT ones two-letter
+            # tokens (>>fr<< in opus-mt-en-ROMANCE): the table's most specific ones first.
+            candidates = [*language.marian_tokens, f">>{language.code}<<"]
+            usual = usual_individual_language(language.code)
+            if usual:
+                candidates.append(f">>{usual}<<")
+            token = _vocabulary_code(info, language, candidates, marian_tokens, fix)
+            return Target(prefix=f"{token} ")
         named = _opus_target(info.name)
         if named is not None and named not in _codes_of(language):
             raise UnsupportedLanguageError(
@@ -55,27 +68,95 @@ def resolve_target(
             )
         return Target()
     if info.model_type == "m2m_100":
-        if language.nllb_code in tokens:
-            return Target(src_lang=source.nllb_code, forced_bos_token=language.nllb_code)
-        m2m_token = f"__{language.m2m_code}__"
-        if m2m_token in tokens:
-            return Target(src_lang=source.m2m_code, forced_bos_token=m2m_token)
-        raise _unsupported(info, language, sorted(tokens), fix)
+        flores = sorted(token for token in tokens if _FLORES_CODE.match(token))
+        if flores:  # NLLB-200
+            return Target(
+                src_lang=_vocabulary_code(info, source, _nllb_codes(source), flores, fix, "from"),
+                forced_bos_token=_vocabulary_code(
+                    info, language, _nllb_codes(language), flores, fix
+                ),
+            )
+        m2m = sorted(token for token in tokens if _M2M_CODE.match(token))
+        forced = _vocabulary_code(info, language, (f"__{language.m2m_code}__",), m2m, fix)
+        src = _vocabulary_code(info, source, (f"__{source.m2m_code}__",), m2m, fix, "from")
+        # The tokenizer takes the bare code and wraps it itself.
+        return Target(src_lang=src.strip("_"), forced_bos_token=forced)
     if info.model_type == "mbart":
-        if language.mbart_code in tokens:
-            return Target(src_lang=source.mbart_code, forced_bos_token=language.mbart_code)
-        raise _unsupported(info, language, sorted(tokens), fix)
+        mbart = sorted(token for token in tokens if _MBART_CODE.match(token))
+        return Target(
+            src_lang=_vocabulary_code(info, source, (source.mbart_code,), mbart, fix, "from"),
+            forced_bos_token=_vocabulary_code(info, language, (language.mbart_code,), mbart, fix),
+        )
     if info.model_type in _T5_TYPES:
-        task = f"translation_en_to_{language.code}"
+        task = f"translation_{source.code}_to_{language.code}"
         if task in info.task_prefixes:
             # The task's entry also holds its beams and lengths (see summarize.decoding).
             return Target(prefix=info.task_prefixes[task], task=task)
         offered = sorted(t for t in info.task_prefixes if t.startswith("translation_"))
         if offered:
-            raise _unsupported(info, language, offered, fix)
-        return Target(prefix=f"translate English to {language.t5_name}: ")
+            if source == ENGLISH:
+                raise _unsupported(info, language, offered, fix)
+            raise _unsupported(info, source, offered, fix, "from")
+        return Target(prefix=f"translate {source.t5_name} to {language.t5_name}: ")
     # Any other encoder-decoder family is taken as a single-pair model for this language.
     return Target()
+
+
+# NLLB's FLORES-200 codes (hun_Latn), M2M100's (__hu__), mBART-50's (hu_HU).
+_FLORES_CODE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
+_M2M_CODE = re.compile(r"^__[a-z]{2,3}__$")
+_MBART_CODE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+
+
+def _nllb_codes(language: Language) -> tuple[str, ...]:
+    """FLORES-200 codes for a language, best first: FLORES names a macrolanguage's usual
+    individual language (Persian: Iranian Persian, ``pes_Arab``; not ``fas_Arab``)."""
+    usual = usual_individual_language(language.code)
+    script = language.nllb_code.partition("_")[2]
+    return (language.nllb_code, f"{usual}_{script}") if usual else (language.nllb_code,)
+
+
+def _vocabulary_code(
+    info: ModelInfo,
+    language: Language,
+    preferred: Sequence[str],
+    offered: Sequence[str],
+    fix: str,
+    direction: str = "into",
+) -> str:
+    """The first of ``preferred`` that the model offers; else the one code it offers whose
+    language part is one of the language's ISO codes (or those of its individual languages)
+    in its script (Pashto: Southern Pashto ``pbt_Arab``, the only one NLLB has); else an error.
+    """
+    for code in preferred:
+        if code in offered:
+            return code
+    if language.code in LANGUAGES:
+        # The table's codes are chosen, not derived: Chinese (Simplified) is not Cantonese
+        # (>>yue<<), though both are Chinese macrolanguage members.
+        raise _unsupported(info, language, offered, fix, direction)
+    names = iso_names(language.code)
+    script = language.nllb_code.partition("_")[2]
+    parts = {code: code.strip("<>_").partition("_") for code in offered}
+    # A qualifier is a script (Arab, Hans) or a region (pt_br, fa_IR).
+    in_script = [
+        code
+        for code, (part, _, qualifier) in parts.items()
+        if part in names and (qualifier == script or not _is_script(qualifier))
+    ]
+    # CLDR's script may not be the vocabulary's (Korean: Kore, NLLB's kor_Hang): the
+    # language's own code in the one script the vocabulary has for it will do.
+    own = {language.code, language.nllb_code.partition("_")[0]}
+    matches = in_script or [code for code, (part, _, _) in parts.items() if part in own]
+    if len(matches) == 1:
+        return matches[0]
+    # Several (Arabic: Egyptian, Levantine, ... but no Standard Arabic): not ours to guess.
+    raise _unsupported(info, language, matches or offered, fix, direction)
+
+
+def _is_script(qualifier: str) -> bool:
+    """Whether a code's qualifier is an ISO 15924 script (``Latn``), not a region (``br``)."""
+    return len(qualifier) == 4 and qualifier.istitle()
 
 
 def check_model_languages(info: ModelInfo, languages: Sequence[str]) -> dict[str, Target]:
@@ -96,16 +177,22 @@ def _opus_target(name: str) -> str | None:
 
 
 def _codes_of(language: Language) -> set[str]:
-    return {language.code} | {token.strip("<>").split("_")[0] for token in language.marian_tokens}
+    marian = {token.strip("<>").split("_")[0] for token in language.marian_tokens}
+    return marian | iso_names(language.code)
 
 
 def _unsupported(
-    info: ModelInfo, language: Language, offered: Sequence[str], fix: str
+    info: ModelInfo,
+    language: Language,
+    offered: Sequence[str],
+    fix: str,
+    direction: str = "into",
 ) -> UnsupportedLanguageError:
+    """The error for a language the model lacks (``direction``: ``into`` it or ``from`` it)."""
     sample = ", ".join(offered[:12]) + (" …" if len(offered) > 12 else "")
     return UnsupportedLanguageError(
-        f"{info.name!r} ({info.model_type}) cannot translate into {language.name} "
-        f"({language.code}): it offers {sample or 'no target-language tokens'}; {fix}."
+        f"{info.name!r} ({info.model_type}) cannot translate {direction} {language.name} "
+        f"({language.code}): it offers {sample or 'no language tokens'}; {fix}."
     )
 
 

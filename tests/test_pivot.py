@@ -64,17 +64,23 @@ def mixed(tmp_path: Path) -> Path:
     return folder
 
 
+def pivot_config(tiny_models, folder: Path, tmp_path: Path, code: str, family: str, **changes):
+    """marian_config with the tiny ``family`` model translating ``code`` articles into English."""
+    return replace(
+        marian_config(tiny_models, (folder,), tmp_path / "out"),
+        source_models={code: str(tiny_models[family])},
+        **changes,
+    )
+
+
 def test_non_english_article_is_pivoted_then_summarised_and_recorded(
     tiny_models, mixed, tmp_path, monkeypatch
 ) -> None:
     from summarize.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
-    config = replace(
-        marian_config(tiny_models, (mixed,), tmp_path / "out"),
-        # The tiny Marian stands in for Helsinki-NLP/opus-mt-hu-en.
-        source_models={"hu": str(tiny_models["marian"])},
-    )
+    # The tiny Marian stands in for Helsinki-NLP/opus-mt-hu-en.
+    config = pivot_config(tiny_models, mixed, tmp_path, "hu", "marian")
     outcome = run(config)
     assert outcome.failed == 0
     # The pivot model loads first, before the summariser.
@@ -140,10 +146,7 @@ def test_source_model_that_cannot_translate_into_english_names_the_source_flag(
     )
     spy = GenerateSpy(monkeypatch)
     # Marian into Russian, Ukrainian and Belarusian: it offers no >>eng<< to pivot with.
-    config = replace(
-        marian_config(tiny_models, (news,), tmp_path / "out"),
-        source_models={"ru": str(tiny_models["marian_multi_zle"])},
-    )
+    config = pivot_config(tiny_models, news, tmp_path, "ru", "marian_multi_zle")
     with pytest.raises(UnsupportedLanguageError) as raised:
         run(config)
     message = str(raised.value)
@@ -162,3 +165,50 @@ def test_source_language_setting_skips_detection(tiny_models, mixed, tmp_path, m
     outcome = pipeline.run(config)
     assert outcome.failed == 0
     assert all(item["pivot"] is None for item in outcome.report["items"])
+
+
+PERSIAN = (
+    "نخست‌وزیر مجارستان به پکن سفر کرد و با رئیس‌جمهور چین دیدار کرد. "
+    "دو رهبر درباره روابط دوجانبه و جنگ اوکراین گفت‌وگو کردند."
+)
+
+
+def test_persian_article_pivots_through_nllb_with_the_code_nllb_has(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    from transformers import AutoTokenizer
+
+    from summarize.pipeline import run
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "fa.txt").write_text(PERSIAN, "utf-8")
+    spy = GenerateSpy(monkeypatch)
+    config = pivot_config(tiny_models, news, tmp_path, "fa", "nllb", languages=("ru",))
+    assert run(config).failed == 0
+    name, pivot_inputs, _ = spy.batches[0]
+    assert name == str(tiny_models["nllb"])
+    # NLLB calls Persian pes_Arab (Iranian Persian); fas_Arab is not in its vocabulary and
+    # would have become <unk>.
+    tokenizer = AutoTokenizer.from_pretrained(tiny_models["nllb"])
+    persian = tokenizer.convert_tokens_to_ids("pes_Arab")
+    assert persian != tokenizer.unk_token_id
+    assert all(ids[0] == persian for ids in pivot_inputs)
+
+
+def test_source_code_missing_from_the_pivot_model_fails_before_any_work(
+    tiny_models, mixed, tmp_path, monkeypatch
+) -> None:
+    from summarize.pipeline import run
+
+    spy = GenerateSpy(monkeypatch)
+    # mBART-50 has no Hungarian (no hu_HU): the article would reach it as <unk> and text.
+    config = pivot_config(tiny_models, mixed, tmp_path, "hu", "mbart50")
+    with pytest.raises(UnsupportedLanguageError) as raised:
+        run(config)
+    message = str(raised.value)
+    assert f"{str(tiny_models['mbart50'])!r} (mbart) cannot translate from Hungarian (hu)" in (
+        message
+    )
+    assert "it offers af_ZA, ar_AR" in message and "--source-model hu=MODEL" in message
+    assert spy.loads == [] and not (tmp_path / "out").exists()

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fakes import WordEngine
 
 from summarize.errors import UnsupportedLanguageError
 from summarize.generation import ModelInfo, Target
-from summarize.languages import LANGUAGES
+from summarize.languages import ENGLISH, LANGUAGES, get_language
 from summarize.translator import (
     SAFER_DECODING,
     ModelTranslator,
@@ -83,6 +85,12 @@ def test_t5_uses_task_prefixes_when_the_config_lists_them() -> None:
     assert resolve_target(bare, LANGUAGES["hu"]) == Target(
         prefix="translate English to Hungarian: "
     )
+    # A pivot asks for the pair from the article's language into English.
+    assert resolve_target(bare, ENGLISH, source=LANGUAGES["de"]) == Target(
+        prefix="translate German to English: "
+    )
+    with pytest.raises(UnsupportedLanguageError, match=r"cannot translate from Hungarian"):
+        resolve_target(t5, ENGLISH, source=LANGUAGES["hu"])
 
 
 def test_one_single_pair_model_cannot_serve_several_languages() -> None:
@@ -146,3 +154,69 @@ def test_retranslation_decodes_more_safely_with_a_limit_per_input_length() -> No
         and o.repetition_penalty > 1
         for o in engine.overrides
     )
+
+
+def test_marian_multi_target_takes_two_letter_tokens_most_specific_first() -> None:
+    romance = info("marian", (">>fr<<", ">>es<<", ">>it<<", ">>pt<<", ">>pt_br<<"))
+    assert resolve_target(romance, LANGUAGES["fr"]) == Target(prefix=">>fr<< ")
+    assert resolve_target(romance, LANGUAGES["es"]) == Target(prefix=">>es<< ")
+    # A three-letter token wins over a two-letter one; zh keeps its order (cmn_Hans first).
+    both = info("marian", (">>fra<<", ">>fr<<", ">>zh<<", ">>cmn_Hans<<", ">>zho<<"))
+    assert resolve_target(both, LANGUAGES["fr"]) == Target(prefix=">>fra<< ")
+    assert resolve_target(both, LANGUAGES["zh"]) == Target(prefix=">>cmn_Hans<< ")
+    assert resolve_target(info("marian", (">>zh<<", ">>ja<<")), LANGUAGES["zh"]) == Target(
+        prefix=">>zh<< "
+    )
+
+
+def test_a_source_code_the_model_lacks_is_refused_before_any_work() -> None:
+    # Hungarian into English with mBART-50, which has no hu_HU: the article would start <unk>.
+    mbart = info("mbart", ("en_XX", "ru_RU", "zh_CN"), name="mbart-50")
+    fix = "pass --source-model hu=MODEL"
+    with pytest.raises(UnsupportedLanguageError) as raised:
+        resolve_target(mbart, ENGLISH, source=LANGUAGES["hu"], fix=fix)
+    message = str(raised.value)
+    assert "'mbart-50' (mbart) cannot translate from Hungarian (hu)" in message
+    assert "en_XX, ru_RU, zh_CN" in message and message.endswith(f"{fix}.")
+    # The same for the source of every translation: English.
+    nllb = info("m2m_100", ("hun_Latn", "rus_Cyrl"), name="no-english")
+    with pytest.raises(UnsupportedLanguageError, match=r"cannot translate from English \(en\)"):
+        check_model_languages(nllb, ["hu"])
+
+
+def test_macrolanguage_with_several_individual_languages_and_no_usual_one_is_refused() -> None:
+    # Mesopotamian and Levantine Arabic, but no Standard Arabic (arb_Arab): which one is
+    # "Arabic" is not ours to guess, so the error names them.
+    dialects = info("m2m_100", ("eng_Latn", "acm_Arab", "apc_Arab", "fra_Latn"), name="dialects")
+    arabic = get_language("ar")
+    with pytest.raises(UnsupportedLanguageError, match=r"Arabic \(ar\): it offers acm_Arab, apc"):
+        resolve_target(dialects, arabic)
+    # With one individual language only, that one is Arabic for this model.
+    levantine = info("m2m_100", ("eng_Latn", "apc_Arab"))
+    assert resolve_target(levantine, arabic).forced_bos_token == "apc_Arab"
+    # The table's languages keep their own codes: Cantonese is not Chinese (Simplified).
+    with pytest.raises(UnsupportedLanguageError, match=r"Chinese \(Simplified\) \(zh\)"):
+        resolve_target(info("marian", (">>yue<<", ">>cmn_Hant<<")), LANGUAGES["zh"])
+
+
+@pytest.fixture(scope="module")
+def marian_romance(tmp_path_factory) -> Path:
+    """A tiny replica of opus-mt-en-ROMANCE: two-letter target tokens."""
+    from tiny_models import build_marian
+
+    return build_marian(
+        tmp_path_factory.mktemp("romance") / "marian", target_tokens=(">>fr<<", ">>es<<", ">>it<<")
+    )
+
+
+def test_marian_with_two_letter_tokens_gets_its_token_as_the_first_input_id(
+    marian_romance,
+) -> None:
+    from summarize.engine import inspect_model
+    from summarize.tokenizing import encode_inputs, load_tokenizer
+
+    target = check_model_languages(inspect_model(str(marian_romance)), ["fr", "es"])
+    assert target == {"fr": Target(prefix=">>fr<< "), "es": Target(prefix=">>es<< ")}
+    tokenizer = load_tokenizer(str(marian_romance))
+    (ids,) = encode_inputs(tokenizer, ["Hello world."], target["fr"], "romance", 128)
+    assert ids[0] == tokenizer.convert_tokens_to_ids(">>fr<<") != tokenizer.unk_token_id
