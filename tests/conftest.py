@@ -80,3 +80,19 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     finally:
         _restore_env(previous)
     yield models
+
+
+@pytest.fixture(scope="session")
+def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """Replica folders of real checkpoints (``support.replicas``), built once per session.
+
+    Keys are Hub ids (the published snapshot) and ``"<hub id>@<variant>"``.
+    """
+    from support.replicas import build_all_replicas
+
+    previous = _set_env({**_OFFLINE_ENV, "HF_HOME": str(tmp_path_factory.mktemp("hf-home-rep"))})
+    try:
+        models = build_all_replicas(tmp_path_factory.mktemp("replicas"))
+    finally:
+        _restore_env(previous)
+    yield models
