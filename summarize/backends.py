@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import ConfigError
+from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import Engine, GenerationOverrides
 
 logger = logging.getLogger(__name__)
@@ -28,20 +28,69 @@ class EngineChoice:
 
     engine: str
     fallback_reason: str | None = None
+    #: Whether the user asked for this engine by name (``--engine ctranslate2``): then a model
+    #: CTranslate2 cannot convert is an error, where ``auto`` runs it with transformers.
+    explicit: bool = False
+    #: Whether the fallback is worth telling the user (once per run): it comes from this
+    #: checkpoint's files, which its architecture alone would not make them expect.
+    notice: bool = False
 
 
-def choose_engine(requested: str, model_type: str, device: str) -> EngineChoice:
-    """Decide the engine for a model; ``--engine ctranslate2`` that cannot work is an error."""
+def choose_engine(
+    requested: str,
+    model_type: str,
+    device: str,
+    *,
+    model: str | None = None,
+    folder: Path | None = None,
+) -> EngineChoice:
+    """Decide the engine for a model; ``--engine ctranslate2`` that cannot work is an error.
+
+    With ``folder`` (the checkpoint's local files), what CTranslate2's converter would refuse
+    in them is found now, before any weights load: ``auto`` then runs ``model`` with
+    transformers, and ``--engine ctranslate2`` is a configuration error naming it.
+    """
     if requested not in ENGINE_CHOICES:
         raise ConfigError(f"unknown engine {requested!r}; use {', '.join(ENGINE_CHOICES)}")
     if requested == "transformers":
         return EngineChoice("transformers")
     problem = _ctranslate2_problem(model_type, device)
+    if problem is None and folder is not None:
+        unconvertible = checkpoint_problem(folder)
+        if unconvertible is not None and requested == "auto":
+            reason = f"CTranslate2 cannot run this checkpoint: {unconvertible}"
+            return EngineChoice("transformers", reason, notice=True)
+        if unconvertible is not None:
+            problem = f"CTranslate2 cannot run {model or str(folder)!r}: {unconvertible}"
     if problem is None:
-        return EngineChoice("ctranslate2")
+        return EngineChoice("ctranslate2", explicit=requested == "ctranslate2")
     if requested == "ctranslate2":
         raise ConfigError(f"--engine ctranslate2: {problem}; use --engine auto or transformers")
     return EngineChoice("transformers", problem)
+
+
+def checkpoint_problem(folder: Path) -> str | None:
+    """Why CTranslate2 cannot convert (or would mis-run) the checkpoint in ``folder``, read
+    from its config, tokenizer and weight headers; None when it converts or cannot be told."""
+    from summarize.hub import folder_fingerprint
+
+    try:
+        # The fingerprint (file names, sizes, times) keys the cache: a replaced file is read
+        # again, while the planning stages that ask about one model load its tokenizer once.
+        return _checkpoint_problem(folder, tuple(folder_fingerprint(folder)))
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=32)
+def _checkpoint_problem(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> str | None:
+    from summarize.convertibility import conversion_problem
+    from summarize.tokenizing import load_tokenizer
+
+    try:
+        return conversion_problem(folder, load_tokenizer(str(folder)))
+    except ModelLoadError:
+        return None  # the run's own checks name an unloadable tokenizer
 
 
 def engine_for_keys(requested: str, device: str) -> str:
@@ -50,7 +99,7 @@ def engine_for_keys(requested: str, device: str) -> str:
     ``auto`` on a device where CTranslate2 cannot run here (not installed, no CUDA libraries,
     MPS) means transformers for every model, and is keyed so: its work is not passed off as
     CTranslate2's on a machine sharing the cache where ``auto`` runs that. Elsewhere ``auto``
-    resolves by the model's type alone, which the model's identity fixes.
+    resolves by the model's type and checkpoint files, which the model's identity fixes.
     """
     if requested == "auto" and _device_problem(device) is not None:
         return "transformers"
@@ -69,6 +118,26 @@ def dtype_for_keys(requested: str, device: str) -> str:
 
         return f"auto:{resolve_dtype(requested, device)}"
     return requested
+
+
+def _conversion_fallback(
+    name: str, *, device: str, dtype: str, revision: str | None
+) -> EngineChoice | None:
+    """Convert ``name`` for CTranslate2 now (a no-op once converted); the transformers choice
+    that replaces CTranslate2 when the converter refuses it, else None."""
+    from summarize.ct2_engine import compute_type_for, converted_model_dir
+    from summarize.hub import model_folder
+
+    compute_type = compute_type_for(device, dtype)
+    model_folder(name, revision)  # a missing model is an error on any engine: not caught
+    try:
+        converted_model_dir(
+            name, compute_type=compute_type, cache_root=converted_models_dir(), revision=revision
+        )
+    except ModelLoadError as error:
+        reason = str(error).strip().splitlines()[0]
+        return EngineChoice("transformers", reason, notice=True)
+    return None
 
 
 def _ctranslate2_problem(model_type: str, device: str) -> str | None:
@@ -147,9 +216,22 @@ def load_engine(
     overrides: GenerationOverrides,
     threads: int | None,
     revision: str | None = None,
+    on_fallback: Callable[[EngineChoice], None] | None = None,
 ) -> Engine:
-    """Load ``name`` (at ``revision``) on the chosen engine; ``dtype`` is the user's request."""
-    if choice.fallback_reason:
+    """Load ``name`` (at ``revision``) on the chosen engine; ``dtype`` is the user's request.
+
+    A model ``auto`` gave to CTranslate2 that its converter still refuses (what the up-front
+    check could not see) runs with transformers instead: the user is told, and ``on_fallback``
+    gets the choice that replaced ``choice``.
+    """
+    if choice.engine == "ctranslate2" and not choice.explicit:
+        fallback = _conversion_fallback(name, device=device, dtype=dtype, revision=revision)
+        if fallback is not None:
+            logger.warning("running %s with transformers: %s", name, fallback.fallback_reason)
+            if on_fallback is not None:
+                on_fallback(fallback)
+            choice = fallback
+    elif choice.fallback_reason:
         logger.info("running %s with transformers: %s", name, choice.fallback_reason)
     if choice.engine == "ctranslate2":
         from summarize.ct2_engine import CTranslate2Engine

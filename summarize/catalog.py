@@ -143,7 +143,7 @@ def _engine_and_copy(
     try:
         model_type = json.loads((folder / "config.json").read_text("utf-8"))["model_type"]
         device = resolve_device(config.device)
-        choice = choose_engine(config.engine, model_type, device)
+        choice = choose_engine(config.engine, model_type, device, model=location, folder=folder)
     except (OSError, ValueError, KeyError, ConfigError):
         return None, None
     if choice.engine != "ctranslate2":

@@ -36,7 +36,7 @@ from summarize.detection import detect_language, detector_id
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.hub import ModelSources, go_offline, is_offline
+from summarize.hub import ModelSources, go_offline, is_offline, model_folder
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
@@ -98,6 +98,9 @@ class StageContext:
     sources: ModelSources
     #: Model -> its identity for cache keys, worked out once per run (it stats the files).
     identities: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    #: Model -> transformers, for models ``auto`` gave to CTranslate2 whose conversion failed
+    #: when they loaded: later loads skip CTranslate2, and run.json says why.
+    fallbacks: dict[str, EngineChoice] = field(default_factory=dict, compare=False)
 
     @cached_property
     def output_fields(self) -> dict[str, str]:
@@ -291,7 +294,7 @@ def conclude(
     review(work, context)
     return Computation(
         work=work,
-        engines=plan.engines(context.config.summary_model),
+        engines=plan.engines(context.config.summary_model) | context.fallbacks,
         device=context.device,
         interrupted=interrupted,
         versions=engine.library_versions(),
@@ -343,9 +346,17 @@ def prepare(
         inspect(config.summary_model) if any(item.summary is None for item in work) else None
     )
     summary_choice = (
-        choose_engine(config.engine, summary_info.model_type, device) if summary_info else None
+        _choose(
+            config.engine,
+            config.summary_model,
+            summary_info,
+            device,
+            config.revisions.get(config.summary_model),
+        )
+        if summary_info
+        else None
     )
-    pivot_plans = plan_pivots(work, inspect, config.engine, device)
+    pivot_plans = plan_pivots(work, inspect, config.engine, device, revisions=config.revisions)
     languages_left = [
         code for code in config.languages if any(code not in item.translations for item in work)
     ]
@@ -354,10 +365,28 @@ def prepare(
         cache.put(key, value)
     revisions = {model: sources.revision_used(model) for model in used}
     stage_plan = StagePlan(summary_info, summary_choice, pivot_plans, plans, revisions)
-    engines = {choice.engine for choice in stage_plan.engines(config.summary_model).values()}
+    choices = stage_plan.engines(config.summary_model)
+    for model, choice in choices.items():
+        if choice.notice:  # once per model, however many stages use it
+            logger.warning("running %s with transformers: %s", model, choice.fallback_reason)
+    engines = {choice.engine for choice in choices.values()}
     for notice in dtype_notices(engines, device, config.dtype):
         logger.warning(notice)
     return work, stage_plan
+
+
+def _choose(
+    engine: str, model: str, info: ModelInfo, device: str, revision: str | None
+) -> EngineChoice:
+    """The engine ``model`` runs on, judged by its type, the device and its checkpoint's files
+    where they are on this machine (they are once ``info`` has been read)."""
+    # info.name is where the model loads from (a Hub id, a folder, an exported copy); a folder
+    # is its own files whatever the revision.
+    try:
+        folder = model_folder(info.name, revision, local_only=True)
+    except ModelLoadError:
+        folder = None  # not judged now; a conversion that fails at load time still falls back
+    return choose_engine(engine, info.model_type, device, model=model, folder=folder)
 
 
 def plan_translations(
@@ -375,7 +404,7 @@ def plan_translations(
             TranslationPlan(
                 model=model,
                 targets=check_model_languages(info, codes),
-                choice=choose_engine(config.engine, info.model_type, device),
+                choice=_choose(config.engine, model, info, device, config.revisions.get(model)),
             )
         )
     return plans
@@ -398,7 +427,12 @@ def _models_in_use(config: RunConfig, work: Sequence[WorkItem]) -> list[str]:
 
 
 def plan_pivots(
-    work: Sequence[WorkItem], inspect: Callable[[str], ModelInfo], engine: str, device: str
+    work: Sequence[WorkItem],
+    inspect: Callable[[str], ModelInfo],
+    engine: str,
+    device: str,
+    *,
+    revisions: Mapping[str, str] | None = None,
 ) -> list[TranslationPlan]:
     """Models translating the non-English articles still to summarise, grouped by model.
 
@@ -433,9 +467,10 @@ def plan_pivots(
             )
             for code in sorted(codes)
         }
+        revision = (revisions or {}).get(model)
         plans.append(
             TranslationPlan(
-                model=model, targets=targets, choice=choose_engine(engine, info.model_type, device)
+                model=model, targets=targets, choice=_choose(engine, model, info, device, revision)
             )
         )
     if missing:
@@ -684,7 +719,8 @@ def _load_engine(
     location, revision = context.sources.locate(name)
     return load_engine(
         location,
-        choice,
+        # A model that fell back when it last loaded goes straight to transformers.
+        context.fallbacks.get(name, choice),
         device=device,
         dtype=config.dtype,
         batch_size=config.batch_size or default_batch_size(device, long_inputs=long_inputs),
@@ -692,6 +728,7 @@ def _load_engine(
         overrides=overrides,
         threads=config.threads,
         revision=revision,
+        on_fallback=partial(context.fallbacks.__setitem__, name),
     )
 
 

@@ -485,6 +485,8 @@ def build_marian(
     config_values: Mapping[str, Any] | None = None,
     init_std: float = _INIT_STD,
     before_save: BeforeSave | None = None,
+    separate_vocabs: bool = False,
+    pad_embeddings_to_multiple_of: int | None = None,
 ) -> Path:
     """Build a tiny ``MarianMTModel`` translator with a ``MarianTokenizer`` in ``dest``.
 
@@ -500,6 +502,13 @@ def build_marian(
     above the tokenizer's, ``<pad>`` keeps its id (last of ``vocab.json``) and the extra ids
     stay unused. ``config_values``, ``init_std`` and ``before_save`` are as in
     :func:`build_bart`.
+
+    ``separate_vocabs`` gives the target side its own ``target_vocab.json`` (the same pieces
+    in another order, so every target id names another piece than the same source id), with
+    ``separate_vocabs`` in the tokenizer config and unshared embeddings, as OPUS-MT models
+    with separate vocabularies have. ``pad_embeddings_to_multiple_of`` pads the embeddings
+    past the vocabulary as a fine-tune with ``resize_token_embeddings(pad_to_multiple_of=N)``
+    leaves them (the padded ids are banned from generation).
     """
     # The files are written under the names MarianTokenizer saves them as, so save_pretrained
     # later finds them already in place.
@@ -518,6 +527,13 @@ def build_marian(
         vocab.setdefault(piece, len(vocab))
     vocab["<pad>"] = len(vocab)
     _write_json(dest / "vocab.json", vocab)
+    separate: dict[str, Any] = {}
+    if separate_vocabs:
+        # Same size, pieces reversed between <unk> and <pad>: a mix-up of the two sides shows.
+        pieces = list(vocab)
+        target_order = pieces[:2] + pieces[2:-1][::-1] + pieces[-1:]
+        _write_json(dest / "target_vocab.json", {p: i for i, p in enumerate(target_order)})
+        separate = {"separate_vocabs": True, "target_vocab_file": str(dest / "target_vocab.json")}
     with warnings.catch_warnings():
         # Without sacremoses MarianTokenizer skips punctuation normalisation and says so; that
         # is the loader's concern, not the builder's.
@@ -527,6 +543,7 @@ def build_marian(
             target_spm=str(dest / "target.spm"),
             vocab=str(dest / "vocab.json"),
             model_max_length=max_positions,
+            **separate,
         )
 
     pad = tokenizer.pad_token_id
@@ -540,10 +557,18 @@ def build_marian(
         eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=pad,
         forced_eos_token_id=None,
+        **({"share_encoder_decoder_embeddings": False} if separate_vocabs else {}),
         **dims,
         **_other_values(config_values),
     )
     model = _init_model(MarianMTModel, config, init_std)
+    if pad_embeddings_to_multiple_of is not None:
+        model.resize_token_embeddings(
+            len(vocab), pad_to_multiple_of=pad_embeddings_to_multiple_of, mean_resizing=False
+        )
+        # transformers 5 resizes Marian's final_logits_bias to the unpadded size, which it
+        # then refuses to load; a loadable checkpoint has it as long as the embeddings.
+        model.final_logits_bias = torch.zeros((1, model.config.vocab_size))
     # ">>xx<<" codes are ordinary vocabulary entries for MarianTokenizer (not special tokens),
     # so decoding would keep them: ban them explicitly.
     codes = tokenizer.convert_tokens_to_ids(list(target_tokens))
@@ -553,7 +578,7 @@ def build_marian(
         bos_token_id=None,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=pad,
-        banned_ids=_banned_ids(tokenizer, config.vocab_size, codes),
+        banned_ids=_banned_ids(tokenizer, model.config.vocab_size, codes),
     )
     return _save(dest, model, tokenizer, generation, before_save)
 
