@@ -156,17 +156,19 @@ def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
         retry_suspect=True,
     )
     outcome = run(config)
+    # Every call states all its settings; the tiny model's own block no n-gram.
     retries = [
         settings
         for name, _, settings in spy.batches
-        if name.endswith("marian") and "no_repeat_ngram_size" in settings
+        if name.endswith("marian") and settings["no_repeat_ngram_size"] == 3
     ]
     assert retries, "no flagged sentence was retried"
-    assert all(s["no_repeat_ngram_size"] == 3 and s["repetition_penalty"] > 1 for s in retries)
+    assert all(s["repetition_penalty"] > 1 for s in retries)
     assert all(s["max_new_tokens"] >= 8 for s in retries)
     # The first pass decoded as configured: no safer settings leaked into it.
     plain = [s for name, _, s in spy.batches if name.endswith("marian") and s not in retries]
-    assert plain and not any("repetition_penalty" in s for s in plain)
+    assert plain
+    assert all(s["repetition_penalty"] == 1.0 and s["no_repeat_ngram_size"] == 0 for s in plain)
     assert outcome.report["settings"]["retry_suspect"] is True
     for result in outcome.briefing.results:
         assert all(isinstance(w, QualityWarning) for w in result.quality_warnings)
