@@ -36,7 +36,7 @@ from summarize.detection import detect_language, detector_id
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.hub import ModelSources, go_offline, is_offline
+from summarize.hub import HubCheck, ModelSources, go_offline, is_offline
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
@@ -327,8 +327,12 @@ def prepare(
     for notice in licence_notices(used):
         logger.warning(notice)
 
+    hub = HubCheck()  # a model to download, with no Hub to answer, fails now, not in ~25 s
+
     def inspect(name: str) -> ModelInfo:
-        info = engine.inspect_model(*sources.locate(name))
+        location, revision = sources.locate(name)
+        hub.require(location, revision)
+        info = engine.inspect_model(location, revision)
         # Inspecting a Hub id fetches it (or a newer commit) when online: the work this run
         # computes with it is keyed by the commit now in the cache, not the one (or none)
         # seen before.
