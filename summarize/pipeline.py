@@ -665,12 +665,20 @@ def summary_engine(choice: EngineChoice, context: StageContext) -> Engine:
         choice,
         context,
         long_inputs=True,
-        overrides=GenerationOverrides(
+        overrides=stage_overrides(config, "summary"),
+    )
+
+
+def stage_overrides(config: RunConfig, stage: str) -> GenerationOverrides:
+    """The decoding flags the user set for a stage's model: ``summary``, or a model that
+    translates (``translation``, ``source``); ``models list --verbose`` shows them applied."""
+    if stage == "summary":
+        return GenerationOverrides(
             num_beams=config.num_beams,
             max_new_tokens=config.max_summary_tokens,
             min_new_tokens=config.min_summary_tokens,
-        ),
-    )
+        )
+    return GenerationOverrides(num_beams=config.num_beams)
 
 
 def _load_engine(
@@ -813,7 +821,7 @@ def sentence_engine(plan: TranslationPlan, context: StageContext) -> Engine:
         plan.choice,
         context,
         long_inputs=False,
-        overrides=GenerationOverrides(num_beams=context.config.num_beams),
+        overrides=stage_overrides(context.config, "translation"),
     )
 
 
