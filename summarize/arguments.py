@@ -61,24 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="CPU threads for either engine (default: all cores)",
     )
-    run.add_argument(
-        "--num-beams",
-        type=int,
-        metavar="N",
-        help="beam width for both stages (default: the model's)",
-    )
-    run.add_argument(
-        "--max-summary-tokens",
-        type=int,
-        metavar="N",
-        help="most tokens per summary (default: the model's)",
-    )
-    run.add_argument(
-        "--min-summary-tokens",
-        type=int,
-        metavar="N",
-        help="fewest tokens per summary (default: the model's)",
-    )
+    add_decoding_flags(run)
     run.add_argument(
         "--templates",
         type=Path,
@@ -186,6 +169,28 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_decoding_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that change how the models decode (run; models list shows them applied)."""
+    parser.add_argument(
+        "--num-beams",
+        type=int,
+        metavar="N",
+        help="beam width for both stages (default: the model's)",
+    )
+    parser.add_argument(
+        "--max-summary-tokens",
+        type=int,
+        metavar="N",
+        help="most tokens per summary (default: the model's)",
+    )
+    parser.add_argument(
+        "--min-summary-tokens",
+        type=int,
+        metavar="N",
+        help="fewest tokens per summary (default: the model's)",
+    )
+
+
 def _add_models_command(commands: Any) -> None:
     models = commands.add_parser(
         "models",
@@ -195,7 +200,8 @@ def _add_models_command(commands: Any) -> None:
     actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser(
         "list",
-        help="each model per stage and language: licence, local or not, size, engine",
+        help="each model per stage and language: licence, local or not, size, engine; with -v "
+        "its decoding settings",
         description="List the models a run with these flags would use (never downloads).",
         argument_default=argparse.SUPPRESS,
     )
@@ -210,9 +216,17 @@ def _add_models_command(commands: Any) -> None:
     pull.add_argument(
         "--to", type=Path, metavar="DIR", help="also copy the models into DIR, with a manifest"
     )
-    for parser in (listing, pull):
-        add_model_flags(parser)
-        parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
+    add_model_flags(listing)
+    add_decoding_flags(listing)
+    listing.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show, per model, the engine, what goes before each input and the decoding "
+        "settings a run would use (beams, lengths, ...), and debug logs",
+    )
+    add_model_flags(pull)
+    pull.add_argument("-v", "--verbose", action="store_true", help="debug logs")
 
 
 def _add_eval_command(commands: Any) -> None:

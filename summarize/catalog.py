@@ -10,15 +10,17 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
 from summarize.config import RunConfig
-from summarize.errors import ConfigError, ModelLoadError
+from summarize.decoding import Decoding
+from summarize.errors import ConfigError, ModelLoadError, SummarizeError
 from summarize.files import check_writable_folder
-from summarize.generation import ModelInfo
+from summarize.generation import ModelInfo, Target
 from summarize.hub import (
     ModelSources,
     cached_folder,
@@ -32,12 +34,16 @@ from summarize.hub import (
 )
 from summarize.languages import (
     DEFAULT_SOURCE_MODELS,
+    ENGLISH,
     FALLBACK_SOURCE_MODEL,
+    get_language,
     licence_notices,
     model_licence,
 )
-from summarize.pipeline import translation_models
+from summarize.pipeline import stage_overrides, translation_models
+from summarize.summarizer import SUMMARY_TASK, summary_prefix
 from summarize.tables import format_size, format_table
+from summarize.translator import check_model_languages, resolve_target
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +81,25 @@ class ModelStatus:
     engine: str | None
     #: The CTranslate2 copy, when that engine is picked and the model was converted already.
     converted: Path | None
+    #: How a run would feed and decode it (``models list --verbose``), when asked for.
+    details: ModelDetails | None = None
+
+
+@dataclass(frozen=True)
+class ModelDetails:
+    """How a run would use a model: what goes before each input and how it decodes."""
+
+    #: Language (``""`` for the summariser) -> how each input is put to the model; None:
+    #: decided per article (a source model's ``*``, any other language).
+    targets: Mapping[str, Target | None]
+    #: Longest input, in tokens; longer articles are split, longer sentences refused.
+    input_limit: int = 0
+    #: Task (None: the checkpoint's general settings) -> settings, the run's flags applied.
+    decodings: Mapping[str | None, Decoding] = field(default_factory=dict)
+    #: The decoding settings the run's flags (or config file) set over the checkpoint's.
+    overridden: tuple[str, ...] = ()
+    #: Why the model could not be read like a run reads it (then nothing else is known).
+    problem: str | None = None
 
 
 def planned_models(config: RunConfig) -> list[ModelUse]:
@@ -101,13 +126,22 @@ def planned_models(config: RunConfig) -> list[ModelUse]:
     return uses
 
 
-def list_models(config: RunConfig) -> list[ModelStatus]:
-    """What ``summarize models list`` shows; reads local files only, never the network."""
+def list_models(config: RunConfig, *, details: bool = False) -> list[ModelStatus]:
+    """What ``summarize models list`` shows; reads local files only, never the network.
+
+    With ``details`` (``--verbose``), each model available here is also read the way a run
+    reads it (config, tokenizer, decoding settings), which takes a few seconds per model.
+    """
     go_offline()
     sources = ModelSources.open(config.revisions, config.models_dir)
     uses = planned_models(config)
     _announce_licences(uses)
-    return [_status(use, config, sources) for use in uses]
+    statuses = [_status(use, config, sources) for use in uses]
+    if details:
+        statuses = [
+            replace(status, details=_details(status, config, sources)) for status in statuses
+        ]
+    return statuses
 
 
 def _status(use: ModelUse, config: RunConfig, sources: ModelSources) -> ModelStatus:
@@ -158,6 +192,178 @@ def _engine_and_copy(
         revision=revision,
     )
     return choice.engine, copy if (copy / "model.bin").is_file() else None
+
+
+def _details(status: ModelStatus, config: RunConfig, sources: ModelSources) -> ModelDetails | None:
+    """Read a model available here as a run would, for ``models list --verbose``."""
+    if status.folder is None:
+        return None
+    # Imported here: they import transformers, which the plain list does without.
+    from summarize.engine import inspect_model
+    from summarize.tokenizing import CheckpointDecoding, load_tokenizer
+
+    use = status.use
+    try:
+        location, revision = sources.locate(use.model)
+        info = inspect_model(location, revision)
+        targets = _targets(use, info)
+        checkpoint = CheckpointDecoding(
+            location,
+            revision,
+            input_limit=info.max_input_tokens,
+            tokenizer=load_tokenizer(location, revision),
+        )
+    except SummarizeError as error:
+        return ModelDetails(targets={}, problem=str(error).strip().splitlines()[0])
+    overrides = stage_overrides(config, use.stage)
+    tasks = dict.fromkeys(None if target is None else target.task for target in targets.values())
+    return ModelDetails(
+        targets=targets,
+        input_limit=info.max_input_tokens,
+        decodings={task: checkpoint(task).overridden(overrides) for task in tasks},
+        overridden=tuple(
+            f.name for f in fields(overrides) if getattr(overrides, f.name) is not None
+        ),
+    )
+
+
+def _targets(use: ModelUse, info: ModelInfo) -> dict[str, Target | None]:
+    """How a run puts each input to the model, per language, as the run's planning decides."""
+    if use.stage == "summary":
+        return {"": Target(prefix=summary_prefix(info), task=SUMMARY_TASK)}
+    if use.stage == "translation":
+        return check_model_languages(info, use.languages)
+    return {
+        code: None if code == "*" else resolve_target(info, ENGLISH, source=get_language(code))
+        for code in use.languages
+    }
+
+
+# Width of the verbose blocks (a terminal's 80 columns) and of their labels.
+_WIDTH = 80
+_LABEL = 12
+
+
+def format_model_details(statuses: Sequence[ModelStatus]) -> str:
+    """One block per model for ``models list --verbose``: engine, inputs and decoding."""
+    blocks = []
+    for status in statuses:
+        use = status.use
+        languages = f" ({','.join(use.languages)})" if use.languages else ""
+        lines = [f"{use.stage}{languages}: {use.model}"]
+        details = status.details
+        if status.folder is None:
+            lines += _field("files", "not available locally: run `summarize models pull`")
+        else:
+            engine = (
+                status.engine or "unknown: its config.json is unreadable, or --engine refuses it"
+            )
+            lines += _field("engine", engine)
+        if details is not None and details.problem is not None:
+            lines += _field("problem", details.problem)
+        elif details is not None:
+            lines += _describe_inputs(use, details)
+            for task, decoding in details.decodings.items():
+                lines += _describe_decoding(task, decoding, details, status.engine)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _describe_inputs(use: ModelUse, details: ModelDetails) -> list[str]:
+    """The input limit, and what goes before each input (and which tokens) per language."""
+    per = "article (longer ones are split)" if use.stage == "summary" else "sentence"
+    lines = _field("input", f"at most {details.input_limit} tokens per {per}")
+    for code, target in details.targets.items():
+        label = f"{code}: " if code else ""
+        if target is None:
+            lines += _field("", f"{label}set for each article's detected language")
+            continue
+        parts = [f"prefix {target.prefix!r}" if target.prefix else "no prefix"]
+        if target.src_lang:
+            parts.append(f"source language {target.src_lang}")
+        if target.forced_bos_token:
+            parts.append(f"first token {target.forced_bos_token}")
+        lines += _field("", label + ", ".join(parts))
+    return lines
+
+
+def _describe_decoding(
+    task: str | None, decoding: Decoding, details: ModelDetails, engine: str | None
+) -> list[str]:
+    """The settings both engines decode with, and CTranslate2's own where they differ."""
+    languages = [
+        code or "summary"
+        for code, target in details.targets.items()
+        if (None if target is None else target.task) == task
+    ]
+    label = "decoding" if len(details.decodings) == 1 else f"decoding ({','.join(languages)})"
+    origin = decoding.origin
+    if details.overridden:
+        origin += " + your settings: " + ", ".join(details.overridden)
+    values = {
+        key: value
+        for key, value in decoding.describe().items()
+        if key != "origin" and (key in _ALWAYS_SHOWN or value not in (None, []))
+    }
+    text = ", ".join(f"{key}={_short(value)}" for key, value in values.items())
+    lines = _field(label, f"from {origin}") + _field("", text)
+    if engine == "ctranslate2":
+        from summarize.ct2_engine import translate_options
+
+        options = translate_options(decoding, vocabulary=[])
+        low, high = options["min_decoding_length"], options["max_decoding_length"]
+        if (low, high) != (decoding.min_new_tokens, decoding.max_new_tokens):
+            lines += _field(
+                "",
+                f"on CTranslate2: min_decoding_length={low}, max_decoding_length={high} "
+                "(transformers spends its last token on the end token the checkpoint forces; "
+                "CTranslate2 stops one step earlier instead: the same text)",
+            )
+    for note in decoding.notes:
+        lines += _field("note", note)
+    return lines
+
+
+# Decoding settings shown even at their defaults; the others only when the checkpoint sets them.
+_ALWAYS_SHOWN = frozenset(
+    {
+        "num_beams",
+        "min_new_tokens",
+        "max_new_tokens",
+        "length_penalty",
+        "repetition_penalty",
+        "no_repeat_ngram_size",
+        "early_stopping",
+    }
+)
+
+
+def _short(value: object) -> str:
+    """A setting's value; runs of consecutive ids as ``first-last``, many runs counted."""
+    if not (isinstance(value, list) and value and all(isinstance(i, int) for i in value)):
+        return str(value)
+    runs: list[list[int]] = []
+    for token_id in value:
+        if runs and token_id == runs[-1][-1] + 1:
+            runs[-1].append(token_id)
+        else:
+            runs.append([token_id])
+    shown = [f"{run[0]}-{run[-1]}" if len(run) > 2 else ",".join(map(str, run)) for run in runs]
+    more = f",...({len(value)} ids)" if len(shown) > 6 else ""
+    return f"[{','.join(shown[:6])}{more}]"
+
+
+def _field(label: str, text: str) -> list[str]:
+    """``label`` and ``text`` wrapped to the terminal's width, continued under the text."""
+    head = f"  {label + ':' if label else ''}".ljust(_LABEL)
+    return textwrap.wrap(
+        text,
+        width=_WIDTH,
+        initial_indent=head,
+        subsequent_indent=" " * _LABEL,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def format_model_list(statuses: Sequence[ModelStatus]) -> str:

@@ -98,7 +98,10 @@ def _models(arguments: argparse.Namespace) -> int:
     from summarize import catalog  # imports the pipeline's planning
 
     if arguments.action == "list":
-        print(catalog.format_model_list(catalog.list_models(config)))
+        statuses = catalog.list_models(config, details=config.verbose)
+        print(catalog.format_model_list(statuses))
+        if config.verbose:
+            print("\n" + catalog.format_model_details(statuses))
     else:
         to = getattr(arguments, "to", None)
         print(catalog.format_pulled(catalog.pull_models(config, to), to))

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ WEIGHT_FILES = (
     "pytorch_model.bin",
     "pytorch_model.bin.index.json",
 )
+#: Seconds a run waits for the Hub to answer before it says the Hub cannot be reached (a
+#: HEAD request answers in well under a second on a working connection).
+HUB_PROBE_SECONDS = 3.0
 #: The file in an exported models folder that maps model ids to their subfolders.
 MANIFEST_FILE = "manifest.json"
 _MANIFEST_FORMAT = 1
@@ -149,16 +153,89 @@ def model_folder(name: str, revision: str | None = None, *, local_only: bool | N
                 )
             )
     except Exception as error:
-        at = f" at revision {revision!r}" if revision else ""
+        reason = str(error).strip().splitlines()[0]
         # Offline by the user's own setting, "run models pull" would fail the same way.
-        raise ModelLoadError(
-            f"could not find the model {name!r}{at}: {str(error).strip().splitlines()[0]}\n"
-            f"{OFFLINE_HINT if offline_setting else ''}If it is a Hugging Face Hub id, check "
-            "the spelling and run `summarize models pull` (or any run) once with network access "
-            "so it is downloaded into the cache; later runs can be offline. If it is a local "
-            "folder, check the path."
-        ) from error
+        raise _not_found(name, revision, reason, offline=offline_setting) from error
     return folder
+
+
+def _not_found(name: str, revision: str | None, reason: str, *, offline: bool) -> ModelLoadError:
+    """The error for a model that is neither a local folder nor in the cache, with the fixes."""
+    at = f" at revision {revision!r}" if revision else ""
+    return ModelLoadError(
+        f"could not find the model {name!r}{at}: {reason}\n"
+        f"{OFFLINE_HINT if offline else ''}If it is a Hugging Face Hub id, check "
+        "the spelling and run `summarize models pull` (or any run) once with network access "
+        "so it is downloaded into the cache; later runs can be offline. If it is a local "
+        "folder, check the path."
+    )
+
+
+def needs_download(name: str, revision: str | None = None) -> bool:
+    """Whether loading ``name`` needs the Hub: a Hub id (not a local folder) whose files are
+    not all in the cache."""
+    if Path(name).expanduser().is_dir() or not _HUB_ID.match(name):
+        return False  # a folder, or a name no download could give (a mistyped path)
+    folder = cached_folder(name, revision)
+    return folder is None or not has_weights(folder)
+
+
+def hub_problem(timeout: float = HUB_PROBE_SECONDS) -> str | None:
+    """Why the Hugging Face Hub (``HF_ENDPOINT``) gives no answer within ``timeout`` seconds,
+    or None when it answers at all (any HTTP status: downloads will say what is wrong).
+
+    One HEAD request through huggingface_hub's own HTTP client (its proxy and TLS settings),
+    in a thread the caller stops waiting for after ``timeout`` plus a second: name resolution
+    is not bound by the request's timeout.
+    """
+    import huggingface_hub
+    from huggingface_hub import constants
+
+    problems: list[str] = []
+
+    def probe() -> None:
+        try:
+            huggingface_hub.get_session().head(constants.ENDPOINT, timeout=timeout)
+        except Exception as error:  # every failure means the same here: no answer
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            problems.append(f"{type(error).__name__}: {detail}" if detail else type(error).__name__)
+        else:
+            problems.append("")
+
+    thread = threading.Thread(target=probe, name="summarize-hub-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 1)
+    problem = problems[0] if problems else f"no answer within {timeout:g} s"
+    return problem or None
+
+
+class HubCheck:
+    """Fails a run at once when a model must be downloaded and the Hub cannot be reached,
+    instead of after huggingface_hub's retries (about 25 s per file); probes once per run."""
+
+    def __init__(self, timeout: float = HUB_PROBE_SECONDS) -> None:
+        self._timeout = timeout
+        self._problem: str | None = None
+        self._probed = False
+
+    def require(self, name: str, revision: str | None = None) -> None:
+        """Raise the usual missing-model error, naming the Hub, when ``name`` (a name or
+        folder as :meth:`ModelSources.locate` gives it) must be downloaded and cannot be."""
+        if is_offline() or not needs_download(name, revision):
+            return  # offline: huggingface_hub fails at once by itself, with the offline advice
+        if not self._probed:
+            self._problem, self._probed = hub_problem(self._timeout), True
+        if self._problem is None:
+            return
+        from huggingface_hub import constants
+
+        error = _not_found(
+            name, revision, "it is not in the cache here and must be downloaded", offline=False
+        )
+        raise ModelLoadError(
+            f"{error}\nThe Hugging Face Hub at {constants.ENDPOINT} could not be reached "
+            f"(waited up to {self._timeout:g} s): {self._problem}"
+        )
 
 
 @dataclass(frozen=True)

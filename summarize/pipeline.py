@@ -36,7 +36,7 @@ from summarize.detection import detect_language, detector_id
 from summarize.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.hub import ModelSources, go_offline, is_offline, model_folder
+from summarize.hub import HubCheck, ModelSources, go_offline, is_offline, model_folder
 from summarize.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.progress import Progress, ProgressFactory, silent_progress
 from summarize.quality import QualityWarning, SentencePair, check_article, retry_suspects
@@ -330,8 +330,12 @@ def prepare(
     for notice in licence_notices(used):
         logger.warning(notice)
 
+    hub = HubCheck()  # a model to download, with no Hub to answer, fails now, not in ~25 s
+
     def inspect(name: str) -> ModelInfo:
-        info = engine.inspect_model(*sources.locate(name))
+        location, revision = sources.locate(name)
+        hub.require(location, revision)
+        info = engine.inspect_model(location, revision)
         # Inspecting a Hub id fetches it (or a newer commit) when online: the work this run
         # computes with it is keyed by the commit now in the cache, not the one (or none)
         # seen before.
@@ -696,12 +700,20 @@ def summary_engine(choice: EngineChoice, context: StageContext) -> Engine:
         choice,
         context,
         long_inputs=True,
-        overrides=GenerationOverrides(
+        overrides=stage_overrides(config, "summary"),
+    )
+
+
+def stage_overrides(config: RunConfig, stage: str) -> GenerationOverrides:
+    """The decoding flags the user set for a stage's model: ``summary``, or a model that
+    translates (``translation``, ``source``); ``models list --verbose`` shows them applied."""
+    if stage == "summary":
+        return GenerationOverrides(
             num_beams=config.num_beams,
             max_new_tokens=config.max_summary_tokens,
             min_new_tokens=config.min_summary_tokens,
-        ),
-    )
+        )
+    return GenerationOverrides(num_beams=config.num_beams)
 
 
 def _load_engine(
@@ -846,7 +858,7 @@ def sentence_engine(plan: TranslationPlan, context: StageContext) -> Engine:
         plan.choice,
         context,
         long_inputs=False,
-        overrides=GenerationOverrides(num_beams=context.config.num_beams),
+        overrides=stage_overrides(context.config, "translation"),
     )
 
 

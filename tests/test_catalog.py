@@ -21,7 +21,13 @@ from test_pivot import ENGLISH, HUNGARIAN
 from summarize.catalog import planned_models
 from summarize.config import RunConfig
 from summarize.errors import ConfigError, ModelLoadError
-from summarize.hub import ModelSources, export_folder_name, folder_size, model_folder
+from summarize.hub import (
+    HubCheck,
+    ModelSources,
+    export_folder_name,
+    folder_size,
+    model_folder,
+)
 from summarize.tables import format_size
 
 # Hub ids the tests give the tiny models (key in the tiny_models fixture).
@@ -458,3 +464,133 @@ def test_a_non_commercial_model_gets_one_notice_when_a_run_chooses_it(tmp_path, 
         "facebook/nllb-200-distilled-600M is licensed CC-BY-NC-4.0: non-commercial use only "
         "(see its model card)"
     ]
+
+
+@pytest.fixture(scope="module")
+def distilbart_and_opus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Replicas of the default summariser and Hungarian translator (real config.json files)."""
+    from support.replicas import build_replica
+
+    root = tmp_path_factory.mktemp("verbose-replicas")
+    return {
+        "summary": build_replica("sshleifer/distilbart-cnn-12-6", root / "distilbart"),
+        "hu": build_replica("Helsinki-NLP/opus-mt-tc-big-en-hu", root / "opus-hu"),
+    }
+
+
+def verbose_blocks(stdout: str) -> dict[str, str]:
+    """The blocks ``models list --verbose`` prints after the table, by their first line's
+    stage, each with its lines joined by single spaces (they wrap at 80 columns)."""
+    blocks = stdout.split("\n\n")[1:]
+    return {block.split(":")[0]: " ".join(block.split()) for block in blocks}
+
+
+def test_verbose_list_shows_what_each_model_is_given_and_how_it_decodes(
+    distilbart_and_opus, tmp_path
+) -> None:
+    models = distilbart_and_opus
+    flags = [
+        *("--summary-model", str(models["summary"]), "--languages", "hu,zh"),
+        *("--translation-model", f"hu={models['hu']}", "--source-language", "en"),
+        *("--translation-model", "zh=no-org/not-here", "--device", "cpu"),
+    ]
+    plain, _ = guarded_cli(["models", "list", *flags], tmp_path, tmp_path / "hf", False)
+    result, attempts = guarded_cli(
+        ["models", "list", "-v", *flags], tmp_path, tmp_path / "hf", False
+    )
+    assert result.returncode == 0, result.stderr
+    assert attempts == []  # read from the local files only, as the plain list is
+    assert result.stdout.startswith(plain.stdout)  # the table as it was, then the blocks
+    blocks = verbose_blocks(result.stdout)
+    summary = blocks["summary"]
+    # distilBART keeps its settings as legacy config.json keys (max_length 142 counts the
+    # decoder start token) and its summarisation task entry; its articles start with a space.
+    assert "engine: ctranslate2" in summary
+    assert "input: at most 1024 tokens per article (longer ones are split) prefix ' '" in summary
+    assert "decoding: from config.json + task_specific_params[summarization]" in summary
+    assert (
+        "num_beams=4, min_new_tokens=55, max_new_tokens=141, length_penalty=2.0, "
+        "repetition_penalty=1.0, no_repeat_ngram_size=3, early_stopping=True" in summary
+    )
+    hungarian = blocks["translation (hu)"]
+    assert "decoding: from config.json num_beams=4, min_new_tokens=0, max_new_tokens=511" in (
+        hungarian
+    )
+    # It forces an end token: CTranslate2 stops a step earlier for the same text.
+    assert "on CTranslate2: min_decoding_length=0, max_decoding_length=510" in hungarian
+    assert blocks["translation (zh)"] == (
+        "translation (zh): no-org/not-here files: not available locally: run "
+        "`summarize models pull`"
+    )
+    table_lines = len(plain.stdout.splitlines())
+    for line in result.stdout.splitlines()[table_lines:]:
+        header = line and not line.startswith(" ")  # "stage: model path" is never wrapped
+        assert header or len(line) <= 80, line
+
+
+def test_verbose_list_applies_the_decoding_flags_a_run_would_apply(
+    distilbart_and_opus, tmp_path
+) -> None:
+    models = distilbart_and_opus
+    flags = [
+        *("--summary-model", str(models["summary"]), "--languages", "hu"),
+        *("--translation-model", f"hu={models['hu']}", "--source-language", "en"),
+        *("--engine", "transformers", "--num-beams", "2", "--max-summary-tokens", "60"),
+    ]
+    result, attempts = guarded_cli(
+        ["models", "list", "--verbose", *flags], tmp_path, tmp_path / "hf", False
+    )
+    assert result.returncode == 0, result.stderr
+    assert attempts == []
+    blocks = verbose_blocks(result.stdout)
+    assert (
+        "from config.json + task_specific_params[summarization] + your settings: num_beams, "
+        "max_new_tokens num_beams=2, min_new_tokens=55, max_new_tokens=60," in blocks["summary"]
+    )
+    # The summary's length flags are the summariser's alone; beams apply to every stage.
+    assert (
+        "from config.json + your settings: num_beams num_beams=2, min_new_tokens=0, "
+        "max_new_tokens=511," in blocks["translation (hu)"]
+    )
+    assert "engine: transformers" in blocks["summary"]
+    assert "CTranslate2" not in result.stdout
+
+
+def test_hub_is_probed_once_and_only_for_a_model_that_must_be_downloaded(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    import huggingface_hub
+
+    from summarize import hub
+
+    cache = tmp_path / "hub"
+    put_in_hub_cache(cache, "tiny-org/bart", tiny_models["bart"])
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    probes: list[float] = []
+
+    def probe(timeout: float) -> str:
+        probes.append(timeout)
+        return "ConnectError: [Errno 111] Connection refused"
+
+    monkeypatch.setattr(hub, "hub_problem", probe)
+    check = HubCheck()
+    check.require(str(tiny_models["bart"]))  # a local folder
+    check.require("tiny-org/bart")  # in the cache, weights and all
+    check.require("./no/such/folder")  # no Hub id: nothing to download
+    assert probes == []
+    for name in ("no-org/first", "no-org/second"):
+        with pytest.raises(ModelLoadError) as raised:
+            check.require(name, "v1")
+        message = str(raised.value)
+        assert message.startswith(f"could not find the model {name!r} at revision 'v1'")
+        assert "run `summarize models pull`" in message
+        assert message.endswith(
+            f"The Hugging Face Hub at {huggingface_hub.constants.ENDPOINT} could not be reached "
+            "(waited up to 3 s): ConnectError: [Errno 111] Connection refused"
+        )
+    assert probes == [3.0]  # once per run
+    # Offline, huggingface_hub refuses at once by itself, with the offline advice.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    HubCheck().require("no-org/first")
+    assert probes == [3.0]

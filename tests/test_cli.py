@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,15 +26,21 @@ def summarize_command() -> list[str]:
     return [script]
 
 
-def run_cli(args: list[str], cwd: Path, module: bool = False) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str],
+    cwd: Path,
+    module: bool = False,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "summarize"] if module else summarize_command()
     return subprocess.run(
         [*command, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
-        timeout=300,
+        env=os.environ.copy() if env is None else env,
+        timeout=timeout,
     )
 
 
@@ -233,3 +243,93 @@ def test_template_saved_as_latin1_exits_2_naming_it(tmp_path) -> None:
     assert "template '_run_meta.html'" in result.stderr and "UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "outputs").exists()
+
+
+class SilentHub:
+    """A Hub endpoint on 127.0.0.1 that accepts connections and never answers; counts them."""
+
+    def __init__(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:  # closed
+                return
+            self.connections.append(connection)  # held open, unanswered
+
+    def close(self) -> None:
+        self._server.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def silent_hub() -> Iterator[SilentHub]:
+    hub = SilentHub()
+    yield hub
+    hub.close()
+
+
+def closed_port_endpoint() -> str:
+    """An endpoint on 127.0.0.1 where nothing listens: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def online_env(endpoint: str) -> dict[str, str]:
+    """The tests' environment with downloads switched on, from ``endpoint`` (127.0.0.1) only."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        # A proxy would take the requests off this machine.
+        if name.upper() not in {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}
+    }
+    env.pop("HF_HUB_OFFLINE", None)
+    env.pop("TRANSFORMERS_OFFLINE", None)
+    return {**env, "HF_ENDPOINT": endpoint, "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
+@pytest.mark.parametrize("hub", ["refuses", "never answers"])
+def test_run_that_must_download_says_at_once_that_the_hub_is_unreachable(
+    tiny_models, tmp_path, silent_hub, hub
+) -> None:
+    # Before: huggingface_hub retried for about 25 s (and much longer against a silent server).
+    endpoint = closed_port_endpoint() if hub == "refuses" else silent_hub.endpoint
+    (tmp_path / "a.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    flags = ["--languages", "hu", "--source-language", "en", "--device", "cpu"]
+    flags += ["--summary-model", "no-org/not-cached"]
+    flags += ["--translation-model", f"hu={tiny_models['marian']}"]
+    started = time.monotonic()
+    result = run_cli(["run", "a.txt", *flags], cwd=tmp_path, env=online_env(endpoint), timeout=60)
+    seconds = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    assert "could not find the model 'no-org/not-cached'" in result.stderr
+    assert "run `summarize models pull`" in result.stderr
+    assert f"The Hugging Face Hub at {endpoint} could not be reached" in result.stderr
+    assert ("ConnectError" if hub == "refuses" else "Timeout") in result.stderr
+    assert "Traceback" not in result.stderr and "Retrying" not in result.stderr
+    # Interpreter and library start-up take a few seconds of this on a busy machine.
+    assert seconds < 15
+    assert len(silent_hub.connections) == (0 if hub == "refuses" else 1)  # one probe, no retry
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_run_whose_models_are_local_folders_never_asks_the_hub(
+    tiny_models, tmp_path, silent_hub
+) -> None:
+    (tmp_path / "a.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    flags = ["--languages", "hu", "--source-language", "en", *tiny_flags(tiny_models)[:4]]
+    result = run_cli(
+        ["run", "a.txt", "-o", "out", *flags, "--device", "cpu"],
+        cwd=tmp_path,
+        env=online_env(silent_hub.endpoint),
+    )
+    assert result.returncode == 0, result.stderr
+    assert silent_hub.connections == []
