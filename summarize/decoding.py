@@ -14,10 +14,8 @@ Torch-free: ``summarize models list`` shows the settings without loading a model
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
 
 from summarize.generation import GenerationOverrides, lengths_with_overrides
@@ -186,21 +184,6 @@ def task_settings(model_config: Mapping[str, Any], task: str | None) -> dict[str
         return {}
     entry = params.get(task)
     return dict(entry) if isinstance(entry, dict) else {}
-
-
-def read_configs(folder: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """A checkpoint folder's ``config.json`` and ``generation_config.json`` (None if absent)."""
-    model_config = _read_json(folder / "config.json")
-    generation_path = folder / GENERATION_CONFIG_FILE
-    generation = _read_json(generation_path) if generation_path.is_file() else None
-    return model_config, generation
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} does not hold a JSON object")
-    return data
 
 
 def _vocab_size(model_config: Mapping[str, Any]) -> int | None:
