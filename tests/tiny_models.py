@@ -65,6 +65,7 @@ __all__ = [
     "build_mbart50",
     "build_nllb",
     "build_t5",
+    "train_bart_tokenizer",
 ]
 
 #: The 100 language codes of facebook/m2m100_* (wrapped as ``__xx__`` tokens).
@@ -389,6 +390,29 @@ def _vocab_size(sizes: dict[str, int], tokenizer_size: int) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+def train_bart_tokenizer(max_positions: int) -> tuple[BartTokenizer, dict[str, Any]]:
+    """A byte-level BPE trained on :data:`CORPUS` with BART's ids (``<s>=0, <pad>=1, </s>=2,
+    <unk>=3``), wrapped in ``BartTokenizer``, and the trained ``{"vocab", "merges"}``."""
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=_BPE_VOCAB,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+        # All 256 byte symbols, so any UTF-8 text encodes without <unk>, as in real BART.
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    bpe.train_from_iterator(CORPUS, trainer=trainer)
+    trained = json.loads(bpe.to_str())["model"]
+    tokenizer = BartTokenizer(
+        vocab=trained["vocab"],
+        merges=[tuple(merge) for merge in trained["merges"]],
+        model_max_length=max_positions,
+    )
+    return tokenizer, trained
+
+
 def build_bart(
     dest: Path,
     *,
@@ -419,23 +443,7 @@ def build_bart(
     model and its generation config in memory before they are written (one write instead of
     a reload and a second write, which costs seconds at real sizes).
     """
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=_BPE_VOCAB,
-        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        # All 256 byte symbols, so any UTF-8 text encodes without <unk>, as in real BART.
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    bpe.train_from_iterator(CORPUS, trainer=trainer)
-    trained = json.loads(bpe.to_str())["model"]
-    tokenizer = BartTokenizer(
-        vocab=trained["vocab"],
-        merges=[tuple(merge) for merge in trained["merges"]],
-        model_max_length=max_positions,
-    )
+    tokenizer, _ = train_bart_tokenizer(max_positions)
     # BartTokenizer appends the missing <mask> after the trained vocabulary, like real BART.
 
     dims = _seq2seq_sizes(sizes)

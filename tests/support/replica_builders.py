@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from tiny_models import CORPUS, _init_model, _sentencepiece_pieces, _train_sentencepiece
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from tiny_models import (
+    _init_model,
+    _sentencepiece_pieces,
+    _train_sentencepiece,
+    train_bart_tokenizer,
+)
 from transformers import (
     AutoConfig,
     AutoModelForSeq2SeqLM,
-    BartTokenizer,
     M2M100Tokenizer,
     MarianTokenizer,
     MBart50Tokenizer,
@@ -35,7 +38,6 @@ from transformers.utils import logging as hf_logging
 
 # Sizes shared by the BART-like families; T5 names them differently (see _t5_sizes).
 _D_MODEL, _HEADS, _FFN, _LAYERS = 16, 2, 32, 1
-_BPE_VOCAB = 600
 
 Built = tuple[PreTrainedTokenizerBase, dict[str, Any]]
 
@@ -76,22 +78,7 @@ def _write_json(path: Path, data: Any) -> None:
 
 def bart_tokenizer(spec: Any, scratch: Path) -> Built:
     """Byte-level BPE with BART's ids: <s>0 <pad>1 </s>2 <unk>3, <mask> appended last."""
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=_BPE_VOCAB,
-        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    bpe.train_from_iterator(CORPUS, trainer=trainer)
-    trained = json.loads(bpe.to_str())["model"]
-    tokenizer = BartTokenizer(
-        vocab=trained["vocab"],
-        merges=[tuple(m) for m in trained["merges"]],
-        model_max_length=spec.config["max_position_embeddings"],
-    )
+    tokenizer, trained = train_bart_tokenizer(spec.config["max_position_embeddings"])
     # v5 saves only tokenizer.json; the published repositories have GPT-2 style files.
     _write_json(scratch / "vocab.json", trained["vocab"])
     merges = [" ".join(m) if isinstance(m, list) else m for m in trained["merges"]]
