@@ -550,13 +550,15 @@ def product_options(
 
     from summarize.backends import converted_models_dir
     from summarize.ct2_engine import _read_vocabulary, converted_model_dir, translate_options
-    from summarize.tokenizing import CheckpointDecoding, max_input_tokens
+    from summarize.tokenizing import CheckpointDecoding, decodable_ids, max_input_tokens
 
     model_dir = converted_model_dir(
         str(path), compute_type=compute_type, cache_root=converted_models_dir()
     )
     limit = max_input_tokens(AutoConfig.from_pretrained(path), tokenizer)
-    decoding = CheckpointDecoding(str(path), None, input_limit=limit, tokenizer=tokenizer)()
+    decoding = CheckpointDecoding(
+        str(path), None, input_limit=limit, decodable_ids=decodable_ids(tokenizer)
+    )()
     options = translate_options(decoding, _read_vocabulary(model_dir))
     forced = decoding.forced_bos_token_id
     return model_dir, options, [] if forced is None else [tokenizer.convert_ids_to_tokens(forced)]

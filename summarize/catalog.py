@@ -200,7 +200,7 @@ def _details(status: ModelStatus, config: RunConfig, sources: ModelSources) -> M
         return None
     # Imported here: they import transformers, which the plain list does without.
     from summarize.engine import inspect_model
-    from summarize.tokenizing import CheckpointDecoding, load_tokenizer
+    from summarize.tokenizing import CheckpointDecoding
 
     use = status.use
     try:
@@ -211,7 +211,7 @@ def _details(status: ModelStatus, config: RunConfig, sources: ModelSources) -> M
             location,
             revision,
             input_limit=info.max_input_tokens,
-            tokenizer=load_tokenizer(location, revision),
+            decodable_ids=info.decodable_ids,
         )
     except SummarizeError as error:
         return ModelDetails(targets={}, problem=str(error).strip().splitlines()[0])

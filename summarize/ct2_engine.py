@@ -28,6 +28,7 @@ from summarize.hub import folder_fingerprint, model_folder
 from summarize.tokenizing import (
     CheckpointDecoding,
     count_tokens,
+    decodable_ids,
     encode_inputs,
     load_failure,
     load_tokenizer,
@@ -322,7 +323,10 @@ class CTranslate2Engine:
         self.max_input_tokens = max_input_tokens(config, self.tokenizer)
         #: The checkpoint's decoding settings per task (before the user's overrides).
         self.decoding = CheckpointDecoding(
-            name, revision, input_limit=self.max_input_tokens, tokenizer=self.tokenizer
+            str(folder),
+            None,
+            input_limit=self.max_input_tokens,
+            decodable_ids=decodable_ids(self.tokenizer),
         )
         model_dir = converted_model_dir(
             name, compute_type=self.compute_type, cache_root=cache_root, revision=revision

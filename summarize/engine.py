@@ -10,7 +10,6 @@ import contextlib
 import gc
 import json
 import logging
-import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,9 +26,11 @@ from summarize.decoding import Decoding
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.generation import GenerationOverrides, ModelInfo, Target
 from summarize.hub import WEIGHT_FILES
+from summarize.languages import is_language_token
 from summarize.tokenizing import (
     CheckpointDecoding,
     count_tokens,
+    decodable_ids,
     encode_inputs,
     load_failure,
     load_tokenizer,
@@ -43,12 +44,6 @@ DTYPES: dict[str, torch.dtype] = {
     "float16": torch.float16,
     "bfloat16": torch.bfloat16,
 }
-
-# Vocabulary entries that select a language in one of the families we support:
-# Marian ``>>hun<<``, M2M100 ``__hu__``, NLLB ``hun_Latn``, mBART-50 ``hu_HU`` / ``en_XX``.
-_LANGUAGE_TOKEN = re.compile(
-    r"^(>>[A-Za-z_]+<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|[a-z]{2}_[A-Z]{2})$"
-)
 
 
 def resolve_device(requested: str) -> str:
@@ -145,7 +140,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
     tokenizer = load_tokenizer(name, revision)
     _require_weights(name, revision)
     language_tokens = frozenset(
-        token for token in tokenizer.get_vocab() if _LANGUAGE_TOKEN.match(token)
+        token for token in tokenizer.get_vocab() if is_language_token(token)
     )
     task_params = getattr(config, "task_specific_params", None) or {}
     task_prefixes = {
@@ -160,6 +155,7 @@ def inspect_model(name: str, revision: str | None = None) -> ModelInfo:
         task_prefixes=task_prefixes,
         prefix=prefix if isinstance(prefix := getattr(config, "prefix", None), str) else None,
         max_input_tokens=max_input_tokens(config, tokenizer),
+        decodable_ids=decodable_ids(tokenizer),
     )
 
 
@@ -311,7 +307,10 @@ class TransformersEngine:
         self.max_input_tokens = max_input_tokens(self.model.config, self.tokenizer)
         #: The checkpoint's decoding settings per task (before the user's overrides).
         self.decoding = CheckpointDecoding(
-            name, revision, input_limit=self.max_input_tokens, tokenizer=self.tokenizer
+            name,
+            revision,
+            input_limit=self.max_input_tokens,
+            decodable_ids=decodable_ids(self.tokenizer),
         )
         logger.debug("loaded %s on %s as %s", name, device, dtype)
 

@@ -101,6 +101,8 @@ class ModelInfo:
     prefix: str | None = None
     #: Longest input the model accepts, in tokens, special tokens included.
     max_input_tokens: int = 512
+    #: Output ids its tokenizer can turn into text (0 to n - 1); None: not known.
+    decodable_ids: int | None = None
 
 
 class Engine(Protocol):

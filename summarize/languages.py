@@ -5,6 +5,7 @@ CLI choices, default models, target-token selection and error messages all deriv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -48,6 +49,21 @@ def licence_notices(models: Iterable[str]) -> list[str]:
                 f"{model} is licensed {licence[0]}: non-commercial use only (see its model card)"
             )
     return notices
+
+
+#: How each model family writes a language in its vocabulary: Marian ``>>hun<<``, NLLB's
+#: FLORES-200 ``hun_Latn``, M2M100 ``__hu__``, mBART-50 ``hu_HU`` / ``en_XX``.
+MARIAN_TOKEN = re.compile(r"^>>[A-Za-z_]+<<$")
+FLORES_CODE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
+M2M_CODE = re.compile(r"^__[a-z]{2,3}__$")
+MBART_CODE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+
+
+def is_language_token(token: str) -> bool:
+    """Whether a vocabulary entry selects a language in one of the families above."""
+    return any(
+        pattern.match(token) for pattern in (MARIAN_TOKEN, FLORES_CODE, M2M_CODE, MBART_CODE)
+    )
 
 
 #: Languages translated into when ``--languages`` is not given.

@@ -102,14 +102,16 @@ class CheckpointDecoding:
     """The decoding settings a checkpoint specifies, per task, read from its local files once
     (see :func:`summarize.decoding.checkpoint_decoding`); both engines decode with them."""
 
-    def __init__(self, name: str, revision: str | None, *, input_limit: int, tokenizer: Any):
+    def __init__(
+        self, name: str, revision: str | None, *, input_limit: int, decodable_ids: int | None
+    ) -> None:
         model_config = _config_file(name, "config.json", revision)
         if model_config is None:
             raise load_failure(name, "model", FileNotFoundError("no config.json"), revision)
         self._model_config = model_config
         self._generation_config = _config_file(name, GENERATION_CONFIG_FILE, revision)
         self._input_limit = input_limit
-        self._decodable = decodable_ids(tokenizer)
+        self._decodable = decodable_ids
         self._by_task: dict[str | None, Decoding] = {}
 
     def __call__(self, task: str | None = None) -> Decoding:

@@ -16,7 +16,11 @@ from summarize.errors import UnsupportedLanguageError
 from summarize.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.languages import (
     ENGLISH,
+    FLORES_CODE,
     LANGUAGES,
+    M2M_CODE,
+    MARIAN_TOKEN,
+    MBART_CODE,
     Language,
     get_language,
     iso_names,
@@ -50,7 +54,7 @@ def resolve_target(
     tokens = info.language_tokens
     fix = fix or f"pass --translation-model {language.code}=MODEL with a model that covers it"
     if info.model_type == "marian":
-        marian_tokens = sorted(token for token in tokens if token.startswith(">>"))
+        marian_tokens = sorted(token for token in tokens if MARIAN_TOKEN.match(token))
         if marian_tokens:
             # Tatoeba models use three-letter tokens (>>fra<<), older OPUS-MT ones two-letter
             # tokens (>>fr<< in opus-mt-en-ROMANCE): the table's most specific ones first.
@@ -68,7 +72,7 @@ def resolve_target(
             )
         return Target()
     if info.model_type == "m2m_100":
-        flores = sorted(token for token in tokens if _FLORES_CODE.match(token))
+        flores = sorted(token for token in tokens if FLORES_CODE.match(token))
         if flores:  # NLLB-200
             return Target(
                 src_lang=_vocabulary_code(info, source, _nllb_codes(source), flores, fix, "from"),
@@ -76,13 +80,13 @@ def resolve_target(
                     info, language, _nllb_codes(language), flores, fix
                 ),
             )
-        m2m = sorted(token for token in tokens if _M2M_CODE.match(token))
+        m2m = sorted(token for token in tokens if M2M_CODE.match(token))
         forced = _vocabulary_code(info, language, (f"__{language.m2m_code}__",), m2m, fix)
         src = _vocabulary_code(info, source, (f"__{source.m2m_code}__",), m2m, fix, "from")
         # The tokenizer takes the bare code and wraps it itself.
         return Target(src_lang=src.strip("_"), forced_bos_token=forced)
     if info.model_type == "mbart":
-        mbart = sorted(token for token in tokens if _MBART_CODE.match(token))
+        mbart = sorted(token for token in tokens if MBART_CODE.match(token))
         return Target(
             src_lang=_vocabulary_code(info, source, (source.mbart_code,), mbart, fix, "from"),
             forced_bos_token=_vocabulary_code(info, language, (language.mbart_code,), mbart, fix),
@@ -100,12 +104,6 @@ def resolve_target(
         return Target(prefix=f"translate {source.t5_name} to {language.t5_name}: ")
     # Any other encoder-decoder family is taken as a single-pair model for this language.
     return Target()
-
-
-# NLLB's FLORES-200 codes (hun_Latn), M2M100's (__hu__), mBART-50's (hu_HU).
-_FLORES_CODE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
-_M2M_CODE = re.compile(r"^__[a-z]{2,3}__$")
-_MBART_CODE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
 
 
 def _nllb_codes(language: Language) -> tuple[str, ...]:
