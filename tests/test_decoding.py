@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from support import replica_facts
 
 from summarize.decoding import Decoding, checkpoint_decoding
 from summarize.generation import GenerationOverrides, ModelInfo
 from summarize.summarizer import summary_prefix
 
-#: config.json of a BART summariser saved before generation_config.json existed
-#: (the keys sshleifer/distilbart-cnn-12-6 publishes, dimensions left out).
-DISTILBART = {
-    "model_type": "bart",
-    "vocab_size": 50264,
-    "bos_token_id": 0,
-    "eos_token_id": 2,
-    "early_stopping": True,
-    "force_bos_token_to_be_generated": True,
-    "length_penalty": 2.0,
-    "max_length": 142,
-    "min_length": 56,
-    "no_repeat_ngram_size": 3,
-    "num_beams": 4,
-    "prefix": " ",
-    "task_specific_params": {
-        "summarization": {
-            "early_stopping": True,
-            "length_penalty": 2.0,
-            "max_length": 142,
-            "min_length": 56,
-            "no_repeat_ngram_size": 3,
-            "num_beams": 4,
-        }
-    },
-}
+#: config.json of a BART summariser saved before generation_config.json existed (the keys
+#: sshleifer/distilbart-cnn-12-6 publishes; sizes do not matter here).
+DISTILBART = {**replica_facts.DISTILBART_CNN_CONFIG, "vocab_size": 50264}
 
 
 def test_config_json_settings_apply_when_there_is_no_generation_config():
