@@ -22,6 +22,7 @@ from summarize.errors import ConfigError, ModelLoadError, SummarizeError
 from summarize.files import check_writable_folder
 from summarize.generation import ModelInfo, Target
 from summarize.hub import (
+    HubCheck,
     ModelSources,
     cached_folder,
     check_export_folders,
@@ -434,7 +435,9 @@ def pull_models(config: RunConfig, to: Path | None = None) -> list[PulledModel]:
         check_writable_folder(to, "--to")  # before any download, not after
         check_export_folders(models, to)
     folders = {}
+    hub = HubCheck()  # no Hub to answer: a missing model fails now, not after the retries
     for model in models:
+        hub.require(model, config.revisions.get(model))
         folders[model] = model_folder(model, config.revisions.get(model))
         logger.info("%s: %s", model, folders[model])
     pulled = [PulledModel(model, folders[model]) for model in models]

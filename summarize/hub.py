@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -34,6 +35,8 @@ WEIGHT_FILES = (
     "pytorch_model.bin",
     "pytorch_model.bin.index.json",
 )
+logger = logging.getLogger(__name__)
+
 #: Seconds a run waits for the Hub to answer before it says the Hub cannot be reached (a
 #: HEAD request answers in well under a second on a working connection).
 HUB_PROBE_SECONDS = 3.0
@@ -210,8 +213,13 @@ def hub_problem(timeout: float = HUB_PROBE_SECONDS) -> str | None:
 
 
 class HubCheck:
-    """Fails a run at once when a model must be downloaded and the Hub cannot be reached,
-    instead of after huggingface_hub's retries (about 25 s per file); probes once per run."""
+    """Asks the Hub once per run, before the first Hub id is read, whether it answers.
+
+    huggingface_hub retries every file for about 25 s (minutes for a whole model) before it
+    gives up, or falls back to the cache. So when the Hub gives no answer, a model that must be
+    downloaded fails at once, and models already in the cache are read from it straight away,
+    as with ``--offline`` (said once).
+    """
 
     def __init__(self, timeout: float = HUB_PROBE_SECONDS) -> None:
         self._timeout = timeout
@@ -219,13 +227,25 @@ class HubCheck:
         self._probed = False
 
     def require(self, name: str, revision: str | None = None) -> None:
-        """Raise the usual missing-model error, naming the Hub, when ``name`` (a name or
-        folder as :meth:`ModelSources.locate` gives it) must be downloaded and cannot be."""
-        if is_offline() or not needs_download(name, revision):
-            return  # offline: huggingface_hub fails at once by itself, with the offline advice
+        """Check that ``name`` (a name or folder as :meth:`ModelSources.locate` gives it) can be
+        loaded here; raise the usual missing-model error, naming the Hub, when it cannot."""
+        if Path(name).expanduser().is_dir() or not _HUB_ID.match(name):
+            return  # a folder, or a name no download could give (a mistyped path)
         if not self._probed:
+            if is_offline():
+                return  # huggingface_hub fails at once by itself, with the offline advice
             self._problem, self._probed = hub_problem(self._timeout), True
-        if self._problem is None:
+            if self._problem is not None:
+                from huggingface_hub import constants
+
+                logger.warning(
+                    "the Hugging Face Hub at %s could not be reached (%s): models are read "
+                    "from the local cache, as with --offline",
+                    constants.ENDPOINT,
+                    self._problem,
+                )
+                go_offline()
+        if self._problem is None or not needs_download(name, revision):
             return
         from huggingface_hub import constants
 

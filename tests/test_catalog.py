@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.hub_cache import put_in_hub_cache
 from test_pivot import ENGLISH, HUNGARIAN
 
 from summarize.catalog import planned_models
@@ -66,16 +68,6 @@ socket.create_connection = refuse
 socket.getaddrinfo = refuse
 """
 RUN_COMMAND = "from summarize.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-
-
-def put_in_hub_cache(cache: Path, repo_id: str, folder: Path) -> str:
-    """Lay ``folder`` out as the Hub cache holds a downloaded ``repo_id``; returns its commit."""
-    commit = hashlib.sha1(repo_id.encode("utf-8")).hexdigest()
-    repo = cache / f"models--{repo_id.replace('/', '--')}"
-    shutil.copytree(folder, repo / "snapshots" / commit, dirs_exist_ok=True)
-    (repo / "refs").mkdir(parents=True, exist_ok=True)
-    (repo / "refs" / "main").write_text(commit, encoding="utf-8")
-    return commit
 
 
 def guarded_cli(
@@ -556,8 +548,8 @@ def test_verbose_list_applies_the_decoding_flags_a_run_would_apply(
     assert "CTranslate2" not in result.stdout
 
 
-def test_hub_is_probed_once_and_only_for_a_model_that_must_be_downloaded(
-    tiny_models, tmp_path, monkeypatch
+def test_hub_is_probed_once_for_hub_ids_and_unreachable_means_the_cache(
+    tiny_models, tmp_path, monkeypatch, caplog
 ) -> None:
     import huggingface_hub
 
@@ -567,6 +559,7 @@ def test_hub_is_probed_once_and_only_for_a_model_that_must_be_downloaded(
     put_in_hub_cache(cache, "tiny-org/bart", tiny_models["bart"])
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     probes: list[float] = []
 
     def probe(timeout: float) -> str:
@@ -576,9 +569,15 @@ def test_hub_is_probed_once_and_only_for_a_model_that_must_be_downloaded(
     monkeypatch.setattr(hub, "hub_problem", probe)
     check = HubCheck()
     check.require(str(tiny_models["bart"]))  # a local folder
-    check.require("tiny-org/bart")  # in the cache, weights and all
     check.require("./no/such/folder")  # no Hub id: nothing to download
     assert probes == []
+    # A cached model with no Hub to answer is read from the cache at once, as offline: the
+    # retries of huggingface_hub (minutes) are skipped.
+    with caplog.at_level(logging.WARNING, logger="summarize.hub"):
+        check.require("tiny-org/bart")
+    assert probes == [3.0]
+    assert huggingface_hub.constants.HF_HUB_OFFLINE is True
+    assert "could not be reached" in caplog.text and "local cache" in caplog.text
     for name in ("no-org/first", "no-org/second"):
         with pytest.raises(ModelLoadError) as raised:
             check.require(name, "v1")
@@ -590,7 +589,7 @@ def test_hub_is_probed_once_and_only_for_a_model_that_must_be_downloaded(
             "(waited up to 3 s): ConnectError: [Errno 111] Connection refused"
         )
     assert probes == [3.0]  # once per run
-    # Offline, huggingface_hub refuses at once by itself, with the offline advice.
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    # Offline by the user's choice, nothing is probed: huggingface_hub refuses at once by
+    # itself, with the offline advice.
     HubCheck().require("no-org/first")
     assert probes == [3.0]
