@@ -31,8 +31,8 @@ from summarize.quality import SentencePair
 from summarize.sentences import split_oversized, split_sentences
 
 _T5_TYPES = frozenset({"t5", "mt5", "umt5", "longt5"})
-# Single-pair OPUS-MT ids name their target: opus-mt-en-hu, opus-mt-tc-big-en-hu.
-_OPUS_PAIR = re.compile(r"opus-mt-(?:tc-big-)?en-([a-z]{2,3})(?:$|[-_/])")
+# Single-pair OPUS-MT ids name both languages: opus-mt-en-hu, opus-mt-tc-big-en-hu, opus-mt-hu-en.
+_OPUS_PAIR = re.compile(r"opus-mt-(?:tc-big-)?([a-z]{2,3})-([a-z]{2,3})(?:$|[-_/])")
 
 
 class Translator(Protocol):
@@ -64,8 +64,20 @@ def resolve_target(
                 candidates.append(f">>{usual}<<")
             token = _vocabulary_code(info, language, candidates, marian_tokens, fix)
             return Target(prefix=f"{token} ")
-        named = _opus_target(info.name)
-        if named is not None and named not in _codes_of(language):
+        named_source, named = _opus_pair(info.name)
+        # A two-letter source is one language (opus-mt-hu-en); three letters may be a group
+        # (opus-mt-zle-en: East Slavic, opus-mt-mul-en: many), which is not checked here.
+        if (
+            language == ENGLISH
+            and named == "en"
+            and len(named_source) == 2
+            and named_source not in _codes_of(source)
+        ):
+            raise UnsupportedLanguageError(
+                f"{info.name!r} translates {named_source!r} into English only, not "
+                f"{source.name} ({source.code}); {fix}"
+            )
+        if named_source == "en" and named not in _codes_of(language):
             raise UnsupportedLanguageError(
                 f"{info.name!r} translates English into {named!r} only, not {language.name} "
                 f"({language.code}); {fix}"
@@ -169,9 +181,10 @@ def check_model_languages(info: ModelInfo, languages: Sequence[str]) -> dict[str
     return targets
 
 
-def _opus_target(name: str) -> str | None:
+def _opus_pair(name: str) -> tuple[str | None, str | None]:
+    """The (source, target) languages a single-pair OPUS-MT id names, else (None, None)."""
     match = _OPUS_PAIR.search(name.lower())
-    return match.group(1) if match else None
+    return (match.group(1), match.group(2)) if match else (None, None)
 
 
 def _codes_of(language: Language) -> set[str]:

@@ -220,3 +220,16 @@ def test_marian_with_two_letter_tokens_gets_its_token_as_the_first_input_id(
     tokenizer = load_tokenizer(str(marian_romance))
     (ids,) = encode_inputs(tokenizer, ["Hello world."], target["fr"], "romance", 128)
     assert ids[0] == tokenizer.convert_tokens_to_ids(">>fr<<") != tokenizer.unk_token_id
+
+
+def test_a_single_pair_pivot_must_name_the_articles_language() -> None:
+    """opus-mt-hu-en would "translate" a Russian article as if it were Hungarian."""
+    from summarize.languages import ENGLISH
+
+    hu_en = info("marian", name="Helsinki-NLP/opus-mt-hu-en")
+    assert resolve_target(hu_en, ENGLISH, LANGUAGES["hu"]) == Target()
+    with pytest.raises(UnsupportedLanguageError, match=r"'hu' into English only, not Russian"):
+        resolve_target(hu_en, ENGLISH, LANGUAGES["ru"], fix="pass --source-model ru=MODEL")
+    # Group and many-language sources (three letters) are not judged by their name.
+    for name in ("Helsinki-NLP/opus-mt-zle-en", "Helsinki-NLP/opus-mt-mul-en"):
+        assert resolve_target(info("marian", name=name), ENGLISH, LANGUAGES["ru"]) == Target()
