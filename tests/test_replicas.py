@@ -130,7 +130,6 @@ def test_ctranslate2_converts_the_supported_families(
     assert (Path(output) / "model.bin").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: tiny NLLB puts <mask> before the 202 codes")
 def test_nllb_mask_is_last_after_the_language_codes(replicas: dict[str, Path]) -> None:
     from transformers import AutoTokenizer
 

@@ -20,6 +20,7 @@ from tiny_models import (
     _train_sentencepiece,
     train_bart_tokenizer,
 )
+from tokenizers import AddedToken
 from transformers import (
     AutoConfig,
     AutoModelForSeq2SeqLM,
@@ -124,12 +125,17 @@ def nllb_or_m2m_tokenizer(spec: Any, scratch: Path) -> Built:
             pad_id=-1,
         )
         _write_json(scratch / "tokenizer_config.json", {"tokenizer_class": "NllbTokenizer"})
+        # As in the published tokenizer.json: the 202 codes after the pieces, <mask> last. Built
+        # with a mask, the v5 tokenizer would put it before the codes.
         tokenizer = NllbTokenizer.from_pretrained(
             scratch,
             src_lang="eng_Latn",
             additional_special_tokens=list(NLLB_CODES),
             model_max_length=1024,
+            mask_token=None,
         )
+        mask = AddedToken("<mask>", normalized=True, lstrip=True, special=True)
+        tokenizer.add_special_tokens({"mask_token": mask})
         return tokenizer, _ids(tokenizer, 0, "m2m_100")
     spm_path = _train_sentencepiece(
         scratch / "sentencepiece.bpe.model",

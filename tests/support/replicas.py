@@ -302,8 +302,7 @@ REPLICAS: dict[str, ReplicaSpec] = {
             decoding={"max_length": 200},
             decoding_tokens={"forced_bos_token_id": "<target language code>"},
             generation_config=facts.NLLB_GENERATION,
-            # Real: the 202 codes follow the pieces and <mask> is last (256203). The tiny
-            # tokenizer puts <mask> before the codes (see test_replicas' known gap).
+            # As the real one: the 202 codes follow the pieces and <mask> is last (256203).
             special_ids={"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3},
             language_tokens=(
                 "eng_Latn",
