@@ -21,7 +21,7 @@ import logging
 import re
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -104,6 +104,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
                 actor_resources | _actor_start_up(device),
                 # The actors keep no cache: the driver saves each stage's work as it lands.
                 stage_done=lambda after, before: save_finished(after, before, context),
+                fallbacks=context.fallbacks,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -227,20 +228,22 @@ def _run_stages(
     slots: int,
     resources: dict[str, float],
     stage_done: Callable[[list[WorkItem], list[WorkItem]], None],
+    fallbacks: dict[str, EngineChoice],
 ) -> None:
     """Send the unfinished articles through one actor pool per model, updating ``work``.
 
     After each stage the driver takes its results into ``work`` (by index) and calls
     ``stage_done`` with the articles after and before the stage, so a run stopped in a later
     stage keeps what the earlier ones finished. A model that fails to load in an actor fails
-    the articles that needed it, as in a local run; the driver logs why, once.
+    the articles that needed it, as in a local run; the driver logs why, once. A model an
+    actor ran with transformers because its conversion failed goes into ``fallbacks``.
     """
     import ray.data
 
     pending = [index for index, item in enumerate(work) if _unfinished(item, config)]
     if not pending:
         return
-    rows = [{"row": _encode(index, work[index])} for index in pending]
+    rows = [{"row": encode_row(index, work[index])} for index in pending]
     dataset = ray.data.from_items(rows)
     stages: list[tuple[type, dict[str, Any], int]] = [
         (_PivotActor, {"plan": plan}, SUMMARY_WAVE) for plan in plan.pivots
@@ -259,15 +262,28 @@ def _run_stages(
             **resources,
         ).materialize()  # one stage (one model) at a time, with every slot of the cluster
         before = list(work)
-        load_errors: set[str] = set()
-        for row in dataset.iter_rows():
-            index, item = _decode(str(row["row"]))
-            work[index] = item
-            if row["load_error"]:
-                load_errors.add(str(row["load_error"]))
-        for message in sorted(load_errors):  # the actors' logs reach here only with --verbose
-            logger.error("%s", message)
+        take_results(dataset.iter_rows(), work, fallbacks)
         stage_done(work, before)
+
+
+def take_results(
+    rows: Iterable[Mapping[str, Any]], work: list[WorkItem], fallbacks: dict[str, EngineChoice]
+) -> None:
+    """Take one stage's rows from its actors into ``work`` and ``fallbacks``; say once, here
+    on the driver, what went wrong or changed in them (their logs reach here only with
+    --verbose)."""
+    load_errors: set[str] = set()
+    for row in rows:
+        index, item = decode_row(str(row["row"]))
+        work[index] = item
+        if row["load_error"]:
+            load_errors.add(str(row["load_error"]))
+        for model, choice in json.loads(str(row["fallbacks"])).items():
+            if model not in fallbacks:
+                fallbacks[model] = EngineChoice(**choice)
+                logger.warning("running %s with transformers: %s", model, choice["fallback_reason"])
+    for message in sorted(load_errors):
+        logger.error("%s", message)
 
 
 def _unfinished(item: WorkItem, config: RunConfig) -> bool:
@@ -276,7 +292,7 @@ def _unfinished(item: WorkItem, config: RunConfig) -> bool:
     return item.summary is None or any(code not in item.translations for code in config.languages)
 
 
-def _encode(index: int, item: WorkItem) -> str:
+def encode_row(index: int, item: WorkItem) -> str:
     """One row of the dataset: the article and its progress, as JSON text."""
     return json.dumps(
         {"index": index, "article": asdict(item.article), "work": work_to_record(item)},
@@ -284,7 +300,8 @@ def _encode(index: int, item: WorkItem) -> str:
     )
 
 
-def _decode(row: str) -> tuple[int, WorkItem]:
+def decode_row(row: str) -> tuple[int, WorkItem]:
+    """The index and article of a row that encode_row wrote."""
     data = json.loads(row)
     fields = data["article"]
     article = Article(**{**fields, "warnings": tuple(fields["warnings"])})
@@ -327,17 +344,20 @@ class _Actor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy
 
-        rows = [_decode(str(row)) for row in batch["row"]]
+        rows = [decode_row(str(row)) for row in batch["row"]]
         items = [item for _, item in rows]
         if self.load_failure:
             for item in self.waiting(items):
                 item.failure = self.load_failure
         else:
             self.apply(items)
-        encoded = [_encode(index, item) for index, item in rows]
+        encoded = [encode_row(index, item) for index, item in rows]
+        # A model that fell back to transformers when it loaded here, for the driver's run.json.
+        fallbacks = json.dumps({m: asdict(c) for m, c in self.context.fallbacks.items()})
         return {
             "row": numpy.array(encoded, dtype=object),
             "load_error": numpy.array([self.load_error] * len(encoded), dtype=object),
+            "fallbacks": numpy.array([fallbacks] * len(encoded), dtype=object),
         }
 
     def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:

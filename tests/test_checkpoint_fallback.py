@@ -223,3 +223,41 @@ def test_models_list_shows_such_a_model_on_transformers(odd_marians, tiny_models
     engines = {status.use.model: status.engine for status in list_models(config)}
     assert engines[translator] == "transformers"
     assert engines[str(tiny_models["bart"])] == "ctranslate2"
+
+
+def test_a_fallback_inside_a_ray_actor_reaches_the_drivers_report(
+    odd_marians, tiny_models, tmp_path, monkeypatch, caplog
+) -> None:
+    """A Ray actor that falls back when its model loads tells the driver, which writes
+    run.json: the fallback was only in the actor's log before. (The actor runs in-process
+    here; the slow Ray tests run the same class on a cluster.)"""
+    from summarize import backends
+    from summarize.backends import EngineChoice
+    from summarize.cluster import _TranslationActor, encode_row, take_results
+    from summarize.generation import Target
+    from summarize.pipeline import TranslationPlan, WorkItem
+    from summarize.records import Article
+
+    monkeypatch.setattr(backends, "checkpoint_problem", lambda folder: None)
+    translator = str(odd_marians["padded"])
+    config = _auto_config(tiny_models, translator, tmp_path)
+    plan = TranslationPlan(
+        model=translator, targets={"hu": Target()}, choice=EngineChoice("ctranslate2")
+    )
+    actor = _TranslationActor(config, "cpu", plan)
+    article = Article(id="a", source="a.txt", slug="a", title="Rain", text="Rain is due.")
+    work = [WorkItem(article)]
+    batch = actor({"row": [encode_row(0, work[0])]})
+    rows = [{key: values[0] for key, values in batch.items()}] * 2  # two batches, one model
+    fallbacks: dict[str, EngineChoice] = {}
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        take_results(rows, work, fallbacks)
+    assert fallbacks[translator].engine == "transformers"
+    assert "could not convert" in (fallbacks[translator].fallback_reason or "")
+    # The driver says it once for the whole cluster (the actor's own log stays on its node).
+    notices = [
+        r
+        for r in caplog.records
+        if r.name == "summarize.cluster" and r.getMessage().startswith(NOTICE.format(translator))
+    ]
+    assert len(notices) == 1
