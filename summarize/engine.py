@@ -18,7 +18,6 @@ import torch
 from safetensors import safe_open
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from transformers import AutoConfig, AutoModelForSeq2SeqLM, GenerationConfig
-from transformers.utils import cached_file
 from transformers.utils import logging as transformers_logging
 
 from summarize.batching import run_sorted_batches
@@ -35,6 +34,7 @@ from summarize.tokenizing import (
     load_failure,
     load_tokenizer,
     max_input_tokens,
+    model_file,
 )
 
 logger = logging.getLogger(__name__)
@@ -177,12 +177,12 @@ def _weight_paths(name: str, revision: str | None) -> list[str]:
     """The local weight files of ``name``: the first format of WEIGHT_FILES it has, with every
     shard a sharded checkpoint's index names."""
     for filename in WEIGHT_FILES:
-        found = _weight_file(name, filename, revision)
+        found = model_file(name, filename, revision)
         if found is None:
             continue
         if not filename.endswith(".index.json"):
             return [found]
-        shards = {shard: _weight_file(name, shard, revision) for shard in _shards(found)}
+        shards = {shard: model_file(name, shard, revision) for shard in _shards(found)}
         missing = [shard for shard, path in shards.items() if path is None]
         if missing:
             raise load_failure(
@@ -194,20 +194,6 @@ def _weight_paths(name: str, revision: str | None) -> list[str]:
         "model",
         FileNotFoundError(f"no weights found (looked for {', '.join(WEIGHT_FILES)})"),
     )
-
-
-def _weight_file(name: str, filename: str, revision: str | None) -> str | None:
-    """Local path of one of ``name``'s files, or None when the model has no such file."""
-    try:
-        return cached_file(
-            name,
-            filename,
-            revision=revision,
-            _raise_exceptions_for_missing_entries=False,
-            _raise_exceptions_for_connection_errors=False,
-        )
-    except Exception as error:  # any failure here means the same to the user
-        raise load_failure(name, "model", error, revision) from error
 
 
 def _shards(index_path: str) -> list[str]:

@@ -127,21 +127,30 @@ class CheckpointDecoding:
         return self._by_task[task]
 
 
-def _config_file(name: str, filename: str, revision: str | None) -> dict[str, Any] | None:
-    """One of a model's JSON files (local folder or Hub cache), None when it has no such file."""
+def model_file(name: str, filename: str, revision: str | None = None) -> str | None:
+    """Local path of one of ``name``'s files (its folder or the Hub cache, downloading it when
+    online), or None when the model has no such file."""
     try:
-        path = cached_file(
+        return cached_file(
             name,
             filename,
             revision=revision,
             _raise_exceptions_for_missing_entries=False,
             _raise_exceptions_for_connection_errors=False,
         )
-        if path is None:
-            return None
+    except Exception as error:  # any failure here means the same to the user
+        raise load_failure(name, "model", error, revision) from error
+
+
+def _config_file(name: str, filename: str, revision: str | None) -> dict[str, Any] | None:
+    """One of a model's JSON files, None when it has no such file."""
+    path = model_file(name, filename, revision)
+    if path is None:
+        return None
+    try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-    except Exception as error:  # any failure here means the same to the user
+    except (OSError, ValueError) as error:
         raise load_failure(name, "model", error, revision) from error
     if not isinstance(data, dict):
         raise load_failure(name, "model", ValueError(f"{filename} is not a JSON object"), revision)

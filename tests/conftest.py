@@ -18,9 +18,16 @@ from pathlib import Path
 import pytest
 
 # Variables that keep transformers / huggingface_hub off the network. HF_HOME is set
-# separately, to a temp dir, so nothing reads or writes the user's cache either. Ray reports
-# usage only when asked, but a user's ~/.ray config may ask: the tests say no.
-_OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "RAY_USAGE_STATS_ENABLED": "0"}
+# separately, to a temp dir, so nothing reads or writes the user's cache either. A test that
+# switches downloads on still reaches only this machine: the Hub endpoint is a closed port on
+# 127.0.0.1 (tests that serve a Hub set their own). Ray reports usage only when asked, but a
+# user's ~/.ray config may ask: the tests say no.
+_OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_ENDPOINT": "http://127.0.0.1:9",
+    "RAY_USAGE_STATS_ENABLED": "0",
+}
 
 # Environment as it was before pytest_configure, and the session HF_HOME, for unconfigure.
 _saved_env: dict[str, str | None] = {}
