@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import replace
 from functools import partial
@@ -123,6 +124,10 @@ def _settings(arguments: argparse.Namespace) -> RunConfig:
     return config
 
 
+#: Whether TRANSFORMERS_VERBOSITY is this process's own setting, not the user's.
+_transformers_verbosity_set = False
+
+
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.WARNING,
@@ -133,8 +138,14 @@ def _configure_logging(verbose: bool) -> None:
     # huggingface_hub prints with a handler of its own and also passes its records up to
     # ours: each retry message appeared twice.
     logging.getLogger("huggingface_hub").propagate = False
-    # transformers is chatty about generation flags; our own messages say what matters.
-    # WARNING is its own default, set again when the config file turns verbose on.
+    # transformers is chatty about generation flags and legacy config keys (distilBART's
+    # force_bos_token_to_be_generated, which the decoding settings already honour); our own
+    # messages say what matters. It sets its level from TRANSFORMERS_VERBOSITY when it first
+    # logs, after this, so the variable carries the choice (a user's own value is kept).
+    global _transformers_verbosity_set
+    if _transformers_verbosity_set or "TRANSFORMERS_VERBOSITY" not in os.environ:
+        os.environ["TRANSFORMERS_VERBOSITY"] = "warning" if verbose else "error"
+        _transformers_verbosity_set = True
     logging.getLogger("transformers").setLevel(logging.WARNING if verbose else logging.ERROR)
 
 

@@ -351,6 +351,20 @@ def test_models_pull_says_at_once_that_the_hub_is_unreachable(tiny_models, tmp_p
     assert "Retrying" not in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_first_run_on_a_real_layout_prints_no_library_chatter(replicas, tmp_path) -> None:
+    """distilBART's legacy config keys made transformers warn on stderr while CTranslate2
+    converted it (transformers sets its own log level when it first logs, after ours)."""
+    (tmp_path / "a.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    flags = ["--languages", "hu", "--source-language", "en", "--device", "cpu"]
+    flags += ["--summary-model", str(replicas["sshleifer/distilbart-cnn-12-6"])]
+    flags += ["--translation-model", f"hu={replicas['Helsinki-NLP/opus-mt-tc-big-en-hu']}"]
+    env = {k: v for k, v in os.environ.items() if k != "TRANSFORMERS_VERBOSITY"}
+    result = run_cli(["run", "a.txt", "-o", "out", *flags], cwd=tmp_path, env=env)
+    assert result.returncode in (0, 1), result.stderr  # random weights may be flagged
+    assert "[transformers]" not in result.stderr, result.stderr
+    assert "briefing: out/index.html" in result.stderr
+
+
 def test_run_whose_models_are_local_folders_never_asks_the_hub(
     tiny_models, tmp_path, silent_hub
 ) -> None:
