@@ -90,7 +90,7 @@ class Decoding:
         return replace(self, **{**changed, "min_new_tokens": low, "max_new_tokens": high})
 
     def describe(self) -> dict[str, Any]:
-        """The settings as plain values, for reports (``models list --verbose``, run.json)."""
+        """The settings as plain values, for ``models list --verbose``."""
         values = asdict(self)
         values.pop("notes")
         values["bad_words_ids"] = [list(ids) for ids in self.bad_words_ids]

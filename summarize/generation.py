@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -37,21 +37,6 @@ class GenerationOverrides:
                 if getattr(other, f.name) is not None
             },
         )
-
-
-def model_length_bounds(config: Any) -> tuple[int, int]:
-    """A generation config's (min, max) generated tokens per output.
-
-    ``max_length`` / ``min_length`` count the decoder start token; ``*_new_tokens`` do not and
-    win when set, as in transformers' generate.
-    """
-    max_new = config.max_new_tokens
-    if max_new is None:
-        max_new = max(1, (config.max_length or 20) - 1)
-    min_new = config.min_new_tokens
-    if min_new is None:
-        min_new = max(0, (config.min_length or 0) - 1)
-    return min_new, max_new
 
 
 def lengths_with_overrides(
