@@ -143,7 +143,7 @@ def _build(spec: ModelSpec, dest: Path, new_tokens: int) -> None:
         sys.path.insert(0, tests)
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from summarize.engine import show_library_progress_bars
+    from summarize.engines.transformers_engine import show_library_progress_bars
 
     show_library_progress_bars(False)
     import tiny_models

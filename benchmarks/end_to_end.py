@@ -228,7 +228,7 @@ def run_end_to_end(
     out = work / "product-out"
     turns = [("summarize run", product_command(work / "articles", out, summariser, translators))]
     anchor_timings_file = work / "raw-timings.json"
-    from summarize.ct2_engine import ctranslate2_available
+    from summarize.engines.ctranslate2_engine import ctranslate2_available
 
     if ctranslate2_available():
         settings = [

@@ -8,7 +8,8 @@ product's in a child process set up as ``summarize run`` sets itself up (``turns
 others in processes with the defaults a script gets:
 
 - ``naive``: one input at a time, float32, ``tokenizer(text)`` + ``model.generate`` + decode;
-- ``transformers``: ``summarize.engine.TransformersEngine`` as the product runs it
+- ``transformers``: ``summarize.engines.transformers_engine.TransformersEngine`` as the product
+  runs it
   (length-sorted batches, ``inference_mode``, the device's default dtype and batch size), and
   again with the other dtype (bfloat16 on CPU, float32 where bfloat16 is the default);
 - ``ctranslate2 (default)``: the product's CTranslate2 engine, converted on first use;
@@ -480,9 +481,9 @@ def run_ctranslate2(
 
 def _product_engine(path: Path, device: str, dtype: str, *, long_inputs: bool) -> Any:
     """The product's CTranslate2 engine with its default batching, as ``summarize run`` loads it."""
-    from summarize.backends import EngineChoice, load_engine
-    from summarize.engine import default_batch_size, default_max_batch_tokens
-    from summarize.generation import GenerationOverrides
+    from summarize.engines.backends import EngineChoice, load_engine
+    from summarize.engines.generation import GenerationOverrides
+    from summarize.engines.transformers_engine import default_batch_size, default_max_batch_tokens
 
     return load_engine(
         str(path),
@@ -548,9 +549,13 @@ def product_options(
     """
     from transformers import AutoConfig
 
-    from summarize.backends import converted_models_dir
-    from summarize.ct2_engine import _read_vocabulary, converted_model_dir, translate_options
-    from summarize.tokenizing import CheckpointDecoding, decodable_ids, max_input_tokens
+    from summarize.engines.backends import converted_models_dir
+    from summarize.engines.ctranslate2_engine import (
+        _read_vocabulary,
+        converted_model_dir,
+        translate_options,
+    )
+    from summarize.engines.tokenizing import CheckpointDecoding, decodable_ids, max_input_tokens
 
     model_dir = converted_model_dir(
         str(path), compute_type=compute_type, cache_root=converted_models_dir()
@@ -660,7 +665,7 @@ def run_ct2_anchor(
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from summarize.ct2_engine import compute_type_for
+    from summarize.engines.ctranslate2_engine import compute_type_for
 
     on_cuda = device.startswith("cuda")
     compute_type = compute_type_for(device, dtype)
@@ -842,7 +847,7 @@ def run_workload(
     """Build the model, make the inputs, and run every variant on them in turn."""
     from transformers import AutoTokenizer
 
-    from summarize.engine import resolve_dtype
+    from summarize.engines.transformers_engine import resolve_dtype
 
     device, repeats = plan.device, plan.repeats
     start = time.perf_counter()
@@ -878,7 +883,7 @@ def run_workload(
         )
         _free(device)
         report(_row(results[-1], results[0], best))
-    from summarize.ct2_engine import ctranslate2_available
+    from summarize.engines.ctranslate2_engine import ctranslate2_available
 
     if not ctranslate2_available():
         report(f"[{workload.name}] ctranslate2 is not installed: no CTranslate2 rows")
@@ -1126,8 +1131,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def device_or_none(name: str) -> str | None:
     """The device ``name`` resolves to, or None after saying why it cannot be used."""
-    from summarize.engine import resolve_device
-    from summarize.errors import ConfigError
+    from summarize.core.errors import ConfigError
+    from summarize.engines.transformers_engine import resolve_device
 
     try:
         return resolve_device(name)
@@ -1154,7 +1159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # MarianTokenizer asks for sacremoses when it is missing; that changes nothing timed here.
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 
-    from summarize.engine import set_cpu_threads, show_library_progress_bars
+    from summarize.engines.transformers_engine import set_cpu_threads, show_library_progress_bars
 
     device = device_or_none(args.device)
     if device is None:

@@ -50,8 +50,8 @@ python3 - <<'EOF' 2>&1 | tee -a "$out/gpu_check.log"
 import sys
 sys.path.insert(0, ".")
 import torch
-from summarize.ct2_engine import compute_type_for
-from summarize.engine import resolve_device, resolve_dtype
+from summarize.engines.ctranslate2_engine import compute_type_for
+from summarize.engines.transformers_engine import resolve_device, resolve_dtype
 device = resolve_device("auto")
 print("auto device:", device, "| auto dtype:", resolve_dtype("auto", device),
       "| bf16 supported:", torch.cuda.is_bf16_supported())

@@ -69,8 +69,8 @@ class RawModel:
         import ctranslate2
         from transformers import AutoTokenizer
 
-        from summarize.ct2_engine import compute_type_for
-        from summarize.engine import resolve_device
+        from summarize.engines.ctranslate2_engine import compute_type_for
+        from summarize.engines.transformers_engine import resolve_device
 
         # The device and compute type summarize run picks by default (a GPU if there is one;
         # int8 on CPU, int8_float16 on CUDA), so both run the same converted copy.
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = dict(args.setting)
 
-    from summarize.sentences import split_sentences
+    from summarize.text.sentences import split_sentences
 
     timings: dict = {"load_s": 0.0, "summarise_s": 0.0, "translate_s": {}, "sentences": {}}
     lap = Laps()

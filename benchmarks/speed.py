@@ -340,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # each model converts it (its load time shows what a first run pays).
         os.environ.update(end_to_end.child_env(work))
         warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-        from summarize.engine import show_library_progress_bars
+        from summarize.engines.transformers_engine import show_library_progress_bars
 
         device = engine_speed.device_or_none(args.device)
         if device is None:

@@ -1,6 +1,6 @@
 """A model held in a child process of its own, running one timed pass whenever asked.
 
-``summarize run`` sets its process up before any model loads (``summarize.allocator``: freed
+``summarize run`` sets its process up before any model loads (``summarize.engines.allocator``: freed
 CPU memory kept for reuse), and a script that calls transformers or CTranslate2 by hand gets
 the C library's defaults. Such settings hold for a whole process, so the product and the
 scripts it is measured against cannot share one: each side runs here, in a child process set
@@ -84,7 +84,7 @@ class TurnTaker:
         self.setting: str = ready["setting"]
         self.dtype: str = ready["dtype"]
         self.batch_size: int = ready["batch_size"]
-        #: Whether the child runs with summarize's allocator settings (summarize.allocator).
+        #: Whether the child runs with summarize's allocator settings (summarize.engines.allocator).
         self.tuned: bool = ready["tuned"]
 
     def run_pass(self) -> Pass:
@@ -131,10 +131,11 @@ class TurnTaker:
 def _serve(requests: IO[str], answers: IO[str]) -> None:
     import engine_speed
 
-    from summarize import allocator, engine
+    from summarize.engines import allocator
+    from summarize.engines import transformers_engine as engine
 
     request = Request(**json.loads(requests.readline()))
-    # What summarize.pipeline.compute does before any model loads; a script does nothing.
+    # What summarize.runners.pipeline.compute does before any model loads; a script does nothing.
     tuned = request.role == PRODUCT and allocator.reuse_freed_memory(request.device)
     engine.set_cpu_threads(request.threads)
     engine.show_library_progress_bars(False)
@@ -177,14 +178,14 @@ class _Held:
 def _load(request: Request) -> _Held:
     import engine_speed
 
-    from summarize.engine import default_batch_size
+    from summarize.engines.transformers_engine import default_batch_size
 
     texts, device = request.texts, request.device
     batch_size = default_batch_size(device, long_inputs=request.long_inputs)
     lengths: list[int] = []
     cores = 1 if device.startswith("cuda") else os.cpu_count() or 1
     if request.role == PRODUCT and request.engine == "transformers":
-        from summarize.engine import TransformersEngine
+        from summarize.engines.transformers_engine import TransformersEngine
 
         model = TransformersEngine(
             request.model, device=device, dtype=request.dtype, batch_size=batch_size
@@ -193,7 +194,7 @@ def _load(request: Request) -> _Held:
         describe = {"setting": "", "dtype": request.dtype, "batch_size": batch_size}
         return _Held(lambda: model.generate(texts), describe, lengths)
     if request.role == PRODUCT:
-        from summarize.backends import precision
+        from summarize.engines.backends import precision
 
         product = engine_speed._product_engine(
             Path(request.model), device, request.dtype, long_inputs=request.long_inputs
@@ -217,7 +218,7 @@ def _load_anchor(request: Request, lengths: list[int], cores: int) -> _Held:
     import engine_speed
     from transformers import AutoTokenizer
 
-    from summarize.ct2_engine import compute_type_for
+    from summarize.engines.ctranslate2_engine import compute_type_for
 
     assert request.setting is not None
     inter, max_batch, batch_type = request.setting

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarize.cli import main
+from summarize.commands.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarize.generation import GenerationOverrides, Target
+from summarize.engines.generation import GenerationOverrides, Target
 
 
 class WordEngine:

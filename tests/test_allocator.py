@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_pipeline import SEED, GenerateSpy, marian_config
 
-from summarize import allocator
+from summarize.engines import allocator
 
 on_glibc = pytest.mark.skipif(
     sys.platform != "linux" or not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"),
@@ -22,7 +22,7 @@ on_glibc = pytest.mark.skipif(
 _WHERE_A_THREADS_BLOCK_LANDS = textwrap.dedent(
     """
     import ctypes, sys, threading
-    from summarize import allocator
+    from summarize.engines import allocator
 
     if sys.argv[1] == "tuned":
         assert allocator.reuse_freed_memory("cpu")
@@ -155,7 +155,7 @@ def test_a_glibc_that_caps_the_mmap_threshold_gets_its_largest() -> None:
 def test_a_cpu_run_sets_the_allocator_before_any_model_loads(
     tiny_models, tmp_path: Path, monkeypatch
 ) -> None:
-    from summarize import pipeline
+    from summarize.runners import pipeline
 
     spy = GenerateSpy(monkeypatch)
     devices: list[str] = []

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from test_pipeline import SEED, marian_config
 
-from summarize.backends import EngineChoice, choose_engine
-from summarize.errors import ConfigError
+from summarize.core.errors import ConfigError
+from summarize.engines.backends import EngineChoice, choose_engine
 
 
 def test_auto_picks_ctranslate2_for_supported_architectures_on_cpu() -> None:
@@ -33,8 +33,8 @@ def test_asking_for_ctranslate2_where_it_cannot_run_is_a_config_error() -> None:
 def test_default_run_uses_ctranslate2_int8_and_records_it(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    from summarize import ct2_engine
-    from summarize.pipeline import run
+    from summarize.engines import ctranslate2_engine as ct2_engine
+    from summarize.runners.pipeline import run
 
     loaded: list[str] = []
     original = ct2_engine.CTranslate2Engine.__init__
@@ -59,7 +59,7 @@ def test_default_run_uses_ctranslate2_int8_and_records_it(
 
 
 def test_engine_and_dtype_are_part_of_the_cache_key(tiny_models, tmp_path) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     config = replace(marian_config(tiny_models, (SEED,), tmp_path / "out"), languages=("hu",))
     run(config)
@@ -69,7 +69,7 @@ def test_engine_and_dtype_are_part_of_the_cache_key(tiny_models, tmp_path) -> No
 
 
 def test_a_dtype_that_runs_otherwise_than_asked_is_said_once() -> None:
-    from summarize.backends import dtype_notices
+    from summarize.engines.backends import dtype_notices
 
     (notice,) = dtype_notices({"ctranslate2"}, "cpu", "bfloat16")
     assert "CTranslate2 has no 16-bit float types on CPU, so its models run int8" in notice

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.batching import run_sorted_batches
+from summarize.engines.batching import run_sorted_batches
 
 
 class FakeOutOfMemory(RuntimeError):
@@ -58,7 +58,7 @@ def test_other_errors_and_out_of_memory_at_batch_size_one_propagate() -> None:
 def test_attention_backends_only_change_on_cuda() -> None:
     import contextlib
 
-    from summarize.engine import attention_backends
+    from summarize.engines.transformers_engine import attention_backends
 
     assert isinstance(attention_backends("cpu"), contextlib.nullcontext)
     assert not isinstance(attention_backends("cuda:0"), contextlib.nullcontext)
@@ -81,7 +81,7 @@ def test_token_budget_makes_long_inputs_share_smaller_batches() -> None:
 
 
 def test_even_chunks_differ_by_at_most_one() -> None:
-    from summarize.batching import even_chunks
+    from summarize.engines.batching import even_chunks
 
     assert even_chunks(list(range(9)), 4) == [[0, 1, 2], [3, 4], [5, 6], [7, 8]]
     assert even_chunks(list(range(4)), 2) == [[0, 1], [2, 3]]

@@ -23,8 +23,8 @@ import engine_speed  # noqa: E402
 import raw_ct2_briefing  # noqa: E402
 import speed  # noqa: E402
 
-from summarize.ct2_engine import ctranslate2_available  # noqa: E402
-from summarize.languages import DEFAULT_SUMMARY_MODEL, LANGUAGES  # noqa: E402
+from summarize.core.languages import DEFAULT_SUMMARY_MODEL, LANGUAGES  # noqa: E402
+from summarize.engines.ctranslate2_engine import ctranslate2_available  # noqa: E402
 
 #: Short English news articles (the raw-script tests' input).
 TEXTS = (
@@ -106,7 +106,7 @@ def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Pa
     side a script's defaults; both take their turns and force the workload's length."""
     import turns
 
-    from summarize import allocator
+    from summarize.engines import allocator
 
     spec = checkpoints.load_spec(engine_speed.TC_BIG_HU.model)
     small = replace(spec, config={**spec.config, **_SMALL_SIZES, "vocab_size": 3000})
@@ -297,7 +297,7 @@ def test_raw_script_settings_parse_and_refuse_garbage() -> None:
 @pytest.mark.skipif(not ctranslate2_available(), reason="ctranslate2 is not installed")
 def test_raw_script_does_the_products_generation_work(tiny_models, tmp_path: Path) -> None:
     """The end-to-end anchor decodes what ``summarize run`` decodes, from its converted models."""
-    from summarize.cli import main as summarize_main
+    from summarize.commands.cli import main as summarize_main
 
     articles = tmp_path / "articles"
     articles.mkdir()

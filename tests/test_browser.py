@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_editions import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
 
-from summarize.render import write_briefing
+from summarize.outputs.render import write_briefing
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():
@@ -169,7 +169,7 @@ def test_a_bidi_override_in_untrusted_text_stays_inside_it(tmp_path: Path, brows
 
     from test_editions import make_result
 
-    from summarize.records import Briefing, InputFailure
+    from summarize.core.records import Briefing, InputFailure
 
     override = "\u202e"
     result = make_result(

@@ -10,12 +10,12 @@ from dataclasses import replace
 
 import pytest
 
-from summarize import pipeline
-from summarize.cache import WorkCache, unit_key
-from summarize.config import RunConfig
-from summarize.hub import ModelSources
-from summarize.progress import silent_progress
-from summarize.records import Article
+from summarize.core.cache import WorkCache, unit_key
+from summarize.core.config import RunConfig
+from summarize.core.progress import silent_progress
+from summarize.core.records import Article
+from summarize.engines.hub import ModelSources
+from summarize.runners import pipeline
 
 BASE = RunConfig(
     summary_model="org/summary",

@@ -20,17 +20,17 @@ import pytest
 from support.hub_cache import put_in_hub_cache
 from test_pivot import ENGLISH, HUNGARIAN
 
-from summarize.catalog import planned_models
-from summarize.config import RunConfig
-from summarize.errors import ConfigError, ModelLoadError
-from summarize.hub import (
+from summarize.commands.catalog import planned_models
+from summarize.core.config import RunConfig
+from summarize.core.errors import ConfigError, ModelLoadError
+from summarize.core.tables import format_size
+from summarize.engines.hub import (
     HubCheck,
     ModelSources,
     export_folder_name,
     folder_size,
     model_folder,
 )
-from summarize.tables import format_size
 
 # Hub ids the tests give the tiny models (key in the tiny_models fixture).
 TINY_IDS = {
@@ -67,7 +67,7 @@ socket.socket.connect_ex = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 """
-RUN_COMMAND = "from summarize.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+RUN_COMMAND = "from summarize.commands.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
 def guarded_cli(
@@ -172,8 +172,8 @@ def test_pull_downloads_checks_and_exports_a_folder_a_run_needs_alone(
 ) -> None:
     import huggingface_hub
 
-    from summarize import hub
-    from summarize.cli import main
+    from summarize.commands.cli import main
+    from summarize.engines import hub
 
     cache = tmp_path / "hf" / "hub"
     real_download = huggingface_hub.snapshot_download
@@ -250,7 +250,7 @@ def test_export_folder_of_a_hub_id_stays_readable() -> None:
 def test_pull_exports_models_whose_names_used_to_clash_into_their_own_folders(
     tiny_models, tmp_path, monkeypatch, capsys
 ) -> None:
-    from summarize.cli import main
+    from summarize.commands.cli import main
 
     monkeypatch.chdir(tmp_path)
     # Two local models; both names used to map to the folder models--marian.
@@ -283,7 +283,7 @@ def test_pull_exports_models_whose_names_used_to_clash_into_their_own_folders(
 
 
 def test_pull_to_a_file_is_refused_before_any_download(tiny_models, tmp_path, monkeypatch, capsys):
-    from summarize.cli import main
+    from summarize.commands.cli import main
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "afile").write_text("not a folder", "utf-8")
@@ -298,7 +298,7 @@ def test_pull_to_a_file_is_refused_before_any_download(tiny_models, tmp_path, mo
 
 
 def test_pull_while_offline_says_that_offline_is_what_blocks_it(tmp_path, monkeypatch, capsys):
-    from summarize.cli import main
+    from summarize.commands.cli import main
 
     monkeypatch.chdir(tmp_path)  # HF_HUB_OFFLINE=1 and an empty HF_HOME, as in every test
     assert (
@@ -363,7 +363,7 @@ def test_offline_run_opens_no_socket_and_records_the_pinned_revision(
 
 
 def test_config_file_sets_revisions_models_dir_and_offline(tmp_path) -> None:
-    from summarize.config import build_run_config, load_config_file
+    from summarize.core.config import build_run_config, load_config_file
 
     path = tmp_path / "summarize.toml"
     path.write_text(
@@ -382,8 +382,8 @@ def test_both_engines_load_the_pinned_revision_only(
 ) -> None:
     import huggingface_hub
 
-    from summarize.backends import EngineChoice, load_engine
-    from summarize.generation import GenerationOverrides
+    from summarize.engines.backends import EngineChoice, load_engine
+    from summarize.engines.generation import GenerationOverrides
 
     cache = tmp_path / "hub"
     commit = put_in_hub_cache(cache, "tiny-org/marian", tiny_models["marian"])
@@ -411,7 +411,7 @@ def test_both_engines_load_the_pinned_revision_only(
 
 
 def test_a_pinned_revision_is_part_of_the_cache_key_only_when_pinned() -> None:
-    from summarize.cache import unit_key
+    from summarize.core.cache import unit_key
 
     def key(config: RunConfig) -> str:
         sources = ModelSources.open(config.revisions, None)
@@ -443,7 +443,7 @@ def test_an_unpinned_hub_model_is_keyed_by_the_cached_commit_it_loads(
 
 
 def test_a_non_commercial_model_gets_one_notice_when_a_run_chooses_it(tmp_path, caplog) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     (tmp_path / "a.txt").write_text(ENGLISH, "utf-8")
     config = RunConfig(
@@ -556,7 +556,7 @@ def test_hub_is_probed_once_for_hub_ids_and_unreachable_means_the_cache(
 ) -> None:
     import huggingface_hub
 
-    from summarize import hub
+    from summarize.engines import hub
 
     cache = tmp_path / "hub"
     put_in_hub_cache(cache, "tiny-org/bart", tiny_models["bart"])
@@ -576,7 +576,7 @@ def test_hub_is_probed_once_for_hub_ids_and_unreachable_means_the_cache(
     assert probes == []
     # A cached model with no Hub to answer is read from the cache at once, as offline: the
     # retries of huggingface_hub (minutes) are skipped.
-    with caplog.at_level(logging.WARNING, logger="summarize.hub"):
+    with caplog.at_level(logging.WARNING, logger="summarize.engines.hub"):
         check.require("tiny-org/bart")
     assert probes == [3.0]
     assert huggingface_hub.constants.HF_HUB_OFFLINE is True

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from test_pipeline import SEED, marian_config
 
-from summarize.backends import choose_engine
-from summarize.config import RunConfig
-from summarize.errors import ConfigError
+from summarize.core.config import RunConfig
+from summarize.core.errors import ConfigError
+from summarize.engines.backends import choose_engine
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
@@ -44,7 +44,7 @@ def odd_marians(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 def _problem(folder: Path) -> str | None:
     from transformers import AutoTokenizer
 
-    from summarize.convertibility import conversion_problem
+    from summarize.engines.convertibility import conversion_problem
 
     return conversion_problem(folder, AutoTokenizer.from_pretrained(folder))
 
@@ -69,7 +69,7 @@ def test_the_detector_agrees_with_the_converter(odd_marians, tiny_models, tmp_pa
         # A model vocabulary larger than the tokenizer's, as a config can say outright.
         "wide": build_marian(tmp_path / "wide", sizes={"vocab_size": 900}),
     }
-    from summarize.ct2_engine import converted_model_dir
+    from summarize.engines.ctranslate2_engine import converted_model_dir
 
     for name, folder in folders.items():
         verdict = _problem(folder)
@@ -83,8 +83,8 @@ def test_the_detector_agrees_with_the_converter(odd_marians, tiny_models, tmp_pa
 
 def test_separate_vocabularies_would_run_wrongly_on_ctranslate2(odd_marians, tmp_path) -> None:
     """Why a separate-vocabulary Marian falls back although it converts: its output differs."""
-    from summarize.backends import EngineChoice, load_engine
-    from summarize.generation import GenerationOverrides
+    from summarize.engines.backends import EngineChoice, load_engine
+    from summarize.engines.generation import GenerationOverrides
 
     texts = ["Rain is expected tomorrow.", "The minister said taxes will not rise."]
     outputs = {}
@@ -196,8 +196,8 @@ def test_a_conversion_that_fails_at_load_time_falls_back_once(
     odd_marians, tiny_models, tmp_path, monkeypatch, caplog
 ) -> None:
     """What the up-front check cannot see (here: made blind to it) still falls back."""
-    from summarize import backends
-    from summarize.pipeline import run
+    from summarize.engines import backends
+    from summarize.runners.pipeline import run
 
     # raising=False: the test also fails, for its own reason, where there is no such check.
     monkeypatch.setattr(backends, "checkpoint_problem", lambda folder: None, raising=False)
@@ -216,7 +216,7 @@ def test_a_conversion_that_fails_at_load_time_falls_back_once(
 
 
 def test_models_list_shows_such_a_model_on_transformers(odd_marians, tiny_models, tmp_path) -> None:
-    from summarize.catalog import list_models
+    from summarize.commands.catalog import list_models
 
     translator = str(odd_marians["padded"])
     config = _auto_config(tiny_models, translator, tmp_path)
@@ -231,12 +231,12 @@ def test_a_fallback_inside_a_ray_actor_reaches_the_drivers_report(
     """A Ray actor that falls back when its model loads tells the driver, which writes
     run.json: the fallback was only in the actor's log before. (The actor runs in-process
     here; the slow Ray tests run the same class on a cluster.)"""
-    from summarize import backends
-    from summarize.backends import EngineChoice
-    from summarize.cluster import _TranslationActor, encode_row, take_results
-    from summarize.generation import Target
-    from summarize.pipeline import TranslationPlan, WorkItem
-    from summarize.records import Article
+    from summarize.core.records import Article
+    from summarize.engines import backends
+    from summarize.engines.backends import EngineChoice
+    from summarize.engines.generation import Target
+    from summarize.runners.cluster import _TranslationActor, encode_row, take_results
+    from summarize.runners.pipeline import TranslationPlan, WorkItem
 
     monkeypatch.setattr(backends, "checkpoint_problem", lambda folder: None)
     translator = str(odd_marians["padded"])
@@ -258,6 +258,7 @@ def test_a_fallback_inside_a_ray_actor_reaches_the_drivers_report(
     notices = [
         r
         for r in caplog.records
-        if r.name == "summarize.cluster" and r.getMessage().startswith(NOTICE.format(translator))
+        if r.name == "summarize.runners.cluster"
+        and r.getMessage().startswith(NOTICE.format(translator))
     ]
     assert len(notices) == 1

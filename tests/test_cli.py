@@ -50,7 +50,7 @@ def tiny_flags(tiny: dict[str, Path]) -> list[str]:
 
 def test_help_does_not_import_torch() -> None:
     code = (
-        "import sys\nfrom summarize.cli import main\n"
+        "import sys\nfrom summarize.commands.cli import main\n"
         "try:\n    main(['run', '--help'])\nexcept SystemExit:\n    pass\n"
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n"
     )

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from test_pipeline import SEED, TINY_TRANSLATORS, marian_config, tiny_model_flags
 
-from summarize.cli import main
-from summarize.config import build_run_config
+from summarize.commands.cli import main
+from summarize.core.config import build_run_config
 
 
 def records(output: Path) -> dict[str, dict]:
@@ -32,7 +32,7 @@ def test_without_ray_the_flag_says_how_to_install_it(tmp_path, monkeypatch, caps
 
 
 def test_ray_flag_and_config_key() -> None:
-    from summarize.arguments import build_parser, settings_from_arguments
+    from summarize.commands.arguments import build_parser, settings_from_arguments
 
     def ray_setting(*flags: str) -> str | None:
         arguments = build_parser().parse_args(["run", *flags])
@@ -56,13 +56,13 @@ def test_ray_flag_and_config_key() -> None:
     ],
 )
 def test_uris_survive_the_path_conversion(argument, uri) -> None:
-    from summarize.cluster import remote_uri
+    from summarize.runners.cluster import remote_uri
 
     assert remote_uri(Path(argument)) == uri
 
 
 def test_a_file_below_a_uri_keeps_its_relative_path() -> None:
-    from summarize.cluster import _relative_path
+    from summarize.runners.cluster import _relative_path
 
     assert _relative_path("s3://bucket/news", "bucket/news/a/b.txt") == "a/b.txt"
     assert _relative_path("file:///srv/news/", "/srv/news/x.jsonl") == "x.jsonl"
@@ -98,8 +98,8 @@ def news(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_ray_run_equals_the_local_run(tiny_models, news, tmp_path, local_ray) -> None:
-    from summarize import cluster
-    from summarize.pipeline import run
+    from summarize.runners import cluster
+    from summarize.runners.pipeline import run
 
     # Batches of one: an article meets the same arithmetic in any company, so runs compare.
     local = replace(
@@ -158,8 +158,8 @@ def test_ray_flag_through_the_command(tiny_models, news, tmp_path, local_ray) ->
 def test_ctrl_c_between_stages_keeps_the_finished_stages(
     tiny_models, news, tmp_path, local_ray, monkeypatch
 ) -> None:
-    from summarize import cluster
-    from summarize.errors import RunInterrupted
+    from summarize.core.errors import RunInterrupted
+    from summarize.runners import cluster
 
     config = replace(
         marian_config(tiny_models, (news,), tmp_path / "out"),
@@ -199,7 +199,7 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
 ) -> None:
     """As in a local run: the articles that need the model fail, saying why; everything else
     is summarised, translated and written; the command exits 1."""
-    from summarize import cluster
+    from summarize.runners import cluster
 
     # A copy of one model, whose weights go once the driver has checked every model: the
     # actors' load fails after the checks, as on a node without the model or out of memory.
@@ -279,7 +279,7 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
 def test_cpu_actors_start_with_the_allocator_settings(local_ray) -> None:
     """A late mallopt in an actor leaves its threads' large blocks mapped afresh (Ray's own
     threads have made arenas by then); the actors' start-up options put them in force."""
-    from summarize.cluster import _actor_start_up
+    from summarize.runners.cluster import _actor_start_up
 
     @local_ray.remote
     class Probe:
@@ -299,7 +299,7 @@ def test_cpu_actors_start_with_the_allocator_settings(local_ray) -> None:
                     return "heap" if line.rstrip().endswith("[heap]") else "mapped"
             return "nowhere"
 
-    from summarize import allocator
+    from summarize.engines import allocator
 
     if not allocator.environment_for_workers("cpu"):
         pytest.skip("malloc options are set in this environment: summarize leaves them alone")
@@ -310,9 +310,9 @@ def test_cpu_actors_start_with_the_allocator_settings(local_ray) -> None:
 
 
 def test_actors_go_one_per_gpu_or_per_cpu_slot(tmp_path) -> None:
-    from summarize.cluster import _placement
-    from summarize.config import RunConfig
-    from summarize.errors import ConfigError
+    from summarize.core.config import RunConfig
+    from summarize.core.errors import ConfigError
+    from summarize.runners.cluster import _placement
 
     config = RunConfig(inputs=(tmp_path,), output=tmp_path)
     gpus = {"CPU": 64.0, "GPU": 8.0}

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from summarize.arguments import build_parser, settings_from_arguments
-from summarize.config import RunConfig, build_run_config, load_config_file
-from summarize.errors import ConfigError
+from summarize.commands.arguments import build_parser, settings_from_arguments
+from summarize.core.config import RunConfig, build_run_config, load_config_file
+from summarize.core.errors import ConfigError
 
 
 def config_from(argv: list[str]) -> RunConfig:

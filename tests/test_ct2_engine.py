@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from summarize.generation import GenerationOverrides, Target
+from summarize.engines.generation import GenerationOverrides, Target
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-from summarize.ct2_engine import (  # noqa: E402  (after the importorskip)
+from summarize.engines.ctranslate2_engine import (  # noqa: E402  (after the importorskip)
     SUPPORTED_MODEL_TYPES,
     CTranslate2Engine,
     compute_type_for,
@@ -79,7 +79,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("family", list(TARGETS))
 def test_float32_output_equals_transformers(checkpoints, tmp_path, family):
-    from summarize.engine import TransformersEngine
+    from summarize.engines.transformers_engine import TransformersEngine
 
     reference = TransformersEngine(
         str(checkpoints[family]), device="cpu", dtype="float32", batch_size=2
@@ -118,7 +118,7 @@ def test_beam_search_with_a_length_penalty_equals_transformers(tmp_path):
     """
     from tiny_models import CORPUS, build_bart
 
-    from summarize.engine import TransformersEngine
+    from summarize.engines.transformers_engine import TransformersEngine
 
     folder = build_bart(tmp_path / "bart", init_std=0.3, before_save=_free_length_beams)
     texts = [text for text in CORPUS if 20 < len(text) < 200][:24]
@@ -194,7 +194,7 @@ def test_conversion_is_cached_and_leaves_the_model_folder_alone(
     # BART takes the linked-copy path (legacy config keys restored).
     folder = tiny_models["bart"]
     before = _hashes(folder)
-    with caplog.at_level(logging.INFO, logger="summarize.ct2_engine"):
+    with caplog.at_level(logging.INFO, logger="summarize.engines.ctranslate2_engine"):
         first = converted_model_dir(str(folder), compute_type="float32", cache_root=tmp_path)
     assert calls == ["float32"]
     assert "converting" in caplog.text and "first use only" in caplog.text

@@ -1,13 +1,13 @@
-"""A checkpoint's decoding settings, wherever it keeps them (summarize.decoding)."""
+"""A checkpoint's decoding settings, wherever it keeps them (summarize.engines.decoding)."""
 
 from __future__ import annotations
 
 import pytest
 from support import replica_facts
 
-from summarize.decoding import Decoding, checkpoint_decoding
-from summarize.generation import GenerationOverrides, ModelInfo
-from summarize.summarizer import summary_prefix
+from summarize.engines.decoding import Decoding, checkpoint_decoding
+from summarize.engines.generation import GenerationOverrides, ModelInfo
+from summarize.stages.summarizer import summary_prefix
 
 #: config.json of a BART summariser saved before generation_config.json existed (the keys
 #: sshleifer/distilbart-cnn-12-6 publishes; sizes do not matter here).

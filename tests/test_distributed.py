@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from test_pipeline import SEED, marian_config, tiny_model_flags
 
-from summarize import distributed
-from summarize.distributed import ProcessInfo, balance_by_length
-from summarize.records import Article
+from summarize.core.records import Article
+from summarize.runners import distributed
+from summarize.runners.distributed import ProcessInfo, balance_by_length
 
 
 def article(number: int, length: int) -> Article:
@@ -65,7 +65,7 @@ def free_port() -> int:
 
 
 def test_accelerate_launch_two_processes_equals_one_process(tiny_models, news, tmp_path) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     # Batches of one: every article then meets the same arithmetic however articles are shared
     # out, so the two runs' outputs can be compared exactly.
@@ -206,7 +206,7 @@ def test_several_processes_are_recognised_by_the_launchers_variables(
 
 
 def test_each_process_gets_its_gpu_and_a_fair_share_of_cores(tmp_path, monkeypatch) -> None:
-    from summarize.config import RunConfig
+    from summarize.core.config import RunConfig
 
     second = ProcessInfo(index=1, count=4, local_index=1, local_count=2, device="cuda:1")
     config = RunConfig(inputs=(tmp_path,), output=tmp_path)
@@ -303,7 +303,7 @@ def test_processes_flag_a_crashed_process_is_reported_in_one_short_message(
 
 
 def test_other_processes_lines_are_shown_once_unless_the_main_one_printed_them(tmp_path) -> None:
-    from summarize import transcripts
+    from summarize.runners import transcripts
 
     main, second, third = (tmp_path / name for name in ("0", "1", "2"))
     main.write_text("summarize: WARNING: shared\r\nbar 10%\rbar 100%\n", "utf-8")
@@ -333,7 +333,7 @@ def test_the_main_process_copy_of_stderr_leaves_the_terminal_as_it_was(
 ) -> None:
     import io
 
-    from summarize import transcripts
+    from summarize.runners import transcripts
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -412,7 +412,7 @@ def test_a_launch_that_ends_as_designed_keeps_its_exit_code(failures, code) -> N
 
 
 def test_a_crashed_process_is_named_with_what_to_do_next() -> None:
-    from summarize.errors import ProcessCrashed
+    from summarize.core.errors import ProcessCrashed
 
     with pytest.raises(ProcessCrashed, match=r"process 2 of 4 was killed by signal SIGKILL") as out:
         distributed.launch_exit_code([(1, -9), (0, -15)], 4)
@@ -425,8 +425,8 @@ def test_a_crashed_process_is_named_with_what_to_do_next() -> None:
 
 
 def test_processes_setting_is_checked() -> None:
-    from summarize.config import build_run_config
-    from summarize.errors import ConfigError
+    from summarize.core.config import build_run_config
+    from summarize.core.errors import ConfigError
 
     assert build_run_config({}).processes == 1
     assert build_run_config({"processes": 4}).processes == 4

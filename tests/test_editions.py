@@ -21,11 +21,11 @@ from test_render import (
     make_result,
 )
 
-from summarize import render
-from summarize.errors import ConfigError
-from summarize.languages import MODEL_LICENCES
-from summarize.records import Briefing, InputFailure, RunInfo
-from summarize.render import (
+from summarize.core.errors import ConfigError
+from summarize.core.languages import MODEL_LICENCES
+from summarize.core.records import Briefing, InputFailure, RunInfo
+from summarize.outputs import render
+from summarize.outputs.render import (
     build_context,
     builtin_templates_dir,
     load_messages,

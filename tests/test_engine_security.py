@@ -8,7 +8,7 @@ from pathlib import Path
 def test_every_load_refuses_remote_code_and_unsafe_pickles(tiny_models, monkeypatch) -> None:
     import transformers
 
-    from summarize import engine
+    from summarize.engines import transformers_engine as engine
 
     calls: list[tuple[str, dict]] = []
     for cls_name in ("AutoConfig", "AutoTokenizer", "AutoModelForSeq2SeqLM"):
@@ -34,7 +34,7 @@ def test_pickle_checkpoint_loads_through_weights_only(tiny_models, tmp_path: Pat
     import torch
     from safetensors.torch import load_file
 
-    from summarize.engine import TransformersEngine
+    from summarize.engines.transformers_engine import TransformersEngine
 
     folder = tmp_path / "bin-only"
     folder.mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.generation import GenerationOverrides, Target
+from summarize.engines.generation import GenerationOverrides, Target
 
 pytest.importorskip("ctranslate2")
 
@@ -56,7 +56,7 @@ def configured(tiny_models, tmp_path_factory) -> dict[str, Path]:
 def transformers_settings(folder: Path, overrides: GenerationOverrides, target: Target) -> dict:
     """The settings transformers' generate() ends up with: the model's config updated by the
     keyword arguments the engine passes."""
-    from summarize.engine import TransformersEngine
+    from summarize.engines.transformers_engine import TransformersEngine
 
     engine = TransformersEngine(
         str(folder), device="cpu", dtype="float32", batch_size=4, overrides=overrides
@@ -89,7 +89,7 @@ def ctranslate2_settings(
     folder: Path, cache: Path, overrides: GenerationOverrides, target: Target
 ) -> tuple[dict, list | None]:
     """The options and target prefix CTranslate2's translate_batch receives."""
-    from summarize.ct2_engine import CTranslate2Engine
+    from summarize.engines.ctranslate2_engine import CTranslate2Engine
 
     engine = CTranslate2Engine(
         str(folder),

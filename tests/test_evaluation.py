@@ -18,14 +18,14 @@ from rouge_score import rouge_scorer
 from test_cli import run_cli
 from test_pipeline import LONG_ARTICLE, marian_config
 
-from summarize.errors import ConfigError, InputError
-from summarize.evaluation import (
+from summarize.commands.evaluation import (
     EVAL_FILE,
     evaluate,
     read_references,
     score_summaries,
     score_translations,
 )
+from summarize.core.errors import ConfigError, InputError
 
 LANGUAGES = ("hu", "zh")
 # Words and letters that the tiny models' vocabularies never produce.
@@ -35,7 +35,7 @@ UNRELATED = "qqxv zzkj wwpf vvgq xxjz kkqw jjvx ffzq"
 @pytest.fixture(scope="module")
 def finished(tiny_models, tmp_path_factory) -> tuple[Path, list[dict]]:
     """An output folder of a tiny run (three articles, hu and zh) and its results."""
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     news = tmp_path_factory.mktemp("news")
     (news / "a.txt").write_text("Budget grows again\n\n" + LONG_ARTICLE, "utf-8")
@@ -118,7 +118,7 @@ def test_a_reference_wrapped_over_lines_scores_as_one_line(tmp_path) -> None:
 def test_bleu_in_languages_written_without_spaces_counts_characters_or_words(
     caplog, monkeypatch
 ) -> None:
-    from summarize import evaluation
+    from summarize.commands import evaluation
 
     # Without MeCab, sacrebleu's standard tokeniser for Japanese (pip install 'sacrebleu[ja]').
     monkeypatch.setattr(evaluation, "_installed", lambda *modules: False)
@@ -274,7 +274,7 @@ def test_a_results_file_with_a_broken_record_names_its_line(tmp_path) -> None:
 
 
 def test_eval_json_that_cannot_be_written_is_an_input_error(finished, tmp_path, monkeypatch):
-    from summarize import evaluation
+    from summarize.commands import evaluation
 
     output, records = finished
     references = write_jsonl(tmp_path / "refs.jsonl", [{"id": records[0]["id"], "summary": "x"}])
@@ -322,7 +322,7 @@ def test_eval_command_prints_a_table_and_writes_eval_json(finished, tmp_path) ->
 
 def test_new_commands_help_does_not_import_torch() -> None:
     code = (
-        "import sys\nfrom summarize.cli import main\n"
+        "import sys\nfrom summarize.commands.cli import main\n"
         "for args in (['--help'], ['models', 'pull', '--help'], ['eval', '--help']):\n"
         "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from summarize.errors import ConfigError
-from summarize.files import check_writable_folder, remove_unwritten_outputs
+from summarize.core.errors import ConfigError
+from summarize.core.files import check_writable_folder, remove_unwritten_outputs
 
 
 def test_only_listed_plain_files_in_the_folder_are_removed(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_e00430f6aadd4455.
 
 
 def test_auto_picks_cuda_and_bfloat16_where_supported() -> None:
-    from summarize.engine import resolve_device, resolve_dtype
+    from summarize.engines.transformers_engine import resolve_device, resolve_dtype
 
     assert resolve_device("auto") == "cuda"
     assert resolve_device("cuda:0") == "cuda:0"
@@ -32,9 +32,9 @@ def test_auto_picks_cuda_and_bfloat16_where_supported() -> None:
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16", "float32"])
 def test_whole_run_on_cuda_in_each_dtype(tiny_models, tmp_path, monkeypatch, dtype) -> None:
-    from summarize import engine
-    from summarize.config import RunConfig
-    from summarize.pipeline import run
+    from summarize.core.config import RunConfig
+    from summarize.engines import transformers_engine as engine
+    from summarize.runners.pipeline import run
 
     placed: list[tuple[str, torch.dtype]] = []
     original_init = engine.TransformersEngine.__init__
@@ -64,7 +64,7 @@ def test_whole_run_on_cuda_in_each_dtype(tiny_models, tmp_path, monkeypatch, dty
 
 
 def test_out_of_memory_on_cuda_halves_the_batch_and_finishes(tiny_models, monkeypatch) -> None:
-    from summarize.engine import TransformersEngine
+    from summarize.engines.transformers_engine import TransformersEngine
 
     model = TransformersEngine(
         str(tiny_models["bart"]), device="cuda", dtype="bfloat16", batch_size=32
@@ -89,7 +89,7 @@ def test_out_of_memory_on_cuda_halves_the_batch_and_finishes(tiny_models, monkey
 
 
 def test_generation_on_cuda_avoids_cudnn_attention() -> None:
-    from summarize.engine import attention_backends
+    from summarize.engines.transformers_engine import attention_backends
 
     before = torch.backends.cuda.cudnn_sdp_enabled()
     with attention_backends("cuda"):

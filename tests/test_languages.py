@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.errors import ConfigError
-from summarize.generation import ModelInfo, Target
-from summarize.languages import (
+from summarize.core.errors import ConfigError
+from summarize.core.languages import (
     DEFAULT_LANGUAGES,
     ENGLISH,
     LANGUAGES,
     get_language,
     parse_languages,
 )
-from summarize.translator import resolve_target
+from summarize.engines.generation import ModelInfo, Target
+from summarize.stages.translator import resolve_target
 
 
 def test_the_four_default_languages_and_their_family_codes() -> None:

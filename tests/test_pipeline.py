@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.config import RunConfig
-from summarize.errors import ModelLoadError, RunInterrupted, UnsupportedLanguageError
+from summarize.core.config import RunConfig
+from summarize.core.errors import ModelLoadError, RunInterrupted, UnsupportedLanguageError
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_e00430f6aadd4455.txt"
 LONG_ARTICLE = " ".join(
@@ -103,7 +103,7 @@ class GenerateSpy:
     """Records model loads and the inputs and settings each generate() batch received."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from summarize import engine
+        from summarize.engines import transformers_engine as engine
 
         self.loads: list[str] = []
         self.batches: list[tuple[str, list[list[int]], dict]] = []
@@ -125,7 +125,7 @@ class GenerateSpy:
 
 @pytest.fixture(scope="module")
 def marian_run(tiny_models, news, tmp_path_factory):
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     monkeypatch = pytest.MonkeyPatch()
     spy = GenerateSpy(monkeypatch)
@@ -226,7 +226,7 @@ def test_multilingual_models_get_source_and_forced_target_tokens(
 ) -> None:
     from transformers import AutoTokenizer
 
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     source_token, target_tokens = tokens
@@ -256,7 +256,7 @@ def test_multilingual_models_get_source_and_forced_target_tokens(
 def test_t5_summariser_gets_its_prefix(tiny_models, tmp_path, monkeypatch) -> None:
     from transformers import AutoTokenizer
 
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     run(
@@ -280,7 +280,7 @@ def test_t5_summariser_gets_its_prefix(tiny_models, tmp_path, monkeypatch) -> No
 def test_model_without_the_language_fails_before_any_model_loads(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     config = RunConfig(
@@ -298,7 +298,7 @@ def test_model_without_the_language_fails_before_any_model_loads(
 
 
 def test_missing_model_fails_before_any_work(tiny_models, tmp_path, monkeypatch) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     config = marian_config(tiny_models, (SEED,), tmp_path / "out")
@@ -313,7 +313,7 @@ def test_missing_model_fails_before_any_work(tiny_models, tmp_path, monkeypatch)
 def test_model_folder_without_weights_fails_before_any_work(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     broken = tmp_path / "zh-no-weights"
@@ -329,7 +329,7 @@ def test_model_folder_without_weights_fails_before_any_work(
 
 def test_cut_short_weights_fail_before_any_work(tiny_models, tmp_path, monkeypatch) -> None:
     """A truncated download is found from the file's header, not hours later at conversion."""
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     broken = tmp_path / "zh-cut-short"
@@ -351,7 +351,7 @@ def test_sharded_and_torch_weights_are_checked_too(tiny_models, tmp_path, layout
     import torch
     from safetensors.torch import load_file, save_file
 
-    from summarize.engine import inspect_model
+    from summarize.engines.transformers_engine import inspect_model
 
     folder = tmp_path / "model"
     shutil.copytree(tiny_models["marian"], folder)
@@ -384,7 +384,7 @@ def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
 ) -> None:
     """A load that breaks after the checks (a conversion, a GPU out of memory) still leaves
     the briefing, run.json and the cached summaries: the articles say why they failed."""
-    from summarize import pipeline
+    from summarize.runners import pipeline
 
     zh_model = str(tiny_models[TINY_TRANSLATORS["zh"]])
     real_load = pipeline.load_engine
@@ -419,7 +419,7 @@ def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
     import os
     import signal
 
-    from summarize import pipeline
+    from summarize.runners import pipeline
 
     real_write = pipeline.write_briefing
 
@@ -438,7 +438,7 @@ def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
 
 
 def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     config = replace(
@@ -460,8 +460,8 @@ def test_two_runs_writing_one_output_folder_leave_one_runs_files(
     import threading
     from datetime import UTC, datetime
 
-    from summarize import pipeline
-    from summarize.records import Article, Summary
+    from summarize.core.records import Article, Summary
+    from summarize.runners import pipeline
 
     def computation(name: str) -> pipeline.Computation:
         article = Article(id=name, slug=name, title=name, text="Text.", source=f"{name}.txt")

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from summarize import quality
-from summarize.quality import (
+from summarize.quality import checks as quality
+from summarize.quality.checks import (
     DROPPED_SENTENCE,
     REPEATED_SENTENCE,
     REPETITION,

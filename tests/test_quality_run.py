@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_pipeline import GenerateSpy, marian_config, tiny_model_flags
 
-from summarize.quality import QualityWarning
+from summarize.quality.checks import QualityWarning
 
 LANGUAGES = ("hu", "zh", "ru", "uk")
 KEYS = ["stage", "language", "kind", "detail"]
@@ -39,7 +39,7 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def flagged_run(tiny_models, news, tmp_path_factory):
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     output = tmp_path_factory.mktemp("out")
     outcome = run(marian_config(tiny_models, (news,), output))
@@ -102,7 +102,7 @@ def test_pages_mark_flagged_text_with_a_localised_notice_and_keep_it(flagged_run
 
 
 def test_strict_fails_flagged_articles_and_exits_1(tiny_models, news, flagged_run) -> None:
-    from summarize.cli import main
+    from summarize.commands.cli import main
 
     _, output = flagged_run
     arguments = [
@@ -131,7 +131,7 @@ def test_strict_fails_flagged_articles_and_exits_1(tiny_models, news, flagged_ru
 
 
 def test_a_resumed_run_flags_exactly_the_same(tiny_models, news, flagged_run, monkeypatch) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     _, output = flagged_run
     spy = GenerateSpy(monkeypatch)
@@ -147,7 +147,7 @@ def test_a_resumed_run_flags_exactly_the_same(tiny_models, news, flagged_run, mo
 def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     spy = GenerateSpy(monkeypatch)
     config = replace(
@@ -178,7 +178,7 @@ def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
 def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) -> None:
     from test_editions import make_briefing, parse_strict
 
-    from summarize.render import write_briefing
+    from summarize.outputs.render import write_briefing
 
     briefing = make_briefing()
     first, *rest = briefing.results
@@ -209,7 +209,7 @@ def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) ->
 def test_a_later_run_removes_the_pages_it_no_longer_writes(
     tiny_models, news, flagged_run, tmp_path
 ) -> None:
-    from summarize.cli import main
+    from summarize.commands.cli import main
 
     _, first = flagged_run
     output = tmp_path / "briefing"

@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 import jinja2
 import pytest
 
-from summarize import render
-from summarize.errors import ConfigError
-from summarize.records import (
+from summarize.core.errors import ConfigError
+from summarize.core.records import (
     Article,
     ArticleResult,
     Briefing,
@@ -23,7 +22,8 @@ from summarize.records import (
     RunInfo,
     Summary,
 )
-from summarize.render import (
+from summarize.outputs import render
+from summarize.outputs.render import (
     build_context,
     builtin_templates_dir,
     check_templates,
@@ -714,7 +714,7 @@ def test_undecodable_paths_in_the_run_facts_do_not_stop_the_write(tmp_path: Path
     # A model folder (or input, output, templates folder) whose name is not UTF-8 reaches
     # Python as a lone surrogate, which UTF-8 cannot encode: the pages and run.json are still
     # written, with U+FFFD in its place.
-    from summarize.report import write_run_report
+    from summarize.outputs.report import write_run_report
 
     model = "/models/caf\udce9"
     run = make_run(("hu",))

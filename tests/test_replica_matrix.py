@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from support.replicas import CHECKPOINTS, REPLICAS, ReplicaSpec, replica_matrix
 
-from summarize.generation import Target
+from summarize.engines.generation import Target
 
 ENGINES = ("transformers", "ctranslate2")
 TEXTS = ["The government announced a new budget on Monday.", "Prices rose again."]
@@ -41,10 +41,10 @@ def test_the_matrix_holds_every_replica_and_variant_on_both_engines():
 
 def _target(spec: ReplicaSpec, folder: Path) -> tuple[Target, str | None]:
     """The target the tool asks this checkpoint for, and the language token it must use."""
-    from summarize.engine import inspect_model
-    from summarize.languages import ENGLISH, get_language
-    from summarize.summarizer import SUMMARY_TASK, summary_prefix
-    from summarize.translator import resolve_target
+    from summarize.core.languages import ENGLISH, get_language
+    from summarize.engines.transformers_engine import inspect_model
+    from summarize.stages.summarizer import SUMMARY_TASK, summary_prefix
+    from summarize.stages.translator import resolve_target
 
     info = inspect_model(str(folder))
     if spec.role == "summary":
@@ -106,8 +106,8 @@ def _expected(
 def _check_fallback(spec: ReplicaSpec) -> None:
     """A family the CTranslate2 engine does not run (PEGASUS): --engine auto runs it with
     transformers and says why; --engine ctranslate2 is a configuration error before work."""
-    from summarize.backends import choose_engine
-    from summarize.errors import ConfigError
+    from summarize.core.errors import ConfigError
+    from summarize.engines.backends import choose_engine
 
     choice = choose_engine("auto", spec.family, "cpu")
     assert choice.engine == "transformers"
@@ -120,7 +120,7 @@ def _run_transformers(folder: Path, target: Target, generate: bool) -> dict:
     """Load the transformers engine, generate, and keep what reached model.generate()."""
     import torch
 
-    from summarize.engine import TransformersEngine
+    from summarize.engines.transformers_engine import TransformersEngine
 
     engine = TransformersEngine(str(folder), device="cpu", dtype="float32", batch_size=4)
     seen: dict[str, Any] = {}
@@ -145,7 +145,7 @@ def _run_transformers(folder: Path, target: Target, generate: bool) -> dict:
 
 
 def _run_ctranslate2(folder: Path, target: Target, cache: Path) -> dict:
-    from summarize.ct2_engine import CTranslate2Engine
+    from summarize.engines.ctranslate2_engine import CTranslate2Engine
 
     engine = CTranslate2Engine(
         str(folder), device="cpu", dtype="float32", batch_size=4, cache_root=cache
@@ -176,7 +176,7 @@ def test_a_replica_decodes_with_its_checkpoints_settings(
     folder = replicas[hub_id if variant == "published" else f"{hub_id}@{variant}"]
     if engine_name == "ctranslate2":
         pytest.importorskip("ctranslate2")
-        from summarize.ct2_engine import SUPPORTED_MODEL_TYPES
+        from summarize.engines.ctranslate2_engine import SUPPORTED_MODEL_TYPES
 
         if spec.family not in SUPPORTED_MODEL_TYPES:
             _check_fallback(spec)

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import test_editions
 
-from summarize.config import RunConfig
+from summarize.core.config import RunConfig
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="module")
 def seeds_site(tiny_models, tmp_path_factory) -> Path:
-    from summarize.pipeline import run
+    from summarize.runners.pipeline import run
 
     output = tmp_path_factory.mktemp("seeds-briefing")
     outcome = run(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from summarize.sentences import pack_into_chunks, split_oversized, split_sentences
+from summarize.text.sentences import pack_into_chunks, split_oversized, split_sentences
 
 
 def words(texts):

@@ -7,9 +7,9 @@ from typing import Any
 
 from fakes import WordEngine
 
-from summarize.generation import ModelInfo
-from summarize.records import Article, Summary
-from summarize.summarizer import SummaryFailure, summarize_articles, summary_prefix
+from summarize.core.records import Article, Summary
+from summarize.engines.generation import ModelInfo
+from summarize.stages.summarizer import SummaryFailure, summarize_articles, summary_prefix
 
 
 def article(article_id: str, text: str) -> Article:

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from fakes import WordEngine
 
-from summarize.errors import UnsupportedLanguageError
-from summarize.generation import ModelInfo, Target
-from summarize.languages import ENGLISH, LANGUAGES, get_language
-from summarize.translator import (
+from summarize.core.errors import UnsupportedLanguageError
+from summarize.core.languages import ENGLISH, LANGUAGES, get_language
+from summarize.engines.generation import ModelInfo, Target
+from summarize.stages.translator import (
     SAFER_DECODING,
     ModelTranslator,
     check_model_languages,
@@ -212,8 +212,8 @@ def marian_romance(tmp_path_factory) -> Path:
 def test_marian_with_two_letter_tokens_gets_its_token_as_the_first_input_id(
     marian_romance,
 ) -> None:
-    from summarize.engine import inspect_model
-    from summarize.tokenizing import encode_inputs, load_tokenizer
+    from summarize.engines.tokenizing import encode_inputs, load_tokenizer
+    from summarize.engines.transformers_engine import inspect_model
 
     target = check_model_languages(inspect_model(str(marian_romance)), ["fr", "es"])
     assert target == {"fr": Target(prefix=">>fr<< "), "es": Target(prefix=">>es<< ")}
@@ -224,7 +224,7 @@ def test_marian_with_two_letter_tokens_gets_its_token_as_the_first_input_id(
 
 def test_a_single_pair_pivot_must_name_the_articles_language() -> None:
     """opus-mt-hu-en would "translate" a Russian article as if it were Hungarian."""
-    from summarize.languages import ENGLISH
+    from summarize.core.languages import ENGLISH
 
     hu_en = info("marian", name="Helsinki-NLP/opus-mt-hu-en")
     assert resolve_target(hu_en, ENGLISH, LANGUAGES["hu"]) == Target()

@@ -1,0 +1,1 @@
+"""What every layer shares: records, errors, files, languages, configuration, the cache."""

@@ -1,0 +1,153 @@
+"""Writing files so that a reader (or a resumed run) never sees a partial one."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from summarize.core.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+#: Lone UTF-16 surrogates: an undecodable byte of a file name or command-line argument
+#: (Python's ``surrogateescape``) or a ``\ud800`` escape in JSON. UTF-8 cannot encode them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """``text`` (a path, too) as a string UTF-8 can encode: lone surrogates become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", str(text))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` via a synced temporary file in the same folder and a rename.
+
+    A lone surrogate (say, a non-UTF-8 folder name named in the text) is written as U+FFFD
+    rather than failing the write at the end of a run.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(printable(text).encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file owner-only; briefings are meant to be read (and served).
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` for the block, waiting for any other holder.
+
+    Two runs writing one output folder take turns, so its pages, results.jsonl and run.json
+    all come from one run and each run's cleanup sees what the other wrote. The lock is an
+    ``flock`` on the folder itself: no lock file is left behind, and it goes with the
+    process. Where the system cannot lock a folder (Windows, some network file systems),
+    the block runs unlocked.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as error:
+            logger.debug("cannot lock %s (%s); writing unlocked", folder, error)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def check_writable_folder(folder: Path, setting: str) -> None:
+    """Raise ConfigError unless ``folder`` is, or can be made, a folder files can be written in.
+
+    Checked by doing it, and undone: a run stopped later by another error leaves nothing behind.
+    ``setting`` is the flag that chose the folder, for the message.
+    """
+    in_the_way = next((p for p in _folder_chain(folder) if _is_in_the_way(p)), None)
+    if in_the_way is not None:
+        raise ConfigError(
+            f"{setting} {folder}: {in_the_way} is a file, not a folder; "
+            f"pass {setting} a folder path, or move the file away"
+        )
+    # Several processes of one run check at once; one may remove what another's check just
+    # saw, so a failure counts only when it repeats.
+    for attempt in range(3):
+        try:
+            _try_writing_in(folder)
+            return
+        except OSError as error:
+            if attempt == 2:
+                raise ConfigError(
+                    f"{setting} {folder}: cannot create it or write in it "
+                    f"({error.strerror or error}); pass {setting} a folder you can write to"
+                ) from None
+
+
+def _is_in_the_way(path: Path) -> bool:
+    """Whether something other than a folder is at ``path``.
+
+    One look (``stat``), not ``exists()`` then ``is_dir()``: another process of the run may
+    make and remove the folder between two looks, and a folder gone in between is no file.
+    """
+    try:
+        return not stat.S_ISDIR(path.stat().st_mode)
+    except OSError:  # nothing there (or nothing we may look at: writing will tell)
+        return False
+
+
+def _folder_chain(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it, outermost first."""
+    return [*reversed(folder.parents), folder]
+
+
+def _try_writing_in(folder: Path) -> None:
+    """Make ``folder`` if needed and write a file in it; then remove both again."""
+    made: list[Path] = []
+    try:
+        for part in _folder_chain(folder):
+            try:
+                part.mkdir()
+                made.append(part)
+            except FileExistsError:
+                pass  # a folder (files in the way were reported) or one made meanwhile
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    finally:
+        for part in reversed(made):
+            with contextlib.suppress(OSError):  # another process wrote in it: it stays
+                part.rmdir()
+
+
+def remove_unwritten_outputs(folder: Path, before: Sequence[str], now: Sequence[str]) -> list[str]:
+    """Delete the files an earlier run wrote into ``folder`` that this run did not write.
+
+    ``before`` and ``now`` are file names (as run.json lists them). Only plain names of files
+    directly in ``folder`` are touched, so nothing else the folder holds is ever deleted.
+    Returns the names removed.
+    """
+    removed = []
+    for name in sorted(set(before) - set(now)):
+        path = folder / name
+        if not name or name != Path(name).name or name.startswith(".") or path.parent != folder:
+            continue  # never a path: a hand-edited run.json cannot point elsewhere
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(name)
+    return removed

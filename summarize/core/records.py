@@ -1,0 +1,94 @@
+"""Plain records passed between the stages: input -> summarise -> translate -> render."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from summarize.quality.checks import QualityWarning
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article read from the input, ready to summarise."""
+
+    #: Stable identifier: the record's own ``id`` or the file path relative to its input root.
+    id: str
+    #: File-name stem for this article's page; unique within a run and safe on every OS.
+    slug: str
+    #: Headline from the document, or one derived from the first sentence.
+    title: str
+    #: Plain-text body (headline excluded), paragraphs separated by blank lines.
+    text: str
+    #: Where it came from: a file path (``path:line`` for JSONL records).
+    source: str
+    #: Canonical URL when the input names one.
+    url: str | None = None
+    #: Publication date as given by the input (ISO 8601 when known), else None.
+    published: str | None = None
+    #: Non-fatal problems met while reading (e.g. a guessed encoding).
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An input (file or JSONL line) that could not be turned into an article."""
+
+    #: File path, with ``:line`` for a JSONL record.
+    source: str
+    #: Why it failed, in words a user can act on.
+    reason: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The English summary of one article."""
+
+    article_id: str
+    text: str
+    #: How many input chunks the article was split into (1 when it fit the model at once).
+    chunks: int
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything produced for one article: what gets rendered and written to results.jsonl."""
+
+    article: Article
+    summary: Summary
+    #: Target language code (``hu``, ``zh``, ...) -> translated summary.
+    translations: Mapping[str, str]
+    #: Language the article is written in (ISO 639-1), as detected or as the user set it.
+    source_language: str = "en"
+    #: Model that translated a non-English article into English before summarising, else None.
+    pivot_model: str | None = None
+    #: What the quality checks flagged in the summary and translations.
+    quality_warnings: tuple[QualityWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Facts about the run shown on the briefing and written to the outputs."""
+
+    #: When the run started, ISO 8601 with timezone.
+    generated_at: str
+    #: Stage -> model id or path: ``summary`` and ``translation:<lang>``.
+    models: Mapping[str, str]
+    #: Torch device the models ran on, e.g. ``cpu`` or ``cuda:0``.
+    device: str
+    #: Floating-point type of the weights, e.g. ``float32``.
+    dtype: str
+    #: Target language codes in output order.
+    languages: tuple[str, ...]
+    #: Version of this tool.
+    version: str
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The whole run's results, in input order, ready to render."""
+
+    results: tuple[ArticleResult, ...]
+    run: RunInfo
+    #: Inputs or articles that failed, with reasons.
+    failures: tuple[InputFailure, ...] = field(default=())

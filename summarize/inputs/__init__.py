@@ -1,0 +1,1 @@
+"""Finding, decoding and reading articles."""

@@ -1,0 +1,1 @@
+"""What a run writes: pages, results and the run report."""

@@ -1,0 +1,1 @@
+"""Cheap checks of summaries and translations."""

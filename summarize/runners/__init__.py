@@ -1,0 +1,1 @@
+"""What drives the stages: in this process, in several processes, on Ray."""

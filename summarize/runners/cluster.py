@@ -1,0 +1,440 @@
+"""The same stages on a Ray cluster: ``summarize run --ray [ADDRESS]``.
+
+The driver (this process) reads the articles, detects their languages, takes finished work from
+the cache and checks every model, exactly as a local run does. The remaining work then flows
+through a Ray Data pipeline: translate non-English articles into English -> summarise ->
+translate per model. Each stage is a pool of actors that load their model once (up to one
+actor per GPU, or per CPU slot of ``--threads`` cores) and run the local path's own wave
+functions on batches of articles; stages run one after another, as models do locally, so each
+gets the whole cluster. The results come back to the driver stage by stage: it saves each
+stage's in its cache as it lands (so Ctrl-C, or a lost cluster, in a later stage keeps the
+earlier ones), runs the quality checks and renders the same outputs as a local run.
+
+Ray is an optional extra (``pip install "summarize[ray]"``). Every node needs this package and
+the models (a local folder at the same path, or Hub access).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from summarize.core.config import RunConfig
+from summarize.core.errors import ConfigError
+from summarize.core.languages import ENGLISH
+from summarize.core.progress import ProgressFactory, silent_progress
+from summarize.core.records import Article
+from summarize.engines import allocator
+from summarize.engines.backends import EngineChoice
+from summarize.engines.generation import Engine, ModelInfo
+from summarize.inputs.reader import ReadResult
+from summarize.runners.pipeline import (
+    SUMMARY_WAVE,
+    TRANSLATION_WAVE,
+    RunOutcome,
+    StageContext,
+    StagePlan,
+    TranslationPlan,
+    WorkItem,
+    awaiting_pivot,
+    awaiting_pivot_model,
+    awaiting_summary,
+    awaiting_translation,
+    awaiting_translation_model,
+    conclude,
+    load_failure_message,
+    load_failure_reason,
+    make_context,
+    pivot_wave,
+    prepare,
+    read_inputs,
+    save_finished,
+    sentence_engine,
+    summarise_wave,
+    summary_engine,
+    translate_wave,
+    work_from_record,
+    work_to_record,
+    write_outputs,
+)
+from summarize.stages.summarizer import summary_prefix
+from summarize.stages.translator import ModelTranslator
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = 'pip install "summarize[ray]"'
+
+
+def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOutcome:
+    """Run the job on the Ray cluster ``config.ray`` and write its outputs here."""
+    ray = _import_ray()
+    started = datetime.now(UTC).astimezone()
+    clock = time.perf_counter()
+    started_ray = not ray.is_initialized()
+    if started_ray:
+        ray.init(
+            address=config.ray or None,
+            log_to_driver=config.verbose,
+            logging_level=logging.DEBUG if config.verbose else logging.WARNING,
+        )
+    ray.data.DataContext.get_current().enable_progress_bars = not config.quiet
+    interrupted = False
+    try:
+        read = _read(config)
+        device, slots, actor_resources = _placement(config, ray.cluster_resources())
+        context = make_context(config, device, progress)
+        work, plan = prepare(config, read.articles, context)
+        try:
+            _run_stages(
+                work,
+                plan,
+                config,
+                device,
+                slots,
+                actor_resources | _actor_start_up(device),
+                # The actors keep no cache: the driver saves each stage's work as it lands.
+                stage_done=lambda after, before: save_finished(after, before, context),
+                fallbacks=context.fallbacks,
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+            logger.warning("interrupted: writing what is done so far")
+    finally:
+        if started_ray:
+            ray.shutdown()
+    # The quality checks run here, on the driver, which has the cache and every article.
+    return write_outputs(
+        conclude(work, plan, context, interrupted=interrupted),
+        read.failures,
+        config,
+        started,
+        time.perf_counter() - clock,
+        report_extras={
+            "ray": {"address": config.ray or "default", "actors_per_stage": slots, "device": device}
+        },
+    )
+
+
+def remote_uri(path: Path) -> str | None:
+    """The URI an input stood for (``s3://b/k`` arrives as the path ``s3:/b/k``), else None."""
+    match = _URI.match(str(path))
+    if match is None or len(match[1]) == 1:  # C:/ is a Windows drive, not a scheme
+        return None
+    scheme, rest = match[1], match[2]
+    return f"{scheme}:///{rest}" if scheme in ("file", "local") else f"{scheme}://{rest}"
+
+
+_URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/+(.*)$")
+
+
+def _read(config: RunConfig) -> ReadResult:
+    """Read local inputs as a local run does, and URIs (s3://, gs://, ...) through Ray Data.
+
+    Remote files are copied into a temporary folder on the driver and read with the same
+    reader, so they get the same ids; their sources name the URIs.
+    """
+    uris = [uri for uri in map(remote_uri, config.inputs) if uri is not None]
+    if not uris:
+        return read_inputs(config)
+    import ray.data
+
+    local = [path for path in config.inputs if remote_uri(path) is None]
+    with tempfile.TemporaryDirectory(prefix="summarize-ray-") as temp:
+        copies: dict[str, str] = {}  # temporary file -> its URI
+        roots = []
+        for number, uri in enumerate(uris):
+            root = Path(temp) / str(number)
+            root.mkdir()
+            rows = ray.data.read_binary_files(uri, include_paths=True).take_all()
+            for row in rows:
+                relative = _relative_path(uri, row["path"])
+                # The URI named one file: keep its name, so its suffix picks the format.
+                copy = root / (relative or PurePosixPath(row["path"]).name)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(row["bytes"])
+                copies[str(copy)] = f"{uri.rstrip('/')}/{relative}" if relative else uri
+                if not relative:
+                    root = copy
+            roots.append(root)
+        read = read_inputs(replace(config, inputs=(*local, *roots)))
+    return ReadResult(
+        articles=tuple(replace(a, source=_uri_source(a.source, copies)) for a in read.articles),
+        failures=tuple(replace(f, source=_uri_source(f.source, copies)) for f in read.failures),
+    )
+
+
+def _relative_path(uri: str, path: str) -> str:
+    """A file's path below the input URI ('' when the URI is that file)."""
+    parts = urlsplit(uri)
+    root = parts.path if parts.scheme in ("file", "local") else parts.netloc + parts.path
+    return path.removeprefix(root.rstrip("/")).lstrip("/")
+
+
+def _uri_source(source: str, copies: dict[str, str]) -> str:
+    """A temporary copy's path (with ``:line`` for JSONL) as its URI."""
+    for copy, uri in copies.items():
+        if source == copy or source.startswith(copy + ":"):
+            return uri + source[len(copy) :]
+    return source
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise ConfigError(f"--ray needs Ray Data, which is not installed: {INSTALL_HINT}") from None
+    return ray
+
+
+def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int, dict[str, float]]:
+    """The actors' device, how many a stage may run at once, and what each reserves."""
+    gpus = int(resources.get("GPU", 0))
+    if config.device.startswith("cuda") or (config.device == "auto" and gpus):
+        if not gpus:
+            raise ConfigError(f"--device {config.device}: the Ray cluster has no GPU")
+        # Ray sets each actor's CUDA_VISIBLE_DEVICES to its own GPU, which it sees as cuda:0.
+        return "cuda", gpus, {"num_gpus": 1}
+    threads = config.threads or 1
+    slots = max(1, int(resources.get("CPU", 1)) // threads)
+    return "cpu", slots, {"num_cpus": threads}
+
+
+def _actor_start_up(device: str) -> dict[str, Any]:
+    """Ray options that start each actor's process with summarize's allocator settings.
+
+    Set in the actor's ``__init__`` they come too late: Ray's own threads have made glibc
+    arenas by then, and the model's threads would take theirs (summarize.engines.allocator).
+    """
+    environment = allocator.environment_for_workers(device)
+    return {"runtime_env": {"env_vars": environment}} if environment else {}
+
+
+def _run_stages(
+    work: list[WorkItem],
+    plan: StagePlan,
+    config: RunConfig,
+    device: str,
+    slots: int,
+    resources: dict[str, float],
+    stage_done: Callable[[list[WorkItem], list[WorkItem]], None],
+    fallbacks: dict[str, EngineChoice],
+) -> None:
+    """Send the unfinished articles through one actor pool per model, updating ``work``.
+
+    After each stage the driver takes its results into ``work`` (by index) and calls
+    ``stage_done`` with the articles after and before the stage, so a run stopped in a later
+    stage keeps what the earlier ones finished. A model that fails to load in an actor fails
+    the articles that needed it, as in a local run; the driver logs why, once. A model an
+    actor ran with transformers because its conversion failed goes into ``fallbacks``.
+    """
+    import ray.data
+
+    pending = [index for index, item in enumerate(work) if _unfinished(item, config)]
+    if not pending:
+        return
+    rows = [{"row": encode_row(index, work[index])} for index in pending]
+    dataset = ray.data.from_items(rows)
+    stages: list[tuple[type, dict[str, Any], int]] = [
+        (_PivotActor, {"plan": plan}, SUMMARY_WAVE) for plan in plan.pivots
+    ]
+    if plan.summary_info is not None and plan.summary_choice is not None:
+        summary = {"info": plan.summary_info, "choice": plan.summary_choice}
+        stages.append((_SummaryActor, summary, SUMMARY_WAVE))
+    stages += [(_TranslationActor, {"plan": plan}, TRANSLATION_WAVE) for plan in plan.translations]
+    for actor, arguments, batch_size in stages:
+        dataset = dataset.map_batches(
+            actor,
+            fn_constructor_kwargs={"config": config, "device": device, **arguments},
+            batch_size=batch_size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=slots),
+            **resources,
+        ).materialize()  # one stage (one model) at a time, with every slot of the cluster
+        before = list(work)
+        take_results(dataset.iter_rows(), work, fallbacks)
+        stage_done(work, before)
+
+
+def take_results(
+    rows: Iterable[Mapping[str, Any]], work: list[WorkItem], fallbacks: dict[str, EngineChoice]
+) -> None:
+    """Take one stage's rows from its actors into ``work`` and ``fallbacks``; say once, here
+    on the driver, what went wrong or changed in them (their logs reach here only with
+    --verbose)."""
+    load_errors: set[str] = set()
+    for row in rows:
+        index, item = decode_row(str(row["row"]))
+        work[index] = item
+        if row["load_error"]:
+            load_errors.add(str(row["load_error"]))
+        for model, choice in json.loads(str(row["fallbacks"])).items():
+            if model not in fallbacks:
+                fallbacks[model] = EngineChoice(**choice)
+                logger.warning("running %s with transformers: %s", model, choice["fallback_reason"])
+    for message in sorted(load_errors):
+        logger.error("%s", message)
+
+
+def _unfinished(item: WorkItem, config: RunConfig) -> bool:
+    if item.failure is not None:
+        return False
+    return item.summary is None or any(code not in item.translations for code in config.languages)
+
+
+def encode_row(index: int, item: WorkItem) -> str:
+    """One row of the dataset: the article and its progress, as JSON text."""
+    return json.dumps(
+        {"index": index, "article": asdict(item.article), "work": work_to_record(item)},
+        ensure_ascii=False,
+    )
+
+
+def decode_row(row: str) -> tuple[int, WorkItem]:
+    """The index and article of a row that encode_row wrote."""
+    data = json.loads(row)
+    fields = data["article"]
+    article = Article(**{**fields, "warnings": tuple(fields["warnings"])})
+    return data["index"], work_from_record(article, data["work"])
+
+
+class _Actor:
+    """A Ray Data actor: one stage with its model, loaded once, applied to batch after batch.
+
+    A model that fails to load does not stop the pipeline (Ray would end the whole run): the
+    actor fails the articles that needed it, and every row it returns says why.
+    """
+
+    #: The model's part in the run, as failure messages name it.
+    role = ""
+
+    def __init__(self, config: RunConfig, device: str) -> None:
+        from summarize.engines import transformers_engine as engine
+
+        engine.set_cpu_threads((config.threads or 1) if device == "cpu" else config.threads)
+        engine.show_library_progress_bars(False)
+        # The driver saves finished work in its cache: nodes may not share its filesystem.
+        self.context: StageContext = make_context(
+            replace(config, no_cache=True, quiet=True), device, silent_progress
+        )
+        #: Why the model failed to load: the whole message (for the driver) and the line each
+        #: article that needed it fails with; empty when it loaded.
+        self.load_error, self.load_failure = "", ""
+
+    def load_model(self, load: Callable[[], Engine]) -> Engine | None:
+        """The stage's model, or None when it fails to load (then its articles fail)."""
+        try:
+            return load()
+        except Exception as error:  # any failure to load means the same for these articles
+            logger.debug("loading the %s failed", self.role, exc_info=True)
+            self.load_error = load_failure_message(self.role, error)
+            self.load_failure = load_failure_reason(self.role, error)
+            return None
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy
+
+        rows = [decode_row(str(row)) for row in batch["row"]]
+        items = [item for _, item in rows]
+        if self.load_failure:
+            for item in self.waiting(items):
+                item.failure = self.load_failure
+        else:
+            self.apply(items)
+        encoded = [encode_row(index, item) for index, item in rows]
+        # A model that fell back to transformers when it loaded here, for the driver's run.json.
+        fallbacks = json.dumps({m: asdict(c) for m, c in self.context.fallbacks.items()})
+        return {
+            "row": numpy.array(encoded, dtype=object),
+            "load_error": numpy.array([self.load_error] * len(encoded), dtype=object),
+            "fallbacks": numpy.array([fallbacks] * len(encoded), dtype=object),
+        }
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        """The articles of a batch that need this stage's model."""
+        raise NotImplementedError
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        """Run the stage on a batch (the model loaded)."""
+        raise NotImplementedError
+
+
+class _PivotActor(_Actor):
+    """Translates non-English articles into English with one model."""
+
+    role = "pivot model"
+
+    def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
+        super().__init__(config, device)
+        self.plan = plan
+        self.model = self.load_model(partial(sentence_engine, plan, self.context))
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        return awaiting_pivot_model(items, self.plan)
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        assert self.model is not None
+        for code, target in self.plan.targets.items():
+            wave = awaiting_pivot(items, self.plan.model, code)
+            if wave:
+                translator = ModelTranslator(
+                    self.model, {ENGLISH.code: target}, source_language=code
+                )
+                pivot_wave(wave, translator, self.context)
+
+
+class _SummaryActor(_Actor):
+    """Summarises articles (in English by now) with the summariser."""
+
+    role = "summary model"
+
+    def __init__(
+        self, config: RunConfig, device: str, info: ModelInfo, choice: EngineChoice
+    ) -> None:
+        super().__init__(config, device)
+        self.prefix = summary_prefix(info)
+        self.model = self.load_model(partial(summary_engine, choice, self.context))
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        return awaiting_summary(items)
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        assert self.model is not None
+        wave = awaiting_summary(items)
+        if wave:
+            summarise_wave(wave, self.model, self.prefix, self.context, _NO_BAR)
+
+
+class _TranslationActor(_Actor):
+    """Translates summaries into the languages one model serves."""
+
+    role = "translation model"
+
+    def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
+        super().__init__(config, device)
+        self.plan = plan
+        model = self.load_model(partial(sentence_engine, plan, self.context))
+        self.translator = ModelTranslator(model, plan.targets) if model is not None else None
+
+    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
+        return awaiting_translation_model(items, self.plan)
+
+    def apply(self, items: Sequence[WorkItem]) -> None:
+        assert self.translator is not None
+        for code in self.translator.targets:
+            wave = awaiting_translation(items, code)
+            if wave:
+                translate_wave(wave, code, self.translator, self.context)
+
+
+_NO_BAR = silent_progress("", 0)

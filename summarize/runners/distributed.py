@@ -1,0 +1,448 @@
+"""Many processes on one node or several: ``summarize run --processes N`` (one node), or
+``accelerate launch -m summarize run ...`` / ``torchrun`` (any number).
+
+Every process reads the same inputs and takes its share of the articles, balanced by length
+so each does about the same amount of work. It runs the usual stages on its own device with its
+own model copies, then leaves its results in ``OUTPUT/.shards/``. The main process waits for
+every share, merges them in input order and renders the briefing, results.jsonl and run.json
+once. The output folder must be one every process can reach (on several nodes: a shared
+filesystem).
+
+Processes share no data through torch.distributed: a share can take hours longer than another,
+which would outlast any collective's timeout, so the main process waits on the files instead.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from summarize.core.config import RunConfig
+from summarize.core.errors import ProcessCrashed, SummarizeError
+from summarize.core.files import write_atomic
+from summarize.core.progress import ProgressFactory, silent_progress
+from summarize.core.records import Article
+from summarize.engines.backends import EngineChoice
+from summarize.runners import transcripts
+from summarize.runners.pipeline import (
+    Computation,
+    RunOutcome,
+    WorkItem,
+    compute,
+    read_inputs,
+    work_from_record,
+    work_to_record,
+    write_outputs,
+)
+
+logger = logging.getLogger(__name__)
+
+SHARDS_FOLDER = ".shards"
+#: Seconds between two looks for the other processes' shares.
+POLL_SECONDS = 0.5
+
+
+#: Where launchers say how many processes they started: torchrun (``accelerate launch
+#: --multi_gpu``), then MPI (``accelerate launch --cpu --mpirun_hostfile``): Open MPI, MVAPICH,
+#: Intel MPI; the same list accelerate reads.
+WORLD_SIZE_VARIABLES = ("WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE", "PMI_SIZE")
+
+
+def launched_with_several_processes() -> bool:
+    """Whether a launcher started this as one of several processes."""
+    for name in WORLD_SIZE_VARIABLES:
+        value = os.environ.get(name, "")
+        if value.isdigit():
+            return int(value) > 1
+    return False
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """Where this process stands among the run's processes."""
+
+    index: int
+    count: int
+    #: Index among the processes on this node (picks its GPU).
+    local_index: int
+    #: Processes on this node (splits its CPU cores).
+    local_count: int
+    #: The device accelerate gives this process, e.g. ``cuda:1`` or ``cpu``.
+    device: str
+
+    @property
+    def is_main(self) -> bool:
+        return self.index == 0
+
+
+def balance_by_length(articles: Sequence[Article], parts: int) -> list[list[int]]:
+    """Split article indices into ``parts`` shares of about equal total text length.
+
+    Longest first, each to the lightest share so far (ties: the lowest index); the same input
+    gives the same split in every process, with no communication. Indices stay in input order
+    within a share.
+    """
+    shares: list[list[int]] = [[] for _ in range(parts)]
+    loads = [(0, part) for part in range(parts)]
+    by_length = sorted(range(len(articles)), key=lambda i: (-len(articles[i].text), i))
+    for index in by_length:
+        load, part = heapq.heappop(loads)
+        shares[part].append(index)
+        heapq.heappush(loads, (load + len(articles[index].text), part))
+    return [sorted(share) for share in shares]
+
+
+def run(
+    config: RunConfig,
+    progress: ProgressFactory = silent_progress,
+    process: ProcessInfo | None = None,
+) -> RunOutcome | None:
+    """Run this process's share; the main process then writes every output and returns them.
+
+    Other processes return None once their share is saved.
+    """
+    process = process or current_process(config.device)
+    started = datetime.now(UTC).astimezone()
+    clock = time.perf_counter()
+    read = read_inputs(config)
+    share = balance_by_length(read.articles, process.count)[process.index]
+    folder = config.output / SHARDS_FOLDER
+    _clear_old_shares(folder, process)
+    local = replace(
+        config,
+        device=_device(config, process),
+        threads=_threads(config, process),
+        quiet=config.quiet or not process.is_main,  # one set of progress bars
+    )
+    logger.info(
+        "process %d of %d: %d of %d articles on %s",
+        process.index + 1,
+        process.count,
+        len(share),
+        len(read.articles),
+        local.device,
+    )
+    computation, failure = None, None
+    try:
+        articles = [read.articles[i] for i in share]
+        computation = compute(local, articles, progress if process.is_main else silent_progress)
+    except (SummarizeError, KeyboardInterrupt) as stop:
+        # A configuration error or Ctrl-C stops every process alike: exit as a single run does.
+        _save_share(folder, process, local.device, share, None, time.perf_counter() - clock, stop)
+        raise
+    except Exception as error:  # this process alone: the main reports its articles as failed
+        logger.error("process %d of %d failed: %s", process.index + 1, process.count, error)
+        logger.debug("process %d failed", process.index, exc_info=True)  # --verbose
+        failure = error
+    # A process exiting non-zero makes the launcher stop the others, the main included, before
+    # it has written anything: a failed share is reported through its file instead.
+    _save_share(
+        folder, process, local.device, share, computation, time.perf_counter() - clock, failure
+    )
+    if not process.is_main:
+        return None
+    shares = _wait_for_shares(folder, process.count)
+    merged, processes = _merge(read.articles, shares)
+    shutil.rmtree(folder, ignore_errors=True)
+    return write_outputs(
+        merged,
+        read.failures,
+        config,
+        started,
+        time.perf_counter() - clock,
+        report_extras={"processes": processes},
+    )
+
+
+def launch(config: RunConfig, argv: Sequence[str]) -> int:
+    """Run ``summarize argv`` as ``config.processes`` processes on this machine; the exit code.
+
+    The processes start as ``torchrun --standalone`` starts them (torch's elastic launch), and
+    report as usual: the main one prints to the terminal as it goes, the run's summary too; the
+    others' messages that it did not print follow at the end, once each (see transcripts). A
+    run that ends as designed (some articles failed, a configuration error, Ctrl-C) returns its
+    exit code and adds nothing: no launcher traceback. A process that crashed raises
+    ProcessCrashed, saying what to do next.
+    """
+    from torch.distributed.elastic.multiprocessing import SignalException
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+
+    if not config.verbose:
+        _quiet_launcher_logs()
+    # Each process's share of the cores, as _threads gives it, for the libraries that read
+    # this variable (accelerate warns in every process when it is unset).
+    fair_share = max(1, (os.cpu_count() or 1) // config.processes)
+    os.environ.setdefault("OMP_NUM_THREADS", str(config.threads or fair_share))
+    with tempfile.TemporaryDirectory(prefix="summarize-processes-") as folder:
+        logs = _log_settings(Path(folder), config.processes)
+        settings = LaunchConfig(
+            min_nodes=1,
+            max_nodes=1,
+            nproc_per_node=config.processes,
+            run_id=str(uuid.uuid4()),
+            rdzv_backend="c10d",
+            rdzv_endpoint="localhost:0",  # a free port on this machine
+            max_restarts=0,  # a failed share is reported, not run again
+            logs_specs=logs,
+        )
+        try:
+            elastic_launch(settings, sys.executable)("-m", "summarize", *argv)
+        except ChildFailedError as error:
+            # In the order they stopped (to the second; then the launcher's SIGTERMs last).
+            failures = sorted(
+                error.failures.items(),
+                key=lambda pair: (pair[1].timestamp, pair[1].exitcode == -signal.SIGTERM),
+            )
+            return launch_exit_code(
+                [(rank, failure.exitcode) for rank, failure in failures], config.processes
+            )
+        except SignalException as stop:  # the launcher has stopped the processes already
+            if stop.sigval == signal.SIGINT:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            # Before the crash report or "interrupted", which say the messages are above.
+            unseen = transcripts.unseen_lines(logs.main_copy, logs.stderrs)
+            for line in transcripts.format_unseen(unseen, config.processes):
+                print(line, file=sys.stderr)
+    return 0
+
+
+def _log_settings(folder: Path, count: int) -> Any:
+    """torch's LogsSpecs for launch: the main process keeps the terminal (live progress bars
+    and messages) and copies what it writes to ``main_copy``; the others' stderr goes to files
+    in ``folder``, named in ``stderrs`` once the processes start (see transcripts)."""
+    from torch.distributed.elastic.multiprocessing import DefaultLogsSpecs, Std
+
+    class Logs(DefaultLogsSpecs):
+        def __init__(self) -> None:
+            super().__init__(log_dir=str(folder), redirects={r: Std.ERR for r in range(1, count)})
+            self.main_copy = folder / "main-stderr.log"
+            self.stderrs: dict[int, str] = {}
+
+        def reify(self, envs):  # called once the processes' environments are made
+            destinations = super().reify(envs)
+            self.stderrs = {rank: path for rank, path in destinations.stderrs.items() if path}
+            envs[0][transcripts.COPY_VARIABLE] = str(self.main_copy)
+            return destinations
+
+    return Logs()
+
+
+#: Exit codes with which a process ends a run as designed, having printed why: a usage or
+#: configuration error, Ctrl-C; and from the main process only, "some articles failed".
+_DESIGNED_EXITS = (2, 130)
+
+
+def launch_exit_code(failures: Sequence[tuple[int, int]], count: int) -> int:
+    """The exit code of a launch from its failed processes' (rank, exit code), in the order
+    they stopped: the first is the cause, the others mostly the launcher stopping the rest.
+
+    Raises ProcessCrashed when the first stopped other than as designed (a signal, an error).
+    """
+    rank, code = failures[0]
+    if code in _DESIGNED_EXITS or (rank, code) == (0, 1):
+        return code
+    raise ProcessCrashed(_crash_message(rank, count, code))
+
+
+def _crash_message(rank: int, count: int, code: int) -> str:
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        how = f"was killed by signal {name}"
+        hint = " (often: out of memory)" if name == "SIGKILL" else ""
+    else:
+        how, hint = f"stopped with exit code {code}", ""
+    return (
+        f"process {rank + 1} of {count} {how}{hint}, so the run wrote no outputs; its messages, "
+        "if any, are above. Deal with them and run the same command again (with the cache on, "
+        "finished work is not redone)" + ("; or run fewer --processes" if hint else "")
+    )
+
+
+def _quiet_launcher_logs() -> None:
+    """Silence torch's launcher, which logs each process failure it sees: the tool reports them
+    itself (--verbose keeps torch's logs)."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(("torch.distributed.elastic", "torch.distributed.launcher")):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def current_process(device: str = "auto") -> ProcessInfo:
+    """This process's place in the run, from accelerate (which reads the launcher's settings)."""
+    import torch
+    from accelerate import PartialState  # sets up torch.distributed; only when launched
+
+    # Without cpu=True accelerate treats torchrun processes on a machine with no GPU as one
+    # process each; with it they join one group over gloo.
+    on_cpu = device == "cpu" or not torch.cuda.is_available()
+    state = PartialState(cpu=on_cpu)
+    local_count = int(os.environ.get("LOCAL_WORLD_SIZE", state.num_processes))
+    return ProcessInfo(
+        index=state.process_index,
+        count=state.num_processes,
+        local_index=state.local_process_index,
+        local_count=local_count,
+        device=str(state.device),
+    )
+
+
+def _clear_old_shares(folder: Path, process: ProcessInfo) -> None:
+    """Remove a stopped run's shares before anyone writes this run's: one barrier, at the start."""
+    if process.is_main:
+        shutil.rmtree(folder, ignore_errors=True)
+    wait_for_everyone(process)
+
+
+def wait_for_everyone(process: ProcessInfo) -> None:
+    """Block until every process gets here."""
+    if process.count > 1:
+        from accelerate import PartialState
+
+        PartialState().wait_for_everyone()
+
+
+def _device(config: RunConfig, process: ProcessInfo) -> str:
+    """Each process on its own GPU: ``auto`` takes accelerate's, ``cuda`` gets the local index."""
+    if config.device == "auto":
+        # accelerate names a CPU process's device "cpu:N"; torch has one CPU device.
+        return "cpu" if process.device.startswith("cpu") else process.device
+    if config.device == "cuda":
+        return f"cuda:{process.local_index}"
+    return config.device
+
+
+def _threads(config: RunConfig, process: ProcessInfo) -> int | None:
+    """CPU threads per process: the user's, the launcher's OMP_NUM_THREADS, else a fair share."""
+    if config.threads is not None:
+        return config.threads
+    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
+        return int(os.environ["OMP_NUM_THREADS"])
+    return max(1, (os.cpu_count() or 1) // process.local_count)
+
+
+def _share_path(folder: Path, index: int) -> Path:
+    return folder / f"process-{index}.json"
+
+
+def _save_share(
+    folder: Path,
+    process: ProcessInfo,
+    device: str,
+    share: Sequence[int],
+    computation: Computation | None,
+    seconds: float,
+    error: BaseException | None,
+) -> None:
+    """Leave this process's results (or why it failed, and which articles it held) for the main."""
+    document: dict[str, Any] = {
+        "process": process.index,
+        # The device the share ran (or was to run) on, as compute names it: a failed share
+        # must not report accelerate's "cpu:0" beside the others' "cpu".
+        "device": computation.device if computation else device,
+        "articles": list(share),
+        "seconds": round(seconds, 3),
+        "status": "failed" if error is not None else "finished",
+        "error": _describe(error) if error is not None else None,
+    }
+    if computation is not None:
+        document |= {
+            "interrupted": computation.interrupted,
+            "versions": computation.versions,
+            "revisions": computation.revisions,
+            "engines": {model: asdict(choice) for model, choice in computation.engines.items()},
+            "work": [work_to_record(item) for item in computation.work],
+        }
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(_share_path(folder, process.index), json.dumps(document, ensure_ascii=False))
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(error, SummarizeError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _wait_for_shares(folder: Path, count: int) -> list[dict[str, Any]]:
+    """Every process's share, once all are saved (a process that dies takes the launch down)."""
+    paths = [_share_path(folder, index) for index in range(count)]
+    waiting_since = time.perf_counter()
+    while not all(path.exists() for path in paths):
+        if time.perf_counter() - waiting_since > 60:
+            missing = [path.name for path in paths if not path.exists()]
+            logger.info("waiting for %s", ", ".join(missing))
+            waiting_since = time.perf_counter()
+        time.sleep(POLL_SECONDS)
+    return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+
+
+def _merge(
+    articles: Sequence[Article], shares: Sequence[dict[str, Any]]
+) -> tuple[Computation, list[dict[str, Any]]]:
+    """All shares in input order as one computation, and each process's line for run.json."""
+    items: dict[int, WorkItem] = {}
+    engines: dict[str, EngineChoice] = {}
+    versions: dict[str, str] = {}
+    revisions: dict[str, str | None] = {}
+    processes = []
+    for share in shares:
+        held = share["articles"]
+        if share["status"] == "failed":
+            # Counted from 1 for people, as the launcher's messages count (run.json keeps
+            # each process's 0-based index).
+            who = f"process {share['process'] + 1} of {len(shares)}"
+            logger.error(
+                "%s failed (%s); its %d article(s): %s",
+                who,
+                share["error"],
+                len(held),
+                ", ".join(articles[index].source for index in held) or "none",
+            )
+            for index in held:
+                items[index] = WorkItem(
+                    article=articles[index],
+                    failure=f"{who} failed: {share['error']}",
+                )
+        else:
+            for index, data in zip(held, share["work"], strict=True):
+                items[index] = work_from_record(articles[index], data)
+            engines |= {model: EngineChoice(**choice) for model, choice in share["engines"].items()}
+            versions = versions or share["versions"]
+            revisions |= share["revisions"]
+        processes.append(
+            {
+                "process": share["process"],
+                "device": share["device"],
+                "status": share["status"],
+                "error": share["error"],
+                "articles": len(held),
+                "characters": sum(len(articles[index].text) for index in held),
+                "seconds": share["seconds"],
+            }
+        )
+    devices = sorted({share["device"] for share in shares})
+    merged = Computation(
+        work=[items[index] for index in range(len(articles))],
+        engines=engines,
+        device=", ".join(devices),
+        interrupted=any(share.get("interrupted") for share in shares),
+        versions=versions,
+        revisions=revisions,
+    )
+    return merged, processes

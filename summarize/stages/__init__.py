@@ -1,0 +1,1 @@
+"""The stages of a run: pivot, summarise, translate, review."""

@@ -1,0 +1,165 @@
+"""The summarise stage: one English summary per article, long articles chunked, never truncated."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from summarize.core.progress import Progress, SilentProgress
+from summarize.core.records import Article, Summary
+from summarize.engines.generation import Engine, ModelInfo, Target
+from summarize.text.sentences import TokenCounter, pack_into_chunks, split_sentences
+
+logger = logging.getLogger(__name__)
+
+#: Rounds of summarising chunk summaries before giving up on an article.
+MAX_ROUNDS = 8
+
+# Model types whose checkpoints expect a task prefix even when the config names none.
+_PREFIX_BY_MODEL_TYPE = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
+
+
+@dataclass(frozen=True)
+class SummaryFailure:
+    """An article the summariser could not handle."""
+
+    article_id: str
+    reason: str
+
+
+#: The checkpoint's ``task_specific_params`` entry a summariser's settings come from.
+SUMMARY_TASK = "summarization"
+
+
+def summary_prefix(info: ModelInfo) -> str:
+    """The text a summariser expects before every article: its summarisation task's prefix
+    (``summarize: `` for T5), else its config's own ``prefix`` (distilBART's ``" "``: it was
+    fine-tuned on articles that start with a space), else its family's, else none."""
+    if SUMMARY_TASK in info.task_prefixes:
+        return info.task_prefixes[SUMMARY_TASK]
+    if info.prefix is not None:
+        return info.prefix
+    return _PREFIX_BY_MODEL_TYPE.get(info.model_type, "")
+
+
+def summarize_articles(
+    articles: Sequence[Article],
+    engine: Engine,
+    *,
+    prefix: str = "",
+    progress: Progress | None = None,
+) -> list[Summary | SummaryFailure]:
+    """Summarise every article; results are in input order.
+
+    An article longer than the model's input is split on sentence boundaries into chunks that
+    fit; each chunk is summarised, then the joined chunk summaries are summarised again (and
+    again, if they still do not fit). All articles' chunks of one round share batches.
+    """
+    progress = progress or SilentProgress()
+    budget = _input_budget(engine, prefix)
+    count = _token_counter(engine)
+    pieces = {
+        index: pack_into_chunks(split_sentences(article.text), count, budget)
+        for index, article in enumerate(articles)
+    }
+    chunks = {index: len(article_pieces) for index, article_pieces in pieces.items()}
+    results: dict[int, Summary | SummaryFailure] = {}
+    for index, article_pieces in list(pieces.items()):
+        if not article_pieces:
+            results[index] = SummaryFailure(articles[index].id, "the article has no text")
+            del pieces[index]
+    progress.grow(sum(len(p) for p in pieces.values()))
+
+    for _ in range(MAX_ROUNDS):
+        if not pieces:
+            break
+        flat = [
+            (index, piece) for index, article_pieces in pieces.items() for piece in article_pieces
+        ]
+        outputs = engine.generate(
+            [piece for _, piece in flat],
+            Target(prefix=prefix, task=SUMMARY_TASK),
+            on_done=progress.update,
+        )
+        grouped: dict[int, list[str]] = {}
+        for (index, _), output in zip(flat, outputs, strict=True):
+            grouped.setdefault(index, []).append(output)
+        pieces = {}
+        for index, summaries in grouped.items():
+            outcome = _next_round(articles[index].id, summaries, chunks[index], count, budget)
+            if isinstance(outcome, list):
+                pieces[index] = outcome
+            else:
+                results[index] = outcome
+        progress.grow(sum(len(p) for p in pieces.values()))
+    for index in pieces:
+        results[index] = SummaryFailure(
+            articles[index].id, f"still too long after {MAX_ROUNDS} rounds of summarising"
+        )
+    return [results[index] for index in range(len(articles))]
+
+
+def _next_round(
+    article_id: str, summaries: list[str], chunks: int, count: TokenCounter, budget: int
+) -> Summary | SummaryFailure | list[str]:
+    """The article's result once one round's summaries are in, or the chunks of the next round.
+
+    A list returned is never empty: an article with nothing left to summarise gets a result
+    here, so no article drops out of the map-reduce loop.
+    """
+    # Random or mismatched checkpoints (a T5 replica's random weights) can answer with nothing.
+    # Summaries that are empty say nothing about the article; the others still summarise it.
+    kept = [summary.strip() for summary in summaries if summary.strip()]
+    if not kept:
+        return SummaryFailure(article_id, _empty_summary_reason(len(summaries), chunks))
+    if len(kept) < len(summaries):
+        logger.warning(
+            "%s: %d of %d chunk summaries came back empty; summarising the rest",
+            article_id,
+            len(summaries) - len(kept),
+            len(summaries),
+        )
+    if len(summaries) == 1:
+        return Summary(article_id, kept[0], chunks)
+    # Summaries are English sentences; repack them so the next round fits the model.
+    repacked = pack_into_chunks(split_sentences(" ".join(kept)), count, budget)
+    if not repacked:
+        return SummaryFailure(article_id, _empty_summary_reason(len(summaries), chunks))
+    if len(repacked) >= len(summaries):
+        return SummaryFailure(
+            article_id,
+            f"the summaries of its {chunks} chunks do not get shorter than the model's input; "
+            "lower --max-summary-tokens (or --min-summary-tokens, if set)",
+        )
+    if len(repacked) > 1:
+        logger.debug(
+            "%s: %d chunk summaries repacked into %d", article_id, len(kept), len(repacked)
+        )
+    return repacked
+
+
+def _empty_summary_reason(parts: int, chunks: int) -> str:
+    """Why an article whose ``parts`` summaries all came back empty has no summary."""
+    what = "for every part of the article" if parts > 1 else "for the article"
+    if parts == 1 and chunks > 1:
+        what = f"when summarising the summaries of its {chunks} chunks"
+    return (
+        f"the model returned an empty summary {what}; try another --summary-model (a "
+        "summarisation checkpoint), or set --min-summary-tokens to make it write something"
+    )
+
+
+def _input_budget(engine: Engine, prefix: str) -> int:
+    """Tokens left for article text once the prefix and special tokens are counted."""
+    overhead = engine.count_tokens([prefix], special_tokens=True)[0]
+    # One token of slack with a prefix: joining prefix and text can tokenize one token longer
+    # than apart. Without one, an article exactly at the limit still fits in one chunk.
+    budget = engine.max_input_tokens - overhead - (1 if prefix else 0)
+    if budget < 8:
+        raise ValueError(f"the model accepts only {engine.max_input_tokens} input tokens")
+    return budget
+
+
+def _token_counter(engine: Engine) -> TokenCounter:
+    return lambda texts: engine.count_tokens(texts)

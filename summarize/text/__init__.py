@@ -1,0 +1,1 @@
+"""Plain-text analysis: sentences and language detection."""
