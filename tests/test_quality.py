@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from summarize.core.records import QualityWarning
 from summarize.quality import checks as quality
 from summarize.quality.checks import (
     DROPPED_SENTENCE,
@@ -25,7 +26,6 @@ from summarize.quality.checks import (
     UNTRANSLATED,
     WRONG_LANGUAGE,
     WRONG_SCRIPT,
-    QualityWarning,
     check_article,
     check_coverage,
     check_faithfulness,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_pipeline import GenerateSpy, marian_config, tiny_model_flags
 
-from summarize.quality.checks import QualityWarning
+from summarize.core.records import QualityWarning
 
 LANGUAGES = ("hu", "zh", "ru", "uk")
 KEYS = ["stage", "language", "kind", "detail"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from summarize.quality.checks import QualityWarning
-
 
 @dataclass(frozen=True)
 class Article:
@@ -48,6 +46,30 @@ class Summary:
     text: str
     #: How many input chunks the article was split into (1 when it fit the model at once).
     chunks: int
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    """One thing an automatic check found doubtful in a summary or translation."""
+
+    #: ``summary`` (the English summary) or ``translation``.
+    stage: str
+    #: Language of the checked text: ``en`` for a summary, else the target language code.
+    language: str
+    #: What kind of failure: one of the kind constants of :mod:`summarize.quality`
+    #: (``wrong_language``, ...).
+    kind: str
+    #: What was found, in English, quoting the text (shortened) where it helps.
+    detail: str
+
+    def as_record(self) -> dict[str, str]:
+        """The warning as JSON for results.jsonl and run.json."""
+        return {
+            "stage": self.stage,
+            "language": self.language,
+            "kind": self.kind,
+            "detail": self.detail,
+        }
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from summarize.core.records import (
     ArticleResult,
     Briefing,
     InputFailure,
+    QualityWarning,
     RunInfo,
     Summary,
 )
@@ -49,7 +50,6 @@ from summarize.quality.checks import (
     SUMMARY,
     TRANSLATION,
     WRONG_LANGUAGE,
-    QualityWarning,
     warning_records,
 )
 

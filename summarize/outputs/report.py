@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from summarize.core.files import write_atomic
-from summarize.core.records import InputFailure, RunInfo
-from summarize.quality.checks import QualityWarning, warning_records
+from summarize.core.records import InputFailure, QualityWarning, RunInfo
+from summarize.quality.checks import warning_records
 
 RUN_REPORT_FILE = "run.json"
 

@@ -26,6 +26,7 @@ from itertools import groupby, pairwise
 
 from summarize.core.errors import ConfigError
 from summarize.core.languages import ENGLISH, get_language, iso_script
+from summarize.core.records import QualityWarning
 from summarize.text.sentences import split_sentences
 
 #: One source sentence (or over-long piece of one) and its translation.
@@ -301,29 +302,6 @@ _COUNTRY_WORDS = [
 ]
 #: Characters after which a capitalised word starts a sentence or quote, not a name.
 _OPENERS = frozenset("\"“”„«‘'(:;—–-")
-
-
-@dataclass(frozen=True)
-class QualityWarning:
-    """One thing an automatic check found doubtful in a summary or translation."""
-
-    #: ``summary`` (the English summary) or ``translation``.
-    stage: str
-    #: Language of the checked text: ``en`` for a summary, else the target language code.
-    language: str
-    #: What kind of failure: one of the kind constants of this module (``wrong_language``, ...).
-    kind: str
-    #: What was found, in English, quoting the text (shortened) where it helps.
-    detail: str
-
-    def as_record(self) -> dict[str, str]:
-        """The warning as JSON for results.jsonl and run.json."""
-        return {
-            "stage": self.stage,
-            "language": self.language,
-            "kind": self.kind,
-            "detail": self.detail,
-        }
 
 
 def warning_records(

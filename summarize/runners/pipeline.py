@@ -27,7 +27,15 @@ from summarize.core.errors import ConfigError, InputError, ModelLoadError, RunIn
 from summarize.core.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.core.languages import ENGLISH, Language, get_language, licence_notices
 from summarize.core.progress import Progress, ProgressFactory, silent_progress
-from summarize.core.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
+from summarize.core.records import (
+    Article,
+    ArticleResult,
+    Briefing,
+    InputFailure,
+    QualityWarning,
+    RunInfo,
+    Summary,
+)
 from summarize.engines import allocator
 from summarize.engines.backends import (
     EngineChoice,
@@ -50,7 +58,7 @@ from summarize.outputs.report import (
     files_of_last_run,
     write_run_report,
 )
-from summarize.quality.checks import QualityWarning, SentencePair, check_article, retry_suspects
+from summarize.quality.checks import SentencePair, check_article, retry_suspects
 from summarize.stages.summarizer import SummaryFailure, summarize_articles, summary_prefix
 from summarize.stages.translator import (
     ModelTranslator,
