@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
+from summarize import quality
 from summarize.core.records import QualityWarning
-from summarize.quality import checks as quality
-from summarize.quality.checks import (
+from summarize.quality import (
     DROPPED_SENTENCE,
     REPEATED_SENTENCE,
     REPETITION,
@@ -32,8 +32,11 @@ from summarize.quality.checks import (
     check_numbers,
     check_summary,
     check_translation,
+    numbers,
     retry_suspects,
+    tokens,
 )
+from summarize.quality.degeneration import LENGTH_RATIO_BOUNDS
 
 LANGUAGES = ("hu", "zh", "ru", "uk")
 JOINERS = {"hu": " ", "zh": "", "ru": " ", "uk": " "}
@@ -231,9 +234,9 @@ def test_a_correct_multi_sentence_translation_passes(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_correct_lengths_sit_well_inside_the_bounds(language: str) -> None:
-    low, high = quality.LENGTH_RATIO_BOUNDS[language]
+    low, high = LENGTH_RATIO_BOUNDS[language]
     ratios = [
-        quality._letter_count(target) / quality._letter_count(source)
+        tokens._letter_count(target) / tokens._letter_count(source)
         for source, target in correct_pairs(language)
     ]
     # A margin on both sides: the bounds are meant for broken output, not for style.
@@ -637,11 +640,11 @@ def test_a_summary_in_a_loop_or_in_another_language_is_caught() -> None:
     ],
 )
 def test_numbers_are_read_in_every_format(written: str, values: set) -> None:
-    assert quality._number_values(written) == {Decimal(value) for value in values}
+    assert numbers._number_values(written) == {Decimal(value) for value in values}
 
 
 def test_digit_groups_join_only_as_thousands() -> None:
-    assert quality._number_values("in 2023 15 people") == {Decimal(2023), Decimal(15)}
+    assert numbers._number_values("in 2023 15 people") == {Decimal(2023), Decimal(15)}
 
 
 # --- Language identification thresholds -------------------------------------------------------

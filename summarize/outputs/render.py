@@ -45,7 +45,7 @@ from summarize.core.records import (
     RunInfo,
     Summary,
 )
-from summarize.quality.checks import (
+from summarize.quality import (
     REPETITION,
     SUMMARY,
     TRANSLATION,

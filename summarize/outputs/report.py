@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from summarize.core.files import write_atomic
 from summarize.core.records import InputFailure, QualityWarning, RunInfo
-from summarize.quality.checks import warning_records
+from summarize.quality import warning_records
 
 RUN_REPORT_FILE = "run.json"
 

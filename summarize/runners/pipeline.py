@@ -58,7 +58,7 @@ from summarize.outputs.report import (
     files_of_last_run,
     write_run_report,
 )
-from summarize.quality.checks import SentencePair, check_article, retry_suspects
+from summarize.quality import SentencePair, check_article, retry_suspects
 from summarize.stages.summarizer import SummaryFailure, summarize_articles, summary_prefix
 from summarize.stages.translator import (
     ModelTranslator,

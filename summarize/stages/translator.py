@@ -27,7 +27,7 @@ from summarize.core.languages import (
 )
 from summarize.core.progress import Progress, SilentProgress
 from summarize.engines.generation import Engine, GenerationOverrides, ModelInfo, Target
-from summarize.quality.checks import SentencePair
+from summarize.quality import SentencePair
 from summarize.text.sentences import split_oversized, split_sentences
 
 _T5_TYPES = frozenset({"t5", "mt5", "umt5", "longt5"})

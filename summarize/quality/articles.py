@@ -1,0 +1,54 @@
+"""Every check of one article's summary and translations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from summarize.core.languages import ENGLISH
+from summarize.core.records import QualityWarning
+from summarize.quality.degeneration import check_repeated_sentences, check_repetition
+from summarize.quality.faithfulness import check_faithfulness
+from summarize.quality.kinds import SUMMARY, SentencePair
+from summarize.quality.scripts import check_language, check_script
+from summarize.quality.translations import check_translation
+
+
+def check_summary(
+    summary: str,
+    references: Iterable[str],
+    *,
+    names: bool = True,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Every check of an English summary against the article it summarises."""
+    language = ENGLISH.code
+    return [
+        *check_language(summary, language, SUMMARY, scores=scores),
+        *check_script(summary, language, SUMMARY),
+        *check_repetition(summary, language, SUMMARY),
+        *check_repeated_sentences(summary, language, SUMMARY),
+        *check_faithfulness(summary, references, names=names),
+    ]
+
+
+def check_article(
+    summary: str,
+    references: Iterable[str],
+    translations: Mapping[str, str],
+    sentences: Mapping[str, Sequence[SentencePair]],
+    *,
+    names: bool = True,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Every check of one article's summary and of each of its translations.
+
+    ``sentences`` holds, per language, the sentence pairs the translation was made of (a
+    language missing from it is checked as a whole text).
+    """
+    references = list(references)
+    warnings = check_summary(summary, references, names=names, scores=scores)
+    for language, translation in translations.items():
+        warnings += check_translation(
+            summary, translation, language, sentences.get(language), scores=scores
+        )
+    return warnings

@@ -1,0 +1,108 @@
+"""Checks of a translation: sentence by sentence, and its coverage of the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from summarize.core.records import QualityWarning
+from summarize.quality.degeneration import (
+    check_length,
+    check_repeated_sentences,
+    check_repetition,
+    check_untranslated,
+)
+from summarize.quality.faithfulness import check_numbers
+from summarize.quality.kinds import (
+    DROPPED_SENTENCE,
+    TRANSLATION,
+    SentencePair,
+    _quote,
+    _unique,
+    _warning,
+)
+from summarize.quality.scripts import check_language, check_script
+from summarize.quality.tokens import _tokens
+
+
+def check_coverage(
+    summary: str, pairs: Sequence[SentencePair], translation: str, language: str
+) -> list[QualityWarning]:
+    """Flag any part of the summary that has no translation in the rejoined text.
+
+    ``pairs`` are the sentences the translator saw and what came back; together their
+    sources must hold every word of the summary, and each translation must be present in
+    ``translation`` (an empty one is :func:`check_sentence`'s to report).
+    """
+    warnings: list[QualityWarning] = []
+    if _tokens(" ".join(source for source, _ in pairs)) != _tokens(summary):
+        warnings.append(
+            _warning(
+                TRANSLATION,
+                language,
+                DROPPED_SENTENCE,
+                "the sentences translated do not add up to the summary",
+            )
+        )
+    for number, (source, translated) in enumerate(pairs, start=1):
+        # An empty translation is check_sentence's to report.
+        if translated.strip() and translated.strip() not in translation:
+            warnings.append(
+                _warning(
+                    TRANSLATION,
+                    language,
+                    DROPPED_SENTENCE,
+                    f"sentence {number} of {len(pairs)} {_quote(source)} is missing from the "
+                    "rejoined translation",
+                )
+            )
+    return warnings
+
+
+def check_sentence(source: str, translation: str, language: str) -> list[QualityWarning]:
+    """The checks that hold for one translated sentence on its own (and so guide a retry)."""
+    if not translation.strip():
+        return [
+            _warning(TRANSLATION, language, DROPPED_SENTENCE, f"{_quote(source)} came back empty")
+        ]
+    return [
+        *check_script(translation, language, source=source),
+        *check_repetition(translation, language, source=source),
+        *check_length(source, translation, language),
+        *check_untranslated(source, translation, language),
+        *check_numbers(source, translation, language),
+    ]
+
+
+def check_translation(
+    summary: str,
+    translation: str,
+    language: str,
+    pairs: Sequence[SentencePair] | None = None,
+    *,
+    scores: Callable[[str], list[tuple[str, float]]] | None = None,
+) -> list[QualityWarning]:
+    """Every check of one summary's translation into ``language``.
+
+    With ``pairs`` (each sentence sent to the model and what came back) the degenerate-text
+    checks run sentence by sentence and coverage is checked; without them (an entry cached
+    by an older version) the whole text is checked as one sentence.
+    """
+    if pairs is None:
+        pairs = [(summary, translation)]
+        coverage: list[QualityWarning] = []
+    else:
+        coverage = check_coverage(summary, pairs, translation, language)
+    sentences = [
+        warning
+        for source, translated in pairs
+        if _tokens(source)
+        for warning in check_sentence(source, translated, language)
+    ]
+    return _unique(
+        [
+            *check_language(translation, language, scores=scores),
+            *sentences,
+            *check_repeated_sentences(translation, language, source=summary),
+            *coverage,
+        ]
+    )
