@@ -55,7 +55,7 @@ def records(output: Path) -> dict[str, dict]:
 
 def _independent_halves(job: list[str], work: Path, env: dict[str, str]) -> float:
     """Seconds until both shares are done, run as two unrelated processes, one per core."""
-    from summarize.inputs.reader import read_articles
+    from summarize.inputs import read_articles
     from summarize.runners.distributed import balance_by_length
 
     articles = read_articles([work / "articles"]).articles

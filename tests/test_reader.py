@@ -14,8 +14,7 @@ import pytest
 
 from summarize.core.errors import InputError
 from summarize.core.records import Article
-from summarize.inputs import reader
-from summarize.inputs.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import SUPPORTED_SUFFIXES, ReadResult, markdown, read_articles
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_e00430f6aadd4455.txt"
 
@@ -69,7 +68,7 @@ def test_public_api_shape() -> None:
 
 def test_import_is_cheap_and_model_free() -> None:
     code = (
-        "import sys, summarize.inputs.reader; "
+        "import sys, summarize.inputs; "
         "heavy = {'torch', 'transformers', 'trafilatura'} & set(sys.modules); "
         "assert not heavy, heavy"
     )
@@ -470,7 +469,7 @@ def test_legacy_western_encoding_is_guessed_and_reported(
         f"Le café servait une {quote} à la carte, même pendant l'été, "
         "où il faisait très chaud au bord du lac.\n"
     )
-    with caplog.at_level(logging.WARNING, logger="summarize.inputs.reader"):
+    with caplog.at_level(logging.WARNING, logger="summarize.inputs"):
         article = read_one(write(tmp_path / "fr.txt", content.encode(encoding)))
     assert article.title == "Élections à Genève"
     assert article.text == content.split("\n\n", 1)[1].rstrip()
@@ -623,7 +622,7 @@ def test_unexpected_parser_error_does_not_stop_the_batch(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(reader, "_markdown_blocks", boom)
+    monkeypatch.setattr(markdown, "_markdown_blocks", boom)
     bad = write(tmp_path / "a.md", "# Title\n\nText.")
     good = write(tmp_path / "b.txt", BODY_ONE)
     result = read_articles([bad, good])
@@ -686,7 +685,7 @@ def test_repeated_ids_get_suffixes_and_warnings(
         tmp_path / "feed.jsonl",
         "\n".join(json.dumps({"id": "story", "text": t}) for t in ("X.", "Y.")),
     )
-    with caplog.at_level(logging.WARNING, logger="summarize.inputs.reader"):
+    with caplog.at_level(logging.WARNING, logger="summarize.inputs"):
         articles = read_articles([one, two, feed]).articles
     assert [a.id for a in articles] == ["story", "story~2", "story~3", "story~4"]
     assert len({a.slug for a in articles}) == 4
@@ -705,7 +704,7 @@ def test_explicit_file_with_other_suffix_read_as_text(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = write(tmp_path / "notes.text", f"Notes headline\n\n{BODY_ONE}\n")
-    with caplog.at_level(logging.WARNING, logger="summarize.inputs.reader"):
+    with caplog.at_level(logging.WARNING, logger="summarize.inputs"):
         article = read_one(path)
     assert (article.id, article.title, article.text) == ("notes", "Notes headline", BODY_ONE)
     assert "plain text" in caplog.text

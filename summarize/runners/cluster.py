@@ -37,7 +37,7 @@ from summarize.core.records import Article
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
 from summarize.engines.generation import Engine, ModelInfo
-from summarize.inputs.reader import ReadResult
+from summarize.inputs import ReadResult
 from summarize.runners.pipeline import (
     SUMMARY_WAVE,
     TRANSLATION_WAVE,

@@ -48,7 +48,7 @@ from summarize.engines.backends import (
 )
 from summarize.engines.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.engines.hub import HubCheck, ModelSources, go_offline, is_offline, model_folder
-from summarize.inputs.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.outputs.render import check_templates, write_briefing
 from summarize.outputs.report import (
     RUN_REPORT_FILE,

@@ -1,0 +1,110 @@
+"""Articles before and after the run-wide pass that makes ids unique and assigns slugs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from slugify import slugify
+
+from summarize.core.records import Article
+from summarize.inputs.titles import _derive_title
+
+logger = logging.getLogger(__name__)
+
+#: Bidirectional embeddings, overrides and isolates, dropped from titles: an unclosed
+#: right-to-left override in a headline reverses the rest of its line in the contents list
+#: and the page title. Right-to-left text itself needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+#: Slugs are cut to this many characters before any hash suffix is added.
+_SLUG_MAX_CHARS = 60
+#: Names Windows refuses as file names (any extension), and names the output files use.
+_RESERVED_SLUGS = frozenset(
+    {"con", "prn", "aux", "nul", "clock"}
+    | {f"com{n}" for n in range(10)}
+    | {f"lpt{n}" for n in range(10)}
+    | {"index", "results", "run"}
+)
+
+
+class _Unreadable(Exception):
+    """A file or record that cannot become an article; the message is the failure reason."""
+
+
+def _draft(**fields: Any) -> Article:
+    """An article before run-wide id de-duplication and slug assignment (slug still empty)."""
+    if not any(char.isalnum() for char in fields["text"]):
+        # "!!!" or a stray "<" is no article: a model would invent a summary of nothing.
+        raise _Unreadable("no words in the text (only punctuation or symbols)")
+    title = _BIDI_CONTROLS.sub("", fields["title"]).strip()
+    if not _is_visible(title):
+        title = _BIDI_CONTROLS.sub("", _derive_title(fields["text"]))
+    return Article(slug="", **{**fields, "title": title})
+
+
+#: Letters and signs that render as blank space: Hangul fillers and the blank Braille cell.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _is_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a headline of zero-width, format or filler characters
+    would be a link nobody can see or have read aloud."""
+    return any(
+        unicodedata.category(char)[0] not in "CZ" and char not in _BLANK_GLYPHS for char in text
+    )
+
+
+def _finalise(drafts: Sequence[Article]) -> tuple[Article, ...]:
+    """Make ids unique (``~2``, ``~3``) and give every article a unique, safe slug."""
+    used_ids: set[str] = set()
+    used_slugs: set[str] = set()
+    articles: list[Article] = []
+    for draft in drafts:
+        article_id = draft.id
+        warnings = list(draft.warnings)
+        if article_id in used_ids:
+            number = 2
+            while f"{draft.id}~{number}" in used_ids:
+                number += 1
+            article_id = f"{draft.id}~{number}"
+            message = f"id {draft.id!r} was already used; renamed to {article_id!r}"
+            logger.warning("%s: %s", draft.source, message)
+            warnings.append(message)
+        used_ids.add(article_id)
+        articles.append(
+            replace(
+                draft,
+                id=article_id,
+                slug=_make_slug(article_id, used_slugs),
+                warnings=tuple(warnings),
+            )
+        )
+    return tuple(articles)
+
+
+def _make_slug(article_id: str, used: set[str]) -> str:
+    """A lowercase ASCII ``a-z0-9-`` file stem for ``article_id``, unique among ``used``.
+
+    Never empty, never a Windows device name or an output file name, never containing a path
+    separator or ``.``, so ``<output>/<slug>.html`` always stays inside the output folder.
+    """
+    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
+    base = slugify(article_id, max_length=_SLUG_MAX_CHARS, word_boundary=True)
+    if not base:
+        slug = f"article-{digest}"
+    elif base in _RESERVED_SLUGS or base in used:
+        slug = f"{base[: _SLUG_MAX_CHARS - len(digest) - 1].rstrip('-')}-{digest}"
+    else:
+        slug = base
+    candidate, number = slug, 2
+    while candidate in used:
+        candidate = f"{slug}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate
