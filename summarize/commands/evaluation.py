@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.errors import ConfigError, InputError
-from summarize.core.files import write_atomic
+from summarize.core.files import RESULTS_FILE, write_atomic
 from summarize.core.languages import iso_script
 from summarize.core.tables import format_table
-from summarize.outputs.render import RESULTS_FILE
 
 logger = logging.getLogger(__name__)
 

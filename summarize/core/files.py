@@ -15,6 +15,10 @@ from summarize.core.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
+#: Name of the machine-readable results a run writes next to its pages (``summarize eval``
+#: reads it back).
+RESULTS_FILE = "results.jsonl"
+
 #: Lone UTF-16 surrogates: an undecodable byte of a file name or command-line argument
 #: (Python's ``surrogateescape``) or a ``\ud800`` escape in JSON. UTF-8 cannot encode them.
 _SURROGATES = re.compile("[\ud800-\udfff]")

@@ -34,7 +34,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from summarize.core.errors import ConfigError
-from summarize.core.files import write_atomic
+from summarize.core.files import RESULTS_FILE, write_atomic
 from summarize.core.languages import MODEL_LICENCES, SOURCE_LANGUAGE, get_language, model_licence
 from summarize.core.records import (
     Article,
@@ -57,8 +57,6 @@ logger = logging.getLogger(__name__)
 
 #: Package that holds the built-in templates once installed (mapped from the top-level folder).
 TEMPLATES_PACKAGE = "summarize.templates"
-#: Name of the machine-readable output next to the pages.
-RESULTS_FILE = "results.jsonl"
 #: Name of the briefing's front page; no article may use it as a slug.
 INDEX_FILE = "index.html"
 
