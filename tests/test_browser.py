@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_editions import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
 
-from summarize.outputs.render import write_briefing
+from summarize.outputs import write_briefing
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():

@@ -24,10 +24,10 @@ from test_render import (
 from summarize.core.errors import ConfigError
 from summarize.core.languages import MODEL_LICENCES
 from summarize.core.records import Briefing, InputFailure, RunInfo
-from summarize.outputs import render
-from summarize.outputs.render import (
+from summarize.outputs import (
     build_context,
     builtin_templates_dir,
+    credits,
     load_messages,
     write_briefing,
 )
@@ -394,7 +394,7 @@ def test_unknown_message_key_is_a_template_error() -> None:
     ],
 )
 def test_model_licences(model: str, licence: str | None, note: str | None) -> None:
-    assert render._model_licence(model)[:2] == (licence, note)
+    assert credits._model_licence(model)[:2] == (licence, note)
     assert "facebook/nllb-200*" in MODEL_LICENCES
 
 

@@ -178,7 +178,7 @@ def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
 def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) -> None:
     from test_editions import make_briefing, parse_strict
 
-    from summarize.outputs.render import write_briefing
+    from summarize.outputs import write_briefing
 
     briefing = make_briefing()
     first, *rest = briefing.results

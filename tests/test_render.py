@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,8 +23,7 @@ from summarize.core.records import (
     RunInfo,
     Summary,
 )
-from summarize.outputs import render
-from summarize.outputs.render import (
+from summarize.outputs import (
     build_context,
     builtin_templates_dir,
     check_templates,
@@ -703,7 +703,7 @@ def test_failed_write_keeps_old_file_and_no_temp(
     def broken_replace(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(render.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         write_briefing(briefing, tmp_path)
     assert listing(tmp_path) == {"index.html"}

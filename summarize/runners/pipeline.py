@@ -49,13 +49,14 @@ from summarize.engines.backends import (
 from summarize.engines.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.engines.hub import HubCheck, ModelSources, go_offline, is_offline, model_folder
 from summarize.inputs import SUPPORTED_SUFFIXES, ReadResult, read_articles
-from summarize.outputs.render import check_templates, write_briefing
-from summarize.outputs.report import (
+from summarize.outputs import (
     RUN_REPORT_FILE,
     ArticleReport,
     Status,
     build_run_report,
+    check_templates,
     files_of_last_run,
+    write_briefing,
     write_run_report,
 )
 from summarize.quality import SentencePair, check_article, retry_suspects

@@ -1,0 +1,200 @@
+"""The whole briefing: every page rendered in memory first, then each file written atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from summarize.core.files import RESULTS_FILE, write_atomic
+from summarize.core.languages import MODEL_LICENCES, SOURCE_LANGUAGE
+from summarize.core.records import (
+    Article,
+    ArticleResult,
+    Briefing,
+    InputFailure,
+    QualityWarning,
+    RunInfo,
+    Summary,
+)
+from summarize.outputs.context import build_context
+from summarize.outputs.environment import EDITION_TEMPLATE, _blamed_on, _render, make_environment
+from summarize.outputs.layout import (
+    INDEX_FILE,
+    _check_unique,
+    _edition_codes,
+    _edition_name,
+    _page_name,
+    _safe_path,
+)
+from summarize.outputs.messages import _catalogue_name, _load
+from summarize.outputs.results import _TRANSLATION_PREFIX, result_record
+from summarize.quality import (
+    REPETITION,
+    SUMMARY,
+    TRANSLATION,
+    WRONG_LANGUAGE,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def write_briefing(
+    briefing: Briefing, output_dir: Path, *, user_templates: Path | None = None
+) -> list[Path]:
+    """Render the briefing and write it to ``output_dir``.
+
+    Writes ``index.html``, one ``briefing.<code>.html`` edition per language of
+    ``briefing.run.languages``, one ``<slug>.html`` per article and ``results.jsonl`` (in that
+    order) and returns their paths. All pages are rendered before anything is written; each
+    file is written to a temporary file in ``output_dir`` and moved into place, so readers
+    never see a partial file. ``output_dir`` is created if needed. Files from earlier runs
+    that this run does not write are left alone here (the pipeline removes its own, see
+    run.json's ``files``).
+
+    Raises:
+        ValueError: an article's slug is unsafe (path separators, a leading dot, empty),
+            reserved (``index``) or repeated, or a path would fall outside ``output_dir``.
+        ConfigError: ``user_templates`` is missing, or a template or message catalogue in it
+            fails to load or render.
+    """
+    output_dir = Path(output_dir)
+    files = _render_files(briefing, output_dir, user_templates)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for path, text in files:
+        write_atomic(path, text)
+    logger.info(
+        "wrote %d articles in %d editions to %s",
+        len(briefing.results),
+        len(_edition_codes(briefing.run)) + 1,
+        output_dir,
+    )
+    return [path for path, _ in files]
+
+
+def check_templates(user_templates: Path | None, languages: Sequence[str]) -> None:
+    """Render sample briefings with the user's templates, so a broken template or message
+    catalogue stops the run before any model loads instead of after all the work.
+
+    The samples take every branch the built-in templates have: an article with a URL, an
+    ISO date, reading and quality warnings and a pivot model; one with a non-http URL, a
+    date as given and no translations (each edition falls back to English); one with
+    neither; models with and without a known licence and condition; a failed input; and a
+    run in which every article failed. Nothing is written.
+
+    Raises:
+        ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
+    """
+    make_environment(user_templates)  # a missing folder is reported as such
+    if user_templates is not None:
+        for sample in _sample_briefings(languages):
+            _render_files(sample, Path("sample"), user_templates)
+
+
+def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
+    """Briefings in ``languages`` that between them set and leave out every optional field."""
+    full = Article(
+        id="sample",
+        slug="sample",
+        title="Sample headline",
+        text="Sample text.",
+        source="sample.txt",
+        url="https://example.com/sample",
+        published="2026-01-31",
+        warnings=("sample reading warning",),
+    )
+    odd = Article(
+        id="odd",
+        slug="odd",
+        title="Odd headline",
+        text="Odd text.",
+        source="odd.txt",
+        url="ftp://example.com/odd",
+        published="last Tuesday",
+    )
+    bare = Article(id="bare", slug="bare", title="Bare headline", text="Bare.", source="bare.txt")
+    results = (
+        ArticleResult(
+            article=full,
+            summary=Summary(article_id=full.id, text="A sample summary.", chunks=2),
+            translations={code: "A sample translation." for code in languages},
+            source_language="de",
+            pivot_model="sample/pivot-model",
+            quality_warnings=(
+                QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
+                *(
+                    QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
+                    for code in languages
+                ),
+            ),
+        ),
+        ArticleResult(
+            article=odd,
+            summary=Summary(article_id=odd.id, text="An odd summary.", chunks=1),
+            translations={},
+        ),
+        ArticleResult(
+            article=bare,
+            summary=Summary(article_id=bare.id, text="A bare summary.", chunks=1),
+            translations={code: "A bare translation." for code in languages},
+        ),
+    )
+    # Credits: a model whose licence has a condition, one whose has none, unknown ones.
+    known = {
+        note is not None: model
+        for model, (_, note) in MODEL_LICENCES.items()
+        if not model.endswith("*")  # a pattern, not a model id
+    }
+    run = RunInfo(
+        generated_at="2026-01-31T12:00:00+00:00",
+        models={"summary": known[True]}
+        | {
+            f"{_TRANSLATION_PREFIX}{code}": known[False] if n == 0 else "sample/translation-model"
+            for n, code in enumerate(languages)
+        },
+        device="cpu",
+        dtype="float32",
+        languages=tuple(languages),
+        version="0",
+    )
+    failures = (InputFailure(source="broken.txt", reason="sample failure"),)
+    return [
+        Briefing(results=results, run=run, failures=failures),
+        Briefing(results=(), run=run, failures=failures),
+    ]
+
+
+def _render_files(
+    briefing: Briefing, output_dir: Path, user_templates: Path | None
+) -> list[tuple[Path, str]]:
+    """Every file of the briefing (path in ``output_dir``, text), rendered, none written."""
+    editions = _edition_codes(briefing.run)
+    names = (
+        [INDEX_FILE]
+        + [_edition_name(code) for code in editions]
+        + [_page_name(r.article.slug) for r in briefing.results]
+        + [RESULTS_FILE]
+    )
+    _check_unique(names)
+    paths = [_safe_path(output_dir, name) for name in names]
+
+    env = make_environment(user_templates)
+    with _blamed_on(user_templates, _catalogue_name(SOURCE_LANGUAGE), "message catalogue"):
+        context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
+    contents = [_render(env, INDEX_FILE, context, user_templates)]
+    for code in editions:
+        with _blamed_on(user_templates, _catalogue_name(code), "message catalogue"):
+            edition = build_context(briefing, code, messages=_load(code, user_templates))
+        contents.append(_render(env, EDITION_TEMPLATE, edition, user_templates))
+    for article in context["articles"]:
+        contents.append(
+            _render(env, "article.html", {**context, "article": article}, user_templates)
+        )
+    contents.append(
+        "".join(
+            json.dumps(result_record(result, briefing.run), ensure_ascii=False) + "\n"
+            for result in briefing.results
+        )
+    )
+    return list(zip(paths, contents, strict=True))

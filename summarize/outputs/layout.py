@@ -1,0 +1,68 @@
+"""The briefing's file names: front page, one edition per language, one page per article."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from summarize.core.languages import SOURCE_LANGUAGE
+from summarize.core.records import (
+    RunInfo,
+)
+
+#: Name of the briefing's front page; no article may use it as a slug.
+INDEX_FILE = "index.html"
+
+#: A language edition's file name; ``code`` is a target language code.
+EDITION_FILE = "briefing.{code}.html"
+
+
+def _edition_codes(run: RunInfo) -> list[str]:
+    """Languages that get an edition of their own: every target language but English."""
+    return [code for code in dict.fromkeys(run.languages) if code != SOURCE_LANGUAGE]
+
+
+def _edition_name(code: str) -> str:
+    """File name of a language's edition."""
+    return EDITION_FILE.format(code=code)
+
+
+def _edition_file(code: str) -> str:
+    """The page a language's switcher entry leads to: the front page for English."""
+    return INDEX_FILE if code == SOURCE_LANGUAGE else _edition_name(code)
+
+
+def _page_name(slug: str) -> str:
+    """File name of an article's page, after checking the slug is a plain file-name stem."""
+    if (
+        not slug
+        or slug.startswith(".")
+        or "/" in slug
+        or "\\" in slug
+        or "\x00" in slug
+        or os.sep in slug
+        or (os.altsep is not None and os.altsep in slug)
+    ):
+        raise ValueError(f"unsafe article slug {slug!r}: it must be a plain file-name stem")
+    name = slug + ".html"
+    if name.casefold() == INDEX_FILE.casefold():
+        raise ValueError(f"article slug {slug!r} is reserved for the briefing's front page")
+    return name
+
+
+def _check_unique(names: list[str]) -> None:
+    """Refuse two outputs with the same name (case-insensitively, as on macOS and Windows)."""
+    seen: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        if key in seen:
+            raise ValueError(f"two outputs would be written to {name!r}; slugs must be unique")
+        seen.add(key)
+
+
+def _safe_path(output_dir: Path, name: str) -> Path:
+    """``output_dir / name``, refusing any path that resolves outside ``output_dir``."""
+    path = output_dir / name
+    if path.parent != output_dir or not path.resolve().is_relative_to(output_dir.resolve()):
+        raise ValueError(f"refusing to write {str(path)!r}: it is outside {str(output_dir)!r}")
+    return path

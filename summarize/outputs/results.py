@@ -1,0 +1,70 @@
+"""results.jsonl: one record per article, with its models grouped by stage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from summarize.core.records import (
+    ArticleResult,
+    RunInfo,
+)
+from summarize.quality import (
+    warning_records,
+)
+
+#: Prefix of ``RunInfo.models`` keys naming a translation model: ``translation:<lang>``.
+_TRANSLATION_PREFIX = "translation:"
+
+
+def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
+    """Build one article's ``results.jsonl`` record.
+
+    Keys, in order: ``id``, ``title``, ``source``, ``url``, ``published``, ``summary``
+    (English), ``translations`` (language code -> text, in ``run.languages`` order),
+    ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
+    ``run.models`` are kept as they are), ``chunks``, ``language`` (the article's own),
+    ``pivot`` (the model that translated it into English first, or null), ``slug`` and
+    ``warnings``: problems met reading it, then what the quality checks flagged, each as
+    ``stage``, ``language``, ``kind``, ``detail`` (see :func:`quality.warning_records`).
+    """
+    article = result.article
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "summary": result.summary.text,
+        "translations": dict(_ordered_items(result.translations, run.languages)),
+        "models": _models_record(run),
+        "chunks": result.summary.chunks,
+        "language": result.source_language,
+        "pivot": result.pivot_model,
+        "slug": article.slug,
+        "warnings": warning_records(article.warnings, result.quality_warnings),
+    }
+
+
+def _ordered_items(mapping: Mapping[str, str], order: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Items of ``mapping`` with keys in ``order`` first, then any others as they come."""
+    items = [(key, mapping[key]) for key in order if key in mapping]
+    items += [(key, value) for key, value in mapping.items() if key not in order]
+    return items
+
+
+def _models_record(run: RunInfo) -> dict[str, Any]:
+    """``RunInfo.models`` grouped by stage for results.jsonl."""
+    translation = {
+        key.removeprefix(_TRANSLATION_PREFIX): model
+        for key, model in run.models.items()
+        if key.startswith(_TRANSLATION_PREFIX)
+    }
+    record: dict[str, Any] = {
+        "summary": run.models.get("summary"),
+        "translation": dict(_ordered_items(translation, run.languages)),
+    }
+    for key, model in run.models.items():
+        if key != "summary" and not key.startswith(_TRANSLATION_PREFIX):
+            record[key] = model
+    return record
