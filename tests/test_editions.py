@@ -394,7 +394,7 @@ def test_unknown_message_key_is_a_template_error() -> None:
     ],
 )
 def test_model_licences(model: str, licence: str | None, note: str | None) -> None:
-    assert credits._model_licence(model)[:2] == (licence, note)
+    assert credits.licence_terms(model)[:2] == (licence, note)
     assert "facebook/nllb-200*" in MODEL_LICENCES
 
 

@@ -236,7 +236,7 @@ def test_a_correct_multi_sentence_translation_passes(language: str) -> None:
 def test_correct_lengths_sit_well_inside_the_bounds(language: str) -> None:
     low, high = LENGTH_RATIO_BOUNDS[language]
     ratios = [
-        tokens._letter_count(target) / tokens._letter_count(source)
+        tokens.letter_count(target) / tokens.letter_count(source)
         for source, target in correct_pairs(language)
     ]
     # A margin on both sides: the bounds are meant for broken output, not for style.
@@ -640,11 +640,11 @@ def test_a_summary_in_a_loop_or_in_another_language_is_caught() -> None:
     ],
 )
 def test_numbers_are_read_in_every_format(written: str, values: set) -> None:
-    assert numbers._number_values(written) == {Decimal(value) for value in values}
+    assert numbers.number_values(written) == {Decimal(value) for value in values}
 
 
 def test_digit_groups_join_only_as_thousands() -> None:
-    assert numbers._number_values("in 2023 15 people") == {Decimal(2023), Decimal(15)}
+    assert numbers.number_values("in 2023 15 people") == {Decimal(2023), Decimal(15)}
 
 
 # --- Language identification thresholds -------------------------------------------------------

@@ -622,7 +622,7 @@ def test_unexpected_parser_error_does_not_stop_the_batch(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(markdown, "_markdown_blocks", boom)
+    monkeypatch.setattr(markdown, "markdown_blocks", boom)
     bad = write(tmp_path / "a.md", "# Title\n\nText.")
     good = write(tmp_path / "b.txt", BODY_ONE)
     result = read_articles([bad, good])

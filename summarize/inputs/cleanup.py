@@ -12,11 +12,12 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def _nul_warning(where: str, count: int) -> str:
+def nul_warning(where: str, count: int) -> str:
+    """The reading warning for ``count`` NUL bytes dropped from a file or record."""
     return f"dropped {count} NUL byte{'s' if count != 1 else ''} from the {where}"
 
 
-def _clean(text: str) -> tuple[str, int]:
+def clean(text: str) -> tuple[str, int]:
     """NFC, LF newlines, page breaks as newlines, control characters dropped; NULs counted."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
@@ -27,19 +28,20 @@ def _clean(text: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", text), nuls
 
 
-def _clean_line(text: str | None) -> str | None:
+def clean_line(text: str | None) -> str | None:
     """Text as one trimmed line with single spaces; None when nothing is left."""
     if not text:
         return None
-    line = _one_line(_clean(text)[0])
+    line = one_line(clean(text)[0])
     return line or None
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """``text`` on one line, each run of whitespace a single space."""
     return " ".join(text.split())
 
 
-def _paragraphs(text: str) -> str:
+def paragraphs(text: str) -> str:
     """Body text with paragraphs separated by one blank line and no trailing whitespace.
 
     Text without any blank line (one paragraph per line, as in many scraped files) gets one

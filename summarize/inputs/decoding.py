@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
-from summarize.inputs.cleanup import _clean, _nul_warning
-from summarize.inputs.drafts import _Unreadable
+from summarize.inputs.cleanup import clean, nul_warning
+from summarize.inputs.drafts import Unreadable
 
 #: Fraction of NUL bytes, or of control / replacement characters after decoding, above which
 #: a file is treated as binary rather than text with a few stray bytes.
@@ -66,27 +66,28 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+#: Control and replacement characters, whose share of decoded text marks a binary file.
 _BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 @dataclass
-class _Decoded:
+class Decoded:
     """Decoded, normalised file text plus warnings met on the way."""
 
     text: str
     warnings: list[str] = field(default_factory=list)
 
 
-def _decode(data: bytes, *, html: bool = False) -> _Decoded:
+def decode(data: bytes, *, html: bool = False) -> Decoded:
     """Bytes -> normalised text (NFC, LF newlines, no control characters) and warnings."""
     warnings: list[str] = []
     text = _decode_bytes(data, warnings, html=html)
     if text and len(_BINARY_CHARS.findall(text)) / len(text) > _BINARY_RATIO:
-        raise _Unreadable("looks like a binary file")
-    cleaned, dropped = _clean(text)
+        raise Unreadable("looks like a binary file")
+    cleaned, dropped = clean(text)
     if dropped:
-        warnings.append(_nul_warning("file", dropped))
-    return _Decoded(cleaned, warnings)
+        warnings.append(nul_warning("file", dropped))
+    return Decoded(cleaned, warnings)
 
 
 def _decode_bytes(data: bytes, warnings: list[str], *, html: bool) -> str:
@@ -106,7 +107,7 @@ def _decode_bytes(data: bytes, warnings: list[str], *, html: bool) -> str:
     except UnicodeDecodeError:
         pass
     if data.count(0) / len(data) > _BINARY_RATIO:
-        raise _Unreadable("looks like a binary file")
+        raise Unreadable("looks like a binary file")
     if html:
         declared = _declared_html_charset(data)
         if declared is not None:
@@ -152,7 +153,7 @@ def _guess_encoding(data: bytes, warnings: list[str]) -> str:
     """Decode with charset-normalizer's best guess, recording which encoding it was."""
     matches = list(from_bytes(data, cp_exclusion=sorted(_UNLIKELY_CODEPAGES)))
     if not matches:
-        raise _Unreadable("looks like a binary file (no text encoding fits)")
+        raise Unreadable("looks like a binary file (no text encoding fits)")
     best = matches[0]
     # charset-normalizer often cannot tell the Latin code pages apart in short text (it reads
     # French cp1252 "crème" as cp1250 "crčme"): among its equally scored candidates, take the

@@ -13,7 +13,7 @@ from typing import Any
 from slugify import slugify
 
 from summarize.core.records import Article
-from summarize.inputs.titles import _derive_title
+from summarize.inputs.titles import derive_title
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +33,18 @@ _RESERVED_SLUGS = frozenset(
 )
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     """A file or record that cannot become an article; the message is the failure reason."""
 
 
-def _draft(**fields: Any) -> Article:
+def make_draft(**fields: Any) -> Article:
     """An article before run-wide id de-duplication and slug assignment (slug still empty)."""
     if not any(char.isalnum() for char in fields["text"]):
         # "!!!" or a stray "<" is no article: a model would invent a summary of nothing.
-        raise _Unreadable("no words in the text (only punctuation or symbols)")
+        raise Unreadable("no words in the text (only punctuation or symbols)")
     title = _BIDI_CONTROLS.sub("", fields["title"]).strip()
     if not _is_visible(title):
-        title = _BIDI_CONTROLS.sub("", _derive_title(fields["text"]))
+        title = _BIDI_CONTROLS.sub("", derive_title(fields["text"]))
     return Article(slug="", **{**fields, "title": title})
 
 
@@ -60,7 +60,7 @@ def _is_visible(text: str) -> bool:
     )
 
 
-def _finalise(drafts: Sequence[Article]) -> tuple[Article, ...]:
+def finalise(drafts: Sequence[Article]) -> tuple[Article, ...]:
     """Make ids unique (``~2``, ``~3``) and give every article a unique, safe slug."""
     used_ids: set[str] = set()
     used_slugs: set[str] = set()

@@ -19,35 +19,36 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
 )
 
-_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-_HTML_SUFFIXES = frozenset({".html", ".htm"})
-_JSONL_SUFFIX = ".jsonl"
+#: Suffixes of each format with a reader of its own; any other file is read as plain text.
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIX = ".jsonl"
 
 
 @dataclass(frozen=True)
-class _InputFile:
+class InputFile:
     """One file to read and the id its article gets when the content names none."""
 
     path: Path
     base_id: str
 
 
-def _input_files(
+def input_files(
     paths: Sequence[Path], skipped: frozenset[Path], failures: list[InputFailure]
-) -> Iterator[_InputFile]:
+) -> Iterator[InputFile]:
     """Yield the files to read, in order; folders are walked in sorted relative-path order."""
     for path in paths:
         if path.is_dir():
             yield from _folder_files(path, skipped, failures)
         elif path.is_file():
-            yield _InputFile(path=path, base_id=printable(path.stem or path.name))
+            yield InputFile(path=path, base_id=printable(path.stem or path.name))
         else:
             failures.append(InputFailure(printable(path), "not a regular file or folder"))
 
 
 def _folder_files(
     root: Path, skipped: frozenset[Path], failures: list[InputFailure]
-) -> list[_InputFile]:
+) -> list[InputFile]:
     """Supported, non-hidden files under ``root`` outside the ``skipped`` folders (resolved
     paths), sorted by relative POSIX path."""
 
@@ -63,7 +64,7 @@ def _folder_files(
         dirnames[:] = [
             d
             for d in dirnames
-            if not d.startswith(".") and _resolved(Path(folder, d)) not in skipped
+            if not d.startswith(".") and resolved(Path(folder, d)) not in skipped
         ]
         for name in filenames:
             if name.startswith("."):
@@ -74,7 +75,7 @@ def _folder_files(
                 continue
             found.append((path.relative_to(root).as_posix(), path))
     found.sort(key=lambda pair: pair[0])
-    return [_InputFile(path=path, base_id=printable(_strip_suffix(rel))) for rel, path in found]
+    return [InputFile(path=path, base_id=printable(_strip_suffix(rel))) for rel, path in found]
 
 
 def _strip_suffix(relative: str) -> str:
@@ -84,7 +85,7 @@ def _strip_suffix(relative: str) -> str:
     return f"{head}/{stem}" if head else stem
 
 
-def _resolved(path: Path) -> Path:
+def resolved(path: Path) -> Path:
     """Canonical path used to read each file once."""
     try:
         return path.resolve()

@@ -12,14 +12,15 @@ import lxml.html
 
 from summarize.core.files import printable
 from summarize.core.records import Article
-from summarize.inputs.cleanup import _clean, _clean_line, _one_line
-from summarize.inputs.decoding import _Decoded
-from summarize.inputs.drafts import _draft, _Unreadable
-from summarize.inputs.files import _InputFile
-from summarize.inputs.titles import _derive_title
+from summarize.inputs.cleanup import clean, clean_line, one_line
+from summarize.inputs.decoding import Decoded
+from summarize.inputs.drafts import Unreadable, make_draft
+from summarize.inputs.files import InputFile
+from summarize.inputs.titles import derive_title
 
 logger = logging.getLogger(__name__)
 
+#: An XML declaration, which lxml refuses at the start of a str: removed before parsing.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: An inline ``data:`` URI (an embedded image, font, ...) as an attribute or CSS ``url()``
 #: value; short ones, and "data:" in prose, are left alone.
@@ -39,7 +40,7 @@ _HTML_BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
-def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
+def read_html(decoded: Decoded, item: InputFile) -> Article:
     """HTML: the article text as trafilatura extracts it, else the page's visible body text."""
     import trafilatura  # deferred: ~0.2 s to import and only needed for HTML inputs
 
@@ -57,10 +58,10 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
     title = url = published = None
     lines: list[str] = []
     if document is not None:
-        title = _clean_line(getattr(document, "title", None))
-        url = _clean_line(getattr(document, "url", None))
-        published = _clean_line(getattr(document, "date", None))
-        lines = _clean(getattr(document, "text", None) or "")[0].split("\n")
+        title = clean_line(getattr(document, "title", None))
+        url = clean_line(getattr(document, "url", None))
+        published = clean_line(getattr(document, "date", None))
+        lines = clean(getattr(document, "text", None) or "")[0].split("\n")
     tree = _parse_html(html)
     if tree is not None and not title:
         title = _first_text(tree, "//h1") or _first_text(tree, "//title")
@@ -68,10 +69,10 @@ def _read_html(decoded: _Decoded, item: _InputFile) -> Article:
     if not body and tree is not None:
         body = _html_paragraphs(_visible_body_lines(tree), title)
     if not body:
-        raise _Unreadable("no article text found in the page")
-    return _draft(
+        raise Unreadable("no article text found in the page")
+    return make_draft(
         id=item.base_id,
-        title=title or _derive_title(body),
+        title=title or derive_title(body),
         text=body,
         source=printable(item.path),
         url=url,
@@ -106,7 +107,7 @@ def _parse_html(html: str) -> Any:
 def _first_text(tree: Any, xpath: str) -> str | None:
     """Text of the first element matching ``xpath`` that has any."""
     for element in tree.xpath(xpath):
-        text = _clean_line(element.text_content())
+        text = clean_line(element.text_content())
         if text:
             return text
     return None
@@ -135,8 +136,8 @@ def _visible_body_lines(tree: Any) -> list[str]:
         parts.append(element.tail or "")
 
     walk(body)
-    text, _ = _clean("".join(parts))
-    return [_one_line(line) for line in text.split("\n")]
+    text, _ = clean("".join(parts))
+    return [one_line(line) for line in text.split("\n")]
 
 
 def _html_paragraphs(lines: list[str], title: str | None) -> str:
@@ -144,7 +145,7 @@ def _html_paragraphs(lines: list[str], title: str | None) -> str:
 
     Consecutive ``- `` list lines stay together as one block.
     """
-    lines = [_one_line(line) for line in lines]
+    lines = [one_line(line) for line in lines]
     lines = [line for line in lines if line]
     if lines and title and lines[0].casefold() == title.casefold():
         lines = lines[1:]

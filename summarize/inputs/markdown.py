@@ -11,22 +11,22 @@ from markdown_it.tree import SyntaxTreeNode
 
 from summarize.core.files import printable
 from summarize.core.records import Article
-from summarize.inputs.cleanup import _clean_line, _one_line
-from summarize.inputs.decoding import _Decoded
-from summarize.inputs.drafts import _draft, _Unreadable
-from summarize.inputs.files import _InputFile
-from summarize.inputs.titles import _derive_title
+from summarize.inputs.cleanup import clean_line, one_line
+from summarize.inputs.decoding import Decoded
+from summarize.inputs.drafts import Unreadable, make_draft
+from summarize.inputs.files import InputFile
+from summarize.inputs.titles import derive_title
 
 
-def _read_markdown(decoded: _Decoded, item: _InputFile) -> Article:
+def read_markdown(decoded: Decoded, item: InputFile) -> Article:
     """Markdown: YAML front matter, the first ``#`` heading as headline, the rest as text."""
     meta, source_text = _split_front_matter(decoded.text)
-    headline, blocks = _markdown_blocks(source_text, front_title=meta.get("title"))
+    headline, blocks = markdown_blocks(source_text, front_title=meta.get("title"))
     body = "\n\n".join(blocks)
     if not body:
-        raise _Unreadable("headline but no body text" if headline else "no text in the document")
-    title = meta.get("title") or headline or _derive_title(body)
-    return _draft(
+        raise Unreadable("headline but no body text" if headline else "no text in the document")
+    title = meta.get("title") or headline or derive_title(body)
+    return make_draft(
         id=item.base_id,
         title=title,
         text=body,
@@ -59,13 +59,13 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
         value = match.group(2)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
-        cleaned = _clean_line(value)
+        cleaned = clean_line(value)
         if cleaned:
             meta.setdefault(match.group(1).lower(), cleaned)
     return meta, "\n".join(lines[end + 1 :])
 
 
-def _markdown_blocks(source: str, *, front_title: str | None) -> tuple[str | None, list[str]]:
+def markdown_blocks(source: str, *, front_title: str | None) -> tuple[str | None, list[str]]:
     """Parse Markdown; return the headline (first level-1 heading) and plain-text paragraphs.
 
     When front matter gives the title, a level-1 heading is taken as a repeat of it only when
@@ -80,7 +80,7 @@ def _markdown_blocks(source: str, *, front_title: str | None) -> tuple[str | Non
                 headline_node = node
             break
     blocks = _md_block_texts(root.children, skip=headline_node)
-    headline = _one_line(_md_inline_text(headline_node)) if headline_node else None
+    headline = one_line(_md_inline_text(headline_node)) if headline_node else None
     return headline or None, blocks
 
 
@@ -120,7 +120,7 @@ def _md_list_lines(node: Any, depth: int) -> list[str]:
             if child.type in {"bullet_list", "ordered_list"}:
                 nested.extend(_md_list_lines(child, depth + 1))
             else:
-                texts.extend(_one_line(t) for t in _md_block_texts([child]))
+                texts.extend(one_line(t) for t in _md_block_texts([child]))
         lines.append(("  " * depth + f"{marker} {' '.join(texts)}").rstrip())
         lines.extend(nested)
     return lines
@@ -131,7 +131,7 @@ def _md_table_rows(node: Any) -> list[str]:
     rows: list[str] = []
     for section in node.children:
         for row in section.children:
-            cells = [_one_line(_md_inline_text(cell)) for cell in row.children]
+            cells = [one_line(_md_inline_text(cell)) for cell in row.children]
             rows.append(" | ".join(cells))
     return rows
 

@@ -10,22 +10,22 @@ from pathlib import Path
 from summarize.core.errors import InputError
 from summarize.core.files import printable
 from summarize.core.records import Article, InputFailure
-from summarize.inputs.cleanup import _one_line, _paragraphs
-from summarize.inputs.decoding import _decode, _Decoded
-from summarize.inputs.drafts import _draft, _finalise, _Unreadable
+from summarize.inputs.cleanup import one_line, paragraphs
+from summarize.inputs.decoding import Decoded, decode
+from summarize.inputs.drafts import Unreadable, finalise, make_draft
 from summarize.inputs.files import (
-    _HTML_SUFFIXES,
-    _JSONL_SUFFIX,
-    _MARKDOWN_SUFFIXES,
+    HTML_SUFFIXES,
+    JSONL_SUFFIX,
+    MARKDOWN_SUFFIXES,
     SUPPORTED_SUFFIXES,
-    _input_files,
-    _InputFile,
-    _resolved,
+    InputFile,
+    input_files,
+    resolved,
 )
-from summarize.inputs.html import _read_html
-from summarize.inputs.jsonl import _read_jsonl
-from summarize.inputs.markdown import _read_markdown
-from summarize.inputs.titles import _derive_title, _looks_like_headline
+from summarize.inputs.html import read_html
+from summarize.inputs.jsonl import read_jsonl
+from summarize.inputs.markdown import read_markdown
+from summarize.inputs.titles import derive_title, looks_like_headline
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,9 @@ def read_articles(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> Re
     drafts: list[Article] = []
     failures: list[InputFailure] = []
     seen: set[Path] = set()
-    skipped = frozenset(_resolved(Path(folder)) for folder in exclude)
-    for item in _input_files(paths, skipped, failures):
-        key = _resolved(item.path)
+    skipped = frozenset(resolved(Path(folder)) for folder in exclude)
+    for item in input_files(paths, skipped, failures):
+        key = resolved(item.path)
         if key in seen:
             logger.debug("skipping %s: already read", item.path)
             continue
@@ -80,10 +80,10 @@ def read_articles(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> Re
 
     for failure in failures:
         logger.info("skipped %s: %s", failure.source, failure.reason)
-    return ReadResult(articles=_finalise(drafts), failures=tuple(failures))
+    return ReadResult(articles=finalise(drafts), failures=tuple(failures))
 
 
-def _read_file(item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
+def _read_file(item: InputFile) -> tuple[list[Article], list[InputFailure]]:
     """Read one file into drafts; any problem becomes a failure for this file only.
 
     Paths become text with :func:`printable`: a non-UTF-8 file name must not put a lone
@@ -96,21 +96,21 @@ def _read_file(item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
     try:
         data = item.path.read_bytes()
         if not data:
-            raise _Unreadable("empty file")
-        decoded = _decode(data, html=suffix in _HTML_SUFFIXES)
+            raise Unreadable("empty file")
+        decoded = decode(data, html=suffix in HTML_SUFFIXES)
         for warning in decoded.warnings:
             logger.warning("%s: %s", source, warning)
         if not decoded.text.strip():
-            raise _Unreadable("empty file (only whitespace)")
-        if suffix == _JSONL_SUFFIX:
-            return _read_jsonl(decoded, item)
-        if suffix in _MARKDOWN_SUFFIXES:
-            draft = _read_markdown(decoded, item)
-        elif suffix in _HTML_SUFFIXES:
-            draft = _read_html(decoded, item)
+            raise Unreadable("empty file (only whitespace)")
+        if suffix == JSONL_SUFFIX:
+            return read_jsonl(decoded, item)
+        if suffix in MARKDOWN_SUFFIXES:
+            draft = read_markdown(decoded, item)
+        elif suffix in HTML_SUFFIXES:
+            draft = read_html(decoded, item)
         else:
             draft = _read_text(decoded, item)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         return [], [InputFailure(source, str(exc))]
     except OSError as exc:
         return [], [InputFailure(source, f"cannot read file ({exc.strerror or exc})")]
@@ -120,22 +120,22 @@ def _read_file(item: _InputFile) -> tuple[list[Article], list[InputFailure]]:
     return [draft], []
 
 
-def _read_text(decoded: _Decoded, item: _InputFile) -> Article:
+def _read_text(decoded: Decoded, item: InputFile) -> Article:
     """Plain text: an optional headline line, then the body."""
     text = decoded.text.lstrip()
     headline = None
     first, newline, rest = text.partition("\n")
     # A headline is followed by the body or by a blank line ("Headline\n\n" alone is a
     # headline with no body; one short line without a blank line after it is body text).
-    if newline and _looks_like_headline(first) and (rest.strip() or rest.startswith("\n")):
-        headline = _one_line(first)
+    if newline and looks_like_headline(first) and (rest.strip() or rest.startswith("\n")):
+        headline = one_line(first)
         text = rest
-    body = _paragraphs(text)
+    body = paragraphs(text)
     if not body:
-        raise _Unreadable("headline but no body text")
-    return _draft(
+        raise Unreadable("headline but no body text")
+    return make_draft(
         id=item.base_id,
-        title=headline or _derive_title(body),
+        title=headline or derive_title(body),
         text=body,
         source=printable(item.path),
         warnings=tuple(decoded.warnings),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sentencex
 
-from summarize.inputs.cleanup import _one_line
+from summarize.inputs.cleanup import one_line
 
 #: A first line longer than this (words / characters) is body text, not a headline.
 _HEADLINE_MAX_WORDS = 20
@@ -21,7 +21,7 @@ _RUN_ON_END = frozenset(",;:、，；：")
 _CLOSERS = "\"'”’»›」』)]）】"
 
 
-def _looks_like_headline(line: str) -> bool:
+def looks_like_headline(line: str) -> bool:
     """Short, has words, and does not end like a sentence (``."`` counts as an ending)."""
     line = line.strip()
     if not line or len(line) > _HEADLINE_MAX_CHARS or len(line.split()) > _HEADLINE_MAX_WORDS:
@@ -32,9 +32,9 @@ def _looks_like_headline(line: str) -> bool:
     return bool(end) and end[-1] not in _SENTENCE_END and end[-1] not in _RUN_ON_END
 
 
-def _derive_title(body: str) -> str:
+def derive_title(body: str) -> str:
     """The first sentence of the body, cut at a word boundary to fit a title."""
-    first_paragraph = _one_line(body.split("\n\n", 1)[0][:_SENTENCE_SCAN_CHARS])
+    first_paragraph = one_line(body.split("\n\n", 1)[0][:_SENTENCE_SCAN_CHARS])
     sentence = next(
         (s.strip() for s in sentencex.segment("en", first_paragraph) if s.strip()),
         first_paragraph,

@@ -19,17 +19,22 @@ from summarize.core.records import (
     Summary,
 )
 from summarize.outputs.context import build_context
-from summarize.outputs.environment import EDITION_TEMPLATE, _blamed_on, _render, make_environment
+from summarize.outputs.environment import (
+    EDITION_TEMPLATE,
+    blamed_on,
+    make_environment,
+    render_template,
+)
 from summarize.outputs.layout import (
     INDEX_FILE,
-    _check_unique,
-    _edition_codes,
-    _edition_name,
-    _page_name,
-    _safe_path,
+    check_unique,
+    edition_codes,
+    edition_name,
+    page_name,
+    safe_path,
 )
-from summarize.outputs.messages import _catalogue_name, _load
-from summarize.outputs.results import _TRANSLATION_PREFIX, result_record
+from summarize.outputs.messages import catalogue_name, load_user_messages
+from summarize.outputs.results import TRANSLATION_PREFIX, result_record
 from summarize.quality import (
     REPETITION,
     SUMMARY,
@@ -67,7 +72,7 @@ def write_briefing(
     logger.info(
         "wrote %d articles in %d editions to %s",
         len(briefing.results),
-        len(_edition_codes(briefing.run)) + 1,
+        len(edition_codes(briefing.run)) + 1,
         output_dir,
     )
     return [path for path, _ in files]
@@ -150,7 +155,7 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
         generated_at="2026-01-31T12:00:00+00:00",
         models={"summary": known[True]}
         | {
-            f"{_TRANSLATION_PREFIX}{code}": known[False] if n == 0 else "sample/translation-model"
+            f"{TRANSLATION_PREFIX}{code}": known[False] if n == 0 else "sample/translation-model"
             for n, code in enumerate(languages)
         },
         device="cpu",
@@ -169,27 +174,31 @@ def _render_files(
     briefing: Briefing, output_dir: Path, user_templates: Path | None
 ) -> list[tuple[Path, str]]:
     """Every file of the briefing (path in ``output_dir``, text), rendered, none written."""
-    editions = _edition_codes(briefing.run)
+    editions = edition_codes(briefing.run)
     names = (
         [INDEX_FILE]
-        + [_edition_name(code) for code in editions]
-        + [_page_name(r.article.slug) for r in briefing.results]
+        + [edition_name(code) for code in editions]
+        + [page_name(r.article.slug) for r in briefing.results]
         + [RESULTS_FILE]
     )
-    _check_unique(names)
-    paths = [_safe_path(output_dir, name) for name in names]
+    check_unique(names)
+    paths = [safe_path(output_dir, name) for name in names]
 
     env = make_environment(user_templates)
-    with _blamed_on(user_templates, _catalogue_name(SOURCE_LANGUAGE), "message catalogue"):
-        context = build_context(briefing, messages=_load(SOURCE_LANGUAGE, user_templates))
-    contents = [_render(env, INDEX_FILE, context, user_templates)]
+    with blamed_on(user_templates, catalogue_name(SOURCE_LANGUAGE), "message catalogue"):
+        context = build_context(
+            briefing, messages=load_user_messages(SOURCE_LANGUAGE, user_templates)
+        )
+    contents = [render_template(env, INDEX_FILE, context, user_templates)]
     for code in editions:
-        with _blamed_on(user_templates, _catalogue_name(code), "message catalogue"):
-            edition = build_context(briefing, code, messages=_load(code, user_templates))
-        contents.append(_render(env, EDITION_TEMPLATE, edition, user_templates))
+        with blamed_on(user_templates, catalogue_name(code), "message catalogue"):
+            edition = build_context(
+                briefing, code, messages=load_user_messages(code, user_templates)
+            )
+        contents.append(render_template(env, EDITION_TEMPLATE, edition, user_templates))
     for article in context["articles"]:
         contents.append(
-            _render(env, "article.html", {**context, "article": article}, user_templates)
+            render_template(env, "article.html", {**context, "article": article}, user_templates)
         )
     contents.append(
         "".join(

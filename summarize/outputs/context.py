@@ -14,18 +14,18 @@ from summarize.core.records import (
     Briefing,
     RunInfo,
 )
-from summarize.outputs.credits import _credits
-from summarize.outputs.layout import INDEX_FILE, _edition_file, _edition_name, _page_name
-from summarize.outputs.links import _display_host, _safe_href
+from summarize.outputs.credits import model_credits
+from summarize.outputs.layout import INDEX_FILE, edition_name, edition_page, page_name
+from summarize.outputs.links import display_host, safe_href
 from summarize.outputs.locales import (
-    _babel_locale,
-    _date_part,
-    _format_date,
-    _language,
-    _parse_date,
+    babel_locale,
+    date_part,
+    language_display,
+    long_date,
+    parse_date,
 )
 from summarize.outputs.messages import Messages, load_messages
-from summarize.outputs.results import _models_record, _ordered_items
+from summarize.outputs.results import models_record, ordered_items
 from summarize.quality import (
     SUMMARY,
     TRANSLATION,
@@ -47,11 +47,11 @@ def build_context(
     (one entry of ``articles``).
     """
     run = briefing.run
-    page_lang = _language(language)
-    locale = _babel_locale(page_lang["html_lang"])
+    page_lang = language_display(language)
+    locale = babel_locale(page_lang["html_lang"])
     t = Messages(load_messages(language) if messages is None else messages, locale)
-    languages = [_language(code) for code in run.languages]
-    home = INDEX_FILE if language == SOURCE_LANGUAGE else _edition_name(language)
+    languages = [language_display(code) for code in run.languages]
+    home = INDEX_FILE if language == SOURCE_LANGUAGE else edition_name(language)
     return {
         "title": t("briefing_title"),
         "t": t,
@@ -62,22 +62,22 @@ def build_context(
         "editions": [
             {
                 **edition,
-                "href": "./" + quote(_edition_file(edition["code"])),
+                "href": "./" + quote(edition_page(edition["code"])),
                 "current": edition["code"] == language,
             }
-            for edition in [_language(SOURCE_LANGUAGE), *languages]
+            for edition in [language_display(SOURCE_LANGUAGE), *languages]
         ],
         "run": {
             "generated_at": run.generated_at,
-            "generated_date": _date_part(run.generated_at),
-            "generated_display": _format_date(run.generated_at, locale),
+            "generated_date": date_part(run.generated_at),
+            "generated_display": long_date(run.generated_at, locale),
             "models": _models_display(run),
             "device": run.device,
             "dtype": run.dtype,
             "version": run.version,
             "languages": languages,
         },
-        "credits": _credits(briefing, t, locale),
+        "credits": model_credits(briefing, t, locale),
         "articles": [
             _article_context(result, run, number, language, locale, _notices(t, page_lang))
             for number, result in enumerate(briefing.results, start=1)
@@ -114,7 +114,7 @@ def _article_context(
     flagged it; ``notices`` gives the texts per stage (none: no notices).
     """
     article = result.article
-    english = _language(SOURCE_LANGUAGE)
+    english = language_display(SOURCE_LANGUAGE)
     flagged = {(w.stage, w.language) for w in result.quality_warnings}
     notices = notices or {}
 
@@ -127,29 +127,29 @@ def _article_context(
         "notice": notice(SUMMARY, SOURCE_LANGUAGE),
     }
     translations = [
-        {**_language(code), "text": text, "notice": notice(TRANSLATION, code)}
-        for code, text in _ordered_items(result.translations, run.languages)
+        {**language_display(code), "text": text, "notice": notice(TRANSLATION, code)}
+        for code, text in ordered_items(result.translations, run.languages)
     ]
     edition = next((block for block in translations if block["code"] == language), summary)
-    published_day = _parse_date(article.published)
-    url_href = _safe_href(article.url)
+    published_day = parse_date(article.published)
+    url_href = safe_href(article.url)
     return {
         "number": number,
         "anchor": f"article-{number}",
         "id": article.id,
         "slug": article.slug,
         # "./" keeps a slug such as "javascript:x" a relative link; quote() escapes # and ?.
-        "href": "./" + quote(_page_name(article.slug)),
+        "href": "./" + quote(page_name(article.slug)),
         "title": article.title,
         "source": article.source,
         "url": article.url,
         "url_href": url_href,
-        "url_host": _display_host(urlsplit(url_href).hostname) if url_href else None,
+        "url_host": display_host(urlsplit(url_href).hostname) if url_href else None,
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
-        "published_display": _format_date(article.published, locale or Locale("en")),
+        "published_display": long_date(article.published, locale or Locale("en")),
         "chunks": result.summary.chunks,
-        "language": _language(result.source_language),
+        "language": language_display(result.source_language),
         "pivot_model": result.pivot_model,
         "summary": summary,
         "translations": translations,
@@ -163,12 +163,12 @@ def _article_context(
 
 def _models_display(run: RunInfo) -> list[dict[str, str]]:
     """Models per stage for the page, labelled: summary, then translations in language order."""
-    models = _models_record(run)
+    models = models_record(run)
     rows = []
     if models["summary"] is not None:
         rows.append({"stage": "Summary model", "model": models["summary"]})
     for code, model in models["translation"].items():
-        language = _language(code)
+        language = language_display(code)
         rows.append({"stage": f"Translation model ({language['name']})", "model": model})
     for key, model in models.items():
         if key not in ("summary", "translation"):

@@ -11,15 +11,15 @@ from summarize.core.languages import model_licence
 from summarize.core.records import (
     Briefing,
 )
-from summarize.outputs.locales import _language_name_in
+from summarize.outputs.locales import language_name_in
 from summarize.outputs.messages import Messages
-from summarize.outputs.results import _models_record
+from summarize.outputs.results import models_record
 
 #: Where a known model's card (and full licence terms) can be read.
 _MODEL_CARD_URL = "https://huggingface.co/{model}"
 
 
-def _model_licence(model: str) -> tuple[str | None, str | None, str | None]:
+def licence_terms(model: str) -> tuple[str | None, str | None, str | None]:
     """(licence, condition message key, model card URL) of a model; Nones when unknown."""
     known = model_licence(model)
     if known is None:
@@ -28,27 +28,27 @@ def _model_licence(model: str) -> tuple[str | None, str | None, str | None]:
     return licence, note, _MODEL_CARD_URL.format(model=quote(model, safe="/"))
 
 
-def _credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, Any]]:
+def model_credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[str, Any]]:
     """Every model the briefing used, what for (in the page's language) and its licence."""
     run = briefing.run
-    models = _models_record(run)
+    models = models_record(run)
     rows: list[tuple[str, str]] = []
     if models["summary"] is not None:
         rows.append((t("summary_model"), models["summary"]))
     for code, model in models["translation"].items():
-        rows.append((t("translation_model", language=_language_name_in(locale, code)), model))
+        rows.append((t("translation_model", language=language_name_in(locale, code)), model))
     pivots: dict[tuple[str, str], None] = {}
     for result in briefing.results:
         if result.pivot_model:
             pivots[(result.source_language, result.pivot_model)] = None
     for code, model in pivots:
-        rows.append((t("pivot_model", language=_language_name_in(locale, code)), model))
+        rows.append((t("pivot_model", language=language_name_in(locale, code)), model))
     for key, model in models.items():
         if key not in ("summary", "translation"):
             rows.append((key, model))
     credits = []
     for stage, model in rows:
-        licence, note, url = _model_licence(model)
+        licence, note, url = licence_terms(model)
         credits.append(
             {
                 "stage": stage,

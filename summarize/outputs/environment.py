@@ -101,19 +101,19 @@ def _paragraphs(text: str) -> list[str]:
     return [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
 
-def _render(
+def render_template(
     env: jinja2.Environment,
     name: str,
     context: dict[str, Any],
     user_templates: Path | None,
 ) -> str:
     """Render one template; a user template's error becomes a ConfigError naming it."""
-    with _blamed_on(user_templates, name, "template"):
+    with blamed_on(user_templates, name, "template"):
         return env.get_template(name).render(context)
 
 
 @contextlib.contextmanager
-def _blamed_on(user_templates: Path | None, name: str, kind: str) -> Iterator[None]:
+def blamed_on(user_templates: Path | None, name: str, kind: str) -> Iterator[None]:
     """With user templates, any error in the block (a Jinja error, a type error or a division
     by zero in a template, a catalogue string format() cannot fill in) is a ConfigError
     naming ``name`` (a template's own name when Jinja knows it) and the folder, not a

@@ -17,22 +17,22 @@ INDEX_FILE = "index.html"
 EDITION_FILE = "briefing.{code}.html"
 
 
-def _edition_codes(run: RunInfo) -> list[str]:
+def edition_codes(run: RunInfo) -> list[str]:
     """Languages that get an edition of their own: every target language but English."""
     return [code for code in dict.fromkeys(run.languages) if code != SOURCE_LANGUAGE]
 
 
-def _edition_name(code: str) -> str:
+def edition_name(code: str) -> str:
     """File name of a language's edition."""
     return EDITION_FILE.format(code=code)
 
 
-def _edition_file(code: str) -> str:
+def edition_page(code: str) -> str:
     """The page a language's switcher entry leads to: the front page for English."""
-    return INDEX_FILE if code == SOURCE_LANGUAGE else _edition_name(code)
+    return INDEX_FILE if code == SOURCE_LANGUAGE else edition_name(code)
 
 
-def _page_name(slug: str) -> str:
+def page_name(slug: str) -> str:
     """File name of an article's page, after checking the slug is a plain file-name stem."""
     if (
         not slug
@@ -50,7 +50,7 @@ def _page_name(slug: str) -> str:
     return name
 
 
-def _check_unique(names: list[str]) -> None:
+def check_unique(names: list[str]) -> None:
     """Refuse two outputs with the same name (case-insensitively, as on macOS and Windows)."""
     seen: set[str] = set()
     for name in names:
@@ -60,7 +60,7 @@ def _check_unique(names: list[str]) -> None:
         seen.add(key)
 
 
-def _safe_path(output_dir: Path, name: str) -> Path:
+def safe_path(output_dir: Path, name: str) -> Path:
     """``output_dir / name``, refusing any path that resolves outside ``output_dir``."""
     path = output_dir / name
     if path.parent != output_dir or not path.resolve().is_relative_to(output_dir.resolve()):

@@ -14,7 +14,7 @@ _SAFE_SCHEMES = frozenset({"http", "https"})
 _URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
 
 
-def _safe_href(url: str | None) -> str | None:
+def safe_href(url: str | None) -> str | None:
     """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https`` with a
     host), else None."""
     if not url:
@@ -31,7 +31,7 @@ def _safe_href(url: str | None) -> str | None:
     return url
 
 
-def _display_host(host: str | None) -> str | None:
+def display_host(host: str | None) -> str | None:
     """``host`` as the card names it: a label mixing alphabets ("pаypal" with a Cyrillic
     "а") in its ASCII form (``xn--pypal-4ve``), as browsers show it, so a look-alike of a
     known site does not pass for it; labels in one alphabet ("münchen", "президент") as

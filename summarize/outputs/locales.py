@@ -12,7 +12,7 @@ from summarize.core.errors import ConfigError
 from summarize.core.languages import SOURCE_LANGUAGE, get_language
 
 
-def _babel_locale(html_lang: str) -> Locale:
+def babel_locale(html_lang: str) -> Locale:
     """Babel locale of a BCP 47 tag, English when Babel doesn't know it."""
     try:
         return Locale.parse(html_lang, sep="-")
@@ -20,20 +20,20 @@ def _babel_locale(html_lang: str) -> Locale:
         return Locale("en")
 
 
-def _language_name_in(locale: Locale, code: str) -> str:
+def language_name_in(locale: Locale, code: str) -> str:
     """A language's name in ``locale`` (``zh`` in Hungarian: kínai), else its English name."""
-    return locale.languages.get(code) or _language(code)["name"]
+    return locale.languages.get(code) or language_display(code)["name"]
 
 
-def _format_date(value: str | None, locale: Locale) -> str | None:
+def long_date(value: str | None, locale: Locale) -> str | None:
     """An ISO 8601 date or timestamp as a long date of ``locale``; other text is kept as is."""
-    day = _parse_date(value)
+    day = parse_date(value)
     if day is None:
         return value
     return format_date(day, format="long", locale=locale)
 
 
-def _parse_date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
     """The calendar date of an ISO 8601 date or timestamp, else None."""
     if not value:
         return None
@@ -43,7 +43,7 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
-def _language(code: str) -> dict[str, str]:
+def language_display(code: str) -> dict[str, str]:
     """Display metadata of a language; an unknown code stands for itself.
 
     ``dir`` is the language's writing direction (``ltr``, ``rtl``; ``auto``, left to the
@@ -85,7 +85,7 @@ def _direction(html_lang: str) -> str:
         return "auto"
 
 
-def _date_part(timestamp: str) -> str:
+def date_part(timestamp: str) -> str:
     """The calendar date of an ISO 8601 timestamp, or the timestamp itself if it isn't one."""
     try:
         return datetime.fromisoformat(timestamp).date().isoformat()

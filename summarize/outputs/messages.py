@@ -36,7 +36,7 @@ def load_messages(language: str, user_templates: Path | None = None) -> dict[str
     codes = [SOURCE_LANGUAGE] if language == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, language]
     for code in codes:
         for folder in folders:
-            merged.update(_read_catalogue(folder / _catalogue_name(code)))
+            merged.update(_read_catalogue(folder / catalogue_name(code)))
     return merged
 
 
@@ -63,7 +63,7 @@ class Messages:
             raise jinja2.UndefinedError(f"UI string {key!r} could not be filled in: {exc}") from exc
 
 
-def _load(language: str, user_templates: Path | None) -> dict[str, Any]:
+def load_user_messages(language: str, user_templates: Path | None) -> dict[str, Any]:
     """:func:`load_messages`, naming the templates folder when a user catalogue is broken."""
     try:
         return load_messages(language, user_templates)
@@ -102,6 +102,6 @@ def _read_catalogue(path: Path) -> dict[str, Any]:
     return data
 
 
-def _catalogue_name(code: str) -> str:
+def catalogue_name(code: str) -> str:
     """A language's message catalogue, relative to a templates folder."""
     return f"{MESSAGES_DIR}/{code}.json"

@@ -14,7 +14,7 @@ from summarize.quality import (
 )
 
 #: Prefix of ``RunInfo.models`` keys naming a translation model: ``translation:<lang>``.
-_TRANSLATION_PREFIX = "translation:"
+TRANSLATION_PREFIX = "translation:"
 
 
 def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
@@ -36,8 +36,8 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
         "url": article.url,
         "published": article.published,
         "summary": result.summary.text,
-        "translations": dict(_ordered_items(result.translations, run.languages)),
-        "models": _models_record(run),
+        "translations": dict(ordered_items(result.translations, run.languages)),
+        "models": models_record(run),
         "chunks": result.summary.chunks,
         "language": result.source_language,
         "pivot": result.pivot_model,
@@ -46,25 +46,25 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
     }
 
 
-def _ordered_items(mapping: Mapping[str, str], order: tuple[str, ...]) -> list[tuple[str, str]]:
+def ordered_items(mapping: Mapping[str, str], order: tuple[str, ...]) -> list[tuple[str, str]]:
     """Items of ``mapping`` with keys in ``order`` first, then any others as they come."""
     items = [(key, mapping[key]) for key in order if key in mapping]
     items += [(key, value) for key, value in mapping.items() if key not in order]
     return items
 
 
-def _models_record(run: RunInfo) -> dict[str, Any]:
+def models_record(run: RunInfo) -> dict[str, Any]:
     """``RunInfo.models`` grouped by stage for results.jsonl."""
     translation = {
-        key.removeprefix(_TRANSLATION_PREFIX): model
+        key.removeprefix(TRANSLATION_PREFIX): model
         for key, model in run.models.items()
-        if key.startswith(_TRANSLATION_PREFIX)
+        if key.startswith(TRANSLATION_PREFIX)
     }
     record: dict[str, Any] = {
         "summary": run.models.get("summary"),
-        "translation": dict(_ordered_items(translation, run.languages)),
+        "translation": dict(ordered_items(translation, run.languages)),
     }
     for key, model in run.models.items():
-        if key != "summary" and not key.startswith(_TRANSLATION_PREFIX):
+        if key != "summary" and not key.startswith(TRANSLATION_PREFIX):
             record[key] = model
     return record

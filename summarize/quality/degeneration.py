@@ -14,10 +14,10 @@ from summarize.quality.kinds import (
     TOO_SHORT,
     TRANSLATION,
     UNTRANSLATED,
-    _quote,
-    _warning,
+    make_warning,
+    quote,
 )
-from summarize.quality.tokens import _letter_count, _script_of, _tokens
+from summarize.quality.tokens import letter_count, script_of, word_tokens
 from summarize.text.sentences import split_sentences
 
 #: Letters of a correct translation per letter of its English source sentence: (lowest,
@@ -71,19 +71,19 @@ def check_repetition(
     ``source`` is the English sentence translated: a phrase repeated no more often than the
     source repeats one is a faithful translation ("Jobs, jobs, jobs" -> "就业、就业、就业").
     """
-    tokens = _tokens(text)
-    allowed = _most_repeats(_tokens(source)) if source is not None else 1
+    tokens = word_tokens(text)
+    allowed = _most_repeats(word_tokens(source)) if source is not None else 1
     loop = _longest_loop(tokens, allowed)
     if loop is None:
         return []
     phrase, repeats = loop
-    joiner = "" if all(_script_of(token[0]) == "HAN" for token in phrase) else " "
+    joiner = "" if all(script_of(token[0]) == "HAN" for token in phrase) else " "
     return [
-        _warning(
+        make_warning(
             stage,
             language,
             REPETITION,
-            f"repeats {_quote(joiner.join(phrase))} {repeats} times in a row",
+            f"repeats {quote(joiner.join(phrase))} {repeats} times in a row",
             text,
         )
     ]
@@ -135,8 +135,8 @@ def check_repeated_sentences(
         return []
     sentence, count = max(repeated.items(), key=lambda item: item[1])
     return [
-        _warning(
-            stage, language, REPEATED_SENTENCE, f"has the sentence {_quote(sentence)} {count} times"
+        make_warning(
+            stage, language, REPEATED_SENTENCE, f"has the sentence {quote(sentence)} {count} times"
         )
     ]
 
@@ -146,10 +146,10 @@ def _repeated_sentences(text: str, language: str) -> dict[str, int]:
     sentences = [
         sentence
         for sentence in split_sentences(text, language)
-        if len(_tokens(sentence)) >= MIN_REPEATED_SENTENCE_TOKENS
+        if len(word_tokens(sentence)) >= MIN_REPEATED_SENTENCE_TOKENS
     ]
-    counts = Counter(" ".join(_tokens(sentence)) for sentence in sentences)
-    originals = {" ".join(_tokens(sentence)): sentence for sentence in sentences}
+    counts = Counter(" ".join(word_tokens(sentence)) for sentence in sentences)
+    originals = {" ".join(word_tokens(sentence)): sentence for sentence in sentences}
     return {originals[key]: count for key, count in counts.items() if count > 1}
 
 
@@ -157,21 +157,21 @@ def check_length(
     source: str, translation: str, language: str, stage: str = TRANSLATION
 ) -> list[QualityWarning]:
     """Flag a translation far shorter or longer than its source sentence for this language pair."""
-    source_letters = _letter_count(source)
+    source_letters = letter_count(source)
     if source_letters < MIN_LETTERS_FOR_LENGTH_RATIO:
         return []
     low, high = _length_bounds(language)
-    ratio = _letter_count(translation) / source_letters
+    ratio = letter_count(translation) / source_letters
     if low <= ratio <= high:
         return []
     kind = TOO_SHORT if ratio < low else TOO_LONG
     bound = low if ratio < low else high
     return [
-        _warning(
+        make_warning(
             stage,
             language,
             kind,
-            f"is {ratio:.2f} times the length of its English source {_quote(source)} "
+            f"is {ratio:.2f} times the length of its English source {quote(source)} "
             f"(expected {low:g} to {high:g}; limit {bound:g})",
             translation,
         )
@@ -192,10 +192,10 @@ def check_untranslated(
     """Flag a translation that is (nearly) its English source, copied."""
     if language == ENGLISH.code:
         return []
-    source_tokens = _tokens(source)
+    source_tokens = word_tokens(source)
     if len(source_tokens) < MIN_WORDS_FOR_UNTRANSLATED:
         return []
-    target_tokens = _tokens(translation)
+    target_tokens = word_tokens(translation)
     if not target_tokens:
         return []
     known = set(source_tokens)
@@ -203,4 +203,4 @@ def check_untranslated(
     if target_tokens != source_tokens and copied < MAX_COPIED_SHARE:
         return []
     how = "is its English source, untranslated" if copied == 1 else "is mostly English copied"
-    return [_warning(stage, language, UNTRANSLATED, how, translation)]
+    return [make_warning(stage, language, UNTRANSLATED, how, translation)]

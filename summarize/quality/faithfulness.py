@@ -12,19 +12,19 @@ from summarize.quality.kinds import (
     TRANSLATION,
     UNSUPPORTED_NAME,
     UNSUPPORTED_NUMBER,
-    _warning,
+    make_warning,
 )
-from summarize.quality.names import _acronyms, _implied_names, _name_known, _names
+from summarize.quality.names import acronyms_in, capitalised_names, implied_names, name_known
 from summarize.quality.numbers import (
-    _CLOCK_HOURS,
-    _MONTH,
-    _MONTHS,
-    _number_values,
-    _numbers,
-    _without_restated,
-    _word_number_values,
+    CHINESE_MONTH,
+    CLOCK_HOURS,
+    MONTH_NUMBERS,
+    number_values,
+    without_restated,
+    word_number_values,
+    written_numbers,
 )
-from summarize.quality.tokens import _LETTERS
+from summarize.quality.tokens import LETTERS
 
 
 def check_faithfulness(
@@ -44,20 +44,22 @@ def check_faithfulness(
     """
     reference_text = "\n".join(references)
     warnings: list[QualityWarning] = []
-    words = _word_number_values(reference_text)
+    words = word_number_values(reference_text)
     # A scaled summary number must match a value the article gives in full or scaled: "2.5"
     # in "$2.5 billion" supports a bare "2.5", never "$2.5 million".
-    numbers = _numbers(reference_text)
+    numbers = written_numbers(reference_text)
     scaled_known = {value for number in numbers for value in number.values} | words
     known = scaled_known | {value for number in numbers for value in number.digits}
     unsupported = [
         number.written
-        for number in _numbers(_without_restated(summary, reference_text, known), english=True)
+        for number in written_numbers(
+            without_restated(summary, reference_text, known), english=True
+        )
         if not number.values & (scaled_known if number.scaled else known)
     ]
     if unsupported:
         warnings.append(
-            _warning(
+            make_warning(
                 SUMMARY,
                 ENGLISH.code,
                 UNSUPPORTED_NUMBER,
@@ -65,13 +67,13 @@ def check_faithfulness(
             )
         )
     if names:
-        known_words = {word.casefold() for word in _LETTERS.findall(reference_text)}
-        acronyms = _acronyms(reference_text)
-        known_words |= acronyms | _implied_names(reference_text, acronyms)
-        missing = [name for name in _names(summary) if not _name_known(name, known_words)]
+        known_words = {word.casefold() for word in LETTERS.findall(reference_text)}
+        acronyms = acronyms_in(reference_text)
+        known_words |= acronyms | implied_names(reference_text, acronyms)
+        missing = [name for name in capitalised_names(summary) if not name_known(name, known_words)]
         if missing:
             warnings.append(
-                _warning(
+                make_warning(
                     SUMMARY,
                     ENGLISH.code,
                     UNSUPPORTED_NAME,
@@ -91,21 +93,21 @@ def check_numbers(source: str, translation: str, language: str) -> list[QualityW
     is a clock time or a range of years written another way ("9.30pm" -> "21:30", "2023-24"
     -> "2023–2024").
     """
-    known = _number_values(source) | _word_number_values(source)
-    months = {Decimal(match[1]) for match in _MONTH.finditer(translation)}
+    known = number_values(source) | word_number_values(source)
+    months = {Decimal(match[1]) for match in CHINESE_MONTH.finditer(translation)}
     changed = []
-    for number in _numbers(_without_restated(translation, source, known)):
+    for number in written_numbers(without_restated(translation, source, known)):
         if number.values & known:
             continue
-        if number.digits <= _CLOCK_HOURS and {value - 12 for value in number.digits} & known:
+        if number.digits <= CLOCK_HOURS and {value - 12 for value in number.digits} & known:
             continue
-        if language == "zh" and number.digits <= (months & _MONTHS):
+        if language == "zh" and number.digits <= (months & MONTH_NUMBERS):
             continue
         changed.append(number.written)
     if not changed:
         return []
     return [
-        _warning(
+        make_warning(
             TRANSLATION,
             language,
             UNSUPPORTED_NUMBER,

@@ -58,26 +58,30 @@ def warning_records(
     ] + [warning.as_record() for warning in quality]
 
 
-def _name(code: str) -> str:
+def language_name(code: str) -> str:
+    """A language's English name; a code our tables don't know stands for itself."""
     try:
         return get_language(code).name
     except ConfigError:  # a code our tables don't know (fastText knows 176 languages)
         return code
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
+    """``text`` on one line, shortened to ``DETAIL_QUOTE`` characters, in quotation marks."""
     text = " ".join(text.split())
     if len(text) > DETAIL_QUOTE:
         text = text[: DETAIL_QUOTE - 1].rstrip() + "…"
     return f"“{text}”"
 
 
-def _warning(
+def make_warning(
     stage: str, language: str, kind: str, finding: str, text: str | None = None
 ) -> QualityWarning:
-    detail = finding if text is None else f"{_quote(text)} {finding}"
+    """A warning whose detail is ``finding``, after a quote of ``text`` when given."""
+    detail = finding if text is None else f"{quote(text)} {finding}"
     return QualityWarning(stage=stage, language=language, kind=kind, detail=detail)
 
 
-def _unique(warnings: list[QualityWarning]) -> list[QualityWarning]:
+def unique_warnings(warnings: list[QualityWarning]) -> list[QualityWarning]:
+    """``warnings`` without repeats, in order."""
     return list(dict.fromkeys(warnings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from summarize.core.languages import ENGLISH
-from summarize.quality.tokens import _LETTERS
+from summarize.quality.tokens import LETTERS
 from summarize.text.sentences import split_sentences
 
 #: A date as ISO 8601 writes it, alone or in a timestamp ("2024-03-15T09:30"). Group: month.
@@ -44,13 +44,13 @@ _COUNTRY_WORDS = [
 _OPENERS = frozenset("\"“”„«‘'(:;—–-")
 
 
-def _implied_names(text: str, acronyms: set[str]) -> set[str]:
+def implied_names(text: str, acronyms: set[str]) -> set[str]:
     """Names ``text`` stands for without writing them: the month of an ISO date ("march" for
     2024-03-15), and the other words for a country it names ("british" for "Britain", "UK";
-    ``acronyms`` are those of :func:`_acronyms`)."""
+    ``acronyms`` are those of :func:`acronyms_in`)."""
     names = {_MONTH_NAMES[int(match[1]) - 1] for match in _ISO_DATE.finditer(text)}
     # Capitalised words only: the pronoun "us" is no country.
-    named = {word.casefold() for word in _LETTERS.findall(text) if word[0].isupper()} | acronyms
+    named = {word.casefold() for word in LETTERS.findall(text) if word[0].isupper()} | acronyms
     for words in _COUNTRY_WORDS:
         if words & named:
             names |= words
@@ -63,7 +63,7 @@ _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)+")
 
 
-def _acronyms(text: str) -> set[str]:
+def acronyms_in(text: str) -> set[str]:
     """Acronyms a summary may use for what ``text`` writes out: "us" for "U.S.", "eu" for
     "European Union"."""
     acronyms = {match.replace(".", "").casefold() for match in _DOTTED.findall(text)}
@@ -74,11 +74,11 @@ def _acronyms(text: str) -> set[str]:
     return acronyms
 
 
-def _names(summary: str) -> list[str]:
+def capitalised_names(summary: str) -> list[str]:
     """Capitalised words that do not open a sentence or quote: names, titles, places."""
     names = []
     for sentence in split_sentences(summary, ENGLISH.code):
-        for index, match in enumerate(_LETTERS.finditer(sentence)):
+        for index, match in enumerate(LETTERS.finditer(sentence)):
             word = match.group()
             before = sentence[: match.start()].rstrip()
             opens = index == 0 or (bool(before) and before[-1] in _OPENERS)
@@ -87,7 +87,7 @@ def _names(summary: str) -> list[str]:
     return names
 
 
-def _name_known(name: str, known: set[str]) -> bool:
+def name_known(name: str, known: set[str]) -> bool:
     """Whether the article has ``name``, or the same stem with another ending."""
     word = name.casefold()
     if word in known:

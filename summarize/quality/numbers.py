@@ -63,10 +63,10 @@ _SCALE_STEMS = {
 #: "5k run"): a number with one stands for either value.
 _AMBIGUOUS_SCALES = {"m": 1_000_000, "k": 1_000, "b": 1_000_000_000}
 #: Hours of the 24-hour clock after noon, which a translation may write for "6 p.m.".
-_CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
+CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
 #: Month numbers, which Chinese writes for month names ("12月" for December).
-_MONTHS = frozenset(Decimal(month) for month in range(1, 13))
-_MONTH = re.compile(r"(\d{1,2})\s*月")
+MONTH_NUMBERS = frozenset(Decimal(month) for month in range(1, 13))
+CHINESE_MONTH = re.compile(r"(\d{1,2})\s*月")
 #: A clock time as written: 9:30, 9.30, 9h30, 09:30:00, each with or without a.m./p.m., or an
 #: hour with a.m./p.m. ("9pm"). Not after a currency sign or before a percent sign: "$9.30"
 #: and "9.30%" are no times. Groups: hour, minutes, "a" or "p".
@@ -129,7 +129,7 @@ class _Number:
     scaled: bool
 
 
-def _numbers(text: str, *, english: bool = False) -> list[_Number]:
+def written_numbers(text: str, *, english: bool = False) -> list[_Number]:
     """Every number written in ``text``, with the values it may stand for.
 
     ``english``: read ``2,000`` as two thousand only (an English summary never writes a
@@ -169,9 +169,9 @@ def _scale_of(word: str) -> tuple[int | None, bool]:
     return (_SCALE_STEMS[stem] if stem is not None else None), False
 
 
-def _number_values(text: str) -> set[Decimal]:
+def number_values(text: str) -> set[Decimal]:
     """Every value the numbers of ``text`` may stand for, with and without their scale."""
-    return {value for number in _numbers(text) for value in number.values | number.digits}
+    return {value for number in written_numbers(text) for value in number.values | number.digits}
 
 
 def _number_parts(written: str) -> list[str]:
@@ -207,7 +207,7 @@ def _readings(written: str, *, english_only: bool = False) -> set[Decimal]:
     return readings
 
 
-def _word_number_values(text: str) -> set[Decimal]:
+def word_number_values(text: str) -> set[Decimal]:
     """Values of English number words: "five", "twenty-five", "third", "a dozen", "two
     million"."""
     words = re.findall(r"[a-z]+", text.lower())
@@ -228,7 +228,7 @@ def _word_number_values(text: str) -> set[Decimal]:
 _Time = tuple[int, int, str | None]
 
 
-def _without_restated(text: str, reference: str, known: set[Decimal]) -> str:
+def without_restated(text: str, reference: str, known: set[Decimal]) -> str:
     """``text`` less the clock times and year ranges that ``reference`` gives too, written
     another way ("21:30" for "9.30pm", "2023-2024" for "2023-24"): digit by digit they differ.
 

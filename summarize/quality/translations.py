@@ -16,12 +16,12 @@ from summarize.quality.kinds import (
     DROPPED_SENTENCE,
     TRANSLATION,
     SentencePair,
-    _quote,
-    _unique,
-    _warning,
+    make_warning,
+    quote,
+    unique_warnings,
 )
 from summarize.quality.scripts import check_language, check_script
-from summarize.quality.tokens import _tokens
+from summarize.quality.tokens import word_tokens
 
 
 def check_coverage(
@@ -34,9 +34,9 @@ def check_coverage(
     ``translation`` (an empty one is :func:`check_sentence`'s to report).
     """
     warnings: list[QualityWarning] = []
-    if _tokens(" ".join(source for source, _ in pairs)) != _tokens(summary):
+    if word_tokens(" ".join(source for source, _ in pairs)) != word_tokens(summary):
         warnings.append(
-            _warning(
+            make_warning(
                 TRANSLATION,
                 language,
                 DROPPED_SENTENCE,
@@ -47,11 +47,11 @@ def check_coverage(
         # An empty translation is check_sentence's to report.
         if translated.strip() and translated.strip() not in translation:
             warnings.append(
-                _warning(
+                make_warning(
                     TRANSLATION,
                     language,
                     DROPPED_SENTENCE,
-                    f"sentence {number} of {len(pairs)} {_quote(source)} is missing from the "
+                    f"sentence {number} of {len(pairs)} {quote(source)} is missing from the "
                     "rejoined translation",
                 )
             )
@@ -62,7 +62,9 @@ def check_sentence(source: str, translation: str, language: str) -> list[Quality
     """The checks that hold for one translated sentence on its own (and so guide a retry)."""
     if not translation.strip():
         return [
-            _warning(TRANSLATION, language, DROPPED_SENTENCE, f"{_quote(source)} came back empty")
+            make_warning(
+                TRANSLATION, language, DROPPED_SENTENCE, f"{quote(source)} came back empty"
+            )
         ]
     return [
         *check_script(translation, language, source=source),
@@ -95,10 +97,10 @@ def check_translation(
     sentences = [
         warning
         for source, translated in pairs
-        if _tokens(source)
+        if word_tokens(source)
         for warning in check_sentence(source, translated, language)
     ]
-    return _unique(
+    return unique_warnings(
         [
             *check_language(translation, language, scores=scores),
             *sentences,
