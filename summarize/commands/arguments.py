@@ -11,15 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from summarize import __version__
-from summarize.core.config import (
-    DEVICES_HELP,
-    DTYPE_CHOICES,
-    load_config_file,
-    parse_translation_model_flag,
-)
+from summarize.core.config import load_config_file, parse_translation_model_flag
 from summarize.core.errors import ConfigError
-from summarize.core.languages import DEFAULT_LANGUAGES, DEFAULT_SUMMARY_MODEL, LANGUAGES
-from summarize.engines.backends import ENGINE_CHOICES
+from summarize.core.options import OPTIONS, Flag, Group, Option
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,80 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
         "briefings plus results.jsonl. Flags override the config file.",
         argument_default=argparse.SUPPRESS,
     )
-    run.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        type=Path,
-        help="files (.txt .md .html .htm .jsonl) or folders, read recursively (default: seeds/)",
-    )
-    run.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/)")
-    add_model_flags(run)
-    run.add_argument(
-        "--batch-size", type=int, metavar="N", help="inputs per generate call (default: by device)"
-    )
-    run.add_argument(
-        "--max-batch-tokens",
-        type=int,
-        metavar="N",
-        help="most input tokens per batch, padded (default: 16384 on CPU, unbounded on GPU)",
-    )
-    run.add_argument(
-        "--threads",
-        type=int,
-        metavar="N",
-        help="CPU threads for either engine (default: all cores)",
-    )
-    add_decoding_flags(run)
-    run.add_argument(
-        "--templates",
-        type=Path,
-        metavar="DIR",
-        help="folder of Jinja2 templates overriding the built-in ones",
-    )
-    run.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help="cache of finished work (default: OUTPUT/.cache)",
-    )
-    run.add_argument(
-        "--no-cache", action="store_true", help="recompute everything; read and write no cache"
-    )
-    run.add_argument(
-        "--cache",
-        dest="no_cache",
-        action="store_false",
-        help="use the cache even where the config file says no_cache = true",
-    )
-    run.add_argument(
-        "--ray",
-        nargs="?",
-        const="",
-        metavar="ADDRESS",
-        help="run the stages on a Ray cluster (pip install 'summarize[ray]'); without ADDRESS, "
-        "Ray's default: RAY_ADDRESS, a cluster on this machine, else a new local one",
-    )
-    run.add_argument(
-        "--processes",
-        type=int,
-        metavar="N",
-        help="run N processes on this machine, each with a share of the articles "
-        "(one per GPU, or a share of the CPU cores); default 1",
-    )
-    run.add_argument(
-        "--retry-suspect",
-        # --no-retry-suspect too: flags must be able to undo the config file.
-        action=argparse.BooleanOptionalAction,
-        help="translate sentences the quality checks flag once more, with safer decoding",
-    )
-    run.add_argument(
-        "--strict",
-        action=argparse.BooleanOptionalAction,
-        help="fail every article with a quality warning (exit code 1) instead of publishing it",
-    )
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    run.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
+    added: set[Group] = set()
+    for option in OPTIONS.values():  # a group's flags go where its first setting stands
+        if option.group == "run":
+            _add_option_flags(run, option)
+        elif option.group not in added:
+            added.add(option.group)
+            {"model": add_model_flags, "decoding": add_decoding_flags}[option.group](run)
     _add_models_command(commands)
     _add_eval_command(commands)
     return parser
@@ -121,74 +48,38 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, help="TOML file with any of these settings (flags win)"
     )
-    parser.add_argument(
-        "--languages",
-        help=f"comma-separated target languages (default: {','.join(DEFAULT_LANGUAGES)}; "
-        f"known: {','.join(LANGUAGES)})",
-    )
-    parser.add_argument(
-        "--summary-model",
-        metavar="NAME_OR_PATH",
-        help=f"seq2seq summariser, Hub id or local folder (default: {DEFAULT_SUMMARY_MODEL})",
-    )
-    parser.add_argument(
-        "--translation-model",
-        action="append",
-        metavar="[LANG=]NAME_OR_PATH",
-        help="model for one language (hu=NAME) or for every language (NAME); repeatable",
-    )
-    parser.add_argument(
-        "--source-language",
-        metavar="auto|LANG",
-        help="language of the articles: auto detects it per article (default); a code skips that",
-    )
-    parser.add_argument(
-        "--source-model",
-        action="append",
-        metavar="LANG=NAME_OR_PATH",
-        help="model translating LANG articles into English before summarising; repeatable "
-        "(default: Helsinki-NLP/opus-mt-LANG-en for hu, zh, ru, uk, else opus-mt-mul-en)",
-    )
-    parser.add_argument(
-        "--engine",
-        choices=ENGINE_CHOICES,
-        help="auto: CTranslate2 where it supports the model (int8 on CPU), else transformers",
-    )
-    parser.add_argument("--device", help=f"{DEVICES_HELP} (default: auto)")
-    parser.add_argument("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)")
-    parser.add_argument(
-        "--models-dir",
-        type=Path,
-        metavar="DIR",
-        help="load every model from DIR (written by `summarize models pull --to DIR`); offline",
-    )
-    parser.add_argument(
-        "--offline",
-        action=argparse.BooleanOptionalAction,
-        help="use local files only (the Hugging Face cache, folders); like HF_HUB_OFFLINE=1",
-    )
+    _add_flags(parser, "model")
 
 
 def add_decoding_flags(parser: argparse.ArgumentParser) -> None:
     """The flags that change how the models decode (run; models list shows them applied)."""
-    parser.add_argument(
-        "--num-beams",
-        type=int,
-        metavar="N",
-        help="beam width for both stages (default: the model's)",
-    )
-    parser.add_argument(
-        "--max-summary-tokens",
-        type=int,
-        metavar="N",
-        help="most tokens per summary (default: the model's)",
-    )
-    parser.add_argument(
-        "--min-summary-tokens",
-        type=int,
-        metavar="N",
-        help="fewest tokens per summary (default: the model's)",
-    )
+    _add_flags(parser, "decoding")
+
+
+def _add_flags(parser: argparse.ArgumentParser, group: Group) -> None:
+    for option in OPTIONS.values():
+        if option.group == group:
+            _add_option_flags(parser, option)
+
+
+def _add_option_flags(parser: argparse.ArgumentParser, option: Option) -> None:
+    for flag in option.flags:
+        parser.add_argument(*flag.names, **_argparse_details(flag))
+
+
+def _argparse_details(flag: Flag) -> dict[str, Any]:
+    action = argparse.BooleanOptionalAction if flag.action == "switch" else flag.action
+    details = {
+        "help": flag.help,
+        "metavar": flag.metavar,
+        "type": flag.type,
+        "action": action,
+        "nargs": flag.nargs,
+        "const": flag.const,
+        "choices": flag.choices,
+        "dest": flag.dest,
+    }
+    return {key: value for key, value in details.items() if value is not None}
 
 
 def _add_models_command(commands: Any) -> None:

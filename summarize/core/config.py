@@ -14,14 +14,9 @@ from summarize.core.languages import (
     DEFAULT_SOURCE_MODELS,
     DEFAULT_SUMMARY_MODEL,
     FALLBACK_SOURCE_MODEL,
-    canonical_code,
     get_language,
-    parse_languages,
 )
-from summarize.engines.backends import ENGINE_CHOICES
-
-DEVICES_HELP = "auto, cpu, cuda, cuda:N or mps"
-DTYPE_CHOICES = ("auto", "float32", "float16", "bfloat16")
+from summarize.core.options import from_config_file, validated
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,8 @@ class RunConfig:
     dtype: str = "auto"
     #: Inputs per generate() call; None picks one for the device and stage.
     batch_size: int | None = None
-    #: Most input tokens per batch, counted padded; None: 16384 on CPU, unbounded on GPU.
+    #: Most input tokens per batch, counted padded; None: CPU_MAX_BATCH_TOKENS on CPU,
+    #: unbounded on GPU.
     max_batch_tokens: int | None = None
     #: CPU threads for either engine (torch's intra-op threads, or CTranslate2's workers x
     #: threads); None uses all cores.
@@ -112,22 +108,8 @@ class RunConfig:
         return DEFAULT_SOURCE_MODELS.get(language, FALLBACK_SOURCE_MODEL)
 
 
+#: Every setting, in RunConfig's order (the config-file keys an error message lists).
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
-_PATH_FIELDS = {"output", "templates", "cache_dir", "models_dir"}
-_POSITIVE_INT_FIELDS = {
-    "batch_size",
-    "max_batch_tokens",
-    "threads",
-    "processes",
-    "num_beams",
-    "max_summary_tokens",
-}
-_NON_NEGATIVE_INT_FIELDS = {"min_summary_tokens"}
-_STRING_FIELDS = {"summary_model", "translation_model", "device", "dtype", "engine"}
-#: Model settings: a Hub id, or a folder that a config file names relative to itself.
-_MODEL_FIELDS = {"summary_model", "translation_model"}
-_MODEL_TABLE_FIELDS = {"translation_models", "source_models"}
-_BOOL_FIELDS = {"quiet", "verbose", "no_cache", "retry_suspect", "strict", "offline"}
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
@@ -154,46 +136,16 @@ def load_config_file(path: Path) -> dict[str, Any]:
             f"unknown key(s) in {path}: {', '.join(unknown)}; valid keys: {', '.join(FIELD_NAMES)}"
         )
     base = path.parent
-    if "inputs" in settings:
-        raw_inputs = settings["inputs"]
-        if isinstance(raw_inputs, str):
-            raw_inputs = [raw_inputs]
-        if not isinstance(raw_inputs, list) or not all(isinstance(p, str) for p in raw_inputs):
-            raise ConfigError(f"{path}: 'inputs' must be a list of paths")
-        settings["inputs"] = [base / p for p in raw_inputs]
-    for key in _PATH_FIELDS & settings.keys():
-        if not isinstance(settings[key], str):
-            raise ConfigError(f"{path}: {key!r} must be a path string")
-        settings[key] = base / settings[key]
-    for key in _MODEL_FIELDS & settings.keys():
-        settings[key] = _model_relative_to(base, settings[key])
-    for key in _MODEL_TABLE_FIELDS & settings.keys():
-        if isinstance(settings[key], Mapping):
-            settings[key] = {
-                code: _model_relative_to(base, model) for code, model in settings[key].items()
-            }
+    try:
+        settings = {key: from_config_file(base, key, value) for key, value in settings.items()}
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
     for key, value in settings.items():
         try:
-            _validated(key, value)  # name the file in the message; flags are checked later
+            validated(key, value)  # name the file in the message; flags are checked later
         except ConfigError as error:
             raise ConfigError(f"{path}: {error}") from None
     return settings
-
-
-def _model_relative_to(base: Path, model: Any) -> Any:
-    """A model path from a config file, made relative to its folder; a Hub id is kept.
-
-    ``org/name`` could be either: it counts as a path when it starts like one (``./``,
-    ``../``, ``/``, ``~``) or names an existing folder next to the config file.
-    """
-    if not isinstance(model, str) or not model:
-        return model  # _validated reports it
-    if model.startswith("~"):
-        return str(Path(model).expanduser())
-    candidate = base / model
-    if model.startswith(("./", "../", "/")) or candidate.is_dir():
-        return str(candidate)
-    return model
 
 
 def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
@@ -204,7 +156,7 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
             raise ConfigError(f"unknown setting {key!r}; valid: {', '.join(FIELD_NAMES)}")
         if value is None:
             continue
-        values[key] = _validated(key, value)
+        values[key] = validated(key, value)
     if values.get("processes", 1) > 1 and values.get("ray") is not None:
         raise ConfigError(
             "--processes and --ray are two ways to scale out; use one: --processes for this "
@@ -217,87 +169,6 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
             "lower the first or raise the second"
         )
     return RunConfig(**values)
-
-
-def _validated(key: str, value: Any) -> Any:
-    if key == "inputs":
-        paths = tuple(Path(p) for p in value)
-        if not paths:
-            raise ConfigError("'inputs' is empty; name at least one file or folder")
-        return paths
-    if key in _PATH_FIELDS:
-        return Path(value)
-    if key == "languages":
-        if isinstance(value, list | tuple) and all(isinstance(code, str) for code in value):
-            value = ",".join(value)
-        if not isinstance(value, str):
-            raise ConfigError(
-                "'languages' must be a list of language codes, as in ['hu', 'zh'], "
-                f"or a string 'hu,zh'; got {value!r}"
-            )
-        return parse_languages(value)
-    if key == "source_language":
-        if not isinstance(value, str):
-            raise ConfigError(f"source_language must be 'auto' or a language code, got {value!r}")
-        if value.strip().lower() == "auto":
-            return "auto"
-        code = canonical_code(value)  # EN, eng -> en: English articles need no pivot
-        get_language(code)  # an unknown code is an error naming it
-        return code
-    if key in ("translation_models", "source_models"):
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"{key!r} must map language codes to models")
-        role = "translation model" if key == "translation_models" else "source model"
-        models = {}
-        for code, model in value.items():
-            if not isinstance(model, str) or not model:
-                raise ConfigError(f"{role} for {code!r} must be a model id or path")
-            code = canonical_code(code)  # HU, hun -> hu, as --languages has it
-            get_language(code)  # an unknown code is an error naming it
-            models[code] = model
-        return models
-    if key == "revisions":
-        if not isinstance(value, Mapping) or not all(
-            isinstance(name, str) and name and isinstance(rev, str) and rev
-            for name, rev in value.items()
-        ):
-            raise ConfigError(
-                "'revisions' must map model ids to revisions, as in "
-                '[revisions] "Helsinki-NLP/opus-mt-en-zh" = "COMMIT"'
-            )
-        return dict(value)
-    if key in _POSITIVE_INT_FIELDS or key in _NON_NEGATIVE_INT_FIELDS:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{_setting_name(key)} must be a whole number, got {value!r}")
-        lowest = 1 if key in _POSITIVE_INT_FIELDS else 0
-        if value < lowest:
-            raise ConfigError(f"{_setting_name(key)} must be at least {lowest}, got {value}")
-        return value
-    if key == "ray":
-        if not isinstance(value, str):
-            raise ConfigError(
-                f"'ray' must be a cluster address (\"\" for Ray's default), got {value!r}"
-            )
-        return value
-    if key in _BOOL_FIELDS:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{key!r} must be true or false, got {value!r}")
-        return value
-    if key in _STRING_FIELDS:
-        if not isinstance(value, str) or not value:
-            raise ConfigError(f"{key!r} must be a non-empty string, got {value!r}")
-        if key == "engine" and value not in ENGINE_CHOICES:
-            raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, got {value!r}")
-        if key == "dtype" and value not in DTYPE_CHOICES:
-            raise ConfigError(f"dtype must be one of {', '.join(DTYPE_CHOICES)}, got {value!r}")
-        return value
-    return value
-
-
-def _setting_name(key: str) -> str:
-    """A setting as the user wrote it, as a flag or as a config-file key: ``--batch-size
-    (batch_size)``."""
-    return f"--{key.replace('_', '-')} ({key})"
 
 
 def parse_translation_model_flag(value: str) -> tuple[str | None, str]:

@@ -26,12 +26,6 @@ class UnsupportedLanguageError(SummarizeError):
     """A translation model cannot produce a requested target language."""
 
 
-class ArticleError(SummarizeError):
-    """One article failed; the rest of the batch goes on."""
-
-    exit_code = 1
-
-
 class ProcessCrashed(SummarizeError):
     """A process of ``--processes`` stopped unexpectedly (killed, crashed): nothing was written."""
 

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.core.errors import ConfigError, ModelLoadError
+from summarize.core.options import ENGINE_CHOICES
 from summarize.engines.generation import Engine, GenerationOverrides
 
 logger = logging.getLogger(__name__)
-
-#: Values of ``--engine``.
-ENGINE_CHOICES = ("auto", "transformers", "ctranslate2")
 
 
 @dataclass(frozen=True)

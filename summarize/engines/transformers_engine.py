@@ -22,6 +22,7 @@ from transformers.utils import logging as transformers_logging
 
 from summarize.core.errors import ConfigError, ModelLoadError
 from summarize.core.languages import is_language_token
+from summarize.core.options import CPU_MAX_BATCH_TOKENS
 from summarize.engines.batching import run_sorted_batches
 from summarize.engines.decoding import Decoding
 from summarize.engines.generation import GenerationOverrides, ModelInfo, Target
@@ -115,7 +116,7 @@ def default_max_batch_tokens(device: str) -> int | None:
 
     GPUs need no such bound: a batch that does not fit is halved on out-of-memory instead.
     """
-    return 16_384 if device == "cpu" else None
+    return CPU_MAX_BATCH_TOKENS if device == "cpu" else None
 
 
 def default_batch_size(device: str, *, long_inputs: bool) -> int:

@@ -26,6 +26,7 @@ from summarize.core.config import RunConfig
 from summarize.core.errors import ConfigError, InputError, ModelLoadError, RunInterrupted
 from summarize.core.files import check_writable_folder, folder_lock, remove_unwritten_outputs
 from summarize.core.languages import ENGLISH, Language, get_language, licence_notices
+from summarize.core.options import key_fields, run_settings
 from summarize.core.progress import Progress, ProgressFactory, silent_progress
 from summarize.core.records import (
     Article,
@@ -543,7 +544,7 @@ def _pivot_key(item: WorkItem, context: StageContext) -> str:
         text=item.article.text,
         language=item.language,
         **_model_fields(context, item.pivot_model),
-        num_beams=context.config.num_beams,
+        **key_fields(context.config, "pivot"),
         **context.output_fields,
     )
 
@@ -578,24 +579,19 @@ def _summary_key(item: WorkItem, context: StageContext) -> str:
         # The summary is of the pivot model's English: its files matter as much as its name.
         pivot=_model_fields(context, item.pivot_model) if item.pivot_model else None,
         **_model_fields(context, config.summary_model),
-        num_beams=config.num_beams,
-        max_new_tokens=config.max_summary_tokens,
-        min_new_tokens=config.min_summary_tokens,
+        **key_fields(config, "summary"),
         **context.output_fields,
     )
 
 
 def _translation_key(summary: str, language: str, context: StageContext) -> str:
-    # A retried translation differs from a plain one; keys without retries stay as they were.
-    retry = {"retry_suspect": True} if context.config.retry_suspect else {}
     return unit_key(
         "translation",
         text=summary,
         language=language,
         **_model_fields(context, context.config.translation_model_for(language)),
-        num_beams=context.config.num_beams,
+        **key_fields(context.config, "translation"),
         **context.output_fields,
-        **retry,
     )
 
 
@@ -1168,24 +1164,9 @@ def _precisions(engines: dict[str, EngineChoice], device: str, dtype: str) -> st
 
 def _settings(config: RunConfig) -> dict[str, Any]:
     """The settings that shaped the output, as JSON values, for run.json."""
-    return {
-        "inputs": [str(path) for path in config.inputs],
-        "output": str(config.output),
-        "engine": config.engine,
-        "dtype": config.dtype,
-        "batch_size": config.batch_size,
-        "max_batch_tokens": config.max_batch_tokens,
-        "threads": config.threads,
-        "num_beams": config.num_beams,
-        "max_summary_tokens": config.max_summary_tokens,
-        "min_summary_tokens": config.min_summary_tokens,
-        "templates": str(config.templates) if config.templates else None,
-        "source_language": config.source_language,
-        "source_models": dict(config.source_models),
-        "models_dir": str(config.models_dir) if config.models_dir else None,
+    computed = {
         # Whether the Hub was off limits: --offline, --models-dir or HF_HUB_OFFLINE=1.
         "offline": is_offline(),
         "cache": None if config.no_cache else str(cache_folder(config)),
-        "retry_suspect": config.retry_suspect,
-        "strict": config.strict,
     }
+    return run_settings(config, computed)
