@@ -375,9 +375,9 @@ def _comet_scorer(model_name: str) -> tuple[Any, str | None]:
             f"({type(error).__name__}: {error}); run once with network access, or pass "
             "--comet with the folder of a downloaded COMET model"
         )
-    import torch
+    from summarize.engines.devices import cuda_available
 
-    gpus = 1 if torch.cuda.is_available() else 0
+    gpus = 1 if cuda_available() else 0
 
     def score(triples: Sequence[tuple[str, str, str]]) -> float:
         data = [{"src": src, "mt": mt, "ref": ref} for src, mt, ref in triples]

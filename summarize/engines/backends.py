@@ -15,6 +15,7 @@ from pathlib import Path
 
 from summarize.core.errors import ConfigError, ModelLoadError
 from summarize.core.options import ENGINE_CHOICES
+from summarize.engines.families import family_of
 from summarize.engines.generation import Engine, GenerationOverrides
 
 logger = logging.getLogger(__name__)
@@ -139,9 +140,9 @@ def _conversion_fallback(
 
 
 def _ctranslate2_problem(model_type: str, device: str) -> str | None:
-    from summarize.engines.ctranslate2_engine import SUPPORTED_MODEL_TYPES, ctranslate2_available
+    from summarize.engines.ctranslate2_engine import ctranslate2_available
 
-    if ctranslate2_available() and model_type not in SUPPORTED_MODEL_TYPES:
+    if ctranslate2_available() and family_of(model_type).ctranslate2 is None:
         return f"CTranslate2 does not run {model_type!r} models"
     return _device_problem(device)
 

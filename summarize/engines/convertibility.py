@@ -5,8 +5,9 @@ The converter (``ctranslate2/converters/transformers.py``) builds one token list
 tokenizer's ``get_vocab()`` and registers it as both the source and the target vocabulary;
 ``ModelSpec.validate`` then refuses the model unless that list is exactly as long as the
 encoder's and the decoder's embedding matrices. Each family's loader adjusts the list first,
-and :func:`conversion_problem` repeats those adjustments here, loader by loader, so the engine
-is chosen up front instead of failing when the model loads:
+and :func:`conversion_problem` repeats those adjustments here, loader by loader (each family's
+rule is its :class:`~summarize.engines.families.CTranslate2Support`), so the engine is chosen
+up front instead of failing when the model loads:
 
 - BART, mBART, Marian, M2M100: the list is cut to ``config.vocab_size``; it is never filled up,
   so embeddings padded past the tokenizer (``resize_token_embeddings(pad_to_multiple_of=...)``)
@@ -34,6 +35,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from summarize.engines.families import family_of
+
 # Embedding tensors of the seq2seq families, by the names save_pretrained writes. A tied
 # checkpoint may keep only the shared one.
 _ENCODER_EMBEDDINGS = (
@@ -56,26 +59,25 @@ def conversion_problem(folder: Path, tokenizer: Any) -> str | None:
     """Why CTranslate2 cannot convert (or would mis-run) the checkpoint in ``folder``, whose
     tokenizer (as ``AutoTokenizer`` loads it) is ``tokenizer``; None when it converts.
 
-    Only the families the CTranslate2 engine runs (bart, marian, m2m_100, mbart, t5) are
+    Only the families the CTranslate2 engine runs (see summarize.engines.families) are
     judged; for any other type, or files that cannot be read, the answer is None (the load
     itself then decides).
     """
     config = _read_json(folder / "config.json")
-    model_type = config.get("model_type")
+    support = family_of(config.get("model_type")).ctranslate2
     vocab_size = config.get("vocab_size")
-    if not isinstance(vocab_size, int) or model_type not in _TOKEN_COUNTS:
+    if not isinstance(vocab_size, int) or support is None:
         return None
-    if model_type == "marian" and getattr(tokenizer, "separate_vocabs", False):
+    if support.shared_vocabulary_only and getattr(tokenizer, "separate_vocabs", False):
         return (
             "it has separate source and target vocabularies (target_vocab.json), and "
             "CTranslate2's converter gives it the source vocabulary on both sides, so the "
             "output ids would be read as the wrong words"
         )
-    tokens = _TOKEN_COUNTS[model_type](_vocabulary(tokenizer), vocab_size, tokenizer)
+    tokens = support.vocabulary_count(_vocabulary(tokenizer), vocab_size, tokenizer)
     encoder_rows, decoder_rows = _embedding_rows(folder, config)
     expected = {"source": encoder_rows, "target": decoder_rows}
-    if model_type == "marian":
-        # The converter drops Marian's last row (<pad>, the decoder's zero start embedding).
+    if support.drops_last_row:
         expected = {
             "source": encoder_rows - 1,
             "target": decoder_rows - 1 if decoder_rows == encoder_rows else decoder_rows,
@@ -95,40 +97,6 @@ def _vocabulary(tokenizer: Any) -> list[str]:
     """The tokenizer's tokens in id order, as the converter lists them."""
     vocab: Mapping[str, int] = tokenizer.get_vocab()
     return [token for token, _ in sorted(vocab.items(), key=lambda item: item[1])]
-
-
-def _bart_count(tokens: list[str], vocab_size: int, tokenizer: Any) -> int:
-    """BartLoader (and mBART's): the list cut to ``vocab_size``."""
-    return min(len(tokens), vocab_size)
-
-
-def _marian_count(tokens: list[str], vocab_size: int, tokenizer: Any) -> int:
-    """MarianMTLoader: BART's list without a trailing ``<pad>``."""
-    kept = tokens[:vocab_size]
-    return len(kept) - 1 if kept and kept[-1] == "<pad>" else len(kept)
-
-
-def _m2m100_count(tokens: list[str], vocab_size: int, tokenizer: Any) -> int:
-    """M2M100Loader: BART's list, the extra special tokens, then the filler entries."""
-    kept = tokens[:vocab_size]
-    extra = getattr(tokenizer, "special_tokens_map", {}).get("additional_special_tokens", [])
-    count = len(kept) + len(set(extra) - set(kept))
-    madeup = getattr(tokenizer, "num_madeup_words", vocab_size - count)
-    return count + max(0, madeup)
-
-
-def _t5_count(tokens: list[str], vocab_size: int, tokenizer: Any) -> int:
-    """T5Loader: filled with sentinels up to ``vocab_size``, never cut."""
-    return max(len(tokens), vocab_size)
-
-
-_TOKEN_COUNTS = {
-    "bart": _bart_count,
-    "mbart": _bart_count,
-    "marian": _marian_count,
-    "m2m_100": _m2m100_count,
-    "t5": _t5_count,
-}
 
 
 def _embedding_rows(folder: Path, config: Mapping[str, Any]) -> tuple[int, int]:

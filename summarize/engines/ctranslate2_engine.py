@@ -23,6 +23,7 @@ from typing import Any
 from summarize.core.errors import ConfigError, ModelLoadError
 from summarize.engines.batching import even_chunks, run_sorted_batches
 from summarize.engines.decoding import Decoding
+from summarize.engines.families import CTRANSLATE2_MODEL_TYPES, family_of
 from summarize.engines.generation import GenerationOverrides, Target
 from summarize.engines.hub import folder_fingerprint, model_folder
 from summarize.engines.tokenizing import (
@@ -40,19 +41,13 @@ logger = logging.getLogger(__name__)
 #: ``config.model_type`` values whose CTranslate2 4.8 converter works on our checkpoints and
 #: whose greedy float32 output equals transformers' token for token (checked in
 #: tests/test_ct2_engine.py): BART, Marian (single and multi-target), M2M100 (NLLB-200 and
-#: M2M100 share it), mBART-50 and T5. Beam search matches too when the model stops at
-#: ``num_beams`` ended outputs and no likely token is blocked; otherwise CTranslate2 can decide
-#: close calls differently (it never searches past ``num_beams`` ended outputs, and it
-#: renormalises after blocking tokens; see README.md, Engines).
-SUPPORTED_MODEL_TYPES: frozenset[str] = frozenset({"bart", "marian", "m2m_100", "mbart", "t5"})
+#: M2M100 share it), mBART-50 and T5 (see summarize.engines.families). Beam search matches too
+#: when the model stops at ``num_beams`` ended outputs and no likely token is blocked;
+#: otherwise CTranslate2 can decide close calls differently (it never searches past
+#: ``num_beams`` ended outputs, and it renormalises after blocking tokens; see README.md,
+#: Engines).
+SUPPORTED_MODEL_TYPES: frozenset[str] = CTRANSLATE2_MODEL_TYPES
 
-# Config keys CTranslate2's BART-family loaders read but transformers v5 no longer writes when
-# it re-saves a config (real checkpoints' config.json still has them). Values are what the
-# architecture means: BART is post-norm, mBART pre-norm. Only missing keys are filled in.
-_LEGACY_CONFIG_KEYS: dict[str, dict[str, Any]] = {
-    "bart": {"normalize_before": False},
-    "mbart": {"normalize_before": True},
-}
 # Vocabulary files a converted model may hold (shared, or target for separate vocabularies).
 _VOCABULARY_FILES = ("shared_vocabulary.json", "target_vocabulary.json")
 #: Batches per CPU worker in one call to CTranslate2 (see CTranslate2Engine.generate).
@@ -162,15 +157,12 @@ def _with_legacy_config(source: Path, scratch: Path) -> Path:
     folder or Hub cache is never written to.
     """
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
-    missing = {
-        key: value
-        for key, value in _LEGACY_CONFIG_KEYS.get(config.get("model_type"), {}).items()
-        if key not in config
-    }
-    # The mBART loader picks the decoder start token by tokenizer class: mBART-50 starts from
-    # </s>, mBART-25 (or an unknown class) from the language code. v5 drops the class from
-    # config.json; tokenizer_config.json still names it.
-    if config.get("model_type") == "mbart" and "tokenizer_class" not in config:
+    support = family_of(config.get("model_type")).ctranslate2
+    if support is None:
+        return source
+    missing = {key: value for key, value in support.legacy_config.items() if key not in config}
+    # v5 drops the tokenizer class from config.json; tokenizer_config.json still names it.
+    if support.reads_tokenizer_class and "tokenizer_class" not in config:
         tokenizer_config = source / "tokenizer_config.json"
         if tokenizer_config.is_file():
             tokenizer_class = json.loads(tokenizer_config.read_text(encoding="utf-8")).get(

@@ -23,7 +23,6 @@ import signal
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from summarize.core.errors import ProcessCrashed, SummarizeError
 from summarize.core.files import write_atomic
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
+from summarize.engines import collective
 from summarize.engines.backends import EngineChoice
 from summarize.runners import transcripts
 from summarize.runners.pipeline import (
@@ -177,70 +177,25 @@ def launch(config: RunConfig, argv: Sequence[str]) -> int:
     exit code and adds nothing: no launcher traceback. A process that crashed raises
     ProcessCrashed, saying what to do next.
     """
-    from torch.distributed.elastic.multiprocessing import SignalException
-    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
-    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
-
-    if not config.verbose:
-        _quiet_launcher_logs()
     # Each process's share of the cores, as _threads gives it, for the libraries that read
     # this variable (accelerate warns in every process when it is unset).
     fair_share = max(1, (os.cpu_count() or 1) // config.processes)
     os.environ.setdefault("OMP_NUM_THREADS", str(config.threads or fair_share))
     with tempfile.TemporaryDirectory(prefix="summarize-processes-") as folder:
-        logs = _log_settings(Path(folder), config.processes)
-        settings = LaunchConfig(
-            min_nodes=1,
-            max_nodes=1,
-            nproc_per_node=config.processes,
-            run_id=str(uuid.uuid4()),
-            rdzv_backend="c10d",
-            rdzv_endpoint="localhost:0",  # a free port on this machine
-            max_restarts=0,  # a failed share is reported, not run again
-            logs_specs=logs,
+        # The tool reports process failures itself (--verbose keeps the launcher's logs).
+        processes = collective.LocalLaunch(
+            config.processes, Path(folder), transcripts.COPY_VARIABLE, quiet=not config.verbose
         )
         try:
-            elastic_launch(settings, sys.executable)("-m", "summarize", *argv)
-        except ChildFailedError as error:
-            # In the order they stopped (to the second; then the launcher's SIGTERMs last).
-            failures = sorted(
-                error.failures.items(),
-                key=lambda pair: (pair[1].timestamp, pair[1].exitcode == -signal.SIGTERM),
-            )
-            return launch_exit_code(
-                [(rank, failure.exitcode) for rank, failure in failures], config.processes
-            )
-        except SignalException as stop:  # the launcher has stopped the processes already
-            if stop.sigval == signal.SIGINT:
-                raise KeyboardInterrupt from None
-            raise
+            failures = processes.run(sys.executable, ["-m", "summarize", *argv])
         finally:
             # Before the crash report or "interrupted", which say the messages are above.
-            unseen = transcripts.unseen_lines(logs.main_copy, logs.stderrs)
+            unseen = transcripts.unseen_lines(processes.main_copy, processes.stderrs)
             for line in transcripts.format_unseen(unseen, config.processes):
                 print(line, file=sys.stderr)
+        if failures:
+            return launch_exit_code(failures, config.processes)
     return 0
-
-
-def _log_settings(folder: Path, count: int) -> Any:
-    """torch's LogsSpecs for launch: the main process keeps the terminal (live progress bars
-    and messages) and copies what it writes to ``main_copy``; the others' stderr goes to files
-    in ``folder``, named in ``stderrs`` once the processes start (see transcripts)."""
-    from torch.distributed.elastic.multiprocessing import DefaultLogsSpecs, Std
-
-    class Logs(DefaultLogsSpecs):
-        def __init__(self) -> None:
-            super().__init__(log_dir=str(folder), redirects={r: Std.ERR for r in range(1, count)})
-            self.main_copy = folder / "main-stderr.log"
-            self.stderrs: dict[int, str] = {}
-
-        def reify(self, envs):  # called once the processes' environments are made
-            destinations = super().reify(envs)
-            self.stderrs = {rank: path for rank, path in destinations.stderrs.items() if path}
-            envs[0][transcripts.COPY_VARIABLE] = str(self.main_copy)
-            return destinations
-
-    return Logs()
 
 
 #: Exit codes with which a process ends a run as designed, having printed why: a usage or
@@ -274,30 +229,16 @@ def _crash_message(rank: int, count: int, code: int) -> str:
     )
 
 
-def _quiet_launcher_logs() -> None:
-    """Silence torch's launcher, which logs each process failure it sees: the tool reports them
-    itself (--verbose keeps torch's logs)."""
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith(("torch.distributed.elastic", "torch.distributed.launcher")):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
 def current_process(device: str = "auto") -> ProcessInfo:
     """This process's place in the run, from accelerate (which reads the launcher's settings)."""
-    import torch
-    from accelerate import PartialState  # sets up torch.distributed; only when launched
-
-    # Without cpu=True accelerate treats torchrun processes on a machine with no GPU as one
-    # process each; with it they join one group over gloo.
-    on_cpu = device == "cpu" or not torch.cuda.is_available()
-    state = PartialState(cpu=on_cpu)
-    local_count = int(os.environ.get("LOCAL_WORLD_SIZE", state.num_processes))
+    place = collective.join_group(device)
+    local_count = int(os.environ.get("LOCAL_WORLD_SIZE", place.count))
     return ProcessInfo(
-        index=state.process_index,
-        count=state.num_processes,
-        local_index=state.local_process_index,
+        index=place.index,
+        count=place.count,
+        local_index=place.local_index,
         local_count=local_count,
-        device=str(state.device),
+        device=place.device,
     )
 
 
@@ -311,9 +252,7 @@ def _clear_old_shares(folder: Path, process: ProcessInfo) -> None:
 def wait_for_everyone(process: ProcessInfo) -> None:
     """Block until every process gets here."""
     if process.count > 1:
-        from accelerate import PartialState
-
-        PartialState().wait_for_everyone()
+        collective.wait_for_group()
 
 
 def _device(config: RunConfig, process: ProcessInfo) -> str:

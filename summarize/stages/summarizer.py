@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from summarize.core.progress import Progress, SilentProgress
 from summarize.core.records import Article, Summary
+from summarize.engines.families import family_of
 from summarize.engines.generation import Engine, ModelInfo, Target
 from summarize.text.sentences import TokenCounter, pack_into_chunks, split_sentences
 
@@ -15,9 +16,6 @@ logger = logging.getLogger(__name__)
 
 #: Rounds of summarising chunk summaries before giving up on an article.
 MAX_ROUNDS = 8
-
-# Model types whose checkpoints expect a task prefix even when the config names none.
-_PREFIX_BY_MODEL_TYPE = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def summary_prefix(info: ModelInfo) -> str:
         return info.task_prefixes[SUMMARY_TASK]
     if info.prefix is not None:
         return info.prefix
-    return _PREFIX_BY_MODEL_TYPE.get(info.model_type, "")
+    return family_of(info.model_type).summary_prefix
 
 
 def summarize_articles(

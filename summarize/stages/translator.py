@@ -26,11 +26,11 @@ from summarize.core.languages import (
     usual_individual_language,
 )
 from summarize.core.progress import Progress, SilentProgress
+from summarize.engines.families import TargetStyle, family_of
 from summarize.engines.generation import Engine, GenerationOverrides, ModelInfo, Target
 from summarize.quality import SentencePair
 from summarize.text.sentences import split_oversized, split_sentences
 
-_T5_TYPES = frozenset({"t5", "mt5", "umt5", "longt5"})
 # Single-pair OPUS-MT ids name both languages: opus-mt-en-hu, opus-mt-tc-big-en-hu, opus-mt-hu-en.
 _OPUS_PAIR = re.compile(r"opus-mt-(?:tc-big-)?([a-z]{2,3})-([a-z]{2,3})(?:$|[-_/])")
 
@@ -53,7 +53,8 @@ def resolve_target(
     """
     tokens = info.language_tokens
     fix = fix or f"pass --translation-model {language.code}=MODEL with a model that covers it"
-    if info.model_type == "marian":
+    style = family_of(info.model_type).target_style
+    if style is TargetStyle.MARIAN_TOKEN:
         marian_tokens = sorted(token for token in tokens if MARIAN_TOKEN.match(token))
         if marian_tokens:
             # Tatoeba models use three-letter tokens (>>fra<<), older OPUS-MT ones two-letter
@@ -83,7 +84,7 @@ def resolve_target(
                 f"({language.code}); {fix}"
             )
         return Target()
-    if info.model_type == "m2m_100":
+    if style is TargetStyle.M2M100_CODE:
         flores = sorted(token for token in tokens if FLORES_CODE.match(token))
         if flores:  # NLLB-200
             return Target(
@@ -97,13 +98,13 @@ def resolve_target(
         src = _vocabulary_code(info, source, (f"__{source.m2m_code}__",), m2m, fix, "from")
         # The tokenizer takes the bare code and wraps it itself.
         return Target(src_lang=src.strip("_"), forced_bos_token=forced)
-    if info.model_type == "mbart":
+    if style is TargetStyle.MBART_CODE:
         mbart = sorted(token for token in tokens if MBART_CODE.match(token))
         return Target(
             src_lang=_vocabulary_code(info, source, (source.mbart_code,), mbart, fix, "from"),
             forced_bos_token=_vocabulary_code(info, language, (language.mbart_code,), mbart, fix),
         )
-    if info.model_type in _T5_TYPES:
+    if style is TargetStyle.T5_PROMPT:
         task = f"translation_{source.code}_to_{language.code}"
         if task in info.task_prefixes:
             # The task's entry also holds its beams and lengths (see summarize.engines.decoding).
