@@ -207,7 +207,7 @@ def build_model(workload: Workload, root: Path) -> Path:
 
 def _english_sentences() -> list[str]:
     """The English news sentences of the test corpus (ASCII only)."""
-    from tiny_models import CORPUS
+    from support.tiny_models import CORPUS
 
     return [text for text in CORPUS if text.isascii()]
 
@@ -1155,7 +1155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
-    sys.path.insert(0, str(TESTS))  # tiny_models
+    sys.path.insert(0, str(TESTS))  # support.tiny_models
     # MarianTokenizer asks for sacremoses when it is missing; that changes nothing timed here.
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 

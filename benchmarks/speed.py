@@ -62,7 +62,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
-sys.path.insert(0, str(REPO / "tests"))  # tiny_models
+sys.path.insert(0, str(REPO / "tests"))  # support.tiny_models
 
 import end_to_end  # noqa: E402
 import engine_speed  # noqa: E402

@@ -267,7 +267,7 @@ def main() -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(HERE.parent))  # summarize, when not installed
-    sys.path.insert(0, str(HERE.parent / "tests"))  # tiny_models
+    sys.path.insert(0, str(HERE.parent / "tests"))  # support.tiny_models
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
     try:
         _serve(sys.stdin, answers)

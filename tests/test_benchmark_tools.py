@@ -143,7 +143,7 @@ def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Pa
 
 
 def test_builder_applies_a_checkpoints_config_values(tmp_path: Path) -> None:
-    import tiny_models
+    from support import tiny_models
     from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
     tiny_models.build_marian(
