@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config
+from support.articles import SEED
+from support.configs import marian_config
 
 from summarize.core.config import RunConfig
 from summarize.core.errors import ConfigError

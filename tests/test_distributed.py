@@ -12,7 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config, tiny_model_flags
+from support.articles import SEED
+from support.cli import tiny_model_flags
+from support.configs import marian_config
 
 from summarize.core.records import Article
 from summarize.runners import distributed
