@@ -12,6 +12,7 @@ DANGEROUS_TITLE = "Breaking <script>alert(1)</script> {{ 7*7 }} {% raw %} Q&A"
 DANGEROUS_SUMMARY = "Officials said {{ 7*7 }} <script>alert(1)</script> {% raw %} & more."
 HTTPS_URL = "https://example.com/news/budapest?id=1&lang=en"
 
+#: Slug -> the translations of its summary.
 TRANSLATIONS = {
     "orban": {
         "hu": "Orbán Viktor Pekingbe látogatott, ahol Hszi Csin-pinggel tárgyalt.",
@@ -33,6 +34,7 @@ TRANSLATIONS = {
     },
 }
 
+#: Each edition's page -> its html lang and title.
 EDITIONS = {
     "index.html": ("en", "News briefing"),
     "briefing.hu.html": ("hu", "Hírösszefoglaló"),
@@ -40,6 +42,7 @@ EDITIONS = {
     "briefing.ru.html": ("ru", "Обзор новостей"),
     "briefing.uk.html": ("uk", "Огляд новин"),
 }
+#: The language switcher's links, in order: each language named in itself.
 NATIVE_NAMES = ["English", "Magyar", "中文（简体）", "Русский", "Українська"]
 
 
