@@ -3,7 +3,7 @@
 ``benchmarks/configs/*.json`` holds, for each default model (summariser and translators), the
 real checkpoint's ``config.json`` values and its generation defaults, written down once so
 nothing is downloaded. :func:`build` makes a model from one of them with the test suite's
-builders (``tests/tiny_models.py``): the same architecture, sizes and activation, random
+builders (``tests/support/tiny_models.py``): the same architecture, sizes and activation, random
 weights, and a small sentencepiece/BPE tokenizer trained on the spot whose vocabulary is padded
 to the real size. Its generation config keeps the checkpoint's beam and penalties but forces a
 fixed output length (``min_new_tokens == max_new_tokens``), so every engine does the same work.
@@ -62,7 +62,7 @@ class ModelSpec:
     name: str
     #: The Hub id of the real checkpoint.
     checkpoint: str
-    #: Which builder of tests/tiny_models.py makes it: ``bart``, ``marian`` or ``nllb``.
+    #: Which builder of tests/support/tiny_models.py makes it: ``bart``, ``marian`` or ``nllb``.
     family: str
     #: Multi-target Marian models' ``>>xxx<<`` tokens (empty for single-target models).
     target_tokens: tuple[str, ...]
@@ -146,7 +146,7 @@ def _build(spec: ModelSpec, dest: Path, new_tokens: int) -> None:
     from summarize.engines.transformers_engine import show_library_progress_bars
 
     show_library_progress_bars(False)
-    import tiny_models
+    from support import tiny_models
 
     common: dict[str, Any] = {
         "max_positions": spec.max_positions,

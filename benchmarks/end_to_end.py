@@ -44,7 +44,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))  # engine_speed
-sys.path.insert(0, str(REPO / "tests"))  # tiny_models
+sys.path.insert(0, str(REPO / "tests"))  # support.tiny_models
 
 import engine_speed  # noqa: E402
 

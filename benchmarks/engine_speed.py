@@ -207,7 +207,7 @@ def build_model(workload: Workload, root: Path) -> Path:
 
 def _english_sentences() -> list[str]:
     """The English news sentences of the test corpus (ASCII only)."""
-    from tiny_models import CORPUS
+    from support.tiny_models import CORPUS
 
     return [text for text in CORPUS if text.isascii()]
 
@@ -392,7 +392,7 @@ def run_naive(
     return result
 
 
-def _product_turns(
+def product_turns(
     workload: Workload,
     path: Path,
     texts: Sequence[str],
@@ -461,7 +461,7 @@ def run_engine(
     threads: int | None = None,
 ) -> Result:
     """The product's transformers engine, as the pipeline builds it, on all texts in one call."""
-    with _product_turns(workload, path, texts, device, "transformers", dtype, threads) as child:
+    with product_turns(workload, path, texts, device, "transformers", dtype, threads) as child:
         return _product_result(workload, label, child, texts, repeats)
 
 
@@ -475,7 +475,7 @@ def run_ctranslate2(
 ) -> Result:
     """The product's default engine: CTranslate2 (int8 on CPU), converted on first use (its
     load time includes the conversion: the first run pays it once)."""
-    with _product_turns(workload, path, texts, device, "ctranslate2", dtype) as child:
+    with product_turns(workload, path, texts, device, "ctranslate2", dtype) as child:
         return _product_result(workload, PRODUCT_CT2, child, texts, repeats)
 
 
@@ -625,7 +625,7 @@ _ANCHOR_SETTINGS_CUDA: tuple[SweepSetting, ...] = (
 )
 
 
-def _hand_written_ct2(
+def hand_written_ct2(
     translator: Any,
     tokenizer: PreTrainedTokenizerBase,
     texts: Sequence[str],
@@ -706,13 +706,13 @@ def run_ct2_anchor(
                 intra_threads=0 if on_cuda else max(1, cores // inter),
             )
             load_s[inter] = time.perf_counter() - started
-            _hand_written_ct2(translators[inter], tokenizer, texts[:1], options, prefix)  # warm-up
+            hand_written_ct2(translators[inter], tokenizer, texts[:1], options, prefix)  # warm-up
         translator = translators[inter]
         max_batch = size if size is not None else -(-len(source) // inter)
         seconds = []
         for _ in range(repeats):
             started = time.perf_counter()
-            results = _hand_written_ct2(
+            results = hand_written_ct2(
                 translator,
                 tokenizer,
                 texts,
@@ -777,7 +777,7 @@ def head_to_head(
         _request(turns.ANCHOR, workload, path, texts, device, dtype), setting=setting
     )
     with (
-        _product_turns(workload, path, texts, device, "ctranslate2", dtype) as product,
+        product_turns(workload, path, texts, device, "ctranslate2", dtype) as product,
         turns.TurnTaker(anchor_request) as anchor,
     ):
         product_s: list[float] = []
@@ -1155,7 +1155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
-    sys.path.insert(0, str(TESTS))  # tiny_models
+    sys.path.insert(0, str(TESTS))  # support.tiny_models
     # MarianTokenizer asks for sacremoses when it is missing; that changes nothing timed here.
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 

@@ -62,7 +62,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
-sys.path.insert(0, str(REPO / "tests"))  # tiny_models
+sys.path.insert(0, str(REPO / "tests"))  # support.tiny_models
 
 import end_to_end  # noqa: E402
 import engine_speed  # noqa: E402
@@ -124,11 +124,11 @@ def with_head_to_head_passes(
     ]
 
 
-def _best(result: engine_speed.Result) -> float:
+def best_rate(result: engine_speed.Result) -> float:
     return result.best_tokens_per_s
 
 
-def _median(result: engine_speed.Result) -> float:
+def median_rate(result: engine_speed.Result) -> float:
     return result.median_tokens_per_s
 
 
@@ -153,12 +153,12 @@ def print_stages(
     merged = with_head_to_head_passes(results)
     for stage, members in workloads.items():
         work = {w.name: counts[w.name] * w.new_tokens for w in members}
-        naive = stage_summary(results, engine_speed.NAIVE, work, _median)
-        product = stage_summary(merged, engine_speed.PRODUCT_CT2, work, _median)
-        anchor = stage_summary(results, engine_speed.ANCHOR, work, _best)
+        naive = stage_summary(results, engine_speed.NAIVE, work, median_rate)
+        product = stage_summary(merged, engine_speed.PRODUCT_CT2, work, median_rate)
+        anchor = stage_summary(results, engine_speed.ANCHOR, work, best_rate)
         paired = (
-            stage_summary(results, engine_speed.PRODUCT_H2H, work, _median),
-            stage_summary(results, engine_speed.ANCHOR_H2H, work, _median),
+            stage_summary(results, engine_speed.PRODUCT_H2H, work, median_rate),
+            stage_summary(results, engine_speed.ANCHOR_H2H, work, median_rate),
         )
         if naive is None or product is None:
             print(f"{stage}: no CTranslate2 rows to compare")

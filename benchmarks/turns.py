@@ -236,10 +236,10 @@ def _load_anchor(request: Request, lengths: list[int], cores: int) -> _Held:
         inter_threads=inter,
         intra_threads=0 if device.startswith("cuda") else max(1, cores // inter),
     )
-    engine_speed._hand_written_ct2(translator, tokenizer, request.texts[:1], options, prefix)
+    engine_speed.hand_written_ct2(translator, tokenizer, request.texts[:1], options, prefix)
 
     def run() -> Sequence[str]:
-        results = engine_speed._hand_written_ct2(
+        results = engine_speed.hand_written_ct2(
             translator,
             tokenizer,
             request.texts,
@@ -267,7 +267,7 @@ def main() -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(HERE.parent))  # summarize, when not installed
-    sys.path.insert(0, str(HERE.parent / "tests"))  # tiny_models
+    sys.path.insert(0, str(HERE.parent / "tests"))  # support.tiny_models
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
     try:
         _serve(sys.stdin, answers)

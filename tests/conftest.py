@@ -75,9 +75,9 @@ def offline_hf(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """Folders of the tiny random models (see ``tiny_models.build_all``), built once per session."""
+    """The tiny random models (``support.tiny_models.build_all``), built once per session."""
     # Imported here: importing transformers takes seconds, and only tests using this pay it.
-    from tiny_models import build_all
+    from support.tiny_models import build_all
 
     # Session fixtures run before the function-scoped autouse one above, so the build sets its
     # own offline environment (restored afterwards; monkeypatch is function-scoped only).

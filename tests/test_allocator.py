@@ -9,7 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, GenerateSpy, marian_config
+from support.articles import SEED
+from support.configs import marian_config
+from support.spies import GenerateSpy
 
 from summarize.engines import allocator
 

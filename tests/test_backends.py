@@ -6,7 +6,8 @@ import json
 from dataclasses import replace
 
 import pytest
-from test_pipeline import SEED, marian_config
+from support.articles import SEED
+from support.configs import marian_config
 
 from summarize.core.errors import ConfigError
 from summarize.engines.backends import EngineChoice, choose_engine

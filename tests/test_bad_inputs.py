@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_pipeline import tiny_model_flags
+from support.cli import tiny_model_flags
 
 GOOD_TEXT = "Rain is expected across the region tomorrow. Farmers welcomed the forecast."
 

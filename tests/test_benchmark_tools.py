@@ -93,7 +93,7 @@ def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> N
     import ctranslate2
 
     translator = ctranslate2.Translator(str(model_dir), compute_type="int8")
-    results = engine_speed._hand_written_ct2(translator, tokenizer, texts, options, prefix)
+    results = engine_speed.hand_written_ct2(translator, tokenizer, texts, options, prefix)
     assert [result.hypotheses[0][0] for result in results] == ["hun_Latn"] * len(texts)
     # The model has 3000 rows and the small tokenizer far fewer; the rest are never chosen.
     vocabulary = tokenizer.get_vocab()
@@ -133,9 +133,7 @@ def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Pa
         assert not anchor.tuned
         assert anchor.run_pass().wrong_lengths == 0
         anchor.stop()
-    with engine_speed._product_turns(
-        workload, path, texts, "cpu", "ctranslate2", "auto"
-    ) as product:
+    with engine_speed.product_turns(workload, path, texts, "cpu", "ctranslate2", "auto") as product:
         # Whatever this test process has, the child decides for itself, as summarize run does.
         assert product.tuned == allocator.reuse_freed_memory("cpu", mallopt=lambda *_: 1)
         assert product.run_pass().wrong_lengths == 0
@@ -143,7 +141,7 @@ def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Pa
 
 
 def test_builder_applies_a_checkpoints_config_values(tmp_path: Path) -> None:
-    import tiny_models
+    from support import tiny_models
     from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
     tiny_models.build_marian(
@@ -242,13 +240,13 @@ def test_stage_summary_charges_every_variant_for_the_same_work() -> None:
         _result("other", engine_speed.PRODUCT_CT2, 10, (9.0,)),  # another stage's model
     ]
     work = {"a": 100, "b": 100}
-    naive = speed.stage_summary(results, engine_speed.NAIVE, work, speed._median)
-    best = speed.stage_summary(results, engine_speed.PRODUCT_CT2, work, speed._best)
+    naive = speed.stage_summary(results, engine_speed.NAIVE, work, speed.median_rate)
+    best = speed.stage_summary(results, engine_speed.PRODUCT_CT2, work, speed.best_rate)
     assert naive is not None and best is not None
     assert naive.tokens_per_s == pytest.approx(200 / (100 / 10 + 100 / 5))
     assert best.tokens_per_s == pytest.approx(200 / (100 / 100 + 100 / 25))
     assert best.peak_rss_mib == 300.0 and best.load_s == 2.0
-    assert speed.stage_summary(results, engine_speed.ANCHOR, work, speed._best) is None
+    assert speed.stage_summary(results, engine_speed.ANCHOR, work, speed.best_rate) is None
 
 
 def test_product_rows_gain_their_head_to_head_passes() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_editions import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
+from support.briefings import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
 
 from summarize.outputs import write_briefing
 
@@ -167,7 +167,7 @@ def test_a_bidi_override_in_untrusted_text_stays_inside_it(tmp_path: Path, brows
     # failure reason after a file name ("... txt.exe\u202e: yroelif ...").
     from dataclasses import replace
 
-    from test_editions import make_result
+    from support.briefings import make_result
 
     from summarize.core.records import Briefing, InputFailure
 

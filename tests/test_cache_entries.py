@@ -8,7 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, GenerateSpy, marian_config
+from support.articles import SEED
+from support.configs import marian_config
+from support.spies import GenerateSpy
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.articles import ENGLISH, HUNGARIAN
 from support.hub_cache import put_in_hub_cache
-from test_pivot import ENGLISH, HUNGARIAN
 
 from summarize.commands.catalog import planned_models
 from summarize.core.config import RunConfig

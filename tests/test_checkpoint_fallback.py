@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config
+from support.articles import SEED
+from support.configs import marian_config
 
 from summarize.core.config import RunConfig
 from summarize.core.errors import ConfigError
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 def odd_marians(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     """Tiny Marian translators: ``padded`` (embeddings padded to a multiple of 64 past the
     vocabulary), ``separate`` (separate source and target vocabularies), ``plain``."""
-    from tiny_models import build_marian
+    from support.tiny_models import build_marian
 
     root = tmp_path_factory.mktemp("odd-marians")
     yield {
@@ -61,7 +62,7 @@ def test_the_detector_reads_padded_embeddings_and_separate_vocabularies(odd_mari
 def test_the_detector_agrees_with_the_converter(odd_marians, tiny_models, tmp_path) -> None:
     """Whatever the detector passes converts; what it refuses for its sizes, the converter
     refuses too (separate vocabularies convert, but run wrongly: see the next test)."""
-    from tiny_models import build_marian
+    from support.tiny_models import build_marian
 
     folders = {
         **{name: tiny_models[name] for name in ("bart", "marian", "nllb", "m2m100", "t5")},

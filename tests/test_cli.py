@@ -13,35 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.cli import run_cli, tiny_model_flags
 from support.hub_cache import put_in_hub_cache
-from test_pipeline import tiny_model_flags
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def summarize_command() -> list[str]:
-    """The installed console script, next to this interpreter."""
-    script = shutil.which("summarize", path=str(Path(sys.executable).parent))
-    assert script, "the summarize console script is not installed (pip install -e .)"
-    return [script]
-
-
-def run_cli(
-    args: list[str],
-    cwd: Path,
-    module: bool = False,
-    env: dict[str, str] | None = None,
-    timeout: float = 300,
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "summarize"] if module else summarize_command()
-    return subprocess.run(
-        [*command, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy() if env is None else env,
-        timeout=timeout,
-    )
 
 
 def tiny_flags(tiny: dict[str, Path]) -> list[str]:

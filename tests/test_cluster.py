@@ -12,7 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, TINY_TRANSLATORS, marian_config, tiny_model_flags
+from support.articles import SEED
+from support.cli import tiny_model_flags
+from support.configs import TINY_TRANSLATORS, marian_config
 
 from summarize.commands.cli import main
 from summarize.core.config import build_run_config

@@ -116,7 +116,7 @@ def test_beam_search_with_a_length_penalty_equals_transformers(tmp_path):
     CTranslate2 and transformers must count the same length (the end token included) and
     stop at the same point, or the default models' 4 beams would pick different outputs.
     """
-    from tiny_models import CORPUS, build_bart
+    from support.tiny_models import CORPUS, build_bart
 
     from summarize.engines.transformers_engine import TransformersEngine
 
@@ -152,7 +152,7 @@ def test_supported_model_types_cover_the_tested_families(tiny_models):
 
 @pytest.mark.parametrize("family", ["marian", "bart"])
 def test_int8_on_cpu_gives_outputs_of_the_forced_length(tiny_models, tmp_path, family):
-    from tiny_models import NEW_TOKENS
+    from support.tiny_models import NEW_TOKENS
 
     engine = _engine(tiny_models[family], tmp_path, dtype="auto")
     assert engine.compute_type == "int8"

@@ -12,7 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, marian_config, tiny_model_flags
+from support.articles import SEED
+from support.cli import tiny_model_flags
+from support.configs import marian_config
 
 from summarize.core.records import Article
 from summarize.runners import distributed
@@ -210,17 +212,17 @@ def test_each_process_gets_its_gpu_and_a_fair_share_of_cores(tmp_path, monkeypat
 
     second = ProcessInfo(index=1, count=4, local_index=1, local_count=2, device="cuda:1")
     config = RunConfig(inputs=(tmp_path,), output=tmp_path)
-    assert distributed._device(config, second) == "cuda:1"  # auto: accelerate's choice
-    assert distributed._device(replace(config, device="cuda"), second) == "cuda:1"
-    assert distributed._device(replace(config, device="cpu"), second) == "cpu"
+    assert distributed.process_device(config, second) == "cuda:1"  # auto: accelerate's choice
+    assert distributed.process_device(replace(config, device="cuda"), second) == "cuda:1"
+    assert distributed.process_device(replace(config, device="cpu"), second) == "cpu"
     on_cpu = replace(second, device="cpu:1")  # accelerate's name for a CPU process's device
-    assert distributed._device(config, on_cpu) == "cpu"
+    assert distributed.process_device(config, on_cpu) == "cpu"
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
-    assert distributed._threads(config, second) == 8
+    assert distributed.process_threads(config, second) == 8
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by accelerate launch
-    assert distributed._threads(config, second) == 3
-    assert distributed._threads(replace(config, threads=5), second) == 5
+    assert distributed.process_threads(config, second) == 3
+    assert distributed.process_threads(replace(config, threads=5), second) == 5
 
 
 def summarize_processes(

@@ -6,24 +6,34 @@ internal link must lead to a written page and, with a #fragment, to an element w
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import json
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
-from test_render import (
-    DANGEROUS_SUMMARY,
+from support.briefings import (
     DANGEROUS_TITLE,
-    HTTPS_URL,
+    EDITIONS,
     TRANSLATIONS,
+    make_briefing,
     make_result,
+    make_rtl_briefing,
+)
+from support.pages import (
+    XHTML,
+    elements,
+    every_internal_link_resolves,
+    every_page_is_valid_html5,
+    heading_levels_never_skip,
+    language_switcher_on_every_page,
+    pages,
+    pages_are_self_contained,
+    parse_strict,
+    text_of,
 )
 
 from summarize.core.errors import ConfigError
 from summarize.core.languages import MODEL_LICENCES
-from summarize.core.records import Briefing, InputFailure, RunInfo
+from summarize.core.records import Briefing
 from summarize.outputs import (
     build_context,
     builtin_templates_dir,
@@ -32,17 +42,7 @@ from summarize.outputs import (
     write_briefing,
 )
 
-html5lib = pytest.importorskip("html5lib")
-
-XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "lang"
-EDITIONS = {
-    "index.html": ("en", "News briefing"),
-    "briefing.hu.html": ("hu", "Hírösszefoglaló"),
-    "briefing.zh.html": ("zh-Hans", "新闻简报"),
-    "briefing.ru.html": ("ru", "Обзор новостей"),
-    "briefing.uk.html": ("uk", "Огляд новин"),
-}
 #: A label of each edition that must be in its language ("Sources" / "Contents").
 CONTENTS = {"hu": "Tartalom", "zh": "目录", "ru": "Содержание", "uk": "Зміст"}
 #: The long date of 2025-03-04 in each edition's locale (Babel, CLDR).
@@ -53,72 +53,12 @@ GENERATED = {
     "ru": "4 марта 2025\u202fг.",
     "uk": "4 березня 2025\u202fр.",
 }
-NATIVE_NAMES = ["English", "Magyar", "中文（简体）", "Русский", "Українська"]
-
-
-def make_briefing(languages: tuple[str, ...] = ("hu", "zh", "ru", "uk")) -> Briefing:
-    """Three articles (one hostile), real models with known licences, one failed input."""
-    results = (
-        make_result(
-            "orban",
-            "Orbán visits Beijing",
-            "Hungary's prime minister met Xi Jinping in Beijing.",
-            url=HTTPS_URL,
-            published="2024-07-08",
-        ),
-        make_result(
-            "danger",
-            DANGEROUS_TITLE,
-            DANGEROUS_SUMMARY,
-            url="javascript:alert(document.cookie)",
-            warnings=("encoding guessed as cp1250 <b>",),
-        ),
-        # Only Hungarian: the other editions fall back to the English summary.
-        make_result(
-            "plain",
-            "A plain story",
-            "First paragraph.\n\nSecond paragraph.",
-            translations={"hu": TRANSLATIONS["plain"]["hu"]},
-        ),
-    )
-    models = {
-        "summary": "sshleifer/distilbart-cnn-12-6",
-        "translation:hu": "Helsinki-NLP/opus-mt-tc-big-en-hu",
-        "translation:zh": "Helsinki-NLP/opus-mt-en-zh",
-        "translation:ru": "Helsinki-NLP/opus-mt-tc-big-en-zle",
-        "translation:uk": "facebook/nllb-200-distilled-600M",
-        "translation:fi": "models/my-en-fi",
-    }
-    run = RunInfo(
-        generated_at="2025-03-04T05:06:07+00:00",
-        models={k: v for k, v in models.items() if k.split(":")[-1] in (*languages, "summary")},
-        device="cpu",
-        dtype="float32",
-        languages=languages,
-        version="0.1.0",
-    )
-    failures = (InputFailure(source="inputs/broken.pdf", reason="unsupported file type <pdf>"),)
-    return Briefing(results=results, run=run, failures=failures)
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     write_briefing(make_briefing(), tmp_path)
     return tmp_path
-
-
-def parse_strict(path: Path):
-    """Parse a page as HTML5; any parse error raises."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=True)
-    return parser.parse(path.read_bytes(), transport_encoding="utf-8")
-
-
-def elements(root, tag: str) -> list:
-    return list(root.iter(XHTML + tag))
-
-
-def text_of(element) -> str:
-    return "".join(element.itertext())
 
 
 def effective_langs(root) -> list[tuple[str, str]]:
@@ -138,10 +78,6 @@ def effective_langs(root) -> list[tuple[str, str]]:
 
     walk(root, "")
     return found
-
-
-def pages(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.html"))
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -173,11 +109,7 @@ def test_article_slug_cannot_take_an_editions_name(tmp_path: Path) -> None:
 
 
 def test_every_page_is_valid_html5(site: Path) -> None:
-    for path in pages(site):
-        try:
-            parse_strict(path)
-        except html5lib.html5parser.ParseError as exc:  # pragma: no cover - failure message
-            pytest.fail(f"{path.name}: HTML5 parse error: {exc}")
+    every_page_is_valid_html5(site)
 
 
 @pytest.mark.parametrize(("name", "expected"), list(EDITIONS.items()))
@@ -202,54 +134,15 @@ def test_article_pages_have_a_title_and_english_lang(site: Path) -> None:
 
 
 def test_heading_levels_never_skip(site: Path) -> None:
-    for path in pages(site):
-        root = parse_strict(path)
-        levels = [
-            int(el.tag[-1])
-            for el in root.iter()
-            if isinstance(el.tag, str) and el.tag.startswith(XHTML + "h") and el.tag[-1].isdigit()
-        ]
-        assert levels[0] == 1, path.name
-        assert levels.count(1) == 1, path.name
-        for before, after in itertools.pairwise(levels):
-            assert after <= before + 1, (path.name, levels)
+    heading_levels_never_skip(site)
 
 
 def test_every_internal_link_resolves(site: Path) -> None:
-    ids = {
-        path.name: {el.get("id") for el in parse_strict(path).iter() if el.get("id")}
-        for path in pages(site)
-    }
-    checked = 0
-    for path in pages(site):
-        for anchor in elements(parse_strict(path), "a"):
-            href = anchor.get("href")
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:
-                assert parts.scheme in ("http", "https"), (path.name, href)
-                continue
-            target = unquote(parts.path).removeprefix("./") or path.name
-            assert target in ids, (path.name, href)
-            if parts.fragment:
-                assert parts.fragment in ids[target], (path.name, href)
-            checked += 1
-    assert checked > 50
+    every_internal_link_resolves(site)
 
 
 def test_language_switcher_on_every_page(site: Path) -> None:
-    for path in pages(site):
-        root = parse_strict(path)
-        nav = next(n for n in elements(root, "nav") if "editions" in n.get("class", ""))
-        links = elements(nav, "a")
-        assert [text_of(a) for a in links] == NATIVE_NAMES
-        assert [a.get("href") for a in links] == ["./index.html"] + [
-            f"./briefing.{code}.html" for code in ("hu", "zh", "ru", "uk")
-        ]
-        for a in links:
-            assert a.get("lang") == a.get("hreflang")
-        current = [a.get("href") for a in links if a.get("aria-current") == "page"]
-        expected = path.name if path.name in EDITIONS else "index.html"
-        assert current == [f"./{expected}"]
+    language_switcher_on_every_page(site)
 
 
 # --- each edition in its language ---------------------------------------------------------------
@@ -447,15 +340,7 @@ def test_injection_strings_are_literal_in_every_edition(site: Path) -> None:
 
 
 def test_pages_are_self_contained(site: Path) -> None:
-    for path in pages(site):
-        root = parse_strict(path)
-        for tag in ("script", "link", "img", "iframe", "object", "embed", "video", "audio"):
-            assert not elements(root, tag), (path.name, tag)
-        css = text_of(elements(root, "style")[0])
-        assert "@import" not in css and "url(" not in css and "@font-face" not in css
-        for element in root.iter():
-            assert element.get("style") is None
-            assert not any(name.startswith("on") for name in element.attrib)
+    pages_are_self_contained(site)
 
 
 def test_stylesheet_covers_scripts_layout_print_and_dark_mode() -> None:
@@ -478,33 +363,6 @@ def test_stylesheet_covers_scripts_layout_print_and_dark_mode() -> None:
 
 
 # --- right-to-left languages --------------------------------------------------------------------
-
-
-def make_rtl_briefing() -> Briefing:
-    """An Arabic edition (any ISO 639 code is a target with --translation-model) of a Hebrew
-    article and an English one."""
-    hebrew = dataclasses.replace(
-        make_result(
-            "plain",
-            "שלום עולם: חדשות",
-            "Peace talks resumed.",
-            translations={"ar": "استؤنفت محادثات السلام."},
-        ),
-        source_language="he",
-        pivot_model="Helsinki-NLP/opus-mt-he-en",
-    )
-    english = make_result(
-        "orban", "Orbán visits Beijing", "Summary.", translations={"ar": "زار أوربان بكين."}
-    )
-    run = RunInfo(
-        generated_at="2025-03-04T05:06:07+00:00",
-        models={"summary": "sshleifer/distilbart-cnn-12-6", "translation:ar": "models/en-ar"},
-        device="cpu",
-        dtype="float32",
-        languages=("ar",),
-        version="0.1.0",
-    )
-    return Briefing(results=(hebrew, english), run=run)
 
 
 def test_right_to_left_languages_get_dir(tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import sacrebleu
 from rouge_score import rouge_scorer
-from test_cli import run_cli
-from test_pipeline import LONG_ARTICLE, marian_config
+from support.articles import LONG_ARTICLE
+from support.cli import run_cli
+from support.configs import marian_config
 
 from summarize.commands.evaluation import (
     EVAL_FILE,

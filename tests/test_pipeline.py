@@ -9,15 +9,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.articles import LONG_ARTICLE, SEED
+from support.configs import TINY_TRANSLATORS, marian_config
+from support.spies import GenerateSpy
 
 from summarize.core.config import RunConfig
 from summarize.core.errors import ModelLoadError, RunInterrupted, UnsupportedLanguageError
-
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_e00430f6aadd4455.txt"
-LONG_ARTICLE = " ".join(
-    f"Officials in city number {i} said on Tuesday that the budget would rise again next year."
-    for i in range(60)
-)
 
 
 class LangCollector(HTMLParser):
@@ -68,59 +65,6 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     return folder
-
-
-#: Target language -> the tiny Marian model that translates into it.
-TINY_TRANSLATORS = {
-    "hu": "marian",
-    "zh": "marian_multi_zh",
-    "ru": "marian_multi_zle",
-    "uk": "marian_multi_zle",
-}
-
-
-def marian_config(tiny: dict[str, Path], inputs: tuple[Path, ...], output: Path) -> RunConfig:
-    return RunConfig(
-        inputs=inputs,
-        output=output,
-        summary_model=str(tiny["bart"]),
-        translation_models={code: str(tiny[family]) for code, family in TINY_TRANSLATORS.items()},
-        device="cpu",
-        engine="transformers",
-        quiet=True,
-    )
-
-
-def tiny_model_flags(tiny: dict[str, Path], languages: tuple[str, ...] = ("hu", "zh", "ru", "uk")):
-    """The command-line flags of marian_config's models, for the languages given."""
-    flags = ["--summary-model", str(tiny["bart"])]
-    for code in languages:
-        flags += ["--translation-model", f"{code}={tiny[TINY_TRANSLATORS[code]]}"]
-    return flags
-
-
-class GenerateSpy:
-    """Records model loads and the inputs and settings each generate() batch received."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from summarize.engines import transformers_engine as engine
-
-        self.loads: list[str] = []
-        self.batches: list[tuple[str, list[list[int]], dict]] = []
-        original_init = engine.TransformersEngine.__init__
-        original_batch = engine.TransformersEngine._generate_batch
-        spy = self
-
-        def init(self, name, **kwargs):
-            spy.loads.append(name)
-            original_init(self, name, **kwargs)
-
-        def generate_batch(self, batch, settings):
-            spy.batches.append((self.name, batch, settings.to_dict()))
-            return original_batch(self, batch, settings)
-
-        monkeypatch.setattr(engine.TransformersEngine, "__init__", init)
-        monkeypatch.setattr(engine.TransformersEngine, "_generate_batch", generate_batch)
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import GenerateSpy, marian_config
+from support.articles import ENGLISH, HUNGARIAN
+from support.configs import marian_config
+from support.spies import GenerateSpy
 
 from summarize.core.errors import ModelLoadError, UnsupportedLanguageError
 from summarize.text.detection import detect_language
-
-HUNGARIAN = (
-    "Orbán Viktor miniszterelnök Pekingbe látogatott, ahol Hszi Csin-ping kínai elnökkel "
-    "találkozott. A két vezető a kétoldalú kapcsolatokról és az ukrajnai háborúról tárgyalt. "
-    "A látogatás Moszkva és Kijev után következett."
-)
-ENGLISH = "Markets rallied on Monday in Budapest. Analysts expect the forint to keep gaining."
 
 
 @pytest.mark.parametrize(

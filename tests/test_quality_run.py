@@ -9,7 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import GenerateSpy, marian_config, tiny_model_flags
+from support.cli import tiny_model_flags
+from support.configs import marian_config
+from support.spies import GenerateSpy
 
 from summarize.core.records import QualityWarning
 
@@ -176,7 +178,8 @@ def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
 
 
 def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) -> None:
-    from test_editions import make_briefing, parse_strict
+    from support.briefings import make_briefing
+    from support.pages import parse_strict
 
     from summarize.outputs import write_briefing
 

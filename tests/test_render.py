@@ -1,7 +1,5 @@
 """Tests for the render stage: pages, results.jsonl, escaping, templates and safe writes."""
 
-# The fixtures are real Hungarian, Chinese, Russian and Ukrainian text on purpose.
-
 from __future__ import annotations
 
 import dataclasses
@@ -13,15 +11,19 @@ from urllib.parse import urlsplit
 
 import jinja2
 import pytest
+from support.briefings import (
+    DANGEROUS_SUMMARY,
+    DANGEROUS_TITLE,
+    HTTPS_URL,
+    TRANSLATIONS,
+    make_result,
+)
 
 from summarize.core.errors import ConfigError
 from summarize.core.records import (
-    Article,
-    ArticleResult,
     Briefing,
     InputFailure,
     RunInfo,
-    Summary,
 )
 from summarize.outputs import (
     build_context,
@@ -32,59 +34,7 @@ from summarize.outputs import (
     write_briefing,
 )
 
-DANGEROUS_TITLE = "Breaking <script>alert(1)</script> {{ 7*7 }} {% raw %} Q&A"
-DANGEROUS_SUMMARY = "Officials said {{ 7*7 }} <script>alert(1)</script> {% raw %} & more."
-HTTPS_URL = "https://example.com/news/budapest?id=1&lang=en"
-
-TRANSLATIONS = {
-    "orban": {
-        "hu": "Orbán Viktor Pekingbe látogatott, ahol Hszi Csin-pinggel tárgyalt.",
-        "zh": "欧尔班访问北京，与习近平举行会谈。",
-        "ru": "Орбан посетил Пекин и встретился с Си Цзиньпином.",
-        "uk": "Орбан відвідав Пекін і зустрівся із Сі Цзіньпіном.",
-    },
-    "danger": {
-        "hu": "Ő <script>alert(1)</script> {{ 7*7 }} űrállomás & társai.",
-        "zh": "危险 <script>alert(1)</script> {{ 7*7 }} 测试。",
-        "ru": "Опасно <script>alert(1)</script> {{ 7*7 }} проверка.",
-        "uk": "Небезпечно <script>alert(1)</script> {{ 7*7 }} перевірка ї є ґ.",
-    },
-    "plain": {
-        "hu": "Egyszerű összefoglaló.",
-        "zh": "简单摘要。",
-        "ru": "Простое резюме.",
-        "uk": "Просте резюме.",
-    },
-}
 HTML_LANG = {"en": "en", "hu": "hu", "zh": "zh-Hans", "ru": "ru", "uk": "uk"}
-
-
-def make_result(
-    slug: str,
-    title: str,
-    summary: str,
-    *,
-    url: str | None = None,
-    published: str | None = None,
-    translations: dict[str, str] | None = None,
-    warnings: tuple[str, ...] = (),
-) -> ArticleResult:
-    """A hand-built result for one article."""
-    article = Article(
-        id=f"inputs/{slug}.txt",
-        slug=slug,
-        title=title,
-        text=f"Body of {title}.",
-        source=f"inputs/{slug}.txt",
-        url=url,
-        published=published,
-        warnings=warnings,
-    )
-    return ArticleResult(
-        article=article,
-        summary=Summary(article_id=article.id, text=summary, chunks=2),
-        translations=translations if translations is not None else TRANSLATIONS[slug],
-    )
 
 
 def make_run(languages: tuple[str, ...] = ("hu", "zh", "ru", "uk")) -> RunInfo:

@@ -14,7 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_pipeline import SEED, GenerateSpy, marian_config, tiny_model_flags
+from support.articles import SEED
+from support.cli import tiny_model_flags
+from support.configs import marian_config
+from support.spies import GenerateSpy
 
 from summarize.core.errors import RunInterrupted
 from summarize.stages.translator import ModelTranslator

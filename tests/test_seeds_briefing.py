@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import test_editions
+from support.briefings import EDITIONS
+from support.pages import SITE_CHECKS
 
 from summarize.core.config import RunConfig
 
@@ -38,20 +39,10 @@ def seeds_site(tiny_models, tmp_path_factory) -> Path:
 
 def test_five_editions_and_a_page_per_article(seeds_site: Path) -> None:
     names = {path.name for path in seeds_site.glob("*.html")}
-    assert set(test_editions.EDITIONS) <= names
-    assert len(names - set(test_editions.EDITIONS)) == len(list(SEEDS.glob("*.txt")))
+    assert set(EDITIONS) <= names
+    assert len(names - set(EDITIONS)) == len(list(SEEDS.glob("*.txt")))
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        test_editions.test_every_page_is_valid_html5,
-        test_editions.test_heading_levels_never_skip,
-        test_editions.test_every_internal_link_resolves,
-        test_editions.test_language_switcher_on_every_page,
-        test_editions.test_pages_are_self_contained,
-    ],
-    ids=lambda check: check.__name__.removeprefix("test_"),
-)
+@pytest.mark.parametrize("check", SITE_CHECKS, ids=lambda check: check.__name__)
 def test_page_checks_pass_on_a_real_run(seeds_site: Path, check) -> None:
     check(seeds_site)

@@ -5,7 +5,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from fakes import WordEngine
+from support.fakes import WordEngine
 
 from summarize.core.records import Article, Summary
 from summarize.engines.generation import ModelInfo

@@ -10,7 +10,7 @@ from pathlib import Path
 import huggingface_hub.constants
 import pytest
 import torch
-from tiny_models import MAX_POSITIONS, NEW_TOKENS, build_all
+from support.tiny_models import MAX_POSITIONS, NEW_TOKENS, build_all
 from transformers import (
     AutoConfig,
     AutoModelForSeq2SeqLM,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import WordEngine
+from support.fakes import WordEngine
 
 from summarize.core.errors import UnsupportedLanguageError
 from summarize.core.languages import ENGLISH, LANGUAGES, get_language
@@ -202,7 +202,7 @@ def test_macrolanguage_with_several_individual_languages_and_no_usual_one_is_ref
 @pytest.fixture(scope="module")
 def marian_romance(tmp_path_factory) -> Path:
     """A tiny replica of opus-mt-en-ROMANCE: two-letter target tokens."""
-    from tiny_models import build_marian
+    from support.tiny_models import build_marian
 
     return build_marian(
         tmp_path_factory.mktemp("romance") / "marian", target_tokens=(">>fr<<", ">>es<<", ">>it<<")

@@ -123,8 +123,8 @@ def run(
     _clear_old_shares(folder, process)
     local = replace(
         config,
-        device=_device(config, process),
-        threads=_threads(config, process),
+        device=process_device(config, process),
+        threads=process_threads(config, process),
         quiet=config.quiet or not process.is_main,  # one set of progress bars
     )
     logger.info(
@@ -177,7 +177,7 @@ def launch(config: RunConfig, argv: Sequence[str]) -> int:
     exit code and adds nothing: no launcher traceback. A process that crashed raises
     ProcessCrashed, saying what to do next.
     """
-    # Each process's share of the cores, as _threads gives it, for the libraries that read
+    # Each process's share of the cores, as process_threads gives it, for the libraries that read
     # this variable (accelerate warns in every process when it is unset).
     fair_share = max(1, (os.cpu_count() or 1) // config.processes)
     os.environ.setdefault("OMP_NUM_THREADS", str(config.threads or fair_share))
@@ -255,7 +255,7 @@ def wait_for_everyone(process: ProcessInfo) -> None:
         collective.wait_for_group()
 
 
-def _device(config: RunConfig, process: ProcessInfo) -> str:
+def process_device(config: RunConfig, process: ProcessInfo) -> str:
     """Each process on its own GPU: ``auto`` takes accelerate's, ``cuda`` gets the local index."""
     if config.device == "auto":
         # accelerate names a CPU process's device "cpu:N"; torch has one CPU device.
@@ -265,7 +265,7 @@ def _device(config: RunConfig, process: ProcessInfo) -> str:
     return config.device
 
 
-def _threads(config: RunConfig, process: ProcessInfo) -> int | None:
+def process_threads(config: RunConfig, process: ProcessInfo) -> int | None:
     """CPU threads per process: the user's, the launcher's OMP_NUM_THREADS, else a fair share."""
     if config.threads is not None:
         return config.threads

@@ -14,12 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from tiny_models import (
-    _init_model,
-    _sentencepiece_pieces,
-    _train_sentencepiece,
-    train_bart_tokenizer,
-)
 from tokenizers import AddedToken
 from transformers import (
     AutoConfig,
@@ -36,6 +30,13 @@ from transformers import (
 from transformers.models.m2m_100.tokenization_m2m_100 import FAIRSEQ_LANGUAGE_CODES
 from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES as NLLB_CODES
 from transformers.utils import logging as hf_logging
+
+from support.tiny_models import (
+    _init_model,
+    _sentencepiece_pieces,
+    _train_sentencepiece,
+    train_bart_tokenizer,
+)
 
 # Sizes shared by the BART-like families; T5 names them differently (see _t5_sizes).
 _D_MODEL, _HEADS, _FFN, _LAYERS = 16, 2, 32, 1

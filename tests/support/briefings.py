@@ -1,0 +1,146 @@
+"""Hand-built briefings for the render tests: hostile strings, real text in every edition."""
+
+# The fixtures are real Hungarian, Chinese, Russian and Ukrainian text on purpose.
+
+from __future__ import annotations
+
+import dataclasses
+
+from summarize.core.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
+
+DANGEROUS_TITLE = "Breaking <script>alert(1)</script> {{ 7*7 }} {% raw %} Q&A"
+DANGEROUS_SUMMARY = "Officials said {{ 7*7 }} <script>alert(1)</script> {% raw %} & more."
+HTTPS_URL = "https://example.com/news/budapest?id=1&lang=en"
+
+#: Slug -> the translations of its summary.
+TRANSLATIONS = {
+    "orban": {
+        "hu": "Orbán Viktor Pekingbe látogatott, ahol Hszi Csin-pinggel tárgyalt.",
+        "zh": "欧尔班访问北京，与习近平举行会谈。",
+        "ru": "Орбан посетил Пекин и встретился с Си Цзиньпином.",
+        "uk": "Орбан відвідав Пекін і зустрівся із Сі Цзіньпіном.",
+    },
+    "danger": {
+        "hu": "Ő <script>alert(1)</script> {{ 7*7 }} űrállomás & társai.",
+        "zh": "危险 <script>alert(1)</script> {{ 7*7 }} 测试。",
+        "ru": "Опасно <script>alert(1)</script> {{ 7*7 }} проверка.",
+        "uk": "Небезпечно <script>alert(1)</script> {{ 7*7 }} перевірка ї є ґ.",
+    },
+    "plain": {
+        "hu": "Egyszerű összefoglaló.",
+        "zh": "简单摘要。",
+        "ru": "Простое резюме.",
+        "uk": "Просте резюме.",
+    },
+}
+
+#: Each edition's page -> its html lang and title.
+EDITIONS = {
+    "index.html": ("en", "News briefing"),
+    "briefing.hu.html": ("hu", "Hírösszefoglaló"),
+    "briefing.zh.html": ("zh-Hans", "新闻简报"),
+    "briefing.ru.html": ("ru", "Обзор новостей"),
+    "briefing.uk.html": ("uk", "Огляд новин"),
+}
+#: The language switcher's links, in order: each language named in itself.
+NATIVE_NAMES = ["English", "Magyar", "中文（简体）", "Русский", "Українська"]
+
+
+def make_result(
+    slug: str,
+    title: str,
+    summary: str,
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    translations: dict[str, str] | None = None,
+    warnings: tuple[str, ...] = (),
+) -> ArticleResult:
+    """A hand-built result for one article."""
+    article = Article(
+        id=f"inputs/{slug}.txt",
+        slug=slug,
+        title=title,
+        text=f"Body of {title}.",
+        source=f"inputs/{slug}.txt",
+        url=url,
+        published=published,
+        warnings=warnings,
+    )
+    return ArticleResult(
+        article=article,
+        summary=Summary(article_id=article.id, text=summary, chunks=2),
+        translations=translations if translations is not None else TRANSLATIONS[slug],
+    )
+
+
+def make_briefing(languages: tuple[str, ...] = ("hu", "zh", "ru", "uk")) -> Briefing:
+    """Three articles (one hostile), real models with known licences, one failed input."""
+    results = (
+        make_result(
+            "orban",
+            "Orbán visits Beijing",
+            "Hungary's prime minister met Xi Jinping in Beijing.",
+            url=HTTPS_URL,
+            published="2024-07-08",
+        ),
+        make_result(
+            "danger",
+            DANGEROUS_TITLE,
+            DANGEROUS_SUMMARY,
+            url="javascript:alert(document.cookie)",
+            warnings=("encoding guessed as cp1250 <b>",),
+        ),
+        # Only Hungarian: the other editions fall back to the English summary.
+        make_result(
+            "plain",
+            "A plain story",
+            "First paragraph.\n\nSecond paragraph.",
+            translations={"hu": TRANSLATIONS["plain"]["hu"]},
+        ),
+    )
+    models = {
+        "summary": "sshleifer/distilbart-cnn-12-6",
+        "translation:hu": "Helsinki-NLP/opus-mt-tc-big-en-hu",
+        "translation:zh": "Helsinki-NLP/opus-mt-en-zh",
+        "translation:ru": "Helsinki-NLP/opus-mt-tc-big-en-zle",
+        "translation:uk": "facebook/nllb-200-distilled-600M",
+        "translation:fi": "models/my-en-fi",
+    }
+    run = RunInfo(
+        generated_at="2025-03-04T05:06:07+00:00",
+        models={k: v for k, v in models.items() if k.split(":")[-1] in (*languages, "summary")},
+        device="cpu",
+        dtype="float32",
+        languages=languages,
+        version="0.1.0",
+    )
+    failures = (InputFailure(source="inputs/broken.pdf", reason="unsupported file type <pdf>"),)
+    return Briefing(results=results, run=run, failures=failures)
+
+
+def make_rtl_briefing() -> Briefing:
+    """An Arabic edition (any ISO 639 code is a target with --translation-model) of a Hebrew
+    article and an English one."""
+    hebrew = dataclasses.replace(
+        make_result(
+            "plain",
+            "שלום עולם: חדשות",
+            "Peace talks resumed.",
+            translations={"ar": "استؤنفت محادثات السلام."},
+        ),
+        source_language="he",
+        pivot_model="Helsinki-NLP/opus-mt-he-en",
+    )
+    english = make_result(
+        "orban", "Orbán visits Beijing", "Summary.", translations={"ar": "زار أوربان بكين."}
+    )
+    run = RunInfo(
+        generated_at="2025-03-04T05:06:07+00:00",
+        models={"summary": "sshleifer/distilbart-cnn-12-6", "translation:ar": "models/en-ar"},
+        device="cpu",
+        dtype="float32",
+        languages=("ar",),
+        version="0.1.0",
+    )
+    return Briefing(results=(hebrew, english), run=run)
