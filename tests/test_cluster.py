@@ -99,7 +99,7 @@ def news(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_ray_run_equals_the_local_run(tiny_models, news, tmp_path, local_ray) -> None:
     from summarize.runners import cluster
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     # Batches of one: an article meets the same arithmetic in any company, so runs compare.
     local = replace(

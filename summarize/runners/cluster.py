@@ -38,37 +38,35 @@ from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
 from summarize.engines.generation import Engine, ModelInfo
 from summarize.inputs.reader import ReadResult
-from summarize.runners.pipeline import (
+from summarize.runners.local import RunOutcome, conclude, read_inputs, write_outputs
+from summarize.stages.caching import save_finished
+from summarize.stages.context import StageContext, make_context
+from summarize.stages.loading import (
+    load_failure_message,
+    load_failure_reason,
+    sentence_engine,
+    summary_engine,
+)
+from summarize.stages.plan import StagePlan, TranslationPlan, prepare
+from summarize.stages.summarizer import summary_prefix
+from summarize.stages.translator import ModelTranslator
+from summarize.stages.waves import (
     SUMMARY_WAVE,
     TRANSLATION_WAVE,
-    RunOutcome,
-    StageContext,
-    StagePlan,
-    TranslationPlan,
+    pivot_wave,
+    summarise_wave,
+    translate_wave,
+)
+from summarize.stages.work import (
     WorkItem,
     awaiting_pivot,
     awaiting_pivot_model,
     awaiting_summary,
     awaiting_translation,
     awaiting_translation_model,
-    conclude,
-    load_failure_message,
-    load_failure_reason,
-    make_context,
-    pivot_wave,
-    prepare,
-    read_inputs,
-    save_finished,
-    sentence_engine,
-    summarise_wave,
-    summary_engine,
-    translate_wave,
     work_from_record,
     work_to_record,
-    write_outputs,
 )
-from summarize.stages.summarizer import summary_prefix
-from summarize.stages.translator import ModelTranslator
 
 logger = logging.getLogger(__name__)
 

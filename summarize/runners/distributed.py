@@ -37,16 +37,8 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines.backends import EngineChoice
 from summarize.runners import transcripts
-from summarize.runners.pipeline import (
-    Computation,
-    RunOutcome,
-    WorkItem,
-    compute,
-    read_inputs,
-    work_from_record,
-    work_to_record,
-    write_outputs,
-)
+from summarize.runners.local import Computation, RunOutcome, compute, read_inputs, write_outputs
+from summarize.stages.work import WorkItem, work_from_record, work_to_record
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,141 @@
+"""One article's progress through a run's stages, and its JSON form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from summarize.core.languages import ENGLISH
+from summarize.core.records import Article, Summary
+from summarize.quality.checks import QualityWarning, SentencePair
+
+if TYPE_CHECKING:
+    from summarize.stages.plan import TranslationPlan
+
+
+@dataclass
+class WorkItem:
+    """One article's progress through the run (mutable: filled in stage by stage)."""
+
+    article: Article
+    #: The article's language (ISO 639-1), detected or set by the user.
+    language: str = ENGLISH.code
+    #: Model translating the article into English first (None for English articles).
+    pivot_model: str | None = None
+    #: The article's text in English, once a non-English article has been translated.
+    english_text: str | None = None
+    summary: Summary | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    #: Language -> the summary's sentences and what each became (absent: an old cache entry).
+    sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
+    #: What the quality checks flagged, once the article is finished.
+    quality: tuple[QualityWarning, ...] = ()
+    failure: str | None = None
+    #: Whether any of its units was computed (not read from the cache) in this run.
+    computed: bool = False
+    #: Stage -> seconds spent on this article in this run.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def work_to_record(item: WorkItem) -> dict[str, Any]:
+    """An article's progress as JSON values (the article itself is referred to by id)."""
+    return {
+        "id": item.article.id,
+        "language": item.language,
+        "pivot_model": item.pivot_model,
+        "english_text": item.english_text,
+        "summary": asdict(item.summary) if item.summary else None,
+        "translations": item.translations,
+        "sentences": {
+            code: [list(pair) for pair in pairs] for code, pairs in item.sentences.items()
+        },
+        "quality": [warning.as_record() for warning in item.quality],
+        "failure": item.failure,
+        "computed": item.computed,
+        "seconds": item.seconds,
+    }
+
+
+def work_from_record(article: Article, data: dict[str, Any]) -> WorkItem:
+    """The inverse of :func:`work_to_record`, given the same article."""
+    if data["id"] != article.id:  # results came back out of step with the inputs
+        raise RuntimeError(f"results out of step: {data['id']!r} is not {article.id!r}")
+    return WorkItem(
+        article=article,
+        language=data["language"],
+        pivot_model=data["pivot_model"],
+        english_text=data["english_text"],
+        summary=Summary(**data["summary"]) if data["summary"] else None,
+        translations=data["translations"],
+        sentences={code: cached_pairs(pairs) or [] for code, pairs in data["sentences"].items()},
+        quality=tuple(QualityWarning(**warning) for warning in data["quality"]),
+        failure=data["failure"],
+        computed=data["computed"],
+        seconds=data["seconds"],
+    )
+
+
+def cached_pairs(value: Any) -> list[SentencePair] | None:
+    """A cached translation's sentence pairs; None for an entry from before they were kept."""
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+        for pair in value
+    ):
+        return None
+    return [(source, translated) for source, translated in value]
+
+
+def awaiting_summary(work: Sequence[WorkItem]) -> list[WorkItem]:
+    """Articles still to summarise."""
+    return [item for item in work if item.summary is None and item.failure is None]
+
+
+def awaiting_pivot(work: Sequence[WorkItem], model: str, language: str) -> list[WorkItem]:
+    """Articles in ``language`` still to translate into English with ``model``."""
+    return [
+        item
+        for item in work
+        if item.pivot_model == model
+        and item.language == language
+        and item.summary is None
+        and item.english_text is None
+        and item.failure is None
+    ]
+
+
+def awaiting_pivot_model(work: Sequence[WorkItem], plan: TranslationPlan) -> list[WorkItem]:
+    """Articles still to translate into English with ``plan``'s model, in any of its languages."""
+    return [item for code in plan.targets for item in awaiting_pivot(work, plan.model, code)]
+
+
+def awaiting_translation_model(work: Sequence[WorkItem], plan: TranslationPlan) -> list[WorkItem]:
+    """Articles whose summary is still to translate into any language ``plan``'s model serves."""
+    return [
+        item
+        for item in work
+        if item.summary is not None
+        and item.failure is None
+        and any(code not in item.translations for code in plan.targets)
+    ]
+
+
+def awaiting_translation(work: Sequence[WorkItem], language: str) -> list[WorkItem]:
+    """Articles whose summary is still to translate into ``language``."""
+    return [
+        item
+        for item in work
+        if item.summary is not None and item.failure is None and language not in item.translations
+    ]
+
+
+def waves(items: Sequence[WorkItem], size: int) -> Iterator[list[WorkItem]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def share_time(items: Sequence[WorkItem], stage: str, seconds: float, weights: list[int]) -> None:
+    """Spread a batch's time over its articles by input length."""
+    total = sum(weights) or 1
+    for item, weight in zip(items, weights, strict=True):
+        item.seconds[stage] = item.seconds.get(stage, 0.0) + seconds * weight / total
