@@ -420,15 +420,16 @@ def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
     import os
     import signal
 
+    from summarize.outputs import writer
     from summarize.runners import local
 
-    real_write = local.write_briefing
+    real_write = writer.write_briefing
 
     def write_briefing(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C (again) right now
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(local, "write_briefing", write_briefing)
+    monkeypatch.setattr(writer, "write_briefing", write_briefing)
     output = tmp_path / "out"
     with pytest.raises(RunInterrupted, match="run the same command again"):
         local.run(marian_config(tiny_models, (SEED,), output))
@@ -461,25 +462,30 @@ def test_two_runs_writing_one_output_folder_leave_one_runs_files(
     import threading
     from datetime import UTC, datetime
 
-    from summarize.core.records import Article, Summary
-    from summarize.runners import local
+    from summarize.core.records import Article, ArticleOutcome, Summary
+    from summarize.outputs import writer
 
-    def computation(name: str) -> local.Computation:
+    def computation(name: str) -> writer.RunResults:
         article = Article(id=name, slug=name, title=name, text="Text.", source=f"{name}.txt")
-        item = local.WorkItem(
+        item = ArticleOutcome(
             article=article,
+            language="en",
+            pivot_model=None,
             summary=Summary(article_id=name, text="Summary.", chunks=1),
             translations={"hu": "Összefoglaló."},
+            quality=(),
+            failure=None,
             computed=True,
+            seconds={},
         )
-        return local.Computation(
-            work=[item], engines={}, device="cpu", interrupted=False, versions={}
+        return writer.RunResults(
+            articles=[item], engines={}, device="cpu", interrupted=False, versions={}, revisions={}
         )
 
     out = tmp_path / "out"
     config = RunConfig(inputs=(tmp_path,), output=out, languages=("hu",), no_cache=True)
     first_writing, second_done = threading.Event(), threading.Event()
-    real_write = local.write_briefing
+    real_write = writer.write_briefing
 
     def write_briefing(briefing, output_dir, **kwargs):  # type: ignore[no-untyped-def]
         if briefing.results[0].article.id == "first":
@@ -487,12 +493,12 @@ def test_two_runs_writing_one_output_folder_leave_one_runs_files(
             second_done.wait(timeout=2)  # the second run writes meanwhile, if it may
         return real_write(briefing, output_dir, **kwargs)
 
-    monkeypatch.setattr(local, "write_briefing", write_briefing)
+    monkeypatch.setattr(writer, "write_briefing", write_briefing)
     errors: list[BaseException] = []
 
     def run(name: str, done: threading.Event | None = None) -> None:
         try:
-            local.write_outputs(computation(name), (), config, datetime.now(UTC), 1.0)
+            writer.write_outputs(computation(name), (), config, datetime.now(UTC), 1.0)
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -21,7 +21,7 @@ from summarize.runners import transcripts
 
 if TYPE_CHECKING:
     from summarize.core.config import RunConfig
-    from summarize.runners.local import RunOutcome
+    from summarize.outputs.writer import RunOutcome
 
 logger = logging.getLogger("summarize")
 

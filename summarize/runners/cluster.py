@@ -38,7 +38,8 @@ from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
 from summarize.engines.generation import Engine, ModelInfo
 from summarize.inputs.reader import ReadResult
-from summarize.runners.local import RunOutcome, conclude, read_inputs, write_outputs
+from summarize.outputs.writer import RunOutcome, write_outputs
+from summarize.runners.local import conclude, read_inputs
 from summarize.stages.caching import save_finished
 from summarize.stages.context import StageContext, make_context
 from summarize.stages.loading import (
@@ -112,7 +113,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             ray.shutdown()
     # The quality checks run here, on the driver, which has the cache and every article.
     return write_outputs(
-        conclude(work, plan, context, interrupted=interrupted),
+        conclude(work, plan, context, interrupted=interrupted).results(),
         read.failures,
         config,
         started,

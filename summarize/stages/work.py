@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from summarize.core.languages import ENGLISH
-from summarize.core.records import Article, Summary
+from summarize.core.records import Article, ArticleOutcome, Summary
 from summarize.quality.checks import QualityWarning, SentencePair
 
 if TYPE_CHECKING:
@@ -36,6 +36,20 @@ class WorkItem:
     computed: bool = False
     #: Stage -> seconds spent on this article in this run.
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def outcome(self) -> ArticleOutcome:
+        """The article's state as a frozen record, for the outputs."""
+        return ArticleOutcome(
+            article=self.article,
+            language=self.language,
+            pivot_model=self.pivot_model,
+            summary=self.summary,
+            translations=dict(self.translations),
+            quality=self.quality,
+            failure=self.failure,
+            computed=self.computed,
+            seconds=dict(self.seconds),
+        )
 
 
 def work_to_record(item: WorkItem) -> dict[str, Any]:
