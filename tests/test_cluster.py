@@ -250,7 +250,7 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
     reasons = set(failed.values())
     assert len(reasons) == 1
     (reason,) = reasons
-    # The wording of a local run's _load_or_fail: the role, then the error's first line.
+    # The wording of a local run's load_or_fail: the role, then the error's first line.
     assert reason.startswith(f"the {role} model failed to load: ") and "\n" not in reason
     # The driver logs the whole error once, with the fix it names (the actors' logs stay there).
     (logged,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]

@@ -27,20 +27,14 @@ from summarize.engines.backends import (
 from summarize.inputs.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.outputs.render import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
+from summarize.stages.caching import Cached
 from summarize.stages.context import StageContext, make_context
-from summarize.stages.plan import (
-    StagePlan,
-    prepare,
-)
+from summarize.stages.loading import LoadFailure, load_or_fail
+from summarize.stages.plan import StagePlan
+from summarize.stages.preparation import plan_stages, prepare
 from summarize.stages.review import review
-from summarize.stages.waves import (
-    pivot,
-    summarise,
-    translate,
-)
-from summarize.stages.work import (
-    WorkItem,
-)
+from summarize.stages.stage import Stage
+from summarize.stages.work import WorkItem
 
 logger = logging.getLogger(__name__)
 
@@ -142,14 +136,34 @@ def compute(
     work, plan = prepare(config, articles, context)
     interrupted = False
     try:
-        pivot(work, plan.pivots, context)
-        if plan.summary_info is not None and plan.summary_choice is not None:
-            summarise(work, plan.summary_info, plan.summary_choice, context)
-        translate(work, plan.translations, context)
+        for stage in plan_stages(plan):
+            run_stage(stage, work, context)
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("interrupted: writing what is done so far")
     return conclude(work, plan, context, interrupted=interrupted)
+
+
+def run_stage(stage: Stage, work: Sequence[WorkItem], context: StageContext) -> None:
+    """Run one stage over every article waiting for it: its model loaded once, wave by wave,
+    each wave's units cached as it ends. A model that fails to load fails its articles."""
+    waiting = stage.waiting(work)
+    if not waiting:
+        return
+    waves = list(stage.waves(work))
+    model = load_or_fail(stage, context)
+    if isinstance(model, LoadFailure):
+        logger.error("%s", model.message)
+        model.fail(waiting)
+        return
+    cached = Cached(stage)
+    bar = context.progress(stage.label, 0)
+    try:
+        for wave in waves:
+            cached.run_wave(wave, model, context, bar)
+    finally:
+        bar.close()
+        model.close()
 
 
 def conclude(

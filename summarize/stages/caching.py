@@ -1,54 +1,45 @@
-"""Finished units of work in and out of the cache."""
+"""Caching around the stages: finished units are taken from the cache before a stage runs and
+put in as each wave finishes, so an interrupted run resumes where it stopped."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from summarize.core.records import Summary
+from summarize.core.progress import Progress
 from summarize.stages.context import StageContext
-from summarize.stages.keys import (
-    PIVOT_ENTRY,
-    SUMMARY_ENTRY,
-    TRANSLATION_ENTRY,
-    pivot_key,
-    summary_key,
-    translation_entry,
-    translation_key,
-)
-from summarize.stages.work import (
-    WorkItem,
-    cached_pairs,
-)
+from summarize.stages.pivot import PivotStage
+from summarize.stages.stage import Stage, Wave
+from summarize.stages.summary import SummaryStage
+from summarize.stages.translation import TranslationStage
+from summarize.stages.work import WorkItem
+
+#: Every kind of stage whose units are cached, in the order their units are taken: a cached
+#: summary makes its article's pivot unneeded, and translations are keyed by the summary.
+CACHED_STAGES: tuple[type[Stage], ...] = (SummaryStage, TranslationStage, PivotStage)
 
 
-def take_cached_pivots(work: Sequence[WorkItem], context: StageContext) -> None:
-    for item in work:
-        if item.pivot_model and item.summary is None:
-            cached = context.cache.get(pivot_key(item, context), PIVOT_ENTRY)
-            if cached is not None:
-                item.english_text = cached["text"]
+class Cached:
+    """A stage whose every finished unit goes into the cache the moment its wave ends."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+
+    def run_wave(self, wave: Wave, model: Any, context: StageContext, progress: Progress) -> None:
+        """Run the wave, then put each unit it added into the cache."""
+        before = [set(self.stage.entries(item, context)) for item in wave.items]
+        self.stage.run_wave(wave, model, context, progress)
+        for item, old in zip(wave.items, before, strict=True):
+            for key, entry in self.stage.entries(item, context).items():
+                if key not in old:
+                    context.cache.put(key, entry)
 
 
-def take_cached_summaries(work: Sequence[WorkItem], context: StageContext) -> None:
-    for item in work:
-        cached = context.cache.get(summary_key(item, context), SUMMARY_ENTRY)
-        if cached is not None:
-            item.summary = Summary(item.article.id, cached["text"], cached["chunks"])
-
-
-def take_cached_translations(work: Sequence[WorkItem], context: StageContext) -> None:
-    for item in work:
-        if item.summary is None:
-            continue
-        for code in context.config.languages:
-            cached = context.cache.get(
-                translation_key(item.summary.text, code, context), TRANSLATION_ENTRY
-            )
-            if cached is not None:
-                item.translations[code] = cached["text"]
-                pairs = cached_pairs(cached.get("sentences"))
-                if pairs is not None:
-                    item.sentences[code] = pairs
+def take_cached(work: Sequence[WorkItem], context: StageContext) -> None:
+    """Give every article what the cache holds of it, stage by stage."""
+    for stage in CACHED_STAGES:
+        for item in work:
+            stage.restore(item, context)
 
 
 def save_finished(
@@ -60,18 +51,8 @@ def save_finished(
     added is written, so earlier stages' units are not written again.
     """
     for item, old in zip(work, before, strict=True):
-        if item.pivot_model and item.english_text is not None and old.english_text is None:
-            context.cache.put(pivot_key(item, context), {"text": item.english_text})
-        if item.summary is None:
-            continue
-        summary = item.summary
-        if old.summary is None:
-            context.cache.put(
-                summary_key(item, context), {"text": summary.text, "chunks": summary.chunks}
-            )
-        for code, text in item.translations.items():
-            if code not in old.translations:
-                context.cache.put(
-                    translation_key(summary.text, code, context),
-                    translation_entry(text, item.sentences.get(code)),
-                )
+        for stage in CACHED_STAGES:
+            known = stage.entries(old, context)
+            for key, entry in stage.entries(item, context).items():
+                if key not in known:
+                    context.cache.put(key, entry)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from summarize.core.config import RunConfig
@@ -16,6 +17,7 @@ from summarize.stages.context import StageContext
 from summarize.stages.plan import (
     TranslationPlan,
 )
+from summarize.stages.stage import Stage
 from summarize.stages.work import (
     WorkItem,
 )
@@ -86,23 +88,35 @@ def sentence_engine(plan: TranslationPlan, context: StageContext) -> Engine:
     )
 
 
-def load_or_fail(
-    load: Callable[[], Engine], waiting: Sequence[WorkItem], role: str
-) -> Engine | None:
-    """The loaded model, or None after failing every article waiting for it.
+@dataclass(frozen=True)
+class LoadFailure:
+    """Why a stage's model failed to load, for the log and for each article that needed it."""
+
+    #: The whole message, with whatever fix the error names.
+    message: str
+    #: Its first line: why each article waiting for the model failed.
+    reason: str
+
+    def fail(self, items: Sequence[WorkItem]) -> None:
+        """Fail the articles that needed the model."""
+        for item in items:
+            item.failure = self.reason
+
+
+def load_or_fail(stage: Stage, context: StageContext) -> Engine | LoadFailure:
+    """The stage's loaded model, or why it failed to load.
 
     Every model was checked before any work, so a load that still fails (a conversion that
     breaks, a GPU out of memory) is rare; it fails the articles that need the model, and the
     run goes on and writes what the other models finished, instead of ending with nothing.
     """
     try:
-        return load()
+        return stage.load_model(context)
     except Exception as error:  # any failure to load means the same for these articles
-        logger.error("%s", load_failure_message(role, error))
-        logger.debug("loading the %s failed", role, exc_info=True)
-        for item in waiting:
-            item.failure = load_failure_reason(role, error)
-        return None
+        logger.debug("loading the %s failed", stage.role, exc_info=True)
+        return LoadFailure(
+            load_failure_message(stage.role, error), load_failure_reason(stage.role, error)
+        )
 
 
 def load_failure_message(role: str, error: Exception) -> str:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from summarize.core.languages import ENGLISH
 from summarize.core.records import Article, ArticleOutcome, Summary
 from summarize.quality.checks import QualityWarning, SentencePair
-
-if TYPE_CHECKING:
-    from summarize.stages.plan import TranslationPlan
 
 
 @dataclass
@@ -98,54 +95,6 @@ def cached_pairs(value: Any) -> list[SentencePair] | None:
     ):
         return None
     return [(source, translated) for source, translated in value]
-
-
-def awaiting_summary(work: Sequence[WorkItem]) -> list[WorkItem]:
-    """Articles still to summarise."""
-    return [item for item in work if item.summary is None and item.failure is None]
-
-
-def awaiting_pivot(work: Sequence[WorkItem], model: str, language: str) -> list[WorkItem]:
-    """Articles in ``language`` still to translate into English with ``model``."""
-    return [
-        item
-        for item in work
-        if item.pivot_model == model
-        and item.language == language
-        and item.summary is None
-        and item.english_text is None
-        and item.failure is None
-    ]
-
-
-def awaiting_pivot_model(work: Sequence[WorkItem], plan: TranslationPlan) -> list[WorkItem]:
-    """Articles still to translate into English with ``plan``'s model, in any of its languages."""
-    return [item for code in plan.targets for item in awaiting_pivot(work, plan.model, code)]
-
-
-def awaiting_translation_model(work: Sequence[WorkItem], plan: TranslationPlan) -> list[WorkItem]:
-    """Articles whose summary is still to translate into any language ``plan``'s model serves."""
-    return [
-        item
-        for item in work
-        if item.summary is not None
-        and item.failure is None
-        and any(code not in item.translations for code in plan.targets)
-    ]
-
-
-def awaiting_translation(work: Sequence[WorkItem], language: str) -> list[WorkItem]:
-    """Articles whose summary is still to translate into ``language``."""
-    return [
-        item
-        for item in work
-        if item.summary is not None and item.failure is None and language not in item.translations
-    ]
-
-
-def waves(items: Sequence[WorkItem], size: int) -> Iterator[list[WorkItem]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
 
 
 def share_time(items: Sequence[WorkItem], stage: str, seconds: float, weights: list[int]) -> None:
