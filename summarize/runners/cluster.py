@@ -67,7 +67,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     interrupted = False
     try:
         read = _read(config)
-        device, slots, actor_resources = _placement(config, ray.cluster_resources())
+        device, slots, actor_resources = placement(config, ray.cluster_resources())
         context = make_context(config, device, progress)
         work, plan = prepare(config, read.articles, context)
         try:
@@ -77,7 +77,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
                 config,
                 device,
                 slots,
-                actor_resources | _actor_start_up(device),
+                actor_resources | actor_start_up(device),
                 # The actors keep no cache: the driver saves each stage's work as it lands.
                 stage_done=lambda after, before: save_finished(after, before, context),
                 fallbacks=context.fallbacks,
@@ -133,7 +133,7 @@ def _read(config: RunConfig) -> ReadResult:
             root.mkdir()
             rows = ray.data.read_binary_files(uri, include_paths=True).take_all()
             for row in rows:
-                relative = _relative_path(uri, row["path"])
+                relative = relative_path(uri, row["path"])
                 # The URI named one file: keep its name, so its suffix picks the format.
                 copy = root / (relative or PurePosixPath(row["path"]).name)
                 copy.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +149,7 @@ def _read(config: RunConfig) -> ReadResult:
     )
 
 
-def _relative_path(uri: str, path: str) -> str:
+def relative_path(uri: str, path: str) -> str:
     """A file's path below the input URI ('' when the URI is that file)."""
     parts = urlsplit(uri)
     root = parts.path if parts.scheme in ("file", "local") else parts.netloc + parts.path
@@ -173,7 +173,7 @@ def _import_ray() -> Any:
     return ray
 
 
-def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int, dict[str, float]]:
+def placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int, dict[str, float]]:
     """The actors' device, how many a stage may run at once, and what each reserves."""
     gpus = int(resources.get("GPU", 0))
     if config.device.startswith("cuda") or (config.device == "auto" and gpus):
@@ -186,7 +186,7 @@ def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int
     return "cpu", slots, {"num_cpus": threads}
 
 
-def _actor_start_up(device: str) -> dict[str, Any]:
+def actor_start_up(device: str) -> dict[str, Any]:
     """Ray options that start each actor's process with summarize's allocator settings.
 
     Set in the actor's ``__init__`` they come too late: Ray's own threads have made glibc
