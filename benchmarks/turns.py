@@ -135,7 +135,7 @@ def _serve(requests: IO[str], answers: IO[str]) -> None:
     from summarize.engines import transformers_engine as engine
 
     request = Request(**json.loads(requests.readline()))
-    # What summarize.runners.pipeline.compute does before any model loads; a script does nothing.
+    # What summarize.runners.local.compute does before any model loads; a script does nothing.
     tuned = request.role == PRODUCT and allocator.reuse_freed_memory(request.device)
     engine.set_cpu_threads(request.threads)
     engine.show_library_progress_bars(False)

@@ -157,7 +157,7 @@ def test_a_glibc_that_caps_the_mmap_threshold_gets_its_largest() -> None:
 def test_a_cpu_run_sets_the_allocator_before_any_model_loads(
     tiny_models, tmp_path: Path, monkeypatch
 ) -> None:
-    from summarize.runners import pipeline
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     devices: list[str] = []
@@ -168,6 +168,6 @@ def test_a_cpu_run_sets_the_allocator_before_any_model_loads(
         return True
 
     monkeypatch.setattr(allocator, "reuse_freed_memory", record)
-    pipeline.run(marian_config(tiny_models, (SEED,), tmp_path / "out"))
+    run(marian_config(tiny_models, (SEED,), tmp_path / "out"))
     assert devices == ["cpu"]
     assert spy.loads  # the models did load, after

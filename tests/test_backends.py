@@ -35,7 +35,7 @@ def test_default_run_uses_ctranslate2_int8_and_records_it(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
     from summarize.engines import ctranslate2_engine as ct2_engine
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     loaded: list[str] = []
     original = ct2_engine.CTranslate2Engine.__init__
@@ -60,7 +60,7 @@ def test_default_run_uses_ctranslate2_int8_and_records_it(
 
 
 def test_engine_and_dtype_are_part_of_the_cache_key(tiny_models, tmp_path) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(marian_config(tiny_models, (SEED,), tmp_path / "out"), languages=("hu",))
     run(config)

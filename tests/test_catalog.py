@@ -443,7 +443,7 @@ def test_an_unpinned_hub_model_is_keyed_by_the_cached_commit_it_loads(
 
 
 def test_a_non_commercial_model_gets_one_notice_when_a_run_chooses_it(tmp_path, caplog) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     (tmp_path / "a.txt").write_text(ENGLISH, "utf-8")
     config = RunConfig(

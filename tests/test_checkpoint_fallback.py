@@ -198,7 +198,7 @@ def test_a_conversion_that_fails_at_load_time_falls_back_once(
 ) -> None:
     """What the up-front check cannot see (here: made blind to it) still falls back."""
     from summarize.engines import backends
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     # raising=False: the test also fails, for its own reason, where there is no such check.
     monkeypatch.setattr(backends, "checkpoint_problem", lambda folder: None, raising=False)
@@ -236,8 +236,10 @@ def test_a_fallback_inside_a_ray_actor_reaches_the_drivers_report(
     from summarize.engines import backends
     from summarize.engines.backends import EngineChoice
     from summarize.engines.generation import Target
-    from summarize.runners.cluster import _TranslationActor, encode_row, take_results
-    from summarize.runners.pipeline import TranslationPlan, WorkItem
+    from summarize.runners.cluster import StageActor, encode_row, take_results
+    from summarize.stages.plan import TranslationPlan
+    from summarize.stages.translation import TranslationStage
+    from summarize.stages.work import WorkItem
 
     monkeypatch.setattr(backends, "checkpoint_problem", lambda folder: None)
     translator = str(odd_marians["padded"])
@@ -245,7 +247,7 @@ def test_a_fallback_inside_a_ray_actor_reaches_the_drivers_report(
     plan = TranslationPlan(
         model=translator, targets={"hu": Target()}, choice=EngineChoice("ctranslate2")
     )
-    actor = _TranslationActor(config, "cpu", plan)
+    actor = StageActor(config, "cpu", TranslationStage(plan))
     article = Article(id="a", source="a.txt", slug="a", title="Rain", text="Rain is due.")
     work = [WorkItem(article)]
     batch = actor({"row": [encode_row(0, work[0])]})

@@ -64,11 +64,11 @@ def test_uris_survive_the_path_conversion(argument, uri) -> None:
 
 
 def test_a_file_below_a_uri_keeps_its_relative_path() -> None:
-    from summarize.runners.cluster import _relative_path
+    from summarize.runners.cluster import relative_path
 
-    assert _relative_path("s3://bucket/news", "bucket/news/a/b.txt") == "a/b.txt"
-    assert _relative_path("file:///srv/news/", "/srv/news/x.jsonl") == "x.jsonl"
-    assert _relative_path("s3://bucket/one.txt", "bucket/one.txt") == ""
+    assert relative_path("s3://bucket/news", "bucket/news/a/b.txt") == "a/b.txt"
+    assert relative_path("file:///srv/news/", "/srv/news/x.jsonl") == "x.jsonl"
+    assert relative_path("s3://bucket/one.txt", "bucket/one.txt") == ""
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def news(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_ray_run_equals_the_local_run(tiny_models, news, tmp_path, local_ray) -> None:
     from summarize.runners import cluster
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     # Batches of one: an article meets the same arithmetic in any company, so runs compare.
     local = replace(
@@ -252,7 +252,7 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
     reasons = set(failed.values())
     assert len(reasons) == 1
     (reason,) = reasons
-    # The wording of a local run's _load_or_fail: the role, then the error's first line.
+    # The wording of a local run's load_or_fail: the role, then the error's first line.
     assert reason.startswith(f"the {role} model failed to load: ") and "\n" not in reason
     # The driver logs the whole error once, with the fix it names (the actors' logs stay there).
     (logged,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -281,7 +281,7 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
 def test_cpu_actors_start_with_the_allocator_settings(local_ray) -> None:
     """A late mallopt in an actor leaves its threads' large blocks mapped afresh (Ray's own
     threads have made arenas by then); the actors' start-up options put them in force."""
-    from summarize.runners.cluster import _actor_start_up
+    from summarize.runners.cluster import actor_start_up
 
     @local_ray.remote
     class Probe:
@@ -305,21 +305,21 @@ def test_cpu_actors_start_with_the_allocator_settings(local_ray) -> None:
 
     if not allocator.environment_for_workers("cpu"):
         pytest.skip("malloc options are set in this environment: summarize leaves them alone")
-    options = _actor_start_up("cpu")
+    options = actor_start_up("cpu")
     probe = Probe.options(**options).remote()
     assert local_ray.get(probe.where_a_threads_block_lands.remote()) == "heap"
-    assert _actor_start_up("cuda") == {}
+    assert actor_start_up("cuda") == {}
 
 
 def test_actors_go_one_per_gpu_or_per_cpu_slot(tmp_path) -> None:
     from summarize.core.config import RunConfig
     from summarize.core.errors import ConfigError
-    from summarize.runners.cluster import _placement
+    from summarize.runners.cluster import placement
 
     config = RunConfig(inputs=(tmp_path,), output=tmp_path)
     gpus = {"CPU": 64.0, "GPU": 8.0}
-    assert _placement(config, gpus) == ("cuda", 8, {"num_gpus": 1})
-    assert _placement(replace(config, device="cpu"), gpus) == ("cpu", 64, {"num_cpus": 1})
-    assert _placement(replace(config, threads=4), {"CPU": 16.0}) == ("cpu", 4, {"num_cpus": 4})
+    assert placement(config, gpus) == ("cuda", 8, {"num_gpus": 1})
+    assert placement(replace(config, device="cpu"), gpus) == ("cpu", 64, {"num_cpus": 1})
+    assert placement(replace(config, threads=4), {"CPU": 16.0}) == ("cpu", 4, {"num_cpus": 4})
     with pytest.raises(ConfigError, match="no GPU"):
-        _placement(replace(config, device="cuda"), {"CPU": 16.0})
+        placement(replace(config, device="cuda"), {"CPU": 16.0})

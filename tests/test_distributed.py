@@ -67,7 +67,7 @@ def free_port() -> int:
 
 
 def test_accelerate_launch_two_processes_equals_one_process(tiny_models, news, tmp_path) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     # Batches of one: every article then meets the same arithmetic however articles are shared
     # out, so the two runs' outputs can be compared exactly.

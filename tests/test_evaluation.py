@@ -36,7 +36,7 @@ UNRELATED = "qqxv zzkj wwpf vvgq xxjz kkqw jjvx ffzq"
 @pytest.fixture(scope="module")
 def finished(tiny_models, tmp_path_factory) -> tuple[Path, list[dict]]:
     """An output folder of a tiny run (three articles, hu and zh) and its results."""
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     news = tmp_path_factory.mktemp("news")
     (news / "a.txt").write_text("Budget grows again\n\n" + LONG_ARTICLE, "utf-8")

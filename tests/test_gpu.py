@@ -34,7 +34,7 @@ def test_auto_picks_cuda_and_bfloat16_where_supported() -> None:
 def test_whole_run_on_cuda_in_each_dtype(tiny_models, tmp_path, monkeypatch, dtype) -> None:
     from summarize.core.config import RunConfig
     from summarize.engines import transformers_engine as engine
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     placed: list[tuple[str, torch.dtype]] = []
     original_init = engine.TransformersEngine.__init__

@@ -69,7 +69,7 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def marian_run(tiny_models, news, tmp_path_factory):
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     monkeypatch = pytest.MonkeyPatch()
     spy = GenerateSpy(monkeypatch)
@@ -170,7 +170,7 @@ def test_multilingual_models_get_source_and_forced_target_tokens(
 ) -> None:
     from transformers import AutoTokenizer
 
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     source_token, target_tokens = tokens
@@ -200,7 +200,7 @@ def test_multilingual_models_get_source_and_forced_target_tokens(
 def test_t5_summariser_gets_its_prefix(tiny_models, tmp_path, monkeypatch) -> None:
     from transformers import AutoTokenizer
 
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     run(
@@ -224,7 +224,7 @@ def test_t5_summariser_gets_its_prefix(tiny_models, tmp_path, monkeypatch) -> No
 def test_model_without_the_language_fails_before_any_model_loads(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     config = RunConfig(
@@ -242,7 +242,7 @@ def test_model_without_the_language_fails_before_any_model_loads(
 
 
 def test_missing_model_fails_before_any_work(tiny_models, tmp_path, monkeypatch) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     config = marian_config(tiny_models, (SEED,), tmp_path / "out")
@@ -257,7 +257,7 @@ def test_missing_model_fails_before_any_work(tiny_models, tmp_path, monkeypatch)
 def test_model_folder_without_weights_fails_before_any_work(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     broken = tmp_path / "zh-no-weights"
@@ -273,7 +273,7 @@ def test_model_folder_without_weights_fails_before_any_work(
 
 def test_cut_short_weights_fail_before_any_work(tiny_models, tmp_path, monkeypatch) -> None:
     """A truncated download is found from the file's header, not hours later at conversion."""
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     broken = tmp_path / "zh-cut-short"
@@ -328,19 +328,20 @@ def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
 ) -> None:
     """A load that breaks after the checks (a conversion, a GPU out of memory) still leaves
     the briefing, run.json and the cached summaries: the articles say why they failed."""
-    from summarize.runners import pipeline
+    from summarize.runners.local import run
+    from summarize.stages import loading
 
     zh_model = str(tiny_models[TINY_TRANSLATORS["zh"]])
-    real_load = pipeline.load_engine
+    real_load = loading.load_engine
 
     def load(name, *args, **kwargs):
         if name == zh_model:
             raise ModelLoadError(f"could not convert {name!r}: broken\nCheck the files.")
         return real_load(name, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "load_engine", load)
+    monkeypatch.setattr(loading, "load_engine", load)
     output = tmp_path / "out"
-    outcome = pipeline.run(marian_config(tiny_models, (SEED,), output))
+    outcome = run(marian_config(tiny_models, (SEED,), output))
     assert outcome.failed == 1 and outcome.briefing.results == ()
     document = json.loads((output / "run.json").read_text("utf-8"))
     (item,) = document["items"]
@@ -351,9 +352,9 @@ def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
     )
     assert "the translation model failed to load" in (output / "index.html").read_text("utf-8")
     # The summary was computed and cached before the failure: a rerun starts from it.
-    monkeypatch.setattr(pipeline, "load_engine", real_load)
+    monkeypatch.setattr(loading, "load_engine", real_load)
     spy = GenerateSpy(monkeypatch)
-    assert pipeline.run(marian_config(tiny_models, (SEED,), output)).failed == 0
+    assert run(marian_config(tiny_models, (SEED,), output)).failed == 0
     assert str(tiny_models["bart"]) not in spy.loads
 
 
@@ -363,18 +364,19 @@ def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
     import os
     import signal
 
-    from summarize.runners import pipeline
+    from summarize.outputs import writer
+    from summarize.runners import local
 
-    real_write = pipeline.write_briefing
+    real_write = writer.write_briefing
 
     def write_briefing(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C (again) right now
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "write_briefing", write_briefing)
+    monkeypatch.setattr(writer, "write_briefing", write_briefing)
     output = tmp_path / "out"
     with pytest.raises(RunInterrupted, match="run the same command again"):
-        pipeline.run(marian_config(tiny_models, (SEED,), output))
+        local.run(marian_config(tiny_models, (SEED,), output))
     # Raised only once everything was written.
     assert json.loads((output / "run.json").read_text("utf-8"))["done"] == 1
     assert (output / "index.html").is_file() and (output / "results.jsonl").is_file()
@@ -382,7 +384,7 @@ def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
 
 
 def test_token_budget_bounds_every_batch(tiny_models, tmp_path, monkeypatch) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     config = replace(
@@ -404,25 +406,30 @@ def test_two_runs_writing_one_output_folder_leave_one_runs_files(
     import threading
     from datetime import UTC, datetime
 
-    from summarize.core.records import Article, Summary
-    from summarize.runners import pipeline
+    from summarize.core.records import Article, ArticleOutcome, Summary
+    from summarize.outputs import writer
 
-    def computation(name: str) -> pipeline.Computation:
+    def computation(name: str) -> writer.RunResults:
         article = Article(id=name, slug=name, title=name, text="Text.", source=f"{name}.txt")
-        item = pipeline.WorkItem(
+        item = ArticleOutcome(
             article=article,
+            language="en",
+            pivot_model=None,
             summary=Summary(article_id=name, text="Summary.", chunks=1),
             translations={"hu": "Összefoglaló."},
+            quality=(),
+            failure=None,
             computed=True,
+            seconds={},
         )
-        return pipeline.Computation(
-            work=[item], engines={}, device="cpu", interrupted=False, versions={}
+        return writer.RunResults(
+            articles=[item], engines={}, device="cpu", interrupted=False, versions={}, revisions={}
         )
 
     out = tmp_path / "out"
     config = RunConfig(inputs=(tmp_path,), output=out, languages=("hu",), no_cache=True)
     first_writing, second_done = threading.Event(), threading.Event()
-    real_write = pipeline.write_briefing
+    real_write = writer.write_briefing
 
     def write_briefing(briefing, output_dir, **kwargs):  # type: ignore[no-untyped-def]
         if briefing.results[0].article.id == "first":
@@ -430,12 +437,12 @@ def test_two_runs_writing_one_output_folder_leave_one_runs_files(
             second_done.wait(timeout=2)  # the second run writes meanwhile, if it may
         return real_write(briefing, output_dir, **kwargs)
 
-    monkeypatch.setattr(pipeline, "write_briefing", write_briefing)
+    monkeypatch.setattr(writer, "write_briefing", write_briefing)
     errors: list[BaseException] = []
 
     def run(name: str, done: threading.Event | None = None) -> None:
         try:
-            pipeline.write_outputs(computation(name), (), config, datetime.now(UTC), 1.0)
+            writer.write_outputs(computation(name), (), config, datetime.now(UTC), 1.0)
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -71,7 +71,7 @@ def pivot_config(tiny_models, folder: Path, tmp_path: Path, code: str, family: s
 def test_non_english_article_is_pivoted_then_summarised_and_recorded(
     tiny_models, mixed, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     # The tiny Marian stands in for Helsinki-NLP/opus-mt-hu-en.
@@ -109,7 +109,7 @@ def test_non_english_article_is_pivoted_then_summarised_and_recorded(
 def test_missing_pivot_model_fails_before_any_work_and_says_how_to_go_on(
     tiny_models, mixed, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     (mixed / "c_russian.txt").write_text(
@@ -130,7 +130,7 @@ def test_missing_pivot_model_fails_before_any_work_and_says_how_to_go_on(
 def test_source_model_that_cannot_translate_into_english_names_the_source_flag(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     news = tmp_path / "news"
     news.mkdir()
@@ -153,11 +153,12 @@ def test_source_model_that_cannot_translate_into_english_names_the_source_flag(
 
 
 def test_source_language_setting_skips_detection(tiny_models, mixed, tmp_path, monkeypatch) -> None:
-    from summarize.runners import pipeline
+    from summarize.runners.local import run
+    from summarize.stages import plan
 
-    monkeypatch.setattr(pipeline, "detect_language", lambda text: pytest.fail("detected"))
+    monkeypatch.setattr(plan, "detect_language", lambda text: pytest.fail("detected"))
     config = replace(marian_config(tiny_models, (mixed,), tmp_path / "out"), source_language="en")
-    outcome = pipeline.run(config)
+    outcome = run(config)
     assert outcome.failed == 0
     assert all(item["pivot"] is None for item in outcome.report["items"])
 
@@ -173,7 +174,7 @@ def test_persian_article_pivots_through_nllb_with_the_code_nllb_has(
 ) -> None:
     from transformers import AutoTokenizer
 
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     news = tmp_path / "news"
     news.mkdir()
@@ -194,7 +195,7 @@ def test_persian_article_pivots_through_nllb_with_the_code_nllb_has(
 def test_source_code_missing_from_the_pivot_model_fails_before_any_work(
     tiny_models, mixed, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     # mBART-50 has no Hungarian (no hu_HU): the article would reach it as <unk> and text.

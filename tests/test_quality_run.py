@@ -41,7 +41,7 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def flagged_run(tiny_models, news, tmp_path_factory):
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     output = tmp_path_factory.mktemp("out")
     outcome = run(marian_config(tiny_models, (news,), output))
@@ -133,7 +133,7 @@ def test_strict_fails_flagged_articles_and_exits_1(tiny_models, news, flagged_ru
 
 
 def test_a_resumed_run_flags_exactly_the_same(tiny_models, news, flagged_run, monkeypatch) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     _, output = flagged_run
     spy = GenerateSpy(monkeypatch)
@@ -149,7 +149,7 @@ def test_a_resumed_run_flags_exactly_the_same(tiny_models, news, flagged_run, mo
 def test_retry_suspect_retranslates_flagged_sentences_with_safer_decoding(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     spy = GenerateSpy(monkeypatch)
     config = replace(

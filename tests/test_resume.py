@@ -44,7 +44,7 @@ def results(output: Path) -> list[dict]:
 def test_second_identical_run_loads_no_model_and_reports_cached(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = marian_config(tiny_models, (news,), tmp_path / "out")
     first = run(config)
@@ -70,7 +70,7 @@ def test_second_identical_run_loads_no_model_and_reports_cached(
 def test_changing_one_setting_recomputes_exactly_what_it_affects(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = marian_config(tiny_models, (news,), tmp_path / "out")
     run(config)
@@ -99,7 +99,7 @@ def test_changing_one_setting_recomputes_exactly_what_it_affects(
 def test_a_local_model_is_keyed_by_its_files_not_its_path_spelling(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(tiny_models["bart"], tmp_path / "models" / "mine")
@@ -125,7 +125,7 @@ def test_a_local_model_is_keyed_by_its_files_not_its_path_spelling(
 
 
 def test_no_cache_recomputes_and_writes_no_cache(tiny_models, news, tmp_path, monkeypatch) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), no_cache=True)
     run(config)
@@ -136,7 +136,7 @@ def test_no_cache_recomputes_and_writes_no_cache(tiny_models, news, tmp_path, mo
 
 
 def test_cache_dir_moves_the_cache(tiny_models, news, tmp_path) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(
         marian_config(tiny_models, (news,), tmp_path / "out"), cache_dir=tmp_path / "c"
@@ -149,7 +149,7 @@ def test_cache_dir_moves_the_cache(tiny_models, news, tmp_path) -> None:
 def test_output_and_cache_inside_the_input_folder_are_not_read_back(
     tiny_models, news, tmp_path
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = replace(
         marian_config(tiny_models, (news,), news / "out"),
@@ -167,7 +167,7 @@ def test_one_failing_article_does_not_stop_the_others(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
     from summarize.engines.transformers_engine import TransformersEngine
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     (news / "d_poison.txt").write_text("POISON pill sentence here.", "utf-8")
     original = TransformersEngine.generate
@@ -191,7 +191,7 @@ def test_one_failing_article_does_not_stop_the_others(
 def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     tiny_models, news, tmp_path, monkeypatch
 ) -> None:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     config = marian_config(tiny_models, (news,), tmp_path / "out")
     original = ModelTranslator.translate_sentences

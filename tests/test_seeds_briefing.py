@@ -15,7 +15,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(scope="module")
 def seeds_site(tiny_models, tmp_path_factory) -> Path:
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     output = tmp_path_factory.mktemp("seeds-briefing")
     outcome = run(

@@ -48,13 +48,6 @@ STILL_PRIVATE = frozenset(
     {
         "TransformersEngine._generate_batch",  # support.spies.GenerateSpy
         "_installed",  # commands.evaluation
-        "_TranslationActor",  # runners.cluster
-        "_actor_start_up",  # runners.cluster
-        "_placement",  # runners.cluster
-        "_relative_path",  # runners.cluster
-        "_pivot_key",  # runners.pipeline (cache keys)
-        "_summary_key",  # runners.pipeline (cache keys)
-        "_translation_key",  # runners.pipeline (cache keys)
     }
 )
 

@@ -1,6 +1,6 @@
 """``summarize models``: which models a run would use, whether they are here, and fetching them.
 
-The list comes from the run's own planning (:func:`summarize.runners.pipeline.translation_models`,
+The list comes from the run's own planning (:func:`summarize.stages.plan.translation_models`,
 the config's source models) and licences from :data:`summarize.core.languages.MODEL_LICENCES`, so it
 can never disagree with what ``summarize run`` loads.
 """
@@ -42,7 +42,8 @@ from summarize.engines.hub import (
     model_folder,
     write_manifest,
 )
-from summarize.runners.pipeline import stage_overrides, translation_models
+from summarize.stages.loading import stage_overrides
+from summarize.stages.plan import translation_models
 from summarize.stages.summarizer import SUMMARY_TASK, summary_prefix
 from summarize.stages.translator import check_model_languages, resolve_target
 
@@ -424,7 +425,7 @@ def pull_models(config: RunConfig, to: Path | None = None) -> list[PulledModel]:
     nothing else.
     """
     from summarize.engines.transformers_engine import inspect_model, resolve_device
-    from summarize.runners.pipeline import plan_translations
+    from summarize.stages.plan import plan_translations
 
     if config.offline:
         go_offline()

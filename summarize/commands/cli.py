@@ -21,7 +21,7 @@ from summarize.runners import transcripts
 
 if TYPE_CHECKING:
     from summarize.core.config import RunConfig
-    from summarize.runners.pipeline import RunOutcome
+    from summarize.outputs.writer import RunOutcome
 
 logger = logging.getLogger("summarize")
 
@@ -89,7 +89,7 @@ def _execute(config: RunConfig) -> RunOutcome | None:
         from summarize.runners import distributed
 
         return distributed.run(config, progress=_progress_factory(config.quiet))
-    from summarize.runners.pipeline import run
+    from summarize.runners.local import run
 
     return run(config, progress=_progress_factory(config.quiet))
 

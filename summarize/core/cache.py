@@ -14,9 +14,12 @@ import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarize.core.files import write_atomic
+
+if TYPE_CHECKING:
+    from summarize.core.config import RunConfig
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +89,8 @@ class WorkCache:
 def _is(value: Any, kind: type) -> bool:
     """``isinstance``, except that JSON's true and false are not numbers."""
     return isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
+
+
+def cache_folder(config: RunConfig) -> Path:
+    """Where finished units of work are kept: ``--cache-dir``, else ``OUTPUT/.cache``."""
+    return config.cache_dir or config.output / ".cache"

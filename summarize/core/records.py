@@ -89,6 +89,28 @@ class ArticleResult:
 
 
 @dataclass(frozen=True)
+class ArticleOutcome:
+    """Where one article ended up in a run, done or not: what the outputs are written from."""
+
+    article: Article
+    #: The article's language (ISO 639-1), detected or set by the user.
+    language: str
+    #: Model that translated the article into English first (None for English articles).
+    pivot_model: str | None
+    summary: Summary | None
+    #: Language code -> translated summary, for the languages it reached.
+    translations: Mapping[str, str]
+    #: What the quality checks flagged.
+    quality: tuple[QualityWarning, ...]
+    #: Why it failed, in words a user can act on; None when it did not.
+    failure: str | None
+    #: Whether any of its units was computed (not read from the cache) in this run.
+    computed: bool
+    #: Stage -> seconds spent on this article in this run.
+    seconds: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class RunInfo:
     """Facts about the run shown on the briefing and written to the outputs."""
 

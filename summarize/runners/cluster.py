@@ -4,11 +4,12 @@ The driver (this process) reads the articles, detects their languages, takes fin
 the cache and checks every model, exactly as a local run does. The remaining work then flows
 through a Ray Data pipeline: translate non-English articles into English -> summarise ->
 translate per model. Each stage is a pool of actors that load their model once (up to one
-actor per GPU, or per CPU slot of ``--threads`` cores) and run the local path's own wave
-functions on batches of articles; stages run one after another, as models do locally, so each
-gets the whole cluster. The results come back to the driver stage by stage: it saves each
-stage's in its cache as it lands (so Ctrl-C, or a lost cluster, in a later stage keeps the
-earlier ones), runs the quality checks and renders the same outputs as a local run.
+actor per GPU, or per CPU slot of ``--threads`` cores) and run the same stage objects as a
+local run (summarize.stages) on batches of articles; stages run one after another, as models
+do locally, so each gets the whole cluster. The results come back to the driver stage by
+stage: it saves each stage's in its cache as it lands (so Ctrl-C, or a lost cluster, in a
+later stage keeps the earlier ones), runs the quality checks and renders the same outputs as a
+local run.
 
 Ray is an optional extra (``pip install "summarize[ray]"``). Every node needs this package and
 the models (a local folder at the same path, or Hub access).
@@ -21,54 +22,29 @@ import logging
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from summarize.core.config import RunConfig
 from summarize.core.errors import ConfigError
-from summarize.core.languages import ENGLISH
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.engines.generation import Engine, ModelInfo
-from summarize.inputs import ReadResult
-from summarize.runners.pipeline import (
-    SUMMARY_WAVE,
-    TRANSLATION_WAVE,
-    RunOutcome,
-    StageContext,
-    StagePlan,
-    TranslationPlan,
-    WorkItem,
-    awaiting_pivot,
-    awaiting_pivot_model,
-    awaiting_summary,
-    awaiting_translation,
-    awaiting_translation_model,
-    conclude,
-    load_failure_message,
-    load_failure_reason,
-    make_context,
-    pivot_wave,
-    prepare,
-    read_inputs,
-    save_finished,
-    sentence_engine,
-    summarise_wave,
-    summary_engine,
-    translate_wave,
-    work_from_record,
-    work_to_record,
-    write_outputs,
-)
-from summarize.stages.summarizer import summary_prefix
-from summarize.stages.translator import ModelTranslator
+from summarize.inputs.reader import ReadResult
+from summarize.outputs.writer import RunOutcome, write_outputs
+from summarize.runners.local import conclude, read_inputs
+from summarize.stages.caching import save_finished
+from summarize.stages.context import StageContext, make_context
+from summarize.stages.loading import LoadFailure, load_or_fail
+from summarize.stages.plan import StagePlan
+from summarize.stages.preparation import plan_stages, prepare
+from summarize.stages.stage import Stage
+from summarize.stages.work import WorkItem, work_from_record, work_to_record
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +67,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     interrupted = False
     try:
         read = _read(config)
-        device, slots, actor_resources = _placement(config, ray.cluster_resources())
+        device, slots, actor_resources = placement(config, ray.cluster_resources())
         context = make_context(config, device, progress)
         work, plan = prepare(config, read.articles, context)
         try:
@@ -101,7 +77,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
                 config,
                 device,
                 slots,
-                actor_resources | _actor_start_up(device),
+                actor_resources | actor_start_up(device),
                 # The actors keep no cache: the driver saves each stage's work as it lands.
                 stage_done=lambda after, before: save_finished(after, before, context),
                 fallbacks=context.fallbacks,
@@ -114,7 +90,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             ray.shutdown()
     # The quality checks run here, on the driver, which has the cache and every article.
     return write_outputs(
-        conclude(work, plan, context, interrupted=interrupted),
+        conclude(work, plan, context, interrupted=interrupted).results(),
         read.failures,
         config,
         started,
@@ -157,7 +133,7 @@ def _read(config: RunConfig) -> ReadResult:
             root.mkdir()
             rows = ray.data.read_binary_files(uri, include_paths=True).take_all()
             for row in rows:
-                relative = _relative_path(uri, row["path"])
+                relative = relative_path(uri, row["path"])
                 # The URI named one file: keep its name, so its suffix picks the format.
                 copy = root / (relative or PurePosixPath(row["path"]).name)
                 copy.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +149,7 @@ def _read(config: RunConfig) -> ReadResult:
     )
 
 
-def _relative_path(uri: str, path: str) -> str:
+def relative_path(uri: str, path: str) -> str:
     """A file's path below the input URI ('' when the URI is that file)."""
     parts = urlsplit(uri)
     root = parts.path if parts.scheme in ("file", "local") else parts.netloc + parts.path
@@ -197,7 +173,7 @@ def _import_ray() -> Any:
     return ray
 
 
-def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int, dict[str, float]]:
+def placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int, dict[str, float]]:
     """The actors' device, how many a stage may run at once, and what each reserves."""
     gpus = int(resources.get("GPU", 0))
     if config.device.startswith("cuda") or (config.device == "auto" and gpus):
@@ -210,7 +186,7 @@ def _placement(config: RunConfig, resources: dict[str, float]) -> tuple[str, int
     return "cpu", slots, {"num_cpus": threads}
 
 
-def _actor_start_up(device: str) -> dict[str, Any]:
+def actor_start_up(device: str) -> dict[str, Any]:
     """Ray options that start each actor's process with summarize's allocator settings.
 
     Set in the actor's ``__init__`` they come too late: Ray's own threads have made glibc
@@ -245,18 +221,11 @@ def _run_stages(
         return
     rows = [{"row": encode_row(index, work[index])} for index in pending]
     dataset = ray.data.from_items(rows)
-    stages: list[tuple[type, dict[str, Any], int]] = [
-        (_PivotActor, {"plan": plan}, SUMMARY_WAVE) for plan in plan.pivots
-    ]
-    if plan.summary_info is not None and plan.summary_choice is not None:
-        summary = {"info": plan.summary_info, "choice": plan.summary_choice}
-        stages.append((_SummaryActor, summary, SUMMARY_WAVE))
-    stages += [(_TranslationActor, {"plan": plan}, TRANSLATION_WAVE) for plan in plan.translations]
-    for actor, arguments, batch_size in stages:
+    for stage in plan_stages(plan):
         dataset = dataset.map_batches(
-            actor,
-            fn_constructor_kwargs={"config": config, "device": device, **arguments},
-            batch_size=batch_size,
+            StageActor,
+            fn_constructor_kwargs={"config": config, "device": device, "stage": stage},
+            batch_size=stage.wave_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=slots),
             **resources,
@@ -308,17 +277,14 @@ def decode_row(row: str) -> tuple[int, WorkItem]:
     return data["index"], work_from_record(article, data["work"])
 
 
-class _Actor:
+class StageActor:
     """A Ray Data actor: one stage with its model, loaded once, applied to batch after batch.
 
     A model that fails to load does not stop the pipeline (Ray would end the whole run): the
     actor fails the articles that needed it, and every row it returns says why.
     """
 
-    #: The model's part in the run, as failure messages name it.
-    role = ""
-
-    def __init__(self, config: RunConfig, device: str) -> None:
+    def __init__(self, config: RunConfig, device: str, stage: Stage) -> None:
         from summarize.engines import transformers_engine as engine
 
         engine.set_cpu_threads((config.threads or 1) if device == "cpu" else config.threads)
@@ -327,114 +293,29 @@ class _Actor:
         self.context: StageContext = make_context(
             replace(config, no_cache=True, quiet=True), device, silent_progress
         )
-        #: Why the model failed to load: the whole message (for the driver) and the line each
-        #: article that needed it fails with; empty when it loaded.
-        self.load_error, self.load_failure = "", ""
-
-    def load_model(self, load: Callable[[], Engine]) -> Engine | None:
-        """The stage's model, or None when it fails to load (then its articles fail)."""
-        try:
-            return load()
-        except Exception as error:  # any failure to load means the same for these articles
-            logger.debug("loading the %s failed", self.role, exc_info=True)
-            self.load_error = load_failure_message(self.role, error)
-            self.load_failure = load_failure_reason(self.role, error)
-            return None
+        self.stage = stage
+        self.model = load_or_fail(stage, self.context)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy
 
         rows = [decode_row(str(row)) for row in batch["row"]]
         items = [item for _, item in rows]
-        if self.load_failure:
-            for item in self.waiting(items):
-                item.failure = self.load_failure
+        if isinstance(self.model, LoadFailure):
+            self.model.fail(self.stage.waiting(items))
         else:
-            self.apply(items)
+            for wave in self.stage.waves(items):
+                self.stage.run_wave(wave, self.model, self.context, _NO_BAR)
         encoded = [encode_row(index, item) for index, item in rows]
+        # Why the model failed to load, in full, for the driver to say once.
+        load_error = self.model.message if isinstance(self.model, LoadFailure) else ""
         # A model that fell back to transformers when it loaded here, for the driver's run.json.
         fallbacks = json.dumps({m: asdict(c) for m, c in self.context.fallbacks.items()})
         return {
             "row": numpy.array(encoded, dtype=object),
-            "load_error": numpy.array([self.load_error] * len(encoded), dtype=object),
+            "load_error": numpy.array([load_error] * len(encoded), dtype=object),
             "fallbacks": numpy.array([fallbacks] * len(encoded), dtype=object),
         }
-
-    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
-        """The articles of a batch that need this stage's model."""
-        raise NotImplementedError
-
-    def apply(self, items: Sequence[WorkItem]) -> None:
-        """Run the stage on a batch (the model loaded)."""
-        raise NotImplementedError
-
-
-class _PivotActor(_Actor):
-    """Translates non-English articles into English with one model."""
-
-    role = "pivot model"
-
-    def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
-        super().__init__(config, device)
-        self.plan = plan
-        self.model = self.load_model(partial(sentence_engine, plan, self.context))
-
-    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
-        return awaiting_pivot_model(items, self.plan)
-
-    def apply(self, items: Sequence[WorkItem]) -> None:
-        assert self.model is not None
-        for code, target in self.plan.targets.items():
-            wave = awaiting_pivot(items, self.plan.model, code)
-            if wave:
-                translator = ModelTranslator(
-                    self.model, {ENGLISH.code: target}, source_language=code
-                )
-                pivot_wave(wave, translator, self.context)
-
-
-class _SummaryActor(_Actor):
-    """Summarises articles (in English by now) with the summariser."""
-
-    role = "summary model"
-
-    def __init__(
-        self, config: RunConfig, device: str, info: ModelInfo, choice: EngineChoice
-    ) -> None:
-        super().__init__(config, device)
-        self.prefix = summary_prefix(info)
-        self.model = self.load_model(partial(summary_engine, choice, self.context))
-
-    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
-        return awaiting_summary(items)
-
-    def apply(self, items: Sequence[WorkItem]) -> None:
-        assert self.model is not None
-        wave = awaiting_summary(items)
-        if wave:
-            summarise_wave(wave, self.model, self.prefix, self.context, _NO_BAR)
-
-
-class _TranslationActor(_Actor):
-    """Translates summaries into the languages one model serves."""
-
-    role = "translation model"
-
-    def __init__(self, config: RunConfig, device: str, plan: TranslationPlan) -> None:
-        super().__init__(config, device)
-        self.plan = plan
-        model = self.load_model(partial(sentence_engine, plan, self.context))
-        self.translator = ModelTranslator(model, plan.targets) if model is not None else None
-
-    def waiting(self, items: Sequence[WorkItem]) -> list[WorkItem]:
-        return awaiting_translation_model(items, self.plan)
-
-    def apply(self, items: Sequence[WorkItem]) -> None:
-        assert self.translator is not None
-        for code in self.translator.targets:
-            wave = awaiting_translation(items, code)
-            if wave:
-                translate_wave(wave, code, self.translator, self.context)
 
 
 _NO_BAR = silent_progress("", 0)

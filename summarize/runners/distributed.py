@@ -36,17 +36,10 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import collective
 from summarize.engines.backends import EngineChoice
+from summarize.outputs.writer import RunOutcome, write_outputs
 from summarize.runners import transcripts
-from summarize.runners.pipeline import (
-    Computation,
-    RunOutcome,
-    WorkItem,
-    compute,
-    read_inputs,
-    work_from_record,
-    work_to_record,
-    write_outputs,
-)
+from summarize.runners.local import Computation, compute, read_inputs
+from summarize.stages.work import WorkItem, work_from_record, work_to_record
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +151,7 @@ def run(
     merged, processes = _merge(read.articles, shares)
     shutil.rmtree(folder, ignore_errors=True)
     return write_outputs(
-        merged,
+        merged.results(),
         read.failures,
         config,
         started,

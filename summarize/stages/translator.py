@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
 
 from summarize.core.errors import UnsupportedLanguageError
 from summarize.core.languages import (
@@ -33,12 +32,6 @@ from summarize.text.sentences import split_oversized, split_sentences
 
 # Single-pair OPUS-MT ids name both languages: opus-mt-en-hu, opus-mt-tc-big-en-hu, opus-mt-hu-en.
 _OPUS_PAIR = re.compile(r"opus-mt-(?:tc-big-)?([a-z]{2,3})-([a-z]{2,3})(?:$|[-_/])")
-
-
-class Translator(Protocol):
-    """Anything that turns English texts into one target language, keeping order."""
-
-    def translate(self, texts: Sequence[str], target: str) -> list[str]: ...
 
 
 def resolve_target(
@@ -209,7 +202,7 @@ def _unsupported(
 
 
 class ModelTranslator:
-    """A Translator backed by one loaded model that serves one or more languages."""
+    """Translates texts sentence by sentence with one loaded model, into each language it serves."""
 
     def __init__(
         self,

@@ -1,0 +1,240 @@
+"""Writing a run's outputs: the briefing's pages, results.jsonl and run.json, from the records."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from summarize import __version__
+from summarize.core.cache import cache_folder
+from summarize.core.config import RunConfig
+from summarize.core.errors import RunInterrupted
+from summarize.core.files import folder_lock, remove_unwritten_outputs
+from summarize.core.options import run_settings
+from summarize.core.records import (
+    ArticleOutcome,
+    ArticleResult,
+    Briefing,
+    InputFailure,
+    RunInfo,
+)
+from summarize.engines.backends import (
+    EngineChoice,
+    precision,
+)
+from summarize.engines.hub import is_offline
+from summarize.outputs.briefing import write_briefing
+from summarize.outputs.report import (
+    RUN_REPORT_FILE,
+    ArticleReport,
+    Status,
+    build_run_report,
+    files_of_last_run,
+    write_run_report,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced."""
+
+    briefing: Briefing
+    #: Files written into the output folder.
+    written: tuple[Path, ...]
+    #: The run.json document.
+    report: dict[str, Any]
+
+    @property
+    def failed(self) -> int:
+        """Number of inputs or articles that produced no result."""
+        return len(self.briefing.failures)
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """What a run computed, as the outputs are written from it."""
+
+    #: Every article in input order, done or not.
+    articles: Sequence[ArticleOutcome]
+    #: Model id -> the engine it ran on (only models that ran).
+    engines: Mapping[str, EngineChoice]
+    #: Resolved torch device(s), e.g. ``cpu`` or ``cuda:0``.
+    device: str
+    #: Whether Ctrl-C stopped the work before it finished.
+    interrupted: bool
+    #: Library name -> version, for run.json.
+    versions: Mapping[str, str]
+    #: Model -> the revision (commit) it was loaded at; None for a local folder.
+    revisions: Mapping[str, str | None]
+
+
+def _raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
+    """Say what an interrupted run kept and how to resume."""
+    done = len(outcome.briefing.results)
+    resume = (
+        "run without --no-cache to keep finished work next time"
+        if config.no_cache
+        else "run the same command again to resume: finished work is cached"
+    )
+    raise RunInterrupted(
+        f"interrupted; {done} finished article(s) written to {config.output}; {resume}"
+    )
+
+
+def _status(item: ArticleOutcome, languages: Sequence[str]) -> Status:
+    if item.failure is not None:
+        return "failed"
+    if item.summary is None or any(code not in item.translations for code in languages):
+        return "skipped"
+    return "done" if item.computed else "cached"
+
+
+def write_outputs(
+    computed: RunResults,
+    input_failures: tuple[InputFailure, ...],
+    config: RunConfig,
+    started: datetime,
+    seconds: float,
+    *,
+    report_extras: Mapping[str, Any] | None = None,
+) -> RunOutcome:
+    """Render the briefing and run.json from every finished article.
+
+    ``report_extras`` are added to run.json (how a distributed run was spread out). An
+    interrupted run's results are written too, then RunInterrupted says how to resume.
+    """
+    work, device, engines = computed.articles, computed.device, computed.engines
+    statuses = [_status(item, config.languages) for item in work]
+    results = tuple(
+        ArticleResult(
+            article=item.article,
+            summary=item.summary,
+            translations={code: item.translations[code] for code in config.languages},
+            source_language=item.language,
+            pivot_model=item.pivot_model,
+            quality_warnings=item.quality,
+        )
+        for item, status in zip(work, statuses, strict=True)
+        if status in ("done", "cached") and item.summary is not None
+    )
+    failures = input_failures + tuple(
+        InputFailure(source=item.article.source, reason=item.failure)
+        for item in work
+        if item.failure is not None
+    )
+    run_info = RunInfo(
+        generated_at=started.isoformat(timespec="seconds"),
+        models={"summary": config.summary_model}
+        | {f"translation:{code}": config.translation_model_for(code) for code in config.languages},
+        device=device,
+        dtype=_precisions(engines, device, config.dtype),
+        languages=config.languages,
+        version=__version__,
+    )
+    briefing = Briefing(results=results, run=run_info, failures=failures)
+    # Another run writing the same folder is waited for, so the files all come from one run
+    # or the other. A Ctrl-C while the files are written waits for them: they are the run's
+    # record.
+    with folder_lock(config.output), _interrupts_deferred() as received:
+        written_before = files_of_last_run(config.output)
+        written = write_briefing(briefing, config.output, user_templates=config.templates)
+        report = build_run_report(
+            run=run_info,
+            settings=_settings(config)
+            | {
+                # The revision (commit) each model was loaded at; null for a local folder.
+                "revisions": computed.revisions,
+                "engines": {
+                    model: {
+                        "engine": choice.engine,
+                        "precision": precision(choice.engine, device, config.dtype),
+                        "fallback_reason": choice.fallback_reason,
+                    }
+                    for model, choice in engines.items()
+                },
+            },
+            versions=computed.versions,
+            articles=[
+                ArticleReport(
+                    id=item.article.id,
+                    source=item.article.source,
+                    status=status,
+                    reason=item.failure,
+                    chunks=item.summary.chunks if item.summary else None,
+                    language=item.language,
+                    pivot=item.pivot_model,
+                    warnings=item.article.warnings,
+                    quality_warnings=item.quality,
+                    seconds=item.seconds,
+                )
+                for item, status in zip(work, statuses, strict=True)
+            ],
+            input_failures=input_failures,
+            finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+            seconds=seconds,
+            interrupted=computed.interrupted,
+        )
+        report |= report_extras or {}
+        # What this run wrote, so the next one can remove pages it no longer writes. An
+        # interrupted run removes nothing (what it has not reached yet may come back on resume)
+        # and keeps the earlier run's files listed for the run that finishes.
+        files = [path.name for path in written] + [RUN_REPORT_FILE]
+        if computed.interrupted:
+            files = list(dict.fromkeys([*files, *written_before]))
+        report["files"] = files
+        written.append(write_run_report(report, config.output))
+        if not computed.interrupted:
+            # An article now failing (or held back by --strict), or a language dropped, leaves
+            # no page behind from an earlier run; files this tool never wrote are not touched.
+            for name in remove_unwritten_outputs(config.output, written_before, files):
+                logger.info("removed %s: this run did not write it", name)
+    outcome = RunOutcome(briefing=briefing, written=tuple(written), report=report)
+    if computed.interrupted or received:
+        _raise_interrupted(outcome, config)
+    return outcome
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[list[int]]:
+    """Hold back a Ctrl-C (SIGINT) that arrives inside the block; the list yielded says
+    whether one came, for the caller to stop once the block is done.
+
+    Only the main thread can set signal handlers; elsewhere the block runs as it is.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _precisions(engines: Mapping[str, EngineChoice], device: str, dtype: str) -> str:
+    """How the models ran, for the briefing: e.g. ``int8 (CTranslate2)``."""
+    used = {(choice.engine, precision(choice.engine, device, dtype)) for choice in engines.values()}
+    if not used:  # everything came from the cache
+        return "cached results"
+    names = {"ctranslate2": "CTranslate2", "transformers": "transformers"}
+    return ", ".join(f"{value} ({names[engine]})" for engine, value in sorted(used))
+
+
+def _settings(config: RunConfig) -> dict[str, Any]:
+    """The settings that shaped the output, as JSON values, for run.json."""
+    computed = {
+        # Whether the Hub was off limits: --offline, --models-dir or HF_HUB_OFFLINE=1.
+        "offline": is_offline(),
+        "cache": None if config.no_cache else str(cache_folder(config)),
+    }
+    return run_settings(config, computed)

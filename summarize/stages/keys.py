@@ -1,0 +1,89 @@
+"""Cache keys and entries: what identifies each finished unit of work, byte for byte."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from summarize.core.cache import unit_key
+from summarize.core.options import key_fields
+from summarize.quality import SentencePair
+from summarize.stages.context import StageContext
+from summarize.stages.work import (
+    WorkItem,
+)
+
+# What each kind of cache entry must hold to be used (field -> type); a translation's
+# sentences are optional and checked on their own (see cached_pairs).
+LANGUAGE_ENTRY = {"language": str}
+
+
+PIVOT_ENTRY = {"text": str}
+
+
+SUMMARY_ENTRY = {"text": str, "chunks": int}
+
+
+TRANSLATION_ENTRY = {"text": str}
+
+
+def pivot_key(item: WorkItem, context: StageContext) -> str:
+    return unit_key(
+        "pivot",
+        text=item.article.text,
+        language=item.language,
+        **model_fields(context, item.pivot_model),
+        **key_fields(context.config, "pivot"),
+        **context.output_fields,
+    )
+
+
+def model_fields(context: StageContext, model: str | None) -> dict[str, Any]:
+    """A model for cache keys: what its files are, not only its name (see
+    ModelSources.identity), so other weights under the same name never reuse its work.
+
+    Every process of a run (distributed, Ray driver) keys through here, with its own memo.
+    """
+    if model is None:
+        return {"model": None}
+    if model not in context.identities:
+        context.identities[model] = context.sources.identity(model)
+    return context.identities[model]
+
+
+def summary_key(item: WorkItem, context: StageContext) -> str:
+    config = context.config
+    return unit_key(
+        "summary",
+        text=item.article.text,
+        language=item.language,
+        # The summary is of the pivot model's English: its files matter as much as its name.
+        pivot=model_fields(context, item.pivot_model) if item.pivot_model else None,
+        **model_fields(context, config.summary_model),
+        **key_fields(config, "summary"),
+        **context.output_fields,
+    )
+
+
+def translation_key(summary: str, language: str, context: StageContext) -> str:
+    return unit_key(
+        "translation",
+        text=summary,
+        language=language,
+        **model_fields(context, context.config.translation_model_for(language)),
+        **key_fields(context.config, "translation"),
+        **context.output_fields,
+    )
+
+
+def translation_entry(text: str, pairs: Sequence[SentencePair] | None) -> dict[str, Any]:
+    """A translation's cache entry: the text, and each sentence with what it became."""
+    entry: dict[str, Any] = {"text": text}
+    if pairs is not None:
+        entry["sentences"] = [list(pair) for pair in pairs]
+    return entry
+
+
+def language_key(text: str, detector: str) -> str:
+    """The key of an article's detected language."""
+    return unit_key("language", text=text, detector=detector)

@@ -1,0 +1,65 @@
+"""The review stage: the quality checks over a run's summarised articles, with no model."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from summarize.core.progress import Progress, silent_progress
+from summarize.quality import check_article
+from summarize.stages.context import StageContext
+from summarize.stages.keys import PIVOT_ENTRY, pivot_key
+from summarize.stages.stage import Stage, Wave
+from summarize.stages.work import WorkItem
+
+logger = logging.getLogger(__name__)
+
+
+class ReviewStage(Stage):
+    """Flags what the quality checks find; --strict fails the flagged articles."""
+
+    @property
+    def label(self) -> str:
+        return "reviewing"
+
+    def waiting(self, work: Sequence[WorkItem]) -> list[WorkItem]:
+        """Every summarised article that has not failed, its units cached or not."""
+        return [item for item in work if item.summary is not None and item.failure is None]
+
+    def run_wave(self, wave: Wave, model: Any, context: StageContext, progress: Progress) -> None:
+        for item in wave.items:
+            _check(item, context)
+
+
+def review(work: Sequence[WorkItem], context: StageContext) -> None:
+    """Run the quality checks on every summarised article; --strict fails the flagged ones.
+
+    The checks are cheap, so they run on every run, over cached work too, in one wave.
+    """
+    stage = ReviewStage()
+    stage.run_wave(Wave(stage.waiting(work)), None, context, silent_progress("", 0))
+
+
+def _check(item: WorkItem, context: StageContext) -> None:
+    assert item.summary is not None
+    english = item.english_text
+    if item.pivot_model and english is None:  # summary came from the cache
+        cached = context.cache.get(pivot_key(item, context), PIVOT_ENTRY)
+        english = cached["text"] if cached is not None else None
+    item.quality = tuple(
+        check_article(
+            item.summary.text,
+            [item.article.text] + ([english] if english else []),
+            item.translations,
+            item.sentences,
+            # Names can only be compared with English text.
+            names=item.pivot_model is None or english is not None,
+        )
+    )
+    if item.quality:
+        logger.info("%s: %d quality warning(s)", item.article.source, len(item.quality))
+    if item.quality and context.config.strict:
+        item.failure = f"--strict: {len(item.quality)} quality warning(s), first: " + (
+            f"{item.quality[0].stage} ({item.quality[0].language}) {item.quality[0].detail}"
+        )

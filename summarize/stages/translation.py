@@ -1,0 +1,119 @@
+"""The translation stage: summaries translated into the languages one model serves."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from summarize.core.progress import Progress
+from summarize.engines.generation import Engine
+from summarize.quality import retry_suspects
+from summarize.stages.context import StageContext
+from summarize.stages.keys import TRANSLATION_ENTRY, translation_entry, translation_key
+from summarize.stages.loading import sentence_engine
+from summarize.stages.plan import TranslationPlan
+from summarize.stages.stage import TRANSLATION_WAVE, Stage, Wave, chunks, retry_singly
+from summarize.stages.translator import ModelTranslator, join_sentences
+from summarize.stages.work import WorkItem, cached_pairs, share_time
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TranslationStage(Stage):
+    """Translates summaries with one model into each language it serves."""
+
+    plan: TranslationPlan
+    role = "translation model"
+    wave_size = TRANSLATION_WAVE
+
+    @property
+    def label(self) -> str:
+        return f"translating ({', '.join(self.plan.targets)})"
+
+    def waiting(self, work: Sequence[WorkItem]) -> list[WorkItem]:
+        """Articles whose summary is still to translate into any of the model's languages."""
+        return [
+            item
+            for item in work
+            if item.summary is not None
+            and item.failure is None
+            and any(code not in item.translations for code in self.plan.targets)
+        ]
+
+    def waves(self, work: Sequence[WorkItem]) -> Iterator[Wave]:
+        # Who waits for each language is settled first: an article that fails in one
+        # language is still translated into the others.
+        pending = {code: _waiting_for(work, code) for code in self.plan.targets}
+        for code, items in pending.items():
+            for wave in chunks(items, self.wave_size):
+                yield Wave(wave, code)
+
+    def load_model(self, context: StageContext) -> Engine:
+        return sentence_engine(self.plan, context)
+
+    def run_wave(
+        self, wave: Wave, model: Engine, context: StageContext, progress: Progress
+    ) -> None:
+        code = wave.language
+        assert code is not None
+        translator = ModelTranslator(model, self.plan.targets, progress=progress)
+
+        def attempt(items: list[WorkItem]) -> None:
+            started = time.perf_counter()
+            texts = [item.summary.text for item in items if item.summary is not None]
+            translated = translator.translate_sentences(texts, code)
+            if context.config.retry_suspect:
+                translated, replaced = retry_suspects(
+                    translated, code, lambda sentences: translator.retranslate(sentences, code)
+                )
+                logger.info("%s: %d flagged sentence(s) replaced by a retry", code, replaced)
+            seconds = time.perf_counter() - started
+            share_time(items, f"translation:{code}", seconds, [len(t) for t in texts])
+            for item, pairs in zip(items, translated, strict=True):
+                item.translations[code] = join_sentences(pairs, code)
+                item.sentences[code], item.computed = pairs, True
+
+        def fail(item: WorkItem, error: Exception) -> None:
+            logger.debug("translating %s failed", item.article.source, exc_info=True)
+            item.failure = f"translating into {code} failed: {error}"
+            logger.warning("%s: %s", item.article.source, item.failure)
+
+        retry_singly(wave.items, attempt, fail)
+
+    @staticmethod
+    def restore(item: WorkItem, context: StageContext) -> None:
+        if item.summary is None:
+            return
+        for code in context.config.languages:
+            cached = context.cache.get(
+                translation_key(item.summary.text, code, context), TRANSLATION_ENTRY
+            )
+            if cached is not None:
+                item.translations[code] = cached["text"]
+                pairs = cached_pairs(cached.get("sentences"))
+                if pairs is not None:
+                    item.sentences[code] = pairs
+
+    @staticmethod
+    def entries(item: WorkItem, context: StageContext) -> dict[str, dict[str, Any]]:
+        if item.summary is None:
+            return {}
+        return {
+            translation_key(item.summary.text, code, context): translation_entry(
+                text, item.sentences.get(code)
+            )
+            for code, text in item.translations.items()
+        }
+
+
+def _waiting_for(work: Sequence[WorkItem], language: str) -> list[WorkItem]:
+    """Articles whose summary is still to translate into ``language``."""
+    return [
+        item
+        for item in work
+        if item.summary is not None and item.failure is None and language not in item.translations
+    ]

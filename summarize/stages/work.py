@@ -1,0 +1,104 @@
+"""One article's progress through a run's stages, and its JSON form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from summarize.core.languages import ENGLISH
+from summarize.core.records import Article, ArticleOutcome, QualityWarning, Summary
+from summarize.quality import SentencePair
+
+
+@dataclass
+class WorkItem:
+    """One article's progress through the run (mutable: filled in stage by stage)."""
+
+    article: Article
+    #: The article's language (ISO 639-1), detected or set by the user.
+    language: str = ENGLISH.code
+    #: Model translating the article into English first (None for English articles).
+    pivot_model: str | None = None
+    #: The article's text in English, once a non-English article has been translated.
+    english_text: str | None = None
+    summary: Summary | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    #: Language -> the summary's sentences and what each became (absent: an old cache entry).
+    sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
+    #: What the quality checks flagged, once the article is finished.
+    quality: tuple[QualityWarning, ...] = ()
+    failure: str | None = None
+    #: Whether any of its units was computed (not read from the cache) in this run.
+    computed: bool = False
+    #: Stage -> seconds spent on this article in this run.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def outcome(self) -> ArticleOutcome:
+        """The article's state as a frozen record, for the outputs."""
+        return ArticleOutcome(
+            article=self.article,
+            language=self.language,
+            pivot_model=self.pivot_model,
+            summary=self.summary,
+            translations=dict(self.translations),
+            quality=self.quality,
+            failure=self.failure,
+            computed=self.computed,
+            seconds=dict(self.seconds),
+        )
+
+
+def work_to_record(item: WorkItem) -> dict[str, Any]:
+    """An article's progress as JSON values (the article itself is referred to by id)."""
+    return {
+        "id": item.article.id,
+        "language": item.language,
+        "pivot_model": item.pivot_model,
+        "english_text": item.english_text,
+        "summary": asdict(item.summary) if item.summary else None,
+        "translations": item.translations,
+        "sentences": {
+            code: [list(pair) for pair in pairs] for code, pairs in item.sentences.items()
+        },
+        "quality": [warning.as_record() for warning in item.quality],
+        "failure": item.failure,
+        "computed": item.computed,
+        "seconds": item.seconds,
+    }
+
+
+def work_from_record(article: Article, data: dict[str, Any]) -> WorkItem:
+    """The inverse of :func:`work_to_record`, given the same article."""
+    if data["id"] != article.id:  # results came back out of step with the inputs
+        raise RuntimeError(f"results out of step: {data['id']!r} is not {article.id!r}")
+    return WorkItem(
+        article=article,
+        language=data["language"],
+        pivot_model=data["pivot_model"],
+        english_text=data["english_text"],
+        summary=Summary(**data["summary"]) if data["summary"] else None,
+        translations=data["translations"],
+        sentences={code: cached_pairs(pairs) or [] for code, pairs in data["sentences"].items()},
+        quality=tuple(QualityWarning(**warning) for warning in data["quality"]),
+        failure=data["failure"],
+        computed=data["computed"],
+        seconds=data["seconds"],
+    )
+
+
+def cached_pairs(value: Any) -> list[SentencePair] | None:
+    """A cached translation's sentence pairs; None for an entry from before they were kept."""
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+        for pair in value
+    ):
+        return None
+    return [(source, translated) for source, translated in value]
+
+
+def share_time(items: Sequence[WorkItem], stage: str, seconds: float, weights: list[int]) -> None:
+    """Spread a batch's time over its articles by input length."""
+    total = sum(weights) or 1
+    for item, weight in zip(items, weights, strict=True):
+        item.seconds[stage] = item.seconds.get(stage, 0.0) + seconds * weight / total
