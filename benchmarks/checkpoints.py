@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 CONFIGS = HERE / "configs"
 
 #: Logit bias (fits float16) that keeps ids past the small test tokenizer from being generated.
@@ -138,15 +136,10 @@ def build(spec: ModelSpec, root: Path, new_tokens: int) -> Path:
 
 def _build(spec: ModelSpec, dest: Path, new_tokens: int) -> None:
     """Build, finish and stamp one model (run in a child process)."""
-    tests = str(REPO / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     from summarize.engines.transformers_engine import show_library_progress_bars
 
     show_library_progress_bars(False)
-    from support import tiny_models
+    from tests.support import tiny_models
 
     common: dict[str, Any] = {
         "max_positions": spec.max_positions,

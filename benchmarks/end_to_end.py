@@ -22,8 +22,8 @@ speed-up over the naive script and the product's speed against the anchor are pr
 
 Usage::
 
-    python benchmarks/end_to_end.py --quick   # 2 articles into hu and ru
-    python benchmarks/end_to_end.py           # 16 articles into hu, zh, ru, uk
+    python -m benchmarks.end_to_end --quick   # 2 articles into hu and ru
+    python -m benchmarks.end_to_end           # 16 articles into hu, zh, ru, uk
 """
 
 from __future__ import annotations
@@ -41,12 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))  # engine_speed
-sys.path.insert(0, str(REPO / "tests"))  # support.tiny_models
-
-import engine_speed  # noqa: E402
+from benchmarks import engine_speed
 
 #: Output language -> the translation workload (and so the model) ``summarize run`` uses
 #: for it by default.
@@ -205,7 +200,8 @@ def run_end_to_end(
         "naive script",
         [
             sys.executable,
-            str(HERE / "naive_briefing.py"),
+            "-m",
+            "benchmarks.naive_briefing",
             str(naive_folder),
             str(work / "naive-out"),
             "--summary-model",
@@ -240,7 +236,8 @@ def run_end_to_end(
                 "raw CTranslate2 script",
                 [
                     sys.executable,
-                    str(HERE / "raw_ct2_briefing.py"),
+                    "-m",
+                    "benchmarks.raw_ct2_briefing",
                     str(work / "articles"),
                     str(work / "raw-out"),
                     "--summary-model",

@@ -21,8 +21,8 @@ asserts a time. ``speed.py`` is the one-command benchmark built on these functio
 
 Usage::
 
-    python benchmarks/engine_speed.py --device cpu --workload tc-big-en-hu --quick
-    python benchmarks/engine_speed.py --device cuda --workload all
+    python -m benchmarks.engine_speed --device cpu --workload tc-big-en-hu --quick
+    python -m benchmarks.engine_speed --device cuda --workload all
 """
 
 from __future__ import annotations
@@ -34,26 +34,31 @@ import json
 import os
 import platform
 import random
-import resource
 import statistics
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+    from transformers import PreTrainedTokenizerBase
 
-REPO = Path(__file__).resolve().parents[1]
-TESTS = REPO / "tests"
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # checkpoints, when imported
-
-import checkpoints  # noqa: E402
-import turns  # noqa: E402
+from benchmarks import checkpoints, turns
+from benchmarks.common import (
+    cuda_peak_mib,
+    hand_written_ct2,
+    peak_rss_mib,
+    product_options,
+    reset_cuda_peak,
+    reset_peak_rss,
+    rss_mib,
+    sync,
+    warm_up,
+)
 
 #: Beam width the naive loop asks for (that of the default checkpoints' generation configs).
 NUM_BEAMS = 4
@@ -207,7 +212,7 @@ def build_model(workload: Workload, root: Path) -> Path:
 
 def _english_sentences() -> list[str]:
     """The English news sentences of the test corpus (ASCII only)."""
-    from support.tiny_models import CORPUS
+    from tests.support.tiny_models import CORPUS
 
     return [text for text in CORPUS if text.isascii()]
 
@@ -258,68 +263,6 @@ def make_inputs(workload: Workload, tokenizer: PreTrainedTokenizerBase, count: i
 # --------------------------------------------------------------------------------------------
 
 
-def _sync(device: str) -> None:
-    """Wait for queued GPU work, so a timer reads finished work."""
-    import torch
-
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
-
-
-def _rss_mib() -> float | None:
-    """Resident memory of this process now, in MiB (Linux only)."""
-    try:
-        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def reset_peak_rss() -> bool:
-    """Restart the kernel's count of peak resident memory; False where it cannot be (non-Linux).
-
-    Writing 5 to ``/proc/self/clear_refs`` resets the high-water mark that ``getrusage``
-    reports, so each variant's peak is its own rather than the largest of all before it.
-    """
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def _peak_rss_mib() -> float:
-    """Peak resident memory since the last reset (else of the whole process), in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports KiB, macOS bytes.
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
-
-
-def _warm_up(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, device: str) -> None:
-    """One short generate, so one-off costs (kernel choice, allocator) stay out of the timing."""
-    import torch
-
-    inputs = tokenizer(["The government announced a new budget."], return_tensors="pt")
-    with torch.inference_mode():
-        model.generate(**inputs.to(device), min_new_tokens=4, max_new_tokens=4)
-    _sync(device)
-
-
-def _reset_cuda_peak(device: str) -> None:
-    import torch
-
-    if device.startswith("cuda"):
-        torch.cuda.reset_peak_memory_stats(device)
-
-
-def _cuda_peak_mib(device: str) -> float | None:
-    import torch
-
-    if not device.startswith("cuda"):
-        return None
-    return torch.cuda.max_memory_allocated(device) / 2**20
-
-
 def _free(device: str) -> None:
     """Give a dropped model's memory back before the next variant loads."""
     import torch
@@ -338,7 +281,7 @@ def _timed_passes(
     for index in range(repeats):
         start = time.perf_counter()
         result = generate()
-        _sync(device)
+        sync(device)
         seconds.append(time.perf_counter() - start)
         if index == 0:
             outputs = result
@@ -351,14 +294,14 @@ def run_naive(
     """What a beginner writes: float32, one text at a time, generate, decode."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    _reset_cuda_peak(device)
+    reset_cuda_peak(device)
     peak_is_own = reset_peak_rss()
     start = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSeq2SeqLM.from_pretrained(path).to(device)
-    _sync(device)
+    sync(device)
     load_s = time.perf_counter() - start
-    _warm_up(model, tokenizer, device)
+    warm_up(model, tokenizer, device)
 
     lengths: list[int] = []
 
@@ -382,10 +325,10 @@ def run_naive(
         new_tokens=workload.new_tokens,
         load_s=load_s,
         pass_s=pass_s,
-        rss_mib=_rss_mib(),
-        peak_rss_mib=_peak_rss_mib(),
+        rss_mib=rss_mib(),
+        peak_rss_mib=peak_rss_mib(),
         peak_rss_is_own=peak_is_own,
-        cuda_peak_mib=_cuda_peak_mib(device),
+        cuda_peak_mib=cuda_peak_mib(device),
         wrong_lengths=sum(length != workload.new_tokens for length in lengths[: len(texts)]),
         empty_outputs=sum(not text.strip() for text in outputs),
     )
@@ -479,96 +422,6 @@ def run_ctranslate2(
         return _product_result(workload, PRODUCT_CT2, child, texts, repeats)
 
 
-def _product_engine(path: Path, device: str, dtype: str, *, long_inputs: bool) -> Any:
-    """The product's CTranslate2 engine with its default batching, as ``summarize run`` loads it."""
-    from summarize.engines.backends import EngineChoice, load_engine
-    from summarize.engines.generation import GenerationOverrides
-    from summarize.engines.transformers_engine import default_batch_size, default_max_batch_tokens
-
-    return load_engine(
-        str(path),
-        EngineChoice("ctranslate2"),
-        device=device,
-        dtype=dtype,
-        batch_size=default_batch_size(device, long_inputs=long_inputs),
-        max_batch_tokens=default_max_batch_tokens(device),
-        overrides=GenerationOverrides(),
-        threads=None,
-    )
-
-
-class _LengthSpy:
-    """Stands in for a ``ctranslate2.Translator`` and records each output's token count.
-
-    A forced first token (NLLB's language code) counts: transformers counts it among the new
-    tokens too, and CTranslate2's decoding length includes it.
-    """
-
-    def __init__(self, translator: Any, lengths: list[int]) -> None:
-        self._translator = translator
-        self._lengths = lengths
-
-    def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
-        results = self._translator.translate_batch(source, target_prefix, **options)
-        if options.get("asynchronous"):
-            # Recorded when the caller collects each result, so batches still run together.
-            return [_RecordedResult(result, self._lengths) for result in results]
-        self._lengths += [len(result.hypotheses[0]) for result in results]
-        return results
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._translator, name)
-
-
-class _RecordedResult:
-    """An asynchronous CTranslate2 result whose output length is recorded when collected."""
-
-    def __init__(self, pending: Any, lengths: list[int]) -> None:
-        self._pending, self._lengths = pending, lengths
-
-    def result(self) -> Any:
-        result = self._pending.result()
-        self._lengths.append(len(result.hypotheses[0]))
-        return result
-
-    def done(self) -> bool:
-        return self._pending.done()
-
-
-def product_options(
-    path: Path, compute_type: str, tokenizer: PreTrainedTokenizerBase
-) -> tuple[Path, dict[str, Any], list[str]]:
-    """The folder the product converts ``path`` into (converting it there if it is missing),
-    its decoding options, and the target prefix of every input: the first token the model's
-    config forces (NLLB's language code), or none. ``tokenizer`` is the model's, loaded once
-    by the caller.
-
-    The raw CTranslate2 anchors decode with exactly the product's options (beam, forced
-    length, banned tokens, penalties, forced first token), so they differ from the product
-    only in how work is handed to CTranslate2.
-    """
-    from transformers import AutoConfig
-
-    from summarize.engines.backends import converted_models_dir
-    from summarize.engines.ctranslate2_engine import (
-        _read_vocabulary,
-        converted_model_dir,
-        translate_options,
-    )
-    from summarize.engines.tokenizing import CheckpointDecoding, decodable_ids, max_input_tokens
-
-    model_dir = converted_model_dir(
-        str(path), compute_type=compute_type, cache_root=converted_models_dir()
-    )
-    limit = max_input_tokens(AutoConfig.from_pretrained(path), tokenizer)
-    decoding = CheckpointDecoding(
-        str(path), None, input_limit=limit, decodable_ids=decodable_ids(tokenizer)
-    )()
-    options = translate_options(decoding, _read_vocabulary(model_dir))
-    forced = decoding.forced_bos_token_id
-    return model_dir, options, [] if forced is None else [tokenizer.convert_ids_to_tokens(forced)]
-
-
 #: (inter_threads, max_batch_size or None for "half the inputs", batch_type) the anchor tries.
 _ANCHOR_SETTINGS: tuple[SweepSetting, ...] = (
     (1, 8, "examples"),
@@ -625,29 +478,6 @@ _ANCHOR_SETTINGS_CUDA: tuple[SweepSetting, ...] = (
 )
 
 
-def hand_written_ct2(
-    translator: Any,
-    tokenizer: PreTrainedTokenizerBase,
-    texts: Sequence[str],
-    options: Mapping[str, Any],
-    prefix: list[str],
-    **batching: Any,
-) -> list[Any]:
-    """What a user of raw CTranslate2 writes: tokenize, ``translate_batch``, decode.
-
-    Timed whole, as the product's engine is: both pay for turning text into tokens and back.
-    """
-    source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
-    results = translator.translate_batch(
-        source, target_prefix=[prefix] * len(source) if prefix else None, **batching, **options
-    )
-    tokenizer.batch_decode(
-        [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results],
-        skip_special_tokens=True,
-    )
-    return results
-
-
 def run_ct2_anchor(
     workload: Workload,
     path: Path,
@@ -672,7 +502,7 @@ def run_ct2_anchor(
     # On a GPU, CTranslate2 runs one worker; the "cores" split below applies to CPU only.
     cores = 1 if on_cuda else os.cpu_count() or 1
     peak_is_own = reset_peak_rss()
-    _reset_cuda_peak(device)
+    reset_cuda_peak(device)
     tokenizer = AutoTokenizer.from_pretrained(path)
     start = time.perf_counter()
     model_dir, options, prefix = product_options(path, compute_type, tokenizer)
@@ -740,10 +570,10 @@ def run_ct2_anchor(
         new_tokens=workload.new_tokens,
         load_s=best[3],
         pass_s=best[0],
-        rss_mib=_rss_mib(),
-        peak_rss_mib=_peak_rss_mib(),
+        rss_mib=rss_mib(),
+        peak_rss_mib=peak_rss_mib(),
         peak_rss_is_own=peak_is_own,
-        cuda_peak_mib=_cuda_peak_mib(device),
+        cuda_peak_mib=cuda_peak_mib(device),
         wrong_lengths=sum(length != workload.new_tokens for length in lengths),
         empty_outputs=0,
         setting=best[1],
@@ -1154,8 +984,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Nothing here downloads; make sure nothing tries to.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
-    sys.path.insert(0, str(TESTS))  # support.tiny_models
     # MarianTokenizer asks for sacremoses when it is missing; that changes nothing timed here.
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 

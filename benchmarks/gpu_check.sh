@@ -7,7 +7,7 @@
 #   bash benchmarks/gpu_check.sh WHEELS_DIR OUT_DIR [COMMAND...]
 #
 # With a COMMAND, that runs instead of the speed benchmark (after the same set-up), e.g. a
-# longer engine_speed.py run of one workload.
+# longer `python3 -m benchmarks.engine_speed` run of one workload.
 # WHEELS_DIR holds ctranslate2-*.whl for the machine's Python (pip download ctranslate2
 # --no-deps --python-version 3.12 --only-binary=:all:). OUT_DIR receives the logs.
 set -u
@@ -47,8 +47,6 @@ EOF
 
 log "device and dtype choices"
 python3 - <<'EOF' 2>&1 | tee -a "$out/gpu_check.log"
-import sys
-sys.path.insert(0, ".")
 import torch
 from summarize.engines.ctranslate2_engine import compute_type_for
 from summarize.engines.transformers_engine import resolve_device, resolve_dtype
@@ -67,7 +65,7 @@ if [ $# -gt 0 ]; then
 fi
 
 log "speed benchmark stages on CUDA, float16"
-timeout "${SPEED_TIMEOUT:-420}" python3 benchmarks/speed.py --device cuda --ct2-dtype float16 \
+timeout "${SPEED_TIMEOUT:-420}" python3 -m benchmarks.speed --device cuda --ct2-dtype float16 \
     --no-end-to-end --transformers --articles 16 --sentences 64 --naive-sample 8 \
     --json "$out/speed_cuda.json" 2>&1 | grep -v "Loading weights" | tee "$out/speed_cuda.log"
 log "done"

@@ -7,7 +7,7 @@ output folder.
 
 Usage::
 
-    python benchmarks/naive_briefing.py ARTICLES_DIR OUT_DIR --summary-model PATH \\
+    python -m benchmarks.naive_briefing ARTICLES_DIR OUT_DIR --summary-model PATH \\
         --translation-model hu=PATH --translation-model zh=PATH ...
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from briefing_files import Laps, by_language, job_parser, marian_prefix, write_outputs
+from benchmarks.briefing_files import Laps, by_language, job_parser, marian_prefix, write_outputs
 
 NUM_BEAMS = 4
 

@@ -13,7 +13,7 @@ Writes ``raw.jsonl`` (one line per article) into the output folder.
 
 Usage::
 
-    python benchmarks/raw_ct2_briefing.py ARTICLES_DIR OUT_DIR --summary-model PATH \\
+    python -m benchmarks.raw_ct2_briefing ARTICLES_DIR OUT_DIR --summary-model PATH \\
         --translation-model hu=PATH ... [--setting PATH=INTER,SIZE|even,TYPE ...]
 
 ``PATH`` is the Hugging Face folder the product was given; the converted copy is taken from
@@ -30,11 +30,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from briefing_files import Laps, by_language, job_parser, marian_prefix, write_outputs
-from engine_speed import product_options
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # summarize, when not installed
+from benchmarks.briefing_files import Laps, by_language, job_parser, marian_prefix, write_outputs
+from benchmarks.common import product_options
 
 #: (inter_threads, max_batch_size or None for "the inputs shared evenly by the workers",
 #: batch_type), as ``engine_speed``'s sweep writes them.

@@ -19,8 +19,8 @@ whether both runs wrote the same results.jsonl records.
 
 Usage::
 
-    python benchmarks/scale_out.py --quick   # 4 articles into hu
-    python benchmarks/scale_out.py           # 16 articles into hu, zh, ru, uk
+    python -m benchmarks.scale_out --quick   # 4 articles into hu
+    python -m benchmarks.scale_out           # 16 articles into hu, zh, ru, uk
 """
 
 from __future__ import annotations
@@ -36,10 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import end_to_end  # noqa: E402
+from benchmarks import end_to_end
 
 
 def free_port() -> int:

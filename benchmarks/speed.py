@@ -40,8 +40,8 @@ Ratios are what to compare: single times move by 20% between runs on shared mach
 
 Usage::
 
-    python benchmarks/speed.py                 # 13-15 min on 2 cores, models built from scratch
-    python benchmarks/speed.py --quick         # smoke run, ~6 min
+    python -m benchmarks.speed                 # 13-15 min on 2 cores, models built from scratch
+    python -m benchmarks.speed --quick         # smoke run, ~6 min
 """
 
 from __future__ import annotations
@@ -58,14 +58,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO))  # summarize, when not installed (e.g. on a GPU machine)
-sys.path.insert(0, str(REPO / "tests"))  # support.tiny_models
-
-import end_to_end  # noqa: E402
-import engine_speed  # noqa: E402
+from benchmarks import end_to_end, engine_speed
 
 #: The issue's targets on a 2-core CPU: (stage, x naive, x anchor); end to end x naive.
 STAGE_TARGETS = {"summarise": (8.0, 1.0), "translate": (25.0, 1.0)}

@@ -25,7 +25,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-HERE = Path(__file__).resolve().parent
+from benchmarks import common
+
+#: The repository root: the child runs as ``python -m benchmarks.turns`` from there.
+REPO = Path(__file__).resolve().parents[1]
 
 #: The product, set up as ``summarize run`` sets itself up.
 PRODUCT = "product"
@@ -71,12 +74,14 @@ class TurnTaker:
 
     def __init__(self, request: Request) -> None:
         self._child = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve())],
+            [sys.executable, "-m", "benchmarks.turns"],
+            cwd=REPO,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
-        self._send(asdict(request))
+        # The child runs in the repository root: a relative model path would move.
+        self._send(asdict(request) | {"model": str(Path(request.model).resolve())})
         ready = self._receive()
         #: Seconds to load (and, on a first use, convert) the model.
         self.load_s: float = ready["load_s"]
@@ -129,7 +134,6 @@ class TurnTaker:
 
 
 def _serve(requests: IO[str], answers: IO[str]) -> None:
-    import engine_speed
 
     from summarize.engines import allocator
     from summarize.engines import transformers_engine as engine
@@ -139,8 +143,8 @@ def _serve(requests: IO[str], answers: IO[str]) -> None:
     tuned = request.role == PRODUCT and allocator.reuse_freed_memory(request.device)
     engine.set_cpu_threads(request.threads)
     engine.show_library_progress_bars(False)
-    engine_speed.reset_peak_rss()
-    engine_speed._reset_cuda_peak(request.device)
+    common.reset_peak_rss()
+    common.reset_cuda_peak(request.device)
     started = time.perf_counter()
     held = _load(request)
     ready = {"load_s": time.perf_counter() - started, "tuned": tuned} | held.describe
@@ -151,7 +155,7 @@ def _serve(requests: IO[str], answers: IO[str]) -> None:
         held.lengths.clear()
         started = time.perf_counter()
         outputs = held.run()
-        engine_speed._sync(request.device)
+        common.sync(request.device)
         seconds = time.perf_counter() - started
         wrong = sum(length != request.new_tokens for length in held.lengths)
         empty = sum(not text.strip() for text in outputs)
@@ -159,9 +163,9 @@ def _serve(requests: IO[str], answers: IO[str]) -> None:
     _answer(
         answers,
         {
-            "rss_mib": engine_speed._rss_mib(),
-            "peak_rss_mib": engine_speed._peak_rss_mib(),
-            "cuda_peak_mib": engine_speed._cuda_peak_mib(request.device),
+            "rss_mib": common.rss_mib(),
+            "peak_rss_mib": common.peak_rss_mib(),
+            "cuda_peak_mib": common.cuda_peak_mib(request.device),
         },
     )
 
@@ -176,7 +180,6 @@ class _Held:
 
 
 def _load(request: Request) -> _Held:
-    import engine_speed
 
     from summarize.engines.transformers_engine import default_batch_size
 
@@ -190,17 +193,17 @@ def _load(request: Request) -> _Held:
         model = TransformersEngine(
             request.model, device=device, dtype=request.dtype, batch_size=batch_size
         )
-        engine_speed._warm_up(model.model, model.tokenizer, device)
+        common.warm_up(model.model, model.tokenizer, device)
         describe = {"setting": "", "dtype": request.dtype, "batch_size": batch_size}
         return _Held(lambda: model.generate(texts), describe, lengths)
     if request.role == PRODUCT:
         from summarize.engines.backends import precision
 
-        product = engine_speed._product_engine(
+        product = common.product_engine(
             Path(request.model), device, request.dtype, long_inputs=request.long_inputs
         )
         product.generate(texts[:1])  # warm-up
-        product._translator = engine_speed._LengthSpy(product._translator, lengths)
+        product._translator = common.LengthSpy(product._translator, lengths)
         workers = product._translator.num_translators
         setting = (
             f"{workers} worker, batch {batch_size}"
@@ -215,7 +218,6 @@ def _load(request: Request) -> _Held:
 
 def _load_anchor(request: Request, lengths: list[int], cores: int) -> _Held:
     import ctranslate2
-    import engine_speed
     from transformers import AutoTokenizer
 
     from summarize.engines.ctranslate2_engine import compute_type_for
@@ -225,7 +227,7 @@ def _load_anchor(request: Request, lengths: list[int], cores: int) -> _Held:
     device = request.device
     compute_type = compute_type_for(device, request.dtype)
     tokenizer = AutoTokenizer.from_pretrained(request.model)
-    model_dir, options, prefix = engine_speed.product_options(
+    model_dir, options, prefix = common.product_options(
         Path(request.model), compute_type, tokenizer
     )
     translator = ctranslate2.Translator(
@@ -236,10 +238,10 @@ def _load_anchor(request: Request, lengths: list[int], cores: int) -> _Held:
         inter_threads=inter,
         intra_threads=0 if device.startswith("cuda") else max(1, cores // inter),
     )
-    engine_speed.hand_written_ct2(translator, tokenizer, request.texts[:1], options, prefix)
+    common.hand_written_ct2(translator, tokenizer, request.texts[:1], options, prefix)
 
     def run() -> Sequence[str]:
-        results = engine_speed.hand_written_ct2(
+        results = common.hand_written_ct2(
             translator,
             tokenizer,
             request.texts,
@@ -265,9 +267,6 @@ def main() -> int:
     # Answers go to the real stdout; whatever the libraries print goes to stderr.
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    sys.path.insert(0, str(HERE))
-    sys.path.insert(0, str(HERE.parent))  # summarize, when not installed
-    sys.path.insert(0, str(HERE.parent / "tests"))  # support.tiny_models
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
     try:
         _serve(sys.stdin, answers)

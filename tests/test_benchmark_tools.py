@@ -8,23 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
+from benchmarks import checkpoints, common, end_to_end, engine_speed, raw_ct2_briefing, speed
+from summarize.core.languages import DEFAULT_SUMMARY_MODEL, LANGUAGES
+from summarize.engines.ctranslate2_engine import ctranslate2_available
 
-import checkpoints  # noqa: E402
-import end_to_end  # noqa: E402
-import engine_speed  # noqa: E402
-import raw_ct2_briefing  # noqa: E402
-import speed  # noqa: E402
-
-from summarize.core.languages import DEFAULT_SUMMARY_MODEL, LANGUAGES  # noqa: E402
-from summarize.engines.ctranslate2_engine import ctranslate2_available  # noqa: E402
+BENCHMARKS = Path(checkpoints.__file__).resolve().parent
 
 #: Short English news articles (the raw-script tests' input).
 TEXTS = (
@@ -88,12 +81,12 @@ def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> N
     for result in (naive, product, anchor):
         assert (result.rows, result.wrong_lengths, result.empty_outputs) == (3, 0, 0)
 
-    model_dir, options, prefix = engine_speed.product_options(path, "int8", tokenizer)
+    model_dir, options, prefix = common.product_options(path, "int8", tokenizer)
     assert prefix == ["hun_Latn"]
     import ctranslate2
 
     translator = ctranslate2.Translator(str(model_dir), compute_type="int8")
-    results = engine_speed.hand_written_ct2(translator, tokenizer, texts, options, prefix)
+    results = common.hand_written_ct2(translator, tokenizer, texts, options, prefix)
     assert [result.hypotheses[0][0] for result in results] == ["hun_Latn"] * len(texts)
     # The model has 3000 rows and the small tokenizer far fewer; the rest are never chosen.
     vocabulary = tokenizer.get_vocab()
@@ -104,8 +97,7 @@ def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> N
 def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Path) -> None:
     """The product's side has summarize's allocator settings (on glibc), the raw anchor's
     side a script's defaults; both take their turns and force the workload's length."""
-    import turns
-
+    from benchmarks import turns
     from summarize.engines import allocator
 
     spec = checkpoints.load_spec(engine_speed.TC_BIG_HU.model)

@@ -99,7 +99,7 @@ def _free_length_beams(model, tokenizer) -> None:
     The raised end-of-sequence bias makes ending compete with every other token (random
     weights rarely end otherwise). The search stops at ``num_beams`` ended outputs and blocks
     nothing (no banned ids, no minimum length): the two details in which CTranslate2's beam
-    search differs from transformers' (README.md, Engines) stay out of the comparison.
+    search differs from transformers' (docs/models.md, Engines) stay out of the comparison.
     """
     import torch
 

@@ -2,7 +2,7 @@
 
 The correct sentences are news-style English sentences with translations written for these
 tests (names, numbers, dates and Latin brand names included, as in real briefings). Every one
-of them must pass every check: that is the false-positive rate README.md states.
+of them must pass every check: that is the false-positive rate docs/quality.md states.
 """
 
 from __future__ import annotations

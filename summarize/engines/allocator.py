@@ -6,14 +6,13 @@ fresh ``posix_memalign`` and a ``free``. With glibc's defaults, a block over the
 when freed, and each worker thread allocates from an arena of its own whose heaps are capped at
 64 MiB, so a thread's large blocks are always mapped and unmapped. A summariser's attention
 scores (hundreds of MiB per layer) and a translator's beam logits (MiB per step) therefore
-cost a page fault and a zeroed page for every 4 KiB, every time: measured on a 2-core
-CPU, summarising 16 articles with distilBART took 10 million page faults, and one CPU second
-in six went to the kernel.
+cost a page fault and a zeroed page for every 4 KiB, every time, and a large share of the CPU
+time goes to the kernel.
 
 Serving every thread from the main heap, with no block handed to mmap and nothing trimmed back,
-makes freed pages the next tensor's pages: 0.2 million faults, and summarising took 15% less
-time. Peak memory rose by 30-110 MiB in end-to-end runs (freed blocks are kept, so the heap
-fragments a little), on a peak of about 1.4 GB.
+makes freed pages the next tensor's pages: far fewer faults and quicker summarising, for a
+little more peak memory (freed blocks are kept, so the heap fragments a little). The figures
+are in benchmarks/README.md ("Memory on CPU").
 
 Only glibc has these settings, and only on the CPU do they matter (GPU memory is cached by the
 engines). Anyone who sets glibc's malloc options themselves, or preloads another allocator,

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 #: M2M100 share it), mBART-50 and T5 (see summarize.engines.families). Beam search matches too
 #: when the model stops at ``num_beams`` ended outputs and no likely token is blocked;
 #: otherwise CTranslate2 can decide close calls differently (it never searches past
-#: ``num_beams`` ended outputs, and it renormalises after blocking tokens; see README.md,
+#: ``num_beams`` ended outputs, and it renormalises after blocking tokens; see docs/models.md,
 #: Engines).
 SUPPORTED_MODEL_TYPES: frozenset[str] = CTRANSLATE2_MODEL_TYPES
 
@@ -71,10 +71,10 @@ def compute_type_for(device: str, dtype: str) -> str:
     CTranslate2's best CPU choice is int8.
 
     - CPU: ``int8`` unless float32 is asked for. int8 weights with int8 matrix products ran
-      18x a naive fp32 baseline against 7.7x for CTranslate2 float32 (Marian base, 2 cores;
-      see shared/reference/cpu-measurements.md). CTranslate2's CPU backends have no 16-bit
-      float types, so ``bfloat16`` / ``float16`` requests (reduced precision for speed) get
-      int8 too. ``float32`` is honoured: it reproduces transformers' output exactly.
+      well ahead of CTranslate2 float32 (figures: benchmarks/README.md). CTranslate2's CPU
+      backends have no 16-bit float types, so ``bfloat16`` / ``float16`` requests (reduced
+      precision for speed) get int8 too. ``float32`` is honoured: it reproduces transformers'
+      output exactly.
     - CUDA: ``auto`` and ``int8`` give ``int8_float16`` (int8 weights, half the memory of
       float16, fp16 activations); ``bfloat16``, ``float16`` and ``float32`` are kept as asked.
     """
@@ -327,7 +327,7 @@ class CTranslate2Engine:
         cores = threads or os.cpu_count() or 1
         # On CPU, two batches decode in parallel with half the cores each: beam search on one
         # batch leaves cores idle between its small matrix products, so 2 workers x 1 thread
-        # ran ~1.1-1.3x one worker x 2 threads on 2 cores (benchmarks/engine_speed.py). The
+        # beat one worker x 2 threads on 2 cores (figures: benchmarks/README.md). The
         # workers share the model's weights. A GPU gets one worker (0: CTranslate2 chooses).
         self._workers = min(2, cores) if device_type == "cpu" else 1
         self._translator: Any = ctranslate2.Translator(
@@ -376,8 +376,8 @@ class CTranslate2Engine:
         options, prefix = self.options(target, overrides)
         # Each call hands CTranslate2 a length-sorted wave of several batches per worker; a
         # worker takes the next batch as soon as it finishes one, so no core idles while
-        # another ends a long batch. One batch per worker per call ran 10-15% slower on
-        # articles of mixed length (benchmarks/speed.py). batch_size and max_batch_tokens stay
+        # another ends a long batch. One batch per worker per call ran slower on articles
+        # of mixed length (figures: benchmarks/README.md). batch_size and max_batch_tokens stay
         # per batch, so memory per worker is what they say. A GPU runs one worker, so its
         # wave is one batch, and an out-of-memory wave is halved as before.
         workers = self._workers

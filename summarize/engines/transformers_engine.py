@@ -231,8 +231,8 @@ def attention_backends(device: str) -> contextlib.AbstractContextManager[None]:
 
     On CUDA, torch prefers cuDNN attention for padded batches, and cuDNN builds a new plan for
     every new tensor shape: with generate's growing decoder length that cost seconds per batch
-    (measured on an H200 with torch 2.11: distilBART bf16 ran 8x slower than without it). The
-    flash, memory-efficient and math kernels need no such plans.
+    (figures: benchmarks/README.md). The flash, memory-efficient and math kernels need no such
+    plans.
     """
     if not device.startswith("cuda"):
         return contextlib.nullcontext()

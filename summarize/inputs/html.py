@@ -42,7 +42,7 @@ _HTML_BLOCK_TAGS = frozenset(
 
 def read_html(decoded: Decoded, item: InputFile) -> Article:
     """HTML: the article text as trafilatura extracts it, else the page's visible body text."""
-    import trafilatura  # deferred: ~0.2 s to import and only needed for HTML inputs
+    import trafilatura  # deferred: slow to import and only needed for HTML inputs
 
     # Inline data (a base64 image) is no text, and trafilatura's date search took runs of
     # digits in it for a publication year ("1996rAzK..." -> 1996-01-01): dropped first.

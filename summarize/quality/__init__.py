@@ -8,7 +8,7 @@ output of every run, and needs no model beyond the language-identification one t
 :mod:`summarize.text.detection` already uses for source detection.
 
 The checks are heuristics: each is tuned to flag nothing on correct news sentences (see the
-hand-written sentences in ``tests/test_quality.py`` and README.md "Quality checks") and to
+hand-written sentences in ``tests/test_quality.py`` and docs/quality.md) and to
 catch the failures above. A flag says "look at this", never "this is wrong": text is
 never hidden because of it.
 """
