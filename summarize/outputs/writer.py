@@ -18,17 +18,8 @@ from summarize.core.config import RunConfig
 from summarize.core.errors import RunInterrupted
 from summarize.core.files import folder_lock, remove_unwritten_outputs
 from summarize.core.options import run_settings
-from summarize.core.records import (
-    ArticleOutcome,
-    ArticleResult,
-    Briefing,
-    InputFailure,
-    RunInfo,
-)
-from summarize.engines.backends import (
-    EngineChoice,
-    precision,
-)
+from summarize.core.records import ArticleOutcome, ArticleResult, Briefing, InputFailure, RunInfo
+from summarize.engines.backends import EngineChoice, precision
 from summarize.engines.hub import is_offline
 from summarize.outputs.briefing import write_briefing
 from summarize.outputs.report import (

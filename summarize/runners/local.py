@@ -21,9 +21,7 @@ from summarize.core.files import check_writable_folder
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import allocator
-from summarize.engines.backends import (
-    EngineChoice,
-)
+from summarize.engines.backends import EngineChoice
 from summarize.inputs.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.outputs import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs

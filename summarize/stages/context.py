@@ -9,11 +9,7 @@ from typing import Any
 from summarize.core.cache import WorkCache, cache_folder
 from summarize.core.config import RunConfig
 from summarize.core.progress import ProgressFactory
-from summarize.engines.backends import (
-    EngineChoice,
-    dtype_for_keys,
-    engine_for_keys,
-)
+from summarize.engines.backends import EngineChoice, dtype_for_keys, engine_for_keys
 from summarize.engines.hub import ModelSources, go_offline
 
 

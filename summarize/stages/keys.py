@@ -9,9 +9,7 @@ from summarize.core.cache import unit_key
 from summarize.core.options import key_fields
 from summarize.quality import SentencePair
 from summarize.stages.context import StageContext
-from summarize.stages.work import (
-    WorkItem,
-)
+from summarize.stages.work import WorkItem
 
 # What each kind of cache entry must hold to be used (field -> type); a translation's
 # sentences are optional and checked on their own (see cached_pairs).

@@ -8,19 +8,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from summarize.core.config import RunConfig
-from summarize.engines.backends import (
-    EngineChoice,
-    load_engine,
-)
+from summarize.engines.backends import EngineChoice, load_engine
 from summarize.engines.generation import Engine, GenerationOverrides
 from summarize.stages.context import StageContext
-from summarize.stages.plan import (
-    TranslationPlan,
-)
+from summarize.stages.plan import TranslationPlan
 from summarize.stages.stage import Stage
-from summarize.stages.work import (
-    WorkItem,
-)
+from summarize.stages.work import WorkItem
 
 logger = logging.getLogger(__name__)
 

@@ -10,19 +10,11 @@ from dataclasses import dataclass, field
 from summarize.core.config import RunConfig
 from summarize.core.errors import ConfigError, ModelLoadError
 from summarize.core.languages import ENGLISH, Language, get_language
-from summarize.engines.backends import (
-    EngineChoice,
-    choose_engine,
-)
+from summarize.engines.backends import EngineChoice, choose_engine
 from summarize.engines.generation import ModelInfo, Target
 from summarize.engines.hub import model_folder
-from summarize.stages.translator import (
-    check_model_languages,
-    resolve_target,
-)
-from summarize.stages.work import (
-    WorkItem,
-)
+from summarize.stages.translator import check_model_languages, resolve_target
+from summarize.stages.work import WorkItem
 
 logger = logging.getLogger(__name__)
 

@@ -10,17 +10,12 @@ from summarize.core.cache import WorkCache
 from summarize.core.config import RunConfig
 from summarize.core.languages import ENGLISH, licence_notices
 from summarize.core.records import Article
-from summarize.engines.backends import (
-    dtype_notices,
-)
+from summarize.engines.backends import dtype_notices
 from summarize.engines.generation import ModelInfo
 from summarize.engines.hub import HubCheck
 from summarize.stages.caching import take_cached
 from summarize.stages.context import StageContext
-from summarize.stages.keys import (
-    LANGUAGE_ENTRY,
-    language_key,
-)
+from summarize.stages.keys import LANGUAGE_ENTRY, language_key
 from summarize.stages.pivot import PivotStage
 from summarize.stages.plan import (
     StagePlan,
@@ -32,9 +27,7 @@ from summarize.stages.plan import (
 from summarize.stages.stage import Stage
 from summarize.stages.summary import SummaryStage
 from summarize.stages.translation import TranslationStage
-from summarize.stages.work import (
-    WorkItem,
-)
+from summarize.stages.work import WorkItem
 from summarize.text.detection import detect_language, detector_id
 
 logger = logging.getLogger(__name__)
