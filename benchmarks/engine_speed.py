@@ -59,6 +59,7 @@ from benchmarks.common import (
     sync,
     warm_up,
 )
+from summarize.core.options import DTYPE_CHOICES
 
 #: Beam width the naive loop asks for (that of the default checkpoints' generation configs).
 NUM_BEAMS = 4
@@ -882,7 +883,7 @@ def add_ct2_dtype_argument(parser: argparse.ArgumentParser, note: str = "") -> N
     parser.add_argument(
         "--ct2-dtype",
         default="auto",
-        choices=("auto", "float32", "bfloat16", "float16", "int8"),
+        choices=DTYPE_CHOICES,
         help="dtype asked of the product's CTranslate2 engine and the anchor (default auto: "
         f"int8 on CPU, int8_float16 on CUDA){note}",
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.errors import ConfigError, ModelLoadError
+from summarize.core.options import DTYPE_CHOICES
 from summarize.engines.batching import even_chunks, run_sorted_batches
 from summarize.engines.decoding import Decoding
 from summarize.engines.families import CTRANSLATE2_MODEL_TYPES, family_of
@@ -66,7 +67,8 @@ def ctranslate2_available() -> bool:
 def compute_type_for(device: str, dtype: str) -> str:
     """CTranslate2 compute type for a device and the user's dtype request.
 
-    Pass the user's request (``auto``, ``float32``, ``bfloat16``, ``float16`` or ``int8``),
+    Pass the user's request (one of DTYPE_CHOICES: ``auto``, ``float32``, ``bfloat16``,
+    ``float16``),
     not a dtype already resolved for torch: torch resolves ``auto`` to float32 on CPU, while
     CTranslate2's best CPU choice is int8.
 
@@ -75,16 +77,15 @@ def compute_type_for(device: str, dtype: str) -> str:
       backends have no 16-bit float types, so ``bfloat16`` / ``float16`` requests (reduced
       precision for speed) get int8 too. ``float32`` is honoured: it reproduces transformers'
       output exactly.
-    - CUDA: ``auto`` and ``int8`` give ``int8_float16`` (int8 weights, half the memory of
+    - CUDA: ``auto`` gives ``int8_float16`` (int8 weights, half the memory of
       float16, fp16 activations); ``bfloat16``, ``float16`` and ``float32`` are kept as asked.
     """
-    dtypes = ("auto", "float32", "bfloat16", "float16", "int8")
-    if dtype not in dtypes:
-        raise ConfigError(f"unknown dtype {dtype!r} for CTranslate2; use {', '.join(dtypes)}")
+    if dtype not in DTYPE_CHOICES:
+        raise ConfigError(f"unknown dtype {dtype!r}; use {', '.join(DTYPE_CHOICES)}")
     if device == "cpu":
         return "float32" if dtype == "float32" else "int8"
     if device.startswith("cuda"):
-        return "int8_float16" if dtype in ("auto", "int8") else dtype
+        return "int8_float16" if dtype == "auto" else dtype
     raise ConfigError(f"CTranslate2 runs on cpu or cuda[:N], not {device!r}; use --device cpu")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from summarize.core.errors import InputError
 from summarize.core.files import printable
 from summarize.core.records import Article, InputFailure
-from summarize.inputs.cleanup import one_line, paragraphs
+from summarize.inputs.cleanup import clean, nul_warning, one_line, paragraphs
 from summarize.inputs.decoding import Decoded, decode
 from summarize.inputs.drafts import Unreadable, finalise, make_draft
 from summarize.inputs.files import (
@@ -80,6 +80,27 @@ def read_articles(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> Re
 
     for failure in failures:
         logger.info("skipped %s: %s", failure.source, failure.reason)
+    return ReadResult(articles=finalise(drafts), failures=tuple(failures))
+
+
+def read_texts(texts: Sequence[str]) -> ReadResult:
+    """Articles from texts in memory (the Python API), each read as a ``.txt`` file is: an
+    optional headline line, then the body; ids ``text-1``, ``text-2``... in order."""
+    drafts: list[Article] = []
+    failures: list[InputFailure] = []
+    for number, text in enumerate(texts, start=1):
+        source = f"text {number}"
+        if not isinstance(text, str):
+            failures.append(InputFailure(source, f"not a string but {type(text).__name__}"))
+            continue
+        cleaned, dropped = clean(text)
+        decoded = Decoded(cleaned, [nul_warning("text", dropped)] if dropped else [])
+        try:
+            if not decoded.text.strip():
+                raise Unreadable("empty text")
+            drafts.append(_read_text(decoded, InputFile(Path(source), f"text-{number}")))
+        except Unreadable as exc:
+            failures.append(InputFailure(source, str(exc)))
     return ReadResult(articles=finalise(drafts), failures=tuple(failures))
 
 

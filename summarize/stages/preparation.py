@@ -50,7 +50,7 @@ def prepare(
     for notice in licence_notices(used):
         logger.warning(notice)
 
-    hub = HubCheck()  # a model to download, with no Hub to answer, fails now, not in ~25 s
+    hub = HubCheck()  # a model to download, with no Hub to answer, fails now, not after retries
 
     def inspect(name: str) -> ModelInfo:
         location, revision = sources.locate(name)
