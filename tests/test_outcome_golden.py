@@ -6,13 +6,13 @@ import json
 
 from summarize.core.records import (
     Article,
-    ArticleResult,
+    ArticleOutcome,
     InputFailure,
     QualityWarning,
     RunInfo,
     Summary,
 )
-from summarize.outputs import ArticleReport, build_run_report, result_record
+from summarize.outputs import build_run_report, result_record
 
 ARTICLE = Article(
     id="news/a.txt",
@@ -77,11 +77,11 @@ REPORT_COUNTS = (
 
 
 def test_results_line_is_byte_identical() -> None:
-    result = ArticleResult(
+    result = ArticleOutcome(
         article=ARTICLE,
         summary=SUMMARY,
         translations={"zh": "摘要。", "fi": "Tiivistelmä.", "hu": "Összefoglaló."},
-        source_language="de",
+        language="de",
         pivot_model="de/en-model",
         quality_warnings=WARNINGS,
     )
@@ -95,21 +95,18 @@ def test_run_json_items_are_byte_identical() -> None:
         settings={},
         versions={},
         articles=[
-            ArticleReport(
-                id=ARTICLE.id,
-                source=ARTICLE.source,
+            ArticleOutcome(
+                article=ARTICLE,
                 status="done",
-                reason=None,
-                chunks=SUMMARY.chunks,
                 language="de",
-                pivot="de/en-model",
-                seconds={"pivot": 0.12345, "summary": 1.0},
-                warnings=ARTICLE.warnings,
+                pivot_model="de/en-model",
+                summary=SUMMARY,
+                translations={"hu": "Összefoglaló."},
                 quality_warnings=WARNINGS,
+                computed=True,
+                seconds={"pivot": 0.12345, "summary": 1.0},
             ),
-            ArticleReport(
-                id=other.id, source=other.source, status="failed", reason="too long", language="en"
-            ),
+            ArticleOutcome(article=other, status="failed", failure="too long"),
         ],
         input_failures=[InputFailure(source="broken.pdf", reason="unsupported")],
         finished_at="2026-01-31T12:01:00+00:00",

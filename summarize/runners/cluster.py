@@ -90,7 +90,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             ray.shutdown()
     # The quality checks run here, on the driver, which has the cache and every article.
     return write_outputs(
-        conclude(work, plan, context, interrupted=interrupted).results(),
+        conclude(work, plan, context, interrupted=interrupted).results(config.languages),
         read.failures,
         config,
         started,
@@ -256,9 +256,7 @@ def take_results(
 
 
 def _unfinished(item: WorkItem, config: RunConfig) -> bool:
-    if item.failure is not None:
-        return False
-    return item.summary is None or any(code not in item.translations for code in config.languages)
+    return item.status(config.languages) == "skipped"
 
 
 def encode_row(index: int, item: WorkItem) -> str:
