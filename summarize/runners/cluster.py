@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from summarize.core.config import RunConfig
+from summarize.core.conversion import from_json, to_json
 from summarize.core.errors import ConfigError
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
@@ -262,7 +263,7 @@ def _unfinished(item: WorkItem, config: RunConfig) -> bool:
 def encode_row(index: int, item: WorkItem) -> str:
     """One row of the dataset: the article and its progress, as JSON text."""
     return json.dumps(
-        {"index": index, "article": asdict(item.article), "work": work_to_record(item)},
+        {"index": index, "article": to_json(item.article), "work": work_to_record(item)},
         ensure_ascii=False,
     )
 
@@ -270,8 +271,7 @@ def encode_row(index: int, item: WorkItem) -> str:
 def decode_row(row: str) -> tuple[int, WorkItem]:
     """The index and article of a row that encode_row wrote."""
     data = json.loads(row)
-    fields = data["article"]
-    article = Article(**{**fields, "warnings": tuple(fields["warnings"])})
+    article = from_json(Article, data["article"])
     return data["index"], work_from_record(article, data["work"])
 
 
