@@ -86,7 +86,7 @@ def summarise(
         raise InputError(f"nothing to summarise in {problems}")
     config = _in_memory_config(languages, settings)
     computation = local.compute(config, read.articles, silent_progress)
-    return [item.outcome() for item in computation.work]
+    return [item.outcome(config.languages) for item in computation.work]
 
 
 def _in_memory_config(languages: Sequence[str], settings: Mapping[str, Any]) -> RunConfig:

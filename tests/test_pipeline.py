@@ -413,14 +413,10 @@ def test_two_runs_writing_one_output_folder_leave_one_runs_files(
         article = Article(id=name, slug=name, title=name, text="Text.", source=f"{name}.txt")
         item = ArticleOutcome(
             article=article,
-            language="en",
-            pivot_model=None,
+            status="done",
             summary=Summary(article_id=name, text="Summary.", chunks=1),
             translations={"hu": "Összefoglaló."},
-            quality=(),
-            failure=None,
             computed=True,
-            seconds={},
         )
         return writer.RunResults(
             articles=[item], engines={}, device="cpu", interrupted=False, versions={}, revisions={}

@@ -815,7 +815,7 @@ def test_date_as_written_is_marked_in_the_articles_language(tmp_path: Path) -> N
     # An unparsed date is the article's own words: read aloud as Hungarian, not English.
     result = dataclasses.replace(
         make_result("plain", "T", "S", published="március közepén", translations={"hu": "h"}),
-        source_language="hu",
+        language="hu",
     )
     write_briefing(Briefing(results=(result,), run=make_run(("hu",))), tmp_path)
     for page in ("index.html", "briefing.hu.html", "plain.html"):

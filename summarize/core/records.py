@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -72,42 +73,34 @@ class QualityWarning:
         }
 
 
-@dataclass(frozen=True)
-class ArticleResult:
-    """Everything produced for one article: what gets rendered and written to results.jsonl."""
-
-    article: Article
-    summary: Summary
-    #: Target language code (``hu``, ``zh``, ...) -> translated summary.
-    translations: Mapping[str, str]
-    #: Language the article is written in (ISO 639-1), as detected or as the user set it.
-    source_language: str = "en"
-    #: Model that translated a non-English article into English before summarising, else None.
-    pivot_model: str | None = None
-    #: What the quality checks flagged in the summary and translations.
-    quality_warnings: tuple[QualityWarning, ...] = ()
+#: done: computed (at least partly) in this run; cached: every unit came from the cache;
+#: failed: could not be read or processed; skipped: not finished (the run was interrupted).
+Status = Literal["done", "cached", "failed", "skipped"]
 
 
 @dataclass(frozen=True)
 class ArticleOutcome:
-    """Where one article ended up in a run, done or not: what the outputs are written from."""
+    """Where one article ended up in a run, done or not: what every output is written from."""
 
     article: Article
+    #: Where it ended up; a done or cached article has a summary and every translation.
+    status: Status = "done"
     #: The article's language (ISO 639-1), detected or set by the user.
-    language: str
+    language: str = "en"
     #: Model that translated the article into English first (None for English articles).
-    pivot_model: str | None
-    summary: Summary | None
+    pivot_model: str | None = None
+    #: The English summary; None when the article never got one.
+    summary: Summary | None = None
     #: Language code -> translated summary, for the languages it reached.
-    translations: Mapping[str, str]
-    #: What the quality checks flagged.
-    quality: tuple[QualityWarning, ...]
+    translations: Mapping[str, str] = field(default_factory=dict)
+    #: What the quality checks flagged in the summary and translations.
+    quality_warnings: tuple[QualityWarning, ...] = ()
     #: Why it failed, in words a user can act on; None when it did not.
-    failure: str | None
+    failure: str | None = None
     #: Whether any of its units was computed (not read from the cache) in this run.
-    computed: bool
+    computed: bool = False
     #: Stage -> seconds spent on this article in this run.
-    seconds: Mapping[str, float]
+    seconds: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -132,7 +125,8 @@ class RunInfo:
 class Briefing:
     """The whole run's results, in input order, ready to render."""
 
-    results: tuple[ArticleResult, ...]
+    #: The done and cached articles (each with a summary), in input order.
+    results: tuple[ArticleOutcome, ...]
     run: RunInfo
     #: Inputs or articles that failed, with reasons.
     failures: tuple[InputFailure, ...] = field(default=())

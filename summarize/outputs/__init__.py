@@ -22,8 +22,6 @@ from summarize.outputs.layout import EDITION_FILE, INDEX_FILE
 from summarize.outputs.messages import Messages, load_messages
 from summarize.outputs.report import (
     RUN_REPORT_FILE,
-    ArticleReport,
-    Status,
     build_run_report,
     files_of_last_run,
     write_run_report,
@@ -34,9 +32,7 @@ __all__ = [
     "EDITION_FILE",
     "INDEX_FILE",
     "RUN_REPORT_FILE",
-    "ArticleReport",
     "Messages",
-    "Status",
     "build_context",
     "build_run_report",
     "builtin_templates_dir",

@@ -11,7 +11,7 @@ from summarize.core.files import RESULTS_FILE, write_atomic
 from summarize.core.languages import MODEL_LICENCES, SOURCE_LANGUAGE
 from summarize.core.records import (
     Article,
-    ArticleResult,
+    ArticleOutcome,
     Briefing,
     InputFailure,
     QualityWarning,
@@ -120,11 +120,11 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
     )
     bare = Article(id="bare", slug="bare", title="Bare headline", text="Bare.", source="bare.txt")
     results = (
-        ArticleResult(
+        ArticleOutcome(
             article=full,
             summary=Summary(article_id=full.id, text="A sample summary.", chunks=2),
             translations={code: "A sample translation." for code in languages},
-            source_language="de",
+            language="de",
             pivot_model="sample/pivot-model",
             quality_warnings=(
                 QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
@@ -134,12 +134,12 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
                 ),
             ),
         ),
-        ArticleResult(
+        ArticleOutcome(
             article=odd,
             summary=Summary(article_id=odd.id, text="An odd summary.", chunks=1),
             translations={},
         ),
-        ArticleResult(
+        ArticleOutcome(
             article=bare,
             summary=Summary(article_id=bare.id, text="A bare summary.", chunks=1),
             translations={code: "A bare translation." for code in languages},
@@ -178,7 +178,7 @@ def _render_files(
     names = (
         [INDEX_FILE]
         + [edition_name(code) for code in editions]
-        + [page_name(r.article.slug) for r in briefing.results]
+        + [page_name(outcome.article.slug) for outcome in briefing.results]
         + [RESULTS_FILE]
     )
     check_unique(names)
@@ -202,8 +202,8 @@ def _render_files(
         )
     contents.append(
         "".join(
-            json.dumps(result_record(result, briefing.run), ensure_ascii=False) + "\n"
-            for result in briefing.results
+            json.dumps(result_record(outcome, briefing.run), ensure_ascii=False) + "\n"
+            for outcome in briefing.results
         )
     )
     return list(zip(paths, contents, strict=True))

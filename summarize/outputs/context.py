@@ -10,7 +10,7 @@ from babel import Locale
 
 from summarize.core.languages import SOURCE_LANGUAGE
 from summarize.core.records import (
-    ArticleResult,
+    ArticleOutcome,
     Briefing,
     RunInfo,
 )
@@ -79,8 +79,8 @@ def build_context(
         },
         "credits": model_credits(briefing, t, locale),
         "articles": [
-            _article_context(result, run, number, language, locale, _notices(t, page_lang))
-            for number, result in enumerate(briefing.results, start=1)
+            _article_context(outcome, run, number, language, locale, _notices(t, page_lang))
+            for number, outcome in enumerate(briefing.results, start=1)
         ],
         "failures": [
             {"source": failure.source, "reason": failure.reason} for failure in briefing.failures
@@ -101,7 +101,7 @@ def _notices(t: Messages, page_lang: Mapping[str, str]) -> dict[str, dict[str, s
 
 
 def _article_context(
-    result: ArticleResult,
+    outcome: ArticleOutcome,
     run: RunInfo,
     number: int,
     language: str = SOURCE_LANGUAGE,
@@ -113,9 +113,10 @@ def _article_context(
     Each block's ``notice`` (``{text, lang, dir}``, or None) warns that the quality checks
     flagged it; ``notices`` gives the texts per stage (none: no notices).
     """
-    article = result.article
+    article, english_summary = outcome.article, outcome.summary
+    assert english_summary is not None, "the briefing holds only articles with a summary"
     english = language_display(SOURCE_LANGUAGE)
-    flagged = {(w.stage, w.language) for w in result.quality_warnings}
+    flagged = {(w.stage, w.language) for w in outcome.quality_warnings}
     notices = notices or {}
 
     def notice(stage: str, code: str) -> Mapping[str, str] | None:
@@ -123,12 +124,12 @@ def _article_context(
 
     summary = {
         **english,
-        "text": result.summary.text,
+        "text": english_summary.text,
         "notice": notice(SUMMARY, SOURCE_LANGUAGE),
     }
     translations = [
         {**language_display(code), "text": text, "notice": notice(TRANSLATION, code)}
-        for code, text in ordered_items(result.translations, run.languages)
+        for code, text in ordered_items(outcome.translations, run.languages)
     ]
     edition = next((block for block in translations if block["code"] == language), summary)
     published_day = parse_date(article.published)
@@ -148,16 +149,16 @@ def _article_context(
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
         "published_display": long_date(article.published, locale or Locale("en")),
-        "chunks": result.summary.chunks,
-        "language": language_display(result.source_language),
-        "pivot_model": result.pivot_model,
+        "chunks": english_summary.chunks,
+        "language": language_display(outcome.language),
+        "pivot_model": outcome.pivot_model,
         "summary": summary,
         "translations": translations,
         # What this edition shows: the translation into its language, else the English summary.
         "edition": edition,
         "warnings": list(article.warnings),
         # English diagnostics of the quality checks, for the article page's notes.
-        "quality_warnings": [warning.as_record() for warning in result.quality_warnings],
+        "quality_warnings": [warning.as_record() for warning in outcome.quality_warnings],
     }
 
 

@@ -38,9 +38,9 @@ def model_credits(briefing: Briefing, t: Messages, locale: Locale) -> list[dict[
     for code, model in models["translation"].items():
         rows.append((t("translation_model", language=language_name_in(locale, code)), model))
     pivots: dict[tuple[str, str], None] = {}
-    for result in briefing.results:
-        if result.pivot_model:
-            pivots[(result.source_language, result.pivot_model)] = None
+    for outcome in briefing.results:
+        if outcome.pivot_model:
+            pivots[(outcome.language, outcome.pivot_model)] = None
     for code, model in pivots:
         rows.append((t("pivot_model", language=language_name_in(locale, code)), model))
     for key, model in models.items():

@@ -6,40 +6,14 @@ import json
 import platform
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from summarize.core.files import write_atomic
-from summarize.core.records import InputFailure, QualityWarning, RunInfo
+from summarize.core.records import ArticleOutcome, InputFailure, RunInfo
 from summarize.quality import warning_records
 
 RUN_REPORT_FILE = "run.json"
-
-#: done: computed (at least partly) in this run; cached: every unit came from the cache;
-#: failed: could not be read or processed; skipped: not finished (the run was interrupted).
-Status = Literal["done", "cached", "failed", "skipped"]
-
-
-@dataclass(frozen=True)
-class ArticleReport:
-    """One input's line in run.json."""
-
-    id: str | None
-    source: str
-    status: Status
-    reason: str | None = None
-    chunks: int | None = None
-    #: The article's language (ISO 639-1), detected or set by the user.
-    language: str | None = None
-    #: Model that translated it into English before summarising, if it was not English.
-    pivot: str | None = None
-    #: Stage (``summary``, ``translation:hu``, ...) -> seconds spent on this article.
-    seconds: Mapping[str, float] = field(default_factory=dict)
-    #: Non-fatal problems met while reading it (guessed encoding, dropped NUL bytes, ...).
-    warnings: tuple[str, ...] = ()
-    #: What the quality checks flagged in its summary and translations.
-    quality_warnings: tuple[QualityWarning, ...] = ()
 
 
 def build_run_report(
@@ -47,21 +21,19 @@ def build_run_report(
     run: RunInfo,
     settings: Mapping[str, Any],
     versions: Mapping[str, str],
-    articles: Sequence[ArticleReport],
+    articles: Sequence[ArticleOutcome],
     input_failures: Sequence[InputFailure],
     finished_at: str,
     seconds: float,
     interrupted: bool,
 ) -> dict[str, Any]:
     """The run.json document: counts at the top, then run facts, then every input."""
-    entries = list(articles) + [
-        ArticleReport(id=None, source=failure.source, status="failed", reason=failure.reason)
-        for failure in input_failures
-    ]
-    counts = Counter(entry.status for entry in entries)
-    flagged = [warning for entry in entries for warning in entry.quality_warnings]
+    items = [report_item(outcome) for outcome in articles]
+    items += [failure_item(failure) for failure in input_failures]
+    counts = Counter(item["status"] for item in items)
+    flagged = [warning for outcome in articles for warning in outcome.quality_warnings]
     return {
-        "articles": len(entries),
+        "articles": len(items),
         "done": counts["done"],
         "cached": counts["cached"],
         "failed": counts["failed"],
@@ -69,7 +41,7 @@ def build_run_report(
         "status": "interrupted" if interrupted else "finished",
         # Articles with quality warnings, the warnings, and how many of each kind.
         "quality": {
-            "flagged": sum(1 for entry in entries if entry.quality_warnings),
+            "flagged": sum(1 for outcome in articles if outcome.quality_warnings),
             "warnings": len(flagged),
             "kinds": dict(sorted(Counter(warning.kind for warning in flagged).items())),
         },
@@ -82,20 +54,37 @@ def build_run_report(
         "languages": list(run.languages),
         "models": dict(run.models),
         "settings": dict(settings),
-        "items": [
-            {
-                "id": entry.id,
-                "source": entry.source,
-                "status": entry.status,
-                "reason": entry.reason,
-                "chunks": entry.chunks,
-                "language": entry.language,
-                "pivot": entry.pivot,
-                "seconds": {stage: round(value, 3) for stage, value in entry.seconds.items()},
-                "warnings": warning_records(entry.warnings, entry.quality_warnings),
-            }
-            for entry in entries
-        ],
+        "items": items,
+    }
+
+
+def report_item(outcome: ArticleOutcome) -> dict[str, Any]:
+    """One article's entry in run.json's ``items``."""
+    return {
+        "id": outcome.article.id,
+        "source": outcome.article.source,
+        "status": outcome.status,
+        "reason": outcome.failure,
+        "chunks": outcome.summary.chunks if outcome.summary else None,
+        "language": outcome.language,
+        "pivot": outcome.pivot_model,
+        "seconds": {stage: round(value, 3) for stage, value in outcome.seconds.items()},
+        "warnings": warning_records(outcome.article.warnings, outcome.quality_warnings),
+    }
+
+
+def failure_item(failure: InputFailure) -> dict[str, Any]:
+    """An input that never became an article, as an entry in run.json's ``items``."""
+    return {
+        "id": None,
+        "source": failure.source,
+        "status": "failed",
+        "reason": failure.reason,
+        "chunks": None,
+        "language": None,
+        "pivot": None,
+        "seconds": {},
+        "warnings": [],
     }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from summarize.core.records import (
-    ArticleResult,
+    ArticleOutcome,
     RunInfo,
 )
 from summarize.quality import (
@@ -17,8 +17,8 @@ from summarize.quality import (
 TRANSLATION_PREFIX = "translation:"
 
 
-def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
-    """Build one article's ``results.jsonl`` record.
+def result_record(outcome: ArticleOutcome, run: RunInfo) -> dict[str, Any]:
+    """Build one done or cached article's ``results.jsonl`` record.
 
     Keys, in order: ``id``, ``title``, ``source``, ``url``, ``published``, ``summary``
     (English), ``translations`` (language code -> text, in ``run.languages`` order),
@@ -28,21 +28,22 @@ def result_record(result: ArticleResult, run: RunInfo) -> dict[str, Any]:
     ``warnings``: problems met reading it, then what the quality checks flagged, each as
     ``stage``, ``language``, ``kind``, ``detail`` (see :func:`quality.warning_records`).
     """
-    article = result.article
+    article, summary = outcome.article, outcome.summary
+    assert summary is not None, "results.jsonl holds only articles with a summary"
     return {
         "id": article.id,
         "title": article.title,
         "source": article.source,
         "url": article.url,
         "published": article.published,
-        "summary": result.summary.text,
-        "translations": dict(ordered_items(result.translations, run.languages)),
+        "summary": summary.text,
+        "translations": dict(ordered_items(outcome.translations, run.languages)),
         "models": models_record(run),
-        "chunks": result.summary.chunks,
-        "language": result.source_language,
-        "pivot": result.pivot_model,
+        "chunks": summary.chunks,
+        "language": outcome.language,
+        "pivot": outcome.pivot_model,
         "slug": article.slug,
-        "warnings": warning_records(article.warnings, result.quality_warnings),
+        "warnings": warning_records(article.warnings, outcome.quality_warnings),
     }
 
 

@@ -7,7 +7,7 @@ import logging
 import signal
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,12 @@ from summarize.core.config import RunConfig
 from summarize.core.errors import RunInterrupted
 from summarize.core.files import folder_lock, remove_unwritten_outputs
 from summarize.core.options import run_settings
-from summarize.core.records import ArticleOutcome, ArticleResult, Briefing, InputFailure, RunInfo
+from summarize.core.records import ArticleOutcome, Briefing, InputFailure, RunInfo
 from summarize.engines.backends import EngineChoice, precision
 from summarize.engines.hub import is_offline
 from summarize.outputs.briefing import write_briefing
 from summarize.outputs.report import (
     RUN_REPORT_FILE,
-    ArticleReport,
-    Status,
     build_run_report,
     files_of_last_run,
     write_run_report,
@@ -81,14 +79,6 @@ def _raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
     )
 
 
-def _status(item: ArticleOutcome, languages: Sequence[str]) -> Status:
-    if item.failure is not None:
-        return "failed"
-    if item.summary is None or any(code not in item.translations for code in languages):
-        return "skipped"
-    return "done" if item.computed else "cached"
-
-
 def write_outputs(
     computed: RunResults,
     input_failures: tuple[InputFailure, ...],
@@ -104,18 +94,10 @@ def write_outputs(
     interrupted run's results are written too, then RunInterrupted says how to resume.
     """
     work, device, engines = computed.articles, computed.device, computed.engines
-    statuses = [_status(item, config.languages) for item in work]
     results = tuple(
-        ArticleResult(
-            article=item.article,
-            summary=item.summary,
-            translations={code: item.translations[code] for code in config.languages},
-            source_language=item.language,
-            pivot_model=item.pivot_model,
-            quality_warnings=item.quality,
-        )
-        for item, status in zip(work, statuses, strict=True)
-        if status in ("done", "cached") and item.summary is not None
+        replace(item, translations={code: item.translations[code] for code in config.languages})
+        for item in work
+        if item.status in ("done", "cached")
     )
     failures = input_failures + tuple(
         InputFailure(source=item.article.source, reason=item.failure)
@@ -154,21 +136,7 @@ def write_outputs(
                 },
             },
             versions=computed.versions,
-            articles=[
-                ArticleReport(
-                    id=item.article.id,
-                    source=item.article.source,
-                    status=status,
-                    reason=item.failure,
-                    chunks=item.summary.chunks if item.summary else None,
-                    language=item.language,
-                    pivot=item.pivot_model,
-                    warnings=item.article.warnings,
-                    quality_warnings=item.quality,
-                    seconds=item.seconds,
-                )
-                for item, status in zip(work, statuses, strict=True)
-            ],
+            articles=work,
             input_failures=input_failures,
             finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
             seconds=seconds,

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from summarize.core.config import RunConfig
+from summarize.core.conversion import from_json, to_json
 from summarize.core.errors import ConfigError
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
@@ -90,7 +91,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
             ray.shutdown()
     # The quality checks run here, on the driver, which has the cache and every article.
     return write_outputs(
-        conclude(work, plan, context, interrupted=interrupted).results(),
+        conclude(work, plan, context, interrupted=interrupted).results(config.languages),
         read.failures,
         config,
         started,
@@ -256,15 +257,13 @@ def take_results(
 
 
 def _unfinished(item: WorkItem, config: RunConfig) -> bool:
-    if item.failure is not None:
-        return False
-    return item.summary is None or any(code not in item.translations for code in config.languages)
+    return item.status(config.languages) == "skipped"
 
 
 def encode_row(index: int, item: WorkItem) -> str:
     """One row of the dataset: the article and its progress, as JSON text."""
     return json.dumps(
-        {"index": index, "article": asdict(item.article), "work": work_to_record(item)},
+        {"index": index, "article": to_json(item.article), "work": work_to_record(item)},
         ensure_ascii=False,
     )
 
@@ -272,8 +271,7 @@ def encode_row(index: int, item: WorkItem) -> str:
 def decode_row(row: str) -> tuple[int, WorkItem]:
     """The index and article of a row that encode_row wrote."""
     data = json.loads(row)
-    fields = data["article"]
-    article = Article(**{**fields, "warnings": tuple(fields["warnings"])})
+    article = from_json(Article, data["article"])
     return data["index"], work_from_record(article, data["work"])
 
 

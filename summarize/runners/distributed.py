@@ -151,7 +151,7 @@ def run(
     merged, processes = _merge(read.articles, shares)
     shutil.rmtree(folder, ignore_errors=True)
     return write_outputs(
-        merged.results(),
+        merged.results(config.languages),
         read.failures,
         config,
         started,

@@ -53,10 +53,10 @@ class Computation:
     #: Model -> the revision (commit) it was loaded at; None for a local folder.
     revisions: dict[str, str | None] = field(default_factory=dict)
 
-    def results(self) -> RunResults:
-        """The computation as records, for the outputs."""
+    def results(self, languages: Sequence[str]) -> RunResults:
+        """The computation as records, for the outputs (``languages``: the run's targets)."""
         return RunResults(
-            articles=tuple(item.outcome() for item in self.work),
+            articles=tuple(item.outcome(languages) for item in self.work),
             engines=dict(self.engines),
             device=self.device,
             interrupted=self.interrupted,
@@ -75,7 +75,11 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     read = read_inputs(config)
     computation = compute(config, read.articles, progress)
     return write_outputs(
-        computation.results(), read.failures, config, started, time.perf_counter() - clock
+        computation.results(config.languages),
+        read.failures,
+        config,
+        started,
+        time.perf_counter() - clock,
     )
 
 

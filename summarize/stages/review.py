@@ -47,7 +47,7 @@ def _check(item: WorkItem, context: StageContext) -> None:
     if item.pivot_model and english is None:  # summary came from the cache
         cached = context.cache.get(pivot_key(item, context), PIVOT_ENTRY)
         english = cached["text"] if cached is not None else None
-    item.quality = tuple(
+    item.quality_warnings = tuple(
         check_article(
             item.summary.text,
             [item.article.text] + ([english] if english else []),
@@ -57,9 +57,10 @@ def _check(item: WorkItem, context: StageContext) -> None:
             names=item.pivot_model is None or english is not None,
         )
     )
-    if item.quality:
-        logger.info("%s: %d quality warning(s)", item.article.source, len(item.quality))
-    if item.quality and context.config.strict:
-        item.failure = f"--strict: {len(item.quality)} quality warning(s), first: " + (
-            f"{item.quality[0].stage} ({item.quality[0].language}) {item.quality[0].detail}"
+    warnings = item.quality_warnings
+    if warnings:
+        logger.info("%s: %d quality warning(s)", item.article.source, len(warnings))
+    if warnings and context.config.strict:
+        item.failure = f"--strict: {len(warnings)} quality warning(s), first: " + (
+            f"{warnings[0].stage} ({warnings[0].language}) {warnings[0].detail}"
         )

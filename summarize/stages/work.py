@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+from summarize.core.conversion import from_json, to_json
 from summarize.core.languages import ENGLISH
-from summarize.core.records import Article, ArticleOutcome, QualityWarning, Summary
+from summarize.core.records import Article, ArticleOutcome, QualityWarning, Status, Summary
 from summarize.quality import SentencePair
 
 
@@ -27,22 +28,31 @@ class WorkItem:
     #: Language -> the summary's sentences and what each became (absent: an old cache entry).
     sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
     #: What the quality checks flagged, once the article is finished.
-    quality: tuple[QualityWarning, ...] = ()
+    quality_warnings: tuple[QualityWarning, ...] = ()
     failure: str | None = None
     #: Whether any of its units was computed (not read from the cache) in this run.
     computed: bool = False
     #: Stage -> seconds spent on this article in this run.
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def outcome(self) -> ArticleOutcome:
+    def status(self, languages: Sequence[str]) -> Status:
+        """Where the article stands, given the run's target languages."""
+        if self.failure is not None:
+            return "failed"
+        if self.summary is None or any(code not in self.translations for code in languages):
+            return "skipped"
+        return "done" if self.computed else "cached"
+
+    def outcome(self, languages: Sequence[str]) -> ArticleOutcome:
         """The article's state as a frozen record, for the outputs."""
         return ArticleOutcome(
             article=self.article,
+            status=self.status(languages),
             language=self.language,
             pivot_model=self.pivot_model,
             summary=self.summary,
             translations=dict(self.translations),
-            quality=self.quality,
+            quality_warnings=self.quality_warnings,
             failure=self.failure,
             computed=self.computed,
             seconds=dict(self.seconds),
@@ -51,40 +61,14 @@ class WorkItem:
 
 def work_to_record(item: WorkItem) -> dict[str, Any]:
     """An article's progress as JSON values (the article itself is referred to by id)."""
-    return {
-        "id": item.article.id,
-        "language": item.language,
-        "pivot_model": item.pivot_model,
-        "english_text": item.english_text,
-        "summary": asdict(item.summary) if item.summary else None,
-        "translations": item.translations,
-        "sentences": {
-            code: [list(pair) for pair in pairs] for code, pairs in item.sentences.items()
-        },
-        "quality": [warning.as_record() for warning in item.quality],
-        "failure": item.failure,
-        "computed": item.computed,
-        "seconds": item.seconds,
-    }
+    return {**to_json(item), "article": item.article.id}
 
 
 def work_from_record(article: Article, data: dict[str, Any]) -> WorkItem:
     """The inverse of :func:`work_to_record`, given the same article."""
-    if data["id"] != article.id:  # results came back out of step with the inputs
-        raise RuntimeError(f"results out of step: {data['id']!r} is not {article.id!r}")
-    return WorkItem(
-        article=article,
-        language=data["language"],
-        pivot_model=data["pivot_model"],
-        english_text=data["english_text"],
-        summary=Summary(**data["summary"]) if data["summary"] else None,
-        translations=data["translations"],
-        sentences={code: cached_pairs(pairs) or [] for code, pairs in data["sentences"].items()},
-        quality=tuple(QualityWarning(**warning) for warning in data["quality"]),
-        failure=data["failure"],
-        computed=data["computed"],
-        seconds=data["seconds"],
-    )
+    if data["article"] != article.id:  # results came back out of step with the inputs
+        raise RuntimeError(f"results out of step: {data['article']!r} is not {article.id!r}")
+    return from_json(WorkItem, data, article=article)
 
 
 def cached_pairs(value: Any) -> list[SentencePair] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from summarize.core.records import Article, ArticleResult, Briefing, InputFailure, RunInfo, Summary
+from summarize.core.records import Article, ArticleOutcome, Briefing, InputFailure, RunInfo, Summary
 
 DANGEROUS_TITLE = "Breaking <script>alert(1)</script> {{ 7*7 }} {% raw %} Q&A"
 DANGEROUS_SUMMARY = "Officials said {{ 7*7 }} <script>alert(1)</script> {% raw %} & more."
@@ -55,8 +55,8 @@ def make_result(
     published: str | None = None,
     translations: dict[str, str] | None = None,
     warnings: tuple[str, ...] = (),
-) -> ArticleResult:
-    """A hand-built result for one article."""
+) -> ArticleOutcome:
+    """A hand-built outcome of one done article."""
     article = Article(
         id=f"inputs/{slug}.txt",
         slug=slug,
@@ -67,7 +67,7 @@ def make_result(
         published=published,
         warnings=warnings,
     )
-    return ArticleResult(
+    return ArticleOutcome(
         article=article,
         summary=Summary(article_id=article.id, text=summary, chunks=2),
         translations=translations if translations is not None else TRANSLATIONS[slug],
@@ -129,7 +129,7 @@ def make_rtl_briefing() -> Briefing:
             "Peace talks resumed.",
             translations={"ar": "استؤنفت محادثات السلام."},
         ),
-        source_language="he",
+        language="he",
         pivot_model="Helsinki-NLP/opus-mt-he-en",
     )
     english = make_result(
