@@ -170,7 +170,7 @@ def conclude(
     work: list[WorkItem], plan: StagePlan, context: StageContext, *, interrupted: bool
 ) -> Computation:
     """Run the quality checks on the finished work and describe how it ran."""
-    from summarize.engines import transformers_engine as engine
+    from summarize.engines import transformers_engine as engine  # imports torch: only to run
 
     review(work, context)
     return Computation(
