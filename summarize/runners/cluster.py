@@ -35,7 +35,7 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.inputs.reader import ReadResult
+from summarize.inputs import ReadResult
 from summarize.outputs.writer import RunOutcome, write_outputs
 from summarize.runners.local import conclude, read_inputs
 from summarize.stages.caching import save_finished

@@ -24,7 +24,7 @@ from summarize.engines import allocator
 from summarize.engines.backends import (
     EngineChoice,
 )
-from summarize.inputs.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.outputs import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
 from summarize.stages.caching import Cached
