@@ -154,9 +154,9 @@ def test_source_model_that_cannot_translate_into_english_names_the_source_flag(
 
 def test_source_language_setting_skips_detection(tiny_models, mixed, tmp_path, monkeypatch) -> None:
     from summarize.runners.local import run
-    from summarize.stages import plan
+    from summarize.stages import preparation
 
-    monkeypatch.setattr(plan, "detect_language", lambda text: pytest.fail("detected"))
+    monkeypatch.setattr(preparation, "detect_language", lambda text: pytest.fail("detected"))
     config = replace(marian_config(tiny_models, (mixed,), tmp_path / "out"), source_language="en")
     outcome = run(config)
     assert outcome.failed == 0

@@ -108,8 +108,8 @@ class RunConfig:
             ),
         ),
     )
-    # Set by --translation-model LANG=NAME (see translation_model).
     #: Language code -> translation model; wins over translation_model and the defaults.
+    #: Set by ``--translation-model LANG=NAME`` (see translation_model).
     translation_models: Mapping[str, str] = option(
         kinds.model_table("translation model"), {}, group="model"
     )
@@ -381,8 +381,8 @@ class RunConfig:
         False,
         flags=(flag("-v", "--verbose", action="store_true", help="debug logs and tracebacks"),),
     )
-    # Config file only: [revisions] "org/model" = "COMMIT".
     #: Model id -> Hub revision (branch, tag or commit) to load it at; recorded in run.json.
+    #: Config file only: ``[revisions]`` ``"org/model" = "COMMIT"``.
     revisions: Mapping[str, str] = option(kinds.REVISIONS, {})
 
     def translation_model_for(self, language: str) -> str:
