@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import MISSING, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from summarize.commands.arguments import build_parser, settings_from_arguments
-from summarize.core.config import FIELD_NAMES, RunConfig, build_run_config, load_config_file
+from summarize.core.config import (
+    FIELD_NAMES,
+    OPTIONS,
+    RunConfig,
+    build_run_config,
+    load_config_file,
+)
 from summarize.core.errors import ConfigError
-from summarize.core.options import OPTIONS, key_fields, run_settings
+from summarize.core.options import key_fields, run_settings
 
 #: Settings with no flag of their own: set by another setting's flag, or in a config file only.
 WITHOUT_FLAGS = {"translation_models": "--translation-model", "revisions": None}
@@ -28,11 +34,14 @@ def has_flag(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
-def test_runconfig_has_one_field_per_table_entry_with_its_default() -> None:
-    assert set(FIELD_NAMES) == set(OPTIONS)
-    for field in fields(RunConfig):
-        default = field.default if field.default_factory is MISSING else field.default_factory()
-        assert default == OPTIONS[field.name].default, field.name
+def test_every_runconfig_field_is_a_setting() -> None:
+    assert FIELD_NAMES == tuple(field.name for field in fields(RunConfig)) == tuple(OPTIONS)
+    assert all(OPTIONS[name].name == name for name in OPTIONS)
+
+
+def test_each_config_gets_its_own_tables() -> None:
+    first, second = RunConfig(), RunConfig()
+    assert first.source_models == {} and first.source_models is not second.source_models
 
 
 def test_every_setting_has_a_flag_in_run_help(capsys: pytest.CaptureFixture[str]) -> None:

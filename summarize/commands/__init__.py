@@ -1,1 +1,8 @@
 """The command line: arguments, run, models, eval."""
+
+from __future__ import annotations
+
+# The entry point (``summarize`` and ``python -m summarize``).
+__all__ = [
+    "cli",
+]

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from summarize import __version__
-from summarize.core.config import load_config_file, parse_translation_model_flag
+from summarize.core.config import OPTIONS, load_config_file, parse_translation_model_flag
 from summarize.core.errors import ConfigError
-from summarize.core.options import OPTIONS, Flag, Group, Option
+from summarize.core.options import Flag, Group, Option
 
 
 def build_parser() -> argparse.ArgumentParser:

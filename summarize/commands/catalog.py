@@ -28,6 +28,7 @@ from summarize.core.languages import (
     model_licence,
 )
 from summarize.core.tables import format_size, format_table
+from summarize.engines.backends import choose_engine, converted_models_dir
 from summarize.engines.decoding import Decoding
 from summarize.engines.generation import ModelInfo, Target
 from summarize.engines.hub import (
@@ -43,7 +44,7 @@ from summarize.engines.hub import (
     write_manifest,
 )
 from summarize.stages.loading import stage_overrides
-from summarize.stages.plan import translation_models
+from summarize.stages.plan import plan_translations, translation_models
 from summarize.stages.summarizer import SUMMARY_TASK, summary_prefix
 from summarize.stages.translator import check_model_languages, resolve_target
 
@@ -173,8 +174,7 @@ def _engine_and_copy(
     location: str, folder: Path, revision: str | None, config: RunConfig
 ) -> tuple[str | None, Path | None]:
     """The engine a run picks for a model, and its CTranslate2 copy if it was converted."""
-    from summarize.engines.backends import choose_engine, converted_models_dir
-    from summarize.engines.transformers_engine import resolve_device
+    from summarize.engines.transformers_engine import resolve_device  # imports torch
 
     try:
         model_type = json.loads((folder / "config.json").read_text("utf-8"))["model_type"]
@@ -184,6 +184,7 @@ def _engine_and_copy(
         return None, None
     if choice.engine != "ctranslate2":
         return choice.engine, None
+    # Imports transformers: only for models CTranslate2 runs.
     from summarize.engines.ctranslate2_engine import compute_type_for, converted_copy_path
 
     copy = converted_copy_path(
@@ -310,7 +311,7 @@ def _describe_decoding(
     text = ", ".join(f"{key}={_short(value)}" for key, value in values.items())
     lines = _field(label, f"from {origin}") + _field("", text)
     if engine == "ctranslate2":
-        from summarize.engines.ctranslate2_engine import translate_options
+        from summarize.engines.ctranslate2_engine import translate_options  # imports transformers
 
         options = translate_options(decoding, vocabulary=[])
         low, high = options["min_decoding_length"], options["max_decoding_length"]
@@ -424,8 +425,7 @@ def pull_models(config: RunConfig, to: Path | None = None) -> list[PulledModel]:
     and the copies are checked again from there: ``summarize run --models-dir TO`` then needs
     nothing else.
     """
-    from summarize.engines.transformers_engine import inspect_model, resolve_device
-    from summarize.stages.plan import plan_translations
+    from summarize.engines.transformers_engine import inspect_model, resolve_device  # torch
 
     if config.offline:
         go_offline()

@@ -14,9 +14,11 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from summarize.commands import evaluation
 from summarize.commands.arguments import build_parser, settings_from_arguments
 from summarize.core.config import build_run_config
 from summarize.core.errors import RunInterrupted, SummarizeError
+from summarize.core.progress import silent_progress
 from summarize.runners import transcripts
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
     from summarize.runners.distributed import launched_with_several_processes
 
     if config.processes > 1 and not launched_with_several_processes():
-        from summarize.runners import distributed
+        from summarize.runners import distributed  # see above
 
         return distributed.launch(config, argv)  # each process runs this command again
     if not sys.stderr.isatty():
@@ -82,14 +84,14 @@ def _execute(config: RunConfig) -> RunOutcome | None:
     from summarize.runners.distributed import launched_with_several_processes
 
     if config.ray is not None:
-        from summarize.runners import cluster
+        from summarize.runners import cluster  # see above
 
         return cluster.run(config, progress=_progress_factory(config.quiet))
     if launched_with_several_processes():
-        from summarize.runners import distributed
+        from summarize.runners import distributed  # see above
 
         return distributed.run(config, progress=_progress_factory(config.quiet))
-    from summarize.runners.local import run
+    from summarize.runners.local import run  # see above
 
     return run(config, progress=_progress_factory(config.quiet))
 
@@ -110,8 +112,6 @@ def _models(arguments: argparse.Namespace) -> int:
 
 
 def _evaluate(arguments: argparse.Namespace) -> int:
-    from summarize.commands import evaluation
-
     scores = evaluation.evaluate(arguments.references, arguments.output, comet=arguments.comet)
     print(evaluation.format_scores(scores))
     return 0
@@ -150,11 +150,9 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _progress_factory(quiet: bool):
-    from summarize.core.progress import silent_progress
-
     if quiet:
         return silent_progress
-    from tqdm import tqdm
+    from tqdm import tqdm  # only when bars are shown: keeps --help and -q lean
 
     class _Bar:
         def __init__(self, description: str, total: int) -> None:

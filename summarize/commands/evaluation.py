@@ -24,6 +24,7 @@ from summarize.core.errors import ConfigError, InputError
 from summarize.core.files import RESULTS_FILE, write_atomic
 from summarize.core.languages import iso_script
 from summarize.core.tables import format_table
+from summarize.engines.devices import cuda_available
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +285,7 @@ def evaluate(references_path: Path, output: Path, *, comet: str | None = None) -
 
 def score_summaries(hypotheses: Sequence[str], references: Sequence[str]) -> SummaryScores:
     """Mean ROUGE-1/2/L F-measure (x 100) of each summary against its reference."""
-    from rouge_score import rouge_scorer
+    from rouge_score import rouge_scorer  # optional (summarize[eval])
 
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
@@ -300,7 +301,7 @@ def score_translations(
     hypotheses: Sequence[str], references: Sequence[str], language: str
 ) -> TranslationScores:
     """Corpus BLEU (tokenised for ``language``) and chrF of one language's translations."""
-    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.metrics import BLEU, CHRF  # optional (summarize[eval])
 
     bleu = BLEU(tokenize=bleu_tokenizer(language))
     chrf = CHRF()
@@ -358,7 +359,7 @@ def _comet_scorer(model_name: str) -> tuple[Any, str | None]:
     model's folder or its ``checkpoints/model.ckpt``.
     """
     try:
-        from comet import download_model, load_from_checkpoint
+        from comet import download_model, load_from_checkpoint  # optional, imports torch
     except ImportError:
         return None, _comet_note("COMET not computed: install it with `pip install unbabel-comet`")
     local = Path(model_name).expanduser()
@@ -375,8 +376,6 @@ def _comet_scorer(model_name: str) -> tuple[Any, str | None]:
             f"({type(error).__name__}: {error}); run once with network access, or pass "
             "--comet with the folder of a downloaded COMET model"
         )
-    from summarize.engines.devices import cuda_available
-
     gpus = 1 if cuda_available() else 0
 
     def score(triples: Sequence[tuple[str, str, str]]) -> float:

@@ -1,91 +1,389 @@
-"""Run configuration: defaults < config file (TOML) < command-line flags, frozen into RunConfig."""
+"""Run configuration: every setting of ``summarize run``, declared once as a RunConfig field.
+
+Each field carries its :func:`~summarize.core.options.option`: how it is checked, its flags and
+help, whether it enters cache keys and run.json. Values come from defaults < config file
+(TOML) < command-line flags and are frozen into a RunConfig.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from summarize.core import kinds
 from summarize.core.errors import ConfigError
 from summarize.core.languages import (
     DEFAULT_LANGUAGES,
     DEFAULT_SOURCE_MODELS,
     DEFAULT_SUMMARY_MODEL,
     FALLBACK_SOURCE_MODEL,
+    LANGUAGES,
     get_language,
 )
-from summarize.core.options import from_config_file, validated
+from summarize.core.options import (
+    CPU_MAX_BATCH_TOKENS,
+    DEVICES_HELP,
+    DTYPE_CHOICES,
+    ENGINE_CHOICES,
+    Option,
+    flag,
+    int_flag,
+    option,
+    options_of,
+)
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything one ``summarize run`` needs to know."""
+    """Everything one ``summarize run`` needs to know.
+
+    Fields are in the order of ``summarize run --help``; each group's flags (``model``,
+    ``decoding``) are listed where its first setting stands.
+    """
 
     #: Files and folders to read (folders recursively).
-    inputs: tuple[Path, ...] = (Path("seeds"),)
+    inputs: tuple[Path, ...] = option(
+        kinds.PATHS,
+        (Path("seeds"),),
+        flags=(
+            flag(
+                "inputs",
+                nargs="*",
+                metavar="INPUT",
+                type=Path,
+                help="files (.txt .md .html .htm .jsonl) or folders, read recursively "
+                "(default: seeds/)",
+            ),
+        ),
+        report=0,
+    )
     #: Folder the briefing, pages and results.jsonl are written to.
-    output: Path = Path("outputs")
+    output: Path = option(
+        kinds.PATH,
+        Path("outputs"),
+        flags=(flag("-o", "--output", type=Path, help="output folder (default: outputs/)"),),
+        report=1,
+    )
     #: Target language codes, in output order.
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    languages: tuple[str, ...] = option(
+        kinds.LANGUAGES,
+        DEFAULT_LANGUAGES,
+        group="model",
+        flags=(
+            flag(
+                "--languages",
+                help=f"comma-separated target languages (default: "
+                f"{','.join(DEFAULT_LANGUAGES)}; known: {','.join(LANGUAGES)})",
+            ),
+        ),
+    )
     #: Summariser: Hugging Face Hub id or local folder.
-    summary_model: str = DEFAULT_SUMMARY_MODEL
+    summary_model: str = option(
+        kinds.text(model=True),
+        DEFAULT_SUMMARY_MODEL,
+        group="model",
+        flags=(
+            flag(
+                "--summary-model",
+                metavar="NAME_OR_PATH",
+                help="seq2seq summariser, Hub id or local folder "
+                f"(default: {DEFAULT_SUMMARY_MODEL})",
+            ),
+        ),
+    )
     #: One translation model (id or folder) for every language; None uses per-language defaults.
-    translation_model: str | None = None
+    translation_model: str | None = option(
+        kinds.text(model=True),
+        None,
+        group="model",
+        flags=(
+            flag(
+                "--translation-model",
+                action="append",
+                metavar="[LANG=]NAME_OR_PATH",
+                help="model for one language (hu=NAME) or for every language (NAME); repeatable",
+            ),
+        ),
+    )
     #: Language code -> translation model; wins over translation_model and the defaults.
-    translation_models: Mapping[str, str] = field(default_factory=dict)
+    #: Set by ``--translation-model LANG=NAME`` (see translation_model).
+    translation_models: Mapping[str, str] = option(
+        kinds.model_table("translation model"), {}, group="model"
+    )
     #: Language of the articles: ``auto`` detects it per article; a code (``en``) skips detection.
-    source_language: str = "auto"
+    source_language: str = option(
+        kinds.SOURCE_LANGUAGE,
+        "auto",
+        group="model",
+        flags=(
+            flag(
+                "--source-language",
+                metavar="auto|LANG",
+                help="language of the articles: auto detects it per article (default); a "
+                "code skips that",
+            ),
+        ),
+        report=11,
+    )
     #: Language code -> model translating articles in that language into English first.
-    source_models: Mapping[str, str] = field(default_factory=dict)
+    source_models: Mapping[str, str] = option(
+        kinds.model_table("source model"),
+        {},
+        group="model",
+        flags=(
+            flag(
+                "--source-model",
+                dest="source_model",
+                action="append",
+                metavar="LANG=NAME_OR_PATH",
+                help="model translating LANG articles into English before summarising; "
+                "repeatable (default: Helsinki-NLP/opus-mt-LANG-en for hu, zh, ru, uk, else "
+                "opus-mt-mul-en)",
+            ),
+        ),
+        report=12,
+    )
     #: auto (CTranslate2 where it supports the model, else transformers), transformers, ctranslate2.
-    engine: str = "auto"
+    engine: str = option(
+        kinds.text(ENGINE_CHOICES),
+        "auto",
+        group="model",
+        flags=(
+            flag(
+                "--engine",
+                choices=ENGINE_CHOICES,
+                help="auto: CTranslate2 where it supports the model (int8 on CPU), else "
+                "transformers",
+            ),
+        ),
+        report=2,
+    )
     #: auto, cpu, cuda, cuda:N or mps (auto: cuda if available, else mps, else cpu).
-    device: str = "auto"
+    device: str = option(
+        kinds.text(),
+        "auto",
+        group="model",
+        flags=(flag("--device", help=f"{DEVICES_HELP} (default: auto)"),),
+    )
     #: Weight dtype: auto (float32 on CPU, bfloat16/float16 on GPU), float32, float16, bfloat16.
-    dtype: str = "auto"
+    dtype: str = option(
+        kinds.text(DTYPE_CHOICES),
+        "auto",
+        group="model",
+        flags=(flag("--dtype", choices=DTYPE_CHOICES, help="weight dtype (default: auto)"),),
+        report=3,
+    )
+    #: Folder written by ``summarize models pull --to``; models load from it only (implies offline).
+    models_dir: Path | None = option(
+        kinds.PATH,
+        None,
+        group="model",
+        flags=(
+            flag(
+                "--models-dir",
+                type=Path,
+                metavar="DIR",
+                help="load every model from DIR (written by `summarize models pull --to "
+                "DIR`); offline",
+            ),
+        ),
+        report=13,
+    )
+    #: Use local files only (Hugging Face cache, folders): no network request (HF_HUB_OFFLINE=1).
+    offline: bool = option(
+        kinds.SWITCH,
+        False,
+        group="model",
+        flags=(
+            flag(
+                "--offline",
+                action="switch",
+                help="use local files only (the Hugging Face cache, folders); like "
+                "HF_HUB_OFFLINE=1",
+            ),
+        ),
+        # run.json records whether the Hub was off limits, HF_HUB_OFFLINE=1 included.
+        report=14,
+    )
     #: Inputs per generate() call; None picks one for the device and stage.
-    batch_size: int | None = None
+    batch_size: int | None = option(
+        kinds.POSITIVE,
+        None,
+        flags=int_flag("--batch-size", "inputs per generate call (default: by device)"),
+        report=4,
+    )
     #: Most input tokens per batch, counted padded; None: CPU_MAX_BATCH_TOKENS on CPU,
     #: unbounded on GPU.
-    max_batch_tokens: int | None = None
+    max_batch_tokens: int | None = option(
+        kinds.POSITIVE,
+        None,
+        flags=int_flag(
+            "--max-batch-tokens",
+            f"most input tokens per batch, padded (default: {CPU_MAX_BATCH_TOKENS} on CPU, "
+            "unbounded on GPU)",
+        ),
+        report=5,
+    )
     #: CPU threads for either engine (torch's intra-op threads, or CTranslate2's workers x
     #: threads); None uses all cores.
-    threads: int | None = None
+    threads: int | None = option(
+        kinds.POSITIVE,
+        None,
+        flags=int_flag("--threads", "CPU threads for either engine (default: all cores)"),
+        report=6,
+    )
     #: Beam width for both stages; None keeps each model's generation_config.json value.
-    num_beams: int | None = None
+    num_beams: int | None = option(
+        kinds.POSITIVE,
+        None,
+        group="decoding",
+        flags=int_flag("--num-beams", "beam width for both stages (default: the model's)"),
+        keys={"pivot": "num_beams", "summary": "num_beams", "translation": "num_beams"},
+        report=7,
+    )
     #: Most tokens in a summary (and in each chunk summary); None keeps the model's setting.
-    max_summary_tokens: int | None = None
+    max_summary_tokens: int | None = option(
+        kinds.POSITIVE,
+        None,
+        group="decoding",
+        flags=int_flag("--max-summary-tokens", "most tokens per summary (default: the model's)"),
+        keys={"summary": "max_new_tokens"},
+        report=8,
+    )
     #: Fewest tokens in a summary; None keeps the model's setting.
-    min_summary_tokens: int | None = None
+    min_summary_tokens: int | None = option(
+        kinds.whole(0),
+        None,
+        group="decoding",
+        flags=int_flag("--min-summary-tokens", "fewest tokens per summary (default: the model's)"),
+        keys={"summary": "min_new_tokens"},
+        report=9,
+    )
     #: Folder of Jinja2 templates overriding any of the built-in ones; None uses the built-ins.
-    templates: Path | None = None
+    templates: Path | None = option(
+        kinds.PATH,
+        None,
+        flags=(
+            flag(
+                "--templates",
+                type=Path,
+                metavar="DIR",
+                help="folder of Jinja2 templates overriding the built-in ones",
+            ),
+        ),
+        report=10,
+    )
     #: Folder of cached finished work; None: ``.cache`` inside the output folder.
-    cache_dir: Path | None = None
+    cache_dir: Path | None = option(
+        kinds.PATH,
+        None,
+        flags=(
+            flag(
+                "--cache-dir",
+                type=Path,
+                metavar="DIR",
+                help="cache of finished work (default: OUTPUT/.cache)",
+            ),
+        ),
+    )
     #: Recompute everything, ignoring (and not writing) the cache.
-    no_cache: bool = False
-    #: Translate sentences the quality checks flag once more with safer decoding; keep the better.
-    retry_suspect: bool = False
-    #: Fail (leave out, exit 1) every article with a quality warning instead of publishing it.
-    strict: bool = False
-    #: Model id -> Hub revision (branch, tag or commit) to load it at; recorded in run.json.
-    revisions: Mapping[str, str] = field(default_factory=dict)
-    #: Folder written by ``summarize models pull --to``; models load from it only (implies offline).
-    models_dir: Path | None = None
-    #: Use local files only (Hugging Face cache, folders): no network request (HF_HUB_OFFLINE=1).
-    offline: bool = False
-    #: No progress bars.
-    quiet: bool = False
-    #: Debug logs and tracebacks.
-    verbose: bool = False
+    no_cache: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--no-cache",
+                action="store_true",
+                help="recompute everything; read and write no cache",
+            ),
+            flag(
+                "--cache",
+                dest="no_cache",
+                action="store_false",
+                help="use the cache even where the config file says no_cache = true",
+            ),
+        ),
+        # run.json names the cache folder used, or null.
+        report=15,
+        report_as="cache",
+    )
     #: Run the stages on Ray Data: None runs here; "" connects where Ray's own default says
     #: (RAY_ADDRESS, a cluster started on this machine, else a new local instance); otherwise
     #: a cluster address such as ``auto`` or ``ray://head:10001``.
-    ray: str | None = None
+    ray: str | None = option(
+        kinds.ADDRESS,
+        None,
+        flags=(
+            flag(
+                "--ray",
+                nargs="?",
+                const="",
+                metavar="ADDRESS",
+                help="run the stages on a Ray cluster (pip install 'summarize[ray]'); without "
+                "ADDRESS, Ray's default: RAY_ADDRESS, a cluster on this machine, else a new "
+                "local one",
+            ),
+        ),
+    )
     #: Processes to run on this machine, each with a share of the articles (started as
     #: ``torchrun --standalone`` would); 1 runs here. Ignored in a process a launcher started.
-    processes: int = 1
+    processes: int = option(
+        kinds.POSITIVE,
+        1,
+        flags=int_flag(
+            "--processes",
+            "run N processes on this machine, each with a share of the articles "
+            "(one per GPU, or a share of the CPU cores); default 1",
+        ),
+    )
+    #: Translate sentences the quality checks flag once more with safer decoding; keep the better.
+    retry_suspect: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--retry-suspect",
+                action="switch",
+                help="translate sentences the quality checks flag once more, with safer decoding",
+            ),
+        ),
+        # A retried translation differs from a plain one; keys without retries stay valid.
+        keys={"translation": "retry_suspect"},
+        keys_only_when_true=True,
+        report=16,
+    )
+    #: Fail (leave out, exit 1) every article with a quality warning instead of publishing it.
+    strict: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--strict",
+                action="switch",
+                help="fail every article with a quality warning (exit code 1) instead of "
+                "publishing it",
+            ),
+        ),
+        report=17,
+    )
+    #: No progress bars.
+    quiet: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(flag("-q", "--quiet", action="store_true", help="no progress bars"),),
+    )
+    #: Debug logs and tracebacks.
+    verbose: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(flag("-v", "--verbose", action="store_true", help="debug logs and tracebacks"),),
+    )
+    #: Model id -> Hub revision (branch, tag or commit) to load it at; recorded in run.json.
+    #: Config file only: ``[revisions]`` ``"org/model" = "COMMIT"``.
+    revisions: Mapping[str, str] = option(kinds.REVISIONS, {})
 
     def translation_model_for(self, language: str) -> str:
         """The model that translates into ``language`` under this configuration."""
@@ -108,8 +406,21 @@ class RunConfig:
         return DEFAULT_SOURCE_MODELS.get(language, FALLBACK_SOURCE_MODEL)
 
 
+#: Every setting by name, in RunConfig's order.
+OPTIONS: dict[str, Option] = options_of(RunConfig)
 #: Every setting, in RunConfig's order (the config-file keys an error message lists).
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RunConfig))
+FIELD_NAMES: tuple[str, ...] = tuple(OPTIONS)
+
+
+def validated(key: str, value: Any) -> Any:
+    """``value`` checked and converted for setting ``key``; raises ConfigError naming the fault."""
+    return OPTIONS[key].kind.check(key, value)
+
+
+def from_config_file(base: Path, key: str, value: Any) -> Any:
+    """A config file's raw value for ``key`` with its paths made relative to the file's folder."""
+    from_file = OPTIONS[key].kind.from_file
+    return value if from_file is None else from_file(base, key, value)
 
 
 def load_config_file(path: Path) -> dict[str, Any]:

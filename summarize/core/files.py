@@ -62,7 +62,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        import fcntl
+        import fcntl  # POSIX only
 
         fd = os.open(folder, os.O_RDONLY)
     except (ImportError, OSError):

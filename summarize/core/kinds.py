@@ -1,6 +1,6 @@
 """Kinds of setting values: how each is checked, and read from a config file.
 
-:mod:`summarize.core.options` gives every setting one of these; the checks raise ConfigError
+:mod:`summarize.core.config` gives every setting one of these; the checks raise ConfigError
 with a message naming the setting and what it takes.
 """
 

@@ -310,7 +310,7 @@ def iso_names(code: str) -> frozenset[str]:
 
 def _alpha3(code: str) -> str | None:
     """The ISO 639-3 (or 639-2/T) code of a language code, if CLDR knows it."""
-    import langcodes
+    import langcodes  # loads CLDR tables: only needed for codes outside the table
 
     try:
         return langcodes.Language.get(code).to_alpha3()

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from summarize.core.errors import ConfigError, ModelLoadError
 from summarize.core.options import ENGINE_CHOICES
+from summarize.engines.convertibility import conversion_problem
 from summarize.engines.families import family_of
 from summarize.engines.generation import Engine, GenerationOverrides
+from summarize.engines.hub import folder_fingerprint, model_folder
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +73,6 @@ def choose_engine(
 def checkpoint_problem(folder: Path) -> str | None:
     """Why CTranslate2 cannot convert (or would mis-run) the checkpoint in ``folder``, read
     from its config, tokenizer and weight headers; None when it converts or cannot be told."""
-    from summarize.engines.hub import folder_fingerprint
-
     try:
         # The fingerprint (file names, sizes, times) keys the cache: a replaced file is read
         # again, while the planning stages that ask about one model load its tokenizer once.
@@ -83,8 +83,7 @@ def checkpoint_problem(folder: Path) -> str | None:
 
 @functools.lru_cache(maxsize=32)
 def _checkpoint_problem(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> str | None:
-    from summarize.engines.convertibility import conversion_problem
-    from summarize.engines.tokenizing import load_tokenizer
+    from summarize.engines.tokenizing import load_tokenizer  # imports transformers
 
     try:
         return conversion_problem(folder, load_tokenizer(str(folder)))
@@ -113,7 +112,7 @@ def dtype_for_keys(requested: str, device: str) -> str:
     keeps their work apart. Elsewhere the request is the key, as before.
     """
     if requested == "auto" and device.startswith("cuda"):
-        from summarize.engines.transformers_engine import resolve_dtype
+        from summarize.engines.transformers_engine import resolve_dtype  # imports torch
 
         return f"auto:{resolve_dtype(requested, device)}"
     return requested
@@ -124,8 +123,8 @@ def _conversion_fallback(
 ) -> EngineChoice | None:
     """Convert ``name`` for CTranslate2 now (a no-op once converted); the transformers choice
     that replaces CTranslate2 when the converter refuses it, else None."""
+    # These import transformers, and torch: only when a model loads.
     from summarize.engines.ctranslate2_engine import compute_type_for, converted_model_dir
-    from summarize.engines.hub import model_folder
 
     compute_type = compute_type_for(device, dtype)
     model_folder(name, revision)  # a missing model is an error on any engine: not caught
@@ -140,7 +139,7 @@ def _conversion_fallback(
 
 
 def _ctranslate2_problem(model_type: str, device: str) -> str | None:
-    from summarize.engines.ctranslate2_engine import ctranslate2_available
+    from summarize.engines.ctranslate2_engine import ctranslate2_available  # imports transformers
 
     if ctranslate2_available() and family_of(model_type).ctranslate2 is None:
         return f"CTranslate2 does not run {model_type!r} models"
@@ -149,7 +148,7 @@ def _ctranslate2_problem(model_type: str, device: str) -> str | None:
 
 def _device_problem(device: str) -> str | None:
     """Why CTranslate2 cannot run any model on ``device`` here, else None."""
-    from summarize.engines.ctranslate2_engine import ctranslate2_available
+    from summarize.engines.ctranslate2_engine import ctranslate2_available  # imports transformers
 
     if not ctranslate2_available():
         return "the ctranslate2 package is not installed"
@@ -162,7 +161,7 @@ def _device_problem(device: str) -> str | None:
 
 @functools.cache
 def _ctranslate2_sees_cuda() -> bool:
-    import ctranslate2
+    import ctranslate2  # optional; imported only where CTranslate2 is chosen
 
     try:
         return ctranslate2.get_cuda_device_count() > 0
@@ -172,7 +171,7 @@ def _ctranslate2_sees_cuda() -> bool:
 
 def converted_models_dir() -> Path:
     """Where CTranslate2 copies of models are kept: beside the Hugging Face cache."""
-    from huggingface_hub import constants
+    from huggingface_hub import constants  # reads HF_HOME once, at import
 
     return Path(constants.HF_HOME) / "summarize"
 
@@ -180,10 +179,10 @@ def converted_models_dir() -> Path:
 def precision(engine: str, device: str, dtype: str) -> str:
     """The numeric precision a model runs at, for reports: ``int8``, ``float32``, ..."""
     if engine == "ctranslate2":
-        from summarize.engines.ctranslate2_engine import compute_type_for
+        from summarize.engines.ctranslate2_engine import compute_type_for  # imports transformers
 
         return compute_type_for(device, dtype)
-    from summarize.engines.transformers_engine import resolve_dtype
+    from summarize.engines.transformers_engine import resolve_dtype  # imports torch
 
     return resolve_dtype(dtype, device)
 
@@ -233,7 +232,7 @@ def load_engine(
     elif choice.fallback_reason:
         logger.info("running %s with transformers: %s", name, choice.fallback_reason)
     if choice.engine == "ctranslate2":
-        from summarize.engines.ctranslate2_engine import CTranslate2Engine
+        from summarize.engines.ctranslate2_engine import CTranslate2Engine  # imports transformers
 
         return CTranslate2Engine(
             name,
@@ -246,6 +245,7 @@ def load_engine(
             max_batch_tokens=max_batch_tokens,
             revision=revision,
         )
+    # Imports torch: only once a model loads.
     from summarize.engines.transformers_engine import TransformersEngine, resolve_dtype
 
     return TransformersEngine(

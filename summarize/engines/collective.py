@@ -48,7 +48,7 @@ def join_group(device: str = "auto") -> GroupPlace:
 
 def wait_for_group() -> None:
     """Block until every process of the group gets here."""
-    from accelerate import PartialState
+    from accelerate import PartialState  # imports torch; only when launched
 
     PartialState().wait_for_everyone()
 
@@ -89,6 +89,7 @@ class LocalLaunch:
         """Run ``program args`` in every process until all end; the failed processes' (rank,
         exit code) in the order they stopped (empty when all succeeded). Ctrl-C, which the
         launcher has passed on to the processes, raises KeyboardInterrupt."""
+        # torch loads only when processes are launched.
         from torch.distributed.elastic.multiprocessing import SignalException
         from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
         from torch.distributed.launcher.api import LaunchConfig, elastic_launch
@@ -123,7 +124,7 @@ class LocalLaunch:
 
 def _logs_specs(count: int, folder: Path, copy_variable: str) -> Any:
     """torch's LogsSpecs for :class:`LocalLaunch`."""
-    from torch.distributed.elastic.multiprocessing import DefaultLogsSpecs, Std
+    from torch.distributed.elastic.multiprocessing import DefaultLogsSpecs, Std  # see run()
 
     class Logs(DefaultLogsSpecs):
         def __init__(self) -> None:

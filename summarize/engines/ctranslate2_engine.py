@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from transformers import AutoConfig
+
 from summarize.core.errors import ConfigError, ModelLoadError
 from summarize.core.options import DTYPE_CHOICES
 from summarize.engines.batching import even_chunks, run_sorted_batches
@@ -101,7 +103,7 @@ def converted_model_dir(
     never leaves a half model behind. ``name`` is a local folder or a Hub id (with
     ``HF_HUB_OFFLINE=1`` only the local cache is used); the user's files are never modified.
     """
-    import ctranslate2
+    import ctranslate2  # optional: imported only where it runs
 
     source = model_folder(name, revision)
     final = converted_copy_path(
@@ -141,7 +143,7 @@ def converted_copy_path(
 ) -> Path:
     """Where :func:`converted_model_dir` keeps ``name`` (files in ``source``) converted for
     CTranslate2 with ``compute_type`` weights; holds ``model.bin`` once converted."""
-    import ctranslate2
+    import ctranslate2  # optional: imported only where it runs
 
     key = json.dumps(
         [name, revision, compute_type, ctranslate2.__version__, folder_fingerprint(source)]
@@ -291,8 +293,7 @@ class CTranslate2Engine:
         max_batch_tokens: int | None = None,
         revision: str | None = None,
     ) -> None:
-        import ctranslate2
-        from transformers import AutoConfig
+        import ctranslate2  # optional: imported only where it runs
 
         self.name = name
         self.revision = revision

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 def cuda_available() -> bool:
     """Whether torch sees a CUDA GPU here."""
-    import torch
+    import torch  # only when asked: --help and check never load torch
 
     return torch.cuda.is_available()

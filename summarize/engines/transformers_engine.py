@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
+import transformers
 from safetensors import safe_open
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from transformers import AutoConfig, AutoModelForSeq2SeqLM, GenerationConfig
@@ -98,8 +99,6 @@ def set_cpu_threads(threads: int | None) -> None:
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape the output, for run.json."""
-    import transformers
-
     return {"torch": torch.__version__, "transformers": transformers.__version__}
 
 

@@ -43,4 +43,6 @@ __all__ = [
     "result_record",
     "write_briefing",
     "write_run_report",
+    # The module the runners call; not imported here: it imports summarize itself.
+    "writer",
 ]

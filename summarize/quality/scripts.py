@@ -17,6 +17,7 @@ from summarize.quality.kinds import (
     make_warning,
 )
 from summarize.quality.tokens import LETTERS, script_of
+from summarize.text.detection import language_scores, without_quotations
 
 # Language identification is unreliable on short strings (fastText's lite model called
 # "Kedden." German and "Уряд" Russian): below these sizes only the script checks run.
@@ -87,8 +88,6 @@ def check_language(
         MIN_HAN_FOR_LANGUAGE_ID
     ):
         return []
-    from summarize.text.detection import language_scores, without_quotations
-
     if scores is None:
         scores = language_scores
     found = _other_language(scores(text), language, stage)
@@ -223,7 +222,7 @@ def _chinese_variants(text: str) -> tuple[list[str], list[str]]:
 @cache
 def _variant_sets() -> tuple[frozenset[str], frozenset[str]]:
     """Characters only Traditional, and only Simplified, Chinese writes (built once)."""
-    from hanzidentifier import helpers
+    from hanzidentifier import helpers  # its character tables: only for Chinese text
 
     traditional = helpers.TRADITIONAL_CHARACTERS
     simplified = helpers.SIMPLIFIED_CHARACTERS

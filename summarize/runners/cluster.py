@@ -36,7 +36,7 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.inputs.reader import ReadResult
+from summarize.inputs import ReadResult
 from summarize.outputs.writer import RunOutcome, write_outputs
 from summarize.runners.local import conclude, read_inputs
 from summarize.stages.caching import save_finished
@@ -123,7 +123,7 @@ def _read(config: RunConfig) -> ReadResult:
     uris = [uri for uri in map(remote_uri, config.inputs) if uri is not None]
     if not uris:
         return read_inputs(config)
-    import ray.data
+    import ray.data  # optional (summarize[ray]); checked by _import_ray
 
     local = [path for path in config.inputs if remote_uri(path) is None]
     with tempfile.TemporaryDirectory(prefix="summarize-ray-") as temp:
@@ -167,7 +167,7 @@ def _uri_source(source: str, copies: dict[str, str]) -> str:
 
 def _import_ray() -> Any:
     try:
-        import ray
+        import ray  # optional (summarize[ray])
         import ray.data
     except ImportError:
         raise ConfigError(f"--ray needs Ray Data, which is not installed: {INSTALL_HINT}") from None
@@ -215,7 +215,7 @@ def _run_stages(
     the articles that needed it, as in a local run; the driver logs why, once. A model an
     actor ran with transformers because its conversion failed goes into ``fallbacks``.
     """
-    import ray.data
+    import ray.data  # optional (summarize[ray]); checked by _import_ray
 
     pending = [index for index, item in enumerate(work) if _unfinished(item, config)]
     if not pending:
@@ -283,7 +283,7 @@ class StageActor:
     """
 
     def __init__(self, config: RunConfig, device: str, stage: Stage) -> None:
-        from summarize.engines import transformers_engine as engine
+        from summarize.engines import transformers_engine as engine  # torch: on workers only
 
         engine.set_cpu_threads((config.threads or 1) if device == "cpu" else config.threads)
         engine.show_library_progress_bars(False)
@@ -295,7 +295,7 @@ class StageActor:
         self.model = load_or_fail(stage, self.context)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        import numpy
+        import numpy  # Ray's batch format; loads on the workers only
 
         rows = [decode_row(str(row)) for row in batch["row"]]
         items = [item for _, item in rows]

@@ -22,7 +22,7 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.inputs.reader import SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.outputs import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
 from summarize.stages.caching import Cached
@@ -172,7 +172,7 @@ def conclude(
     work: list[WorkItem], plan: StagePlan, context: StageContext, *, interrupted: bool
 ) -> Computation:
     """Run the quality checks on the finished work and describe how it ran."""
-    from summarize.engines import transformers_engine as engine
+    from summarize.engines import transformers_engine as engine  # imports torch: only to run
 
     review(work, context)
     return Computation(

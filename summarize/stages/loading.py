@@ -51,6 +51,7 @@ def _load_engine(
     overrides: GenerationOverrides,
 ) -> Engine:
     """Load a model on its engine with the run's batching settings."""
+    # Imports torch: only once a model loads.
     from summarize.engines.transformers_engine import default_batch_size, default_max_batch_tokens
 
     config, device = context.config, context.device

