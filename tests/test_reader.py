@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -601,14 +602,15 @@ def test_an_inline_image_gives_no_publication_date(tmp_path: Path) -> None:
 def test_unreadable_file_becomes_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "locked.txt", BODY_ONE)
     ok = write(tmp_path / "ok.txt", BODY_TWO)
-    original = Path.read_bytes
+    original = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self)
+    def open_file(file: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if Path(file).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(file))
+        return original(file, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    # Root may read any file, so the refusal is simulated where the file is opened.
+    monkeypatch.setattr(os, "open", open_file)
     result = read_articles([path, ok])
     assert [a.text for a in result.articles] == [BODY_TWO]
     assert [(f.source, f.reason) for f in result.failures] == [

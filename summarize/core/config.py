@@ -369,6 +369,18 @@ class RunConfig:
         ),
         report=17,
     )
+    #: Largest input file read, in MB (1,000,000 bytes); a JSONL file counts as one file.
+    max_input_mb: int = option(
+        kinds.POSITIVE,
+        10,
+        flags=int_flag(
+            "--max-input-mb",
+            "largest input file to read, in MB (default 10; a news article is tens of KB, so a "
+            "bigger file is rarely one and reading it could exhaust memory); per file, JSONL too",
+        ),
+        # Which files are read, not what becomes of them: run.json records it, keys do not.
+        report=18,
+    )
     #: No progress bars.
     quiet: bool = option(
         kinds.SWITCH,

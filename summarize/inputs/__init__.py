@@ -9,6 +9,6 @@ file or line becomes an :class:`InputFailure` and never stops the rest of the ba
 from __future__ import annotations
 
 from summarize.inputs.files import SUPPORTED_SUFFIXES
-from summarize.inputs.reader import ReadResult, read_articles, read_texts
+from summarize.inputs.reader import BYTES_PER_MB, ReadResult, read_articles, read_texts
 
-__all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "read_articles", "read_texts"]
+__all__ = ["BYTES_PER_MB", "SUPPORTED_SUFFIXES", "ReadResult", "read_articles", "read_texts"]

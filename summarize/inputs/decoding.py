@@ -68,6 +68,13 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 #: Control and replacement characters, whose share of decoded text marks a binary file.
 _BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+#: Bytes that are not valid UTF-8, as ``errors="surrogateescape"`` decodes them.
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+#: Text is read as UTF-8 with a few bad bytes when at least this many bytes take part in valid
+#: multi-byte UTF-8 characters per invalid byte. Legacy 8-bit text (Latin-1, windows-1251)
+#: almost never forms valid UTF-8 sequences, so most of its high bytes are invalid.
+_UTF8_EVIDENCE = 4
 
 
 @dataclass
@@ -108,6 +115,9 @@ def _decode_bytes(data: bytes, warnings: list[str], *, html: bool) -> str:
         pass
     if data.count(0) / len(data) > _BINARY_RATIO:
         raise Unreadable("looks like a binary file")
+    text = _mostly_utf8(data, warnings)
+    if text is not None:
+        return text
     if html:
         declared = _declared_html_charset(data)
         if declared is not None:
@@ -116,6 +126,18 @@ def _decode_bytes(data: bytes, warnings: list[str], *, html: bool) -> str:
             except UnicodeDecodeError:
                 pass
     return _guess_encoding(data, warnings)
+
+
+def _mostly_utf8(data: bytes, warnings: list[str]) -> str | None:
+    """UTF-8 text with a few invalid bytes, each replaced by U+FFFD; None when not UTF-8."""
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    text, bad = _ESCAPED_BYTES.subn("\ufffd", escaped)
+    valid = len(_HIGH_BYTES.findall(data)) - bad
+    if not bad or valid < _UTF8_EVIDENCE * bad:
+        return None
+    were = "byte was" if bad == 1 else "bytes were"
+    warnings.append(f"{bad} {were} not valid UTF-8; replaced with U+FFFD")
+    return text
 
 
 def _sniff_utf16(data: bytes) -> str | None:

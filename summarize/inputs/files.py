@@ -1,9 +1,22 @@
-"""Finding the files to read: supported suffixes, folders walked in a stable order."""
+"""Finding the files to read: supported suffixes, folders walked in a stable order.
+
+Policy for what a folder walk reads (docs/usage.md, "Inputs"):
+
+- only regular files; a FIFO, socket or device is reported and skipped, also behind a link;
+- a symbolic link (to a file or a folder alike) is followed only when its target lies inside
+  the folder given as input; a link leading outside it is reported and not followed;
+- a link loop, or a folder link back to a folder it sits in, is reported, never followed;
+- a file or folder reached twice (through links) is read once.
+
+A file named as an input itself is the user's choice and is read wherever a link leads.
+"""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +37,8 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIX = ".jsonl"
 
+LOOP = "symbolic link loop (the link leads back to itself)"
+
 
 @dataclass(frozen=True)
 class InputFile:
@@ -38,44 +53,126 @@ def input_files(
 ) -> Iterator[InputFile]:
     """Yield the files to read, in order; folders are walked in sorted relative-path order."""
     for path in paths:
-        if path.is_dir():
+        found = _stat(path)
+        if isinstance(found, str):
+            failures.append(InputFailure(printable(path), found))
+        elif stat.S_ISDIR(found.st_mode):
             yield from _folder_files(path, skipped, failures)
-        elif path.is_file():
+        elif stat.S_ISREG(found.st_mode):
             yield InputFile(path=path, base_id=printable(path.stem or path.name))
         else:
-            failures.append(InputFailure(printable(path), "not a regular file or folder"))
+            failures.append(InputFailure(printable(path), not_regular(found.st_mode)))
+
+
+def not_regular(mode: int) -> str:
+    """Why a file of this ``mode`` is not read: ``not a regular file: a FIFO``."""
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "neither a file nor a folder"
+    return f"not a regular file: {kind}"
+
+
+def _stat(path: Path) -> os.stat_result | str:
+    """``os.stat`` of ``path`` through links, or why it cannot be had."""
+    try:
+        return os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return LOOP
+        if error.errno == errno.ENOENT and os.path.islink(path):
+            return "broken symbolic link (its target does not exist)"
+        return f"cannot read file ({error.strerror or error})"
+
+
+@dataclass
+class _Walk:
+    """One folder walk: its root, what it found, and the folders already walked."""
+
+    root: Path
+    top: Path
+    skipped: frozenset[Path]
+    failures: list[InputFailure]
+    found: list[tuple[str, Path]]
+    visited: set[Path]
+
+    def fail(self, path: Path, reason: str) -> None:
+        self.failures.append(InputFailure(printable(path), reason))
 
 
 def _folder_files(
     root: Path, skipped: frozenset[Path], failures: list[InputFailure]
 ) -> list[InputFile]:
-    """Supported, non-hidden files under ``root`` outside the ``skipped`` folders (resolved
-    paths), sorted by relative POSIX path."""
+    """Supported, non-hidden regular files under ``root`` outside the ``skipped`` folders
+    (resolved paths), sorted by relative POSIX path."""
+    top = resolved(root)
+    walk = _Walk(root, top, skipped, failures, [], {top})
+    _walk_folder(walk, root, "", (top,))
+    walk.found.sort(key=lambda pair: pair[0])
+    return [InputFile(path=path, base_id=printable(_strip_suffix(rel))) for rel, path in walk.found]
 
-    def on_error(error: OSError) -> None:
-        failures.append(
-            InputFailure(printable(error.filename), f"cannot read folder ({error.strerror})")
-        )
 
-    found: list[tuple[str, Path]] = []
-    for folder, dirnames, filenames in os.walk(root, onerror=on_error):
-        # An output folder inside the input folder holds last run's pages and results.jsonl:
-        # read back, they would become articles.
-        dirnames[:] = [
-            d
-            for d in dirnames
-            if not d.startswith(".") and resolved(Path(folder, d)) not in skipped
-        ]
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            path = Path(folder, name)
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                logger.debug("skipping %s: unsupported file type", path)
-                continue
-            found.append((path.relative_to(root).as_posix(), path))
-    found.sort(key=lambda pair: pair[0])
-    return [InputFile(path=path, base_id=printable(_strip_suffix(rel))) for rel, path in found]
+def _walk_folder(walk: _Walk, folder: Path, prefix: str, chain: tuple[Path, ...]) -> None:
+    """Add the files under ``folder`` (real path ``chain[-1]``, inside ``chain``'s folders)."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        walk.fail(folder, f"cannot read folder ({error.strerror or error})")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(folder, entry.name)
+        supported = path.suffix.lower() in SUPPORTED_SUFFIXES
+        try:
+            link = entry.is_symlink()
+            found = _stat(path) if link else entry.stat(follow_symlinks=False)
+        except OSError as error:
+            walk.fail(path, f"cannot read file ({error.strerror or error})")
+            continue
+        if isinstance(found, str):
+            if supported:
+                walk.fail(path, found)
+            else:
+                logger.debug("skipping %s: %s", path, found)
+            continue
+        folder_entry = stat.S_ISDIR(found.st_mode)
+        if not (folder_entry or supported):
+            logger.debug("skipping %s: unsupported file type", path)
+            continue
+        real = resolved(path) if link or folder_entry else path
+        if link and not real.is_relative_to(walk.top):
+            walk.fail(
+                path,
+                f"symbolic link to {printable(real)}, outside the input folder "
+                f"{printable(walk.root)}; not followed (name it as an input to read it)",
+            )
+        elif folder_entry:
+            _enter(walk, path, real, f"{prefix}{entry.name}/", chain)
+        elif not stat.S_ISREG(found.st_mode):
+            walk.fail(path, not_regular(found.st_mode))
+        else:
+            walk.found.append((f"{prefix}{entry.name}", path))
+
+
+def _enter(walk: _Walk, path: Path, real: Path, prefix: str, chain: tuple[Path, ...]) -> None:
+    """Walk the folder ``path`` unless it is excluded, a loop or walked already."""
+    # An output folder inside the input folder holds last run's pages and results.jsonl:
+    # read back, they would become articles.
+    if real in walk.skipped:
+        return
+    if real in chain:
+        walk.fail(path, f"symbolic link loop (leads back to the folder {printable(real)})")
+    elif real in walk.visited:
+        logger.debug("skipping %s: folder already read", path)
+    else:
+        walk.visited.add(real)
+        _walk_folder(walk, path, prefix, (*chain, real))
 
 
 def _strip_suffix(relative: str) -> str:
@@ -86,8 +183,8 @@ def _strip_suffix(relative: str) -> str:
 
 
 def resolved(path: Path) -> Path:
-    """Canonical path used to read each file once."""
+    """Canonical path used to read each file once (never raises, even on a link loop)."""
     try:
-        return path.resolve()
-    except OSError:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
         return path.absolute()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarize.core.config import RunConfig
 from summarize.core.errors import InputError
 from summarize.core.files import printable
 from summarize.core.records import Article, InputFailure
@@ -20,6 +23,7 @@ from summarize.inputs.files import (
     SUPPORTED_SUFFIXES,
     InputFile,
     input_files,
+    not_regular,
     resolved,
 )
 from summarize.inputs.html import read_html
@@ -28,6 +32,9 @@ from summarize.inputs.markdown import read_markdown
 from summarize.inputs.titles import derive_title, looks_like_headline
 
 logger = logging.getLogger(__name__)
+
+#: Bytes in one MB of ``--max-input-mb``.
+BYTES_PER_MB = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -40,26 +47,31 @@ class ReadResult:
     failures: tuple[InputFailure, ...]
 
 
-def read_articles(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> ReadResult:
+def read_articles(
+    inputs: Sequence[Path], *, exclude: Sequence[Path] = (), max_bytes: int | None = None
+) -> ReadResult:
     """Read every article from ``inputs`` (files and folders), in a stable order.
 
     Folders are searched recursively for files with a suffix in :data:`SUPPORTED_SUFFIXES`,
     sorted by their relative POSIX path; hidden files and folders (names starting with ``.``)
     and the folders in ``exclude`` (the run's own output and cache) are skipped. A file named
     explicitly with another suffix is read as plain text. A file reached twice (e.g. named and
-    inside a named folder) is read once.
+    inside a named folder) is read once. Only regular files are read, none larger than
+    ``max_bytes`` (default: ``--max-input-mb``'s); in a folder, a symbolic link is followed only
+    to a target inside that folder (see :mod:`summarize.inputs.files`).
 
     Each article gets a run-unique ``id`` (the record's own id, else the path relative to its
     input folder without suffix, else the file stem; repeats get ``~2``, ``~3``) and a
     run-unique ``slug`` that is safe as a file name on every OS.
 
     Raises:
-        InputError: an input path does not exist. Unreadable or unparsable files and JSONL
+        InputError: an input path does not exist (a broken link named as an input is a
+            failure). Unreadable or unparsable files and JSONL
             lines do not raise; they are returned as ``failures``. No articles at all is not
             an error here.
     """
     paths = [Path(p) for p in inputs]
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         names = ", ".join(str(p) for p in missing)
         raise InputError(f"input not found: {names}; check the path and try again")
@@ -68,13 +80,14 @@ def read_articles(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> Re
     failures: list[InputFailure] = []
     seen: set[Path] = set()
     skipped = frozenset(resolved(Path(folder)) for folder in exclude)
+    limit = RunConfig.max_input_mb * BYTES_PER_MB if max_bytes is None else max_bytes
     for item in input_files(paths, skipped, failures):
         key = resolved(item.path)
         if key in seen:
             logger.debug("skipping %s: already read", item.path)
             continue
         seen.add(key)
-        new_drafts, new_failures = _read_file(item)
+        new_drafts, new_failures = _read_file(item, limit)
         drafts.extend(new_drafts)
         failures.extend(new_failures)
 
@@ -104,7 +117,7 @@ def read_texts(texts: Sequence[str]) -> ReadResult:
     return ReadResult(articles=finalise(drafts), failures=tuple(failures))
 
 
-def _read_file(item: InputFile) -> tuple[list[Article], list[InputFailure]]:
+def _read_file(item: InputFile, limit: int) -> tuple[list[Article], list[InputFailure]]:
     """Read one file into drafts; any problem becomes a failure for this file only.
 
     Paths become text with :func:`printable`: a non-UTF-8 file name must not put a lone
@@ -115,7 +128,7 @@ def _read_file(item: InputFile) -> tuple[list[Article], list[InputFailure]]:
     if suffix not in SUPPORTED_SUFFIXES:
         logger.warning("%s: unsupported file type %r, reading it as plain text", source, suffix)
     try:
-        data = item.path.read_bytes()
+        data = _read_bounded(item.path, limit)
         if not data:
             raise Unreadable("empty file")
         decoded = decode(data, html=suffix in HTML_SUFFIXES)
@@ -139,6 +152,31 @@ def _read_file(item: InputFile) -> tuple[list[Article], list[InputFailure]]:
         logger.debug("unexpected error reading %s", source, exc_info=True)
         return [], [InputFailure(source, f"could not read file ({type(exc).__name__}: {exc})")]
     return [draft], []
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them (else Unreadable)."""
+    # O_NONBLOCK: should a FIFO take the file's place after the walk looked, opening it must
+    # not wait for a writer; fstat then refuses it.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(path, flags), "rb", closefd=True) as handle:
+        found = os.fstat(handle.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise Unreadable(not_regular(found.st_mode))
+        # The size can be wrong (a growing file, /proc): read one byte past the limit to know.
+        data = b"" if found.st_size > limit else handle.read(limit + 1)
+    if found.st_size > limit or len(data) > limit:
+        raise Unreadable(
+            f"larger than the input size limit of {_size(limit)}; not read (raise the limit "
+            "with --max-input-mb if the file really is an article)"
+        )
+    return data
+
+
+def _size(limit: int) -> str:
+    if limit % BYTES_PER_MB == 0:
+        return f"{limit // BYTES_PER_MB} MB"
+    return f"{limit:,} bytes"
 
 
 def _read_text(decoded: Decoded, item: InputFile) -> Article:

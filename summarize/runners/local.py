@@ -22,7 +22,7 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.inputs import SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import BYTES_PER_MB, SUPPORTED_SUFFIXES, ReadResult, read_articles
 from summarize.outputs import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
 from summarize.stages.caching import Cached
@@ -87,7 +87,11 @@ def read_inputs(config: RunConfig) -> ReadResult:
     """Read every input; no article at all is a usage error."""
     _check_input_paths(config)
     # The run's own outputs are never read back as articles (a file named explicitly still is).
-    read = read_articles(config.inputs, exclude=(config.output, cache_folder(config)))
+    read = read_articles(
+        config.inputs,
+        exclude=(config.output, cache_folder(config)),
+        max_bytes=config.max_input_mb * BYTES_PER_MB,
+    )
     if not read.articles and not read.failures:
         raise InputError(
             f"no articles found in {', '.join(map(str, config.inputs))}; "
