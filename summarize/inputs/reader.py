@@ -65,10 +65,9 @@ def read_articles(
     run-unique ``slug`` that is safe as a file name on every OS.
 
     Raises:
-        InputError: an input path does not exist (a broken link named as an input is a
-            failure). Unreadable or unparsable files and JSONL
-            lines do not raise; they are returned as ``failures``. No articles at all is not
-            an error here.
+        InputError: an input path does not exist. Unreadable or unparsable files and JSONL
+            lines (a link loop or broken link named as an input too) do not raise; they are
+            returned as ``failures``. No articles at all is not an error here.
     """
     paths = [Path(p) for p in inputs]
     missing = [p for p in paths if not os.path.lexists(p)]
@@ -174,6 +173,7 @@ def _read_bounded(path: Path, limit: int) -> bytes:
 
 
 def _size(limit: int) -> str:
+    """``10 MB``, or ``1,500 bytes`` for a limit in no whole MB."""
     if limit % BYTES_PER_MB == 0:
         return f"{limit // BYTES_PER_MB} MB"
     return f"{limit:,} bytes"
