@@ -12,6 +12,7 @@ import argparse
 import logging
 import numbers
 import os
+import shlex
 import sys
 import tempfile
 import traceback
@@ -85,15 +86,13 @@ def _crashed(error: Exception, argv: list[str]) -> int:
     trace = "".join(traceback.format_exception(error))
     if logger.isEnabledFor(logging.DEBUG):  # --verbose
         _say(terminal_safe(trace, keep_layout=True).rstrip("\n"))
-    log = _write_crash_log(f"summarize {' '.join(argv)}\n\n{trace}")
+    log = _write_crash_log(f"summarize {shlex.join(argv)}\n\n{trace}")
     message = " ".join(str(error).split())  # one line, whatever the exception's text
     if len(message) > 300:
         message = message[:300] + "..."
+    what = f"{type(error).__name__}: {message}" if message else type(error).__name__
     where = f"traceback in {log}" if log else "the traceback could not be saved; run with --verbose"
-    _say(
-        f"summarize: crashed: {terminal_safe(type(error).__name__)}: {terminal_safe(message)} "
-        f"({terminal_safe(where)})"
-    )
+    _say(f"summarize: crashed: {terminal_safe(what)} ({terminal_safe(where)})")
     return EXIT_CRASHED
 
 
