@@ -296,7 +296,7 @@ def test_processes_flag_a_crashed_process_is_reported_in_one_short_message(
     env = rank_hook(tmp_path / "hook", "os.kill(os.getpid(), signal.SIGKILL)")
     done = summarize_processes(tiny_models, news, tmp_path / "out", env)
 
-    assert done.returncode == 1, done.stderr[-3000:]
+    assert done.returncode == 3, done.stderr[-3000:]
     assert "Traceback" not in done.stderr and "ChildFailedError" not in done.stderr, done.stderr
     message = [line for line in done.stderr.splitlines() if line.startswith("summarize: error:")]
     assert len(message) == 1, done.stderr
@@ -393,7 +393,7 @@ def test_processes_flag_shows_what_a_crashed_process_said_before_naming_it(
     env = rank_hook(tmp_path / "hook", last_words)
     done = summarize_processes(tiny_models, news, tmp_path / "out", env)
 
-    assert done.returncode == 1, done.stderr[-3000:]
+    assert done.returncode == 3, done.stderr[-3000:]
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     said = lines.index("summarize: process 2 of 2: out of device memory")
     crashed = [i for i, line in enumerate(lines) if "process 2 of 2 was killed" in line]
@@ -407,6 +407,7 @@ def test_processes_flag_shows_what_a_crashed_process_said_before_naming_it(
         ([(0, 1)], 1),  # the main process reported failed articles
         ([(1, 2), (0, -15)], 2),  # a configuration error; the launcher then stopped the main
         ([(0, 130), (1, 130)], 130),  # Ctrl-C
+        ([(1, 4), (0, -15)], 4),  # a disk that cannot be written, reported by process 2
     ],
 )
 def test_a_launch_that_ends_as_designed_keeps_its_exit_code(failures, code) -> None:
@@ -419,8 +420,8 @@ def test_a_crashed_process_is_named_with_what_to_do_next() -> None:
     with pytest.raises(ProcessCrashed, match=r"process 2 of 4 was killed by signal SIGKILL") as out:
         distributed.launch_exit_code([(1, -9), (0, -15)], 4)
     assert "out of memory" in str(out.value) and "fewer --processes" in str(out.value)
-    assert out.value.exit_code == 1
-    # Only the main process reports failed articles: exit 1 elsewhere is an uncaught error.
+    assert out.value.exit_code == 3  # a crash, not a partial success
+    # Only the main process reports failed articles: exit 1 elsewhere means something else.
     with pytest.raises(ProcessCrashed, match=r"process 2 of 2 stopped with exit code 1") as out:
         distributed.launch_exit_code([(1, 1)], 2)
     assert "run the same command again" in str(out.value)

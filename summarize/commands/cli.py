@@ -1,23 +1,40 @@
 """Command line: parse flags and the config file into a RunConfig, run, map errors to exit codes.
 
-Exit codes: 0 all articles done; 1 the run finished but some inputs failed, or a process of
---processes crashed; 2 usage, configuration or model-loading error; 130 interrupted.
+Exit codes (summarize.core.errors): 0 all articles done; 1 the run finished but some inputs
+failed; 2 usage, configuration or model-loading error; 3 crashed (a bug, a crashed process);
+4 a file could not be written (full, read-only or over-quota disk); 130 interrupted.
+Everything printed to stderr escapes control and bidi characters (terminal_safe).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import numbers
 import os
+import shlex
 import sys
+import tempfile
+import traceback
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarize.commands import evaluation
 from summarize.commands.arguments import build_parser, settings_from_arguments
 from summarize.core.config import build_run_config
-from summarize.core.errors import RunInterrupted, SummarizeError
+from summarize.core.errors import (
+    EXIT_CRASHED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    RunInterrupted,
+    SummarizeError,
+    write_failure,
+)
+from summarize.core.files import terminal_safe, write_atomic
 from summarize.core.progress import silent_progress
 from summarize.runners import transcripts
 
@@ -38,16 +55,68 @@ def main(argv: list[str] | None = None) -> int:
     command = {"run": partial(_run, argv=argv), "models": _models, "eval": _evaluate}[
         arguments.command
     ]
+    global _crash_log_folder
+    _crash_log_folder = getattr(arguments, "output", None) if arguments.command == "eval" else None
     try:
         return command(arguments)
-    except SummarizeError as error:
-        logger.debug("stopped by an expected error", exc_info=True)
-        kind = "" if isinstance(error, RunInterrupted) else "error: "
-        print(f"summarize: {kind}{error}", file=sys.stderr)
-        return error.exit_code
     except KeyboardInterrupt:
-        print("summarize: interrupted", file=sys.stderr)
-        return 130
+        _say("summarize: interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        failure = write_failure(error) if isinstance(error, OSError) else None
+        if isinstance(error, SummarizeError) or failure is not None:
+            expected = failure or error
+            logger.debug("stopped by an expected error", exc_info=True)
+            kind = "" if isinstance(expected, RunInterrupted) else "error: "
+            _say(f"summarize: {kind}{terminal_safe(expected)}")
+            return expected.exit_code
+        return _crashed(error, argv)
+
+
+#: Where a crash's traceback goes: the output folder once the settings name one (else a
+#: temporary file).
+_crash_log_folder: Path | None = None
+
+#: Name of the traceback file a crash leaves in the output folder.
+CRASH_LOG = ".summarize-crash.log"
+
+
+def _crashed(error: Exception, argv: list[str]) -> int:
+    """Report an unexpected error in one line, its traceback in a file; the exit code."""
+    trace = "".join(traceback.format_exception(error))
+    if logger.isEnabledFor(logging.DEBUG):  # --verbose
+        _say(terminal_safe(trace, keep_layout=True).rstrip("\n"))
+    log = _write_crash_log(f"summarize {shlex.join(argv)}\n\n{trace}")
+    message = " ".join(str(error).split())  # one line, whatever the exception's text
+    if len(message) > 300:
+        message = message[:300] + "..."
+    what = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    where = f"traceback in {log}" if log else "the traceback could not be saved; run with --verbose"
+    _say(f"summarize: crashed: {terminal_safe(what)} ({terminal_safe(where)})")
+    return EXIT_CRASHED
+
+
+def _write_crash_log(text: str) -> Path | None:
+    """Save ``text`` in the output folder, else in a temporary file; the path, or None."""
+    if _crash_log_folder is not None and Path(_crash_log_folder).is_dir():
+        path = Path(_crash_log_folder) / CRASH_LOG
+        try:
+            write_atomic(path, text)
+            return path
+        except (OSError, SummarizeError):
+            pass  # an unwritable output folder: a temporary file instead
+    try:
+        fd, name = tempfile.mkstemp(prefix="summarize-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+        return Path(name)
+    except OSError:
+        return None
+
+
+def _say(line: str) -> None:
+    """Print one of the CLI's own lines to stderr; values in it are made terminal_safe first."""
+    print(line, file=sys.stderr)
 
 
 def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
@@ -63,19 +132,18 @@ def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
         config = replace(config, quiet=True)  # progress bars only on a terminal
     outcome = _execute(config)
     if outcome is None:  # one of several launched processes: the main one reports
-        return 0
+        return EXIT_OK
     report = outcome.report
-    print(
+    _say(
         f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed, "
         f"{report['quality']['flagged']} flagged by quality checks; "
-        f"briefing: {config.output / 'index.html'}",
-        file=sys.stderr,
+        f"briefing: {terminal_safe(config.output / 'index.html')}"
     )
     if outcome.failed:
         for failure in outcome.briefing.failures:
-            print(f"  failed: {failure.source}: {failure.reason}", file=sys.stderr)
-        return 1
-    return 0
+            _say(f"  failed: {terminal_safe(failure.source)}: {terminal_safe(failure.reason)}")
+        return EXIT_SOME_FAILED
+    return EXIT_OK
 
 
 def _execute(config: RunConfig) -> RunOutcome | None:
@@ -119,8 +187,10 @@ def _evaluate(arguments: argparse.Namespace) -> int:
 
 def _settings(arguments: argparse.Namespace) -> RunConfig:
     """The run's configuration (config file < flags), with logging set up as it says."""
+    global _crash_log_folder
     config = build_run_config(settings_from_arguments(arguments))
     _configure_logging(config.verbose)
+    _crash_log_folder = config.output
     return config
 
 
@@ -129,11 +199,12 @@ _transformers_verbosity_set = False
 
 
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.WARNING,
-        format="summarize: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    root = logging.getLogger()
+    if not root.handlers:  # as logging.basicConfig, with names and text made terminal-safe
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(TerminalSafeFormatter("summarize: %(levelname)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     # huggingface_hub prints with a handler of its own and also passes its records up to
     # ours: each retry message appeared twice.
@@ -147,6 +218,30 @@ def _configure_logging(verbose: bool) -> None:
         os.environ["TRANSFORMERS_VERBOSITY"] = "warning" if verbose else "error"
         _transformers_verbosity_set = True
     logging.getLogger("transformers").setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+class TerminalSafeFormatter(logging.Formatter):
+    """Escapes control and bidi characters in a record's arguments (names, text) entirely, and
+    in its template all but the newlines and tabs the tool's own messages are laid out with."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        safe = logging.makeLogRecord(record.__dict__)  # other handlers see the record as it was
+        safe.msg = terminal_safe(record.msg, keep_layout=True)
+        if isinstance(record.args, Mapping):
+            safe.args = {name: _safe_argument(value) for name, value in record.args.items()}
+        elif record.args:
+            safe.args = tuple(_safe_argument(value) for value in record.args)
+        return super().format(safe)
+
+    def formatException(self, ei) -> str:
+        return terminal_safe(super().formatException(ei), keep_layout=True)
+
+
+def _safe_argument(value: object) -> object:
+    """A logging argument as printed; numbers stay numbers, for %d and %.1f."""
+    if isinstance(value, numbers.Number):
+        return value
+    return terminal_safe(value)
 
 
 def _progress_factory(quiet: bool):

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from summarize.core.errors import ConfigError
+from summarize.core.errors import ConfigError, write_failure
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +29,51 @@ def printable(text: object) -> str:
     return _SURROGATES.sub("\ufffd", str(text))
 
 
+#: What must not reach a terminal raw: C0 controls, DEL, C1 controls (an escape sequence can
+#: clear the screen, a newline forge a line), bidi controls (they reorder what follows), line and
+#: paragraph separators, and lone surrogates (undecodable bytes of a name).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_UNSAFE_BUT_LAYOUT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def terminal_safe(text: object, keep_layout: bool = False) -> str:
+    """``text`` with control and bidi characters escaped as ``\\x1b``, ``\\n``, ``\\u202e``.
+
+    ``keep_layout`` keeps newlines and tabs: for the tool's own multi-line text, never for names.
+    """
+    pattern = _UNSAFE_BUT_LAYOUT if keep_layout else _UNSAFE
+    return pattern.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text to ``path`` via a synced temporary file in the same folder and a rename.
 
     A lone surrogate (say, a non-UTF-8 folder name named in the text) is written as U+FFFD
-    rather than failing the write at the end of a run.
+    rather than failing the write at the end of a run. A full, read-only or over-quota disk
+    raises WriteFailed, which names ``path`` and the fix; nothing half-written is left.
     """
+    try:
+        _write_atomic(path, text)
+    except OSError as error:
+        failure = write_failure(error, path)
+        if failure is None:
+            raise
+        raise failure from error
+
+
+def _write_atomic(path: Path, text: str) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

@@ -30,7 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.config import RunConfig
-from summarize.core.errors import ProcessCrashed, SummarizeError
+from summarize.core.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    EXIT_WRITE_FAILED,
+    ProcessCrashed,
+    SummarizeError,
+)
 from summarize.core.files import write_atomic
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article
@@ -192,8 +198,9 @@ def launch(config: RunConfig, argv: Sequence[str]) -> int:
 
 
 #: Exit codes with which a process ends a run as designed, having printed why: a usage or
-#: configuration error, Ctrl-C; and from the main process only, "some articles failed".
-_DESIGNED_EXITS = (2, 130)
+#: configuration error, a disk that cannot be written, Ctrl-C; and from the main process only,
+#: "some articles failed".
+_DESIGNED_EXITS = (EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED)
 
 
 def launch_exit_code(failures: Sequence[tuple[int, int]], count: int) -> int:
