@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from support.cli import run_cli
 
+from summarize.core.languages import DEFAULT_SUMMARY_MODEL
 from summarize.engines.pickles import WEIGHTS_ONLY_GLOBALS, unsafe_globals
 
 ARTICLE = "The city council approved plans for a new bridge and a tram line on Monday."
@@ -137,3 +138,16 @@ def test_plain_bin_checkpoints_still_run(tiny_models, tmp_path: Path) -> None:
         for line in (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()
     ]
     assert record["summary"] and record["translations"]["hu"]
+
+
+@pytest.mark.parametrize("model", ["marian", "m2m100"])
+def test_a_translator_as_summary_model_is_refused(tiny_models, tmp_path: Path, model) -> None:
+    news_folder(tmp_path)
+    args = ["run", "news", "-o", "out", "--device", "cpu", "--languages", "hu"]
+    args += ["--summary-model", str(tiny_models[model])]
+    args += ["--translation-model", f"hu={tiny_models['marian']}"]
+    result = run_cli(args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--summary-model" in result.stderr and DEFAULT_SUMMARY_MODEL in result.stderr
+    assert not (tmp_path / "out" / "results.jsonl").exists()
