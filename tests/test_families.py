@@ -9,6 +9,7 @@ from summarize.engines.families import (
     CTRANSLATE2_MODEL_TYPES,
     DEFAULT_FAMILY,
     FAMILIES,
+    Summaries,
     TargetStyle,
     family_of,
 )
@@ -93,3 +94,19 @@ def test_vocabulary_counts_follow_the_converters_loaders() -> None:
     assert count["marian"](tokens, 4, None) == 4
     assert count["m2m_100"](tokens, 6, tokenizer) == 6 + 2 + 8
     assert count["t5"](tokens, 10, None) == 10 and count["t5"](tokens, 3, None) == 6
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.hub_id)
+def test_no_published_summariser_is_refused_as_one(spec) -> None:
+    summaries = family_of(spec.config["model_type"]).summaries
+    if spec.role == "summary":
+        assert summaries is not Summaries.NO
+    if summaries is Summaries.NO:
+        assert spec.role != "summary"
+
+
+def test_only_families_that_always_translate_are_refused_as_summarisers() -> None:
+    refused = {family.name for family in FAMILIES if family.summaries is Summaries.NO}
+    assert refused == {"marian", "m2m_100"}
+    assert family_of("mbart").summaries is Summaries.UNSURE  # mBART-50 translates; others may not
+    assert DEFAULT_FAMILY.summaries is Summaries.YES

@@ -23,6 +23,7 @@ __all__ = [
     "FAMILIES",
     "CTranslate2Support",
     "Family",
+    "Summaries",
     "TargetStyle",
     "family_of",
 ]
@@ -45,6 +46,17 @@ class TargetStyle(StrEnum):
     #: T5: the checkpoint's ``translation_xx_to_yy`` task, else a ``translate English to
     #: Hungarian: `` prompt.
     T5_PROMPT = "t5_prompt"
+
+
+class Summaries(StrEnum):
+    """Whether a family's checkpoints can be the summary model."""
+
+    #: Summarisers exist among them (BART, PEGASUS, T5, an unknown family).
+    YES = "yes"
+    #: Most of its published checkpoints translate (mBART-50): worth a warning.
+    UNSURE = "unsure"
+    #: Every checkpoint of it translates (Marian, M2M100, NLLB-200): refused.
+    NO = "no"
 
 
 #: (tokenizer's tokens in id order, ``config.vocab_size``, tokenizer) -> tokens in the
@@ -110,6 +122,8 @@ class Family:
     summary_prefix: str = ""
     #: How CTranslate2 runs it; None: the CTranslate2 engine does not.
     ctranslate2: CTranslate2Support | None = None
+    #: Whether its checkpoints can summarise (a translator as summary model is refused).
+    summaries: Summaries = Summaries.YES
 
 
 #: Every family known. CTranslate2 support is given where its converter works on these
@@ -134,6 +148,7 @@ FAMILIES: tuple[Family, ...] = (
             legacy_config={"normalize_before": True},
             reads_tokenizer_class=True,
         ),
+        summaries=Summaries.UNSURE,
     ),
     Family(
         "marian",
@@ -142,12 +157,14 @@ FAMILIES: tuple[Family, ...] = (
         ctranslate2=CTranslate2Support(
             "MarianMTLoader", _marian_count, drops_last_row=True, shared_vocabulary_only=True
         ),
+        summaries=Summaries.NO,
     ),
     Family(
         "m2m_100",
         ("m2m_100",),
         TargetStyle.M2M100_CODE,
         ctranslate2=CTranslate2Support("M2M100Loader", _m2m100_count),
+        summaries=Summaries.NO,
     ),
     Family(
         "t5",

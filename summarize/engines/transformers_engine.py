@@ -10,6 +10,7 @@ import contextlib
 import gc
 import json
 import logging
+import pickle
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from summarize.engines.batching import run_sorted_batches
 from summarize.engines.decoding import Decoding
 from summarize.engines.generation import GenerationOverrides, ModelInfo, Target
 from summarize.engines.hub import WEIGHT_FILES
+from summarize.engines.pickles import unsafe_globals
 from summarize.engines.tokenizing import (
     CheckpointDecoding,
     count_tokens,
@@ -171,6 +173,28 @@ def _require_weights(name: str, revision: str | None) -> None:
                 "(`summarize models pull`, after deleting its folder from the Hugging Face "
                 "cache), or copy the folder again."
             )
+        if not path.endswith(".safetensors"):
+            _require_weights_only(name, path)
+
+
+def _require_weights_only(name: str, path: str) -> None:
+    """Refuse a pickled checkpoint that torch's weights_only loader would not build: loading it
+    would need an unrestricted unpickle, which can run any code its author put in it."""
+    refused = unsafe_globals(path)
+    if refused:
+        more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        raise unsafe_pickle(name, f"{path} references {', '.join(refused[:5])}{more}")
+
+
+def unsafe_pickle(name: str, detail: str) -> ModelLoadError:
+    """The refusal of a checkpoint only an unrestricted pickle load would build (``detail``
+    says where and what); it recommends safetensors, never an unrestricted load."""
+    return ModelLoadError(
+        f"refusing the weights of {name!r}: {detail}, which only an unrestricted pickle load "
+        "would build, and such a load can run any code the file's author chose. Convert the "
+        "checkpoint to safetensors (transformers' `save_pretrained(safe_serialization=True)`, "
+        "on a machine you trust it on), or use a checkpoint that has model.safetensors."
+    )
 
 
 def _weight_paths(name: str, revision: str | None) -> list[str]:
@@ -278,6 +302,10 @@ class TransformersEngine:
                 trust_remote_code=False,
                 weights_only=True,
             )
+        except pickle.UnpicklingError as error:  # torch's refusal; its advice is unsafe
+            raise unsafe_pickle(
+                name, "its weights file holds objects other than tensors"
+            ) from error
         except Exception as error:
             raise load_failure(name, "model", error, revision) from error
         self.model = model.to(device).eval()

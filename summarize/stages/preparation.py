@@ -8,9 +8,11 @@ from collections.abc import Sequence
 
 from summarize.core.cache import WorkCache
 from summarize.core.config import RunConfig
-from summarize.core.languages import ENGLISH, licence_notices
+from summarize.core.errors import ConfigError
+from summarize.core.languages import DEFAULT_SUMMARY_MODEL, ENGLISH, licence_notices
 from summarize.core.records import Article
 from summarize.engines.backends import dtype_notices
+from summarize.engines.families import Summaries, family_of
 from summarize.engines.generation import ModelInfo
 from summarize.engines.hub import HubCheck
 from summarize.stages.caching import take_cached
@@ -67,6 +69,8 @@ def prepare(
     summary_info = (
         inspect(config.summary_model) if any(item.summary is None for item in work) else None
     )
+    if summary_info is not None:
+        _check_summariser(summary_info)
     summary_choice = (
         engine_choice(
             config.engine,
@@ -95,6 +99,26 @@ def prepare(
     for notice in dtype_notices(engines, device, config.dtype):
         logger.warning(notice)
     return work, stage_plan
+
+
+def _check_summariser(info: ModelInfo) -> None:
+    """Refuse a translation model given as the summary model; warn where its family may be."""
+    family = family_of(info.model_type)
+    if family.summaries is Summaries.NO:
+        raise ConfigError(
+            f"--summary-model {info.name!r} is a {family.name} translation model, which cannot "
+            f"summarise; pass a summariser such as {DEFAULT_SUMMARY_MODEL} (the default), and "
+            "give translation models with --translation-model"
+        )
+    if family.summaries is Summaries.UNSURE:
+        logger.warning(
+            "--summary-model %s is a %s model, a family most of whose checkpoints translate "
+            "rather than summarise; if its summaries are translations, pass a summariser such "
+            "as %s",
+            info.name,
+            family.name,
+            DEFAULT_SUMMARY_MODEL,
+        )
 
 
 def _models_in_use(config: RunConfig, work: Sequence[WorkItem]) -> list[str]:
