@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 from summarize.text.sentences import pack_into_chunks, split_oversized, split_sentences
 
@@ -146,3 +147,18 @@ def test_chunks_fit_when_joining_costs_more_than_the_sentences_apart() -> None:
         chunks = pack_into_chunks(sentences, seams_cost_a_token, budget)
         assert all(n <= budget for n in seams_cost_a_token(chunks)), seed
         assert " ".join(chunks) == " ".join(sentences), seed
+
+
+def test_false_breaks_rejoin_in_linear_time() -> None:
+    # Thousands of ordinals ("3.") in one paragraph were joined onto a growing string: 4x the
+    # text took 12-16x as long. Best of three runs, so a busy machine does not fail it.
+    seconds = []
+    for length in (10_000, 40_000):
+        text = " ".join(f"a {n}. helyen" for n in range(length)) + "."
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assert split_sentences(text, "hu") == [text]
+            runs.append(time.perf_counter() - started)
+        seconds.append(min(runs))
+    assert seconds[1] <= 8 * seconds[0], seconds

@@ -43,18 +43,21 @@ def _rejoin_false_breaks(pieces: list[str]) -> list[str]:
     a piece that goes on in lower case, or follows a lone initial, continues the one before.
     Translated alone, each fragment came out as nonsense.
     """
-    joined: list[str] = []
+    # Runs of pieces joined once at the end: growing one string piece by piece is quadratic.
+    runs: list[list[str]] = []
     for piece in pieces:
-        if joined and (_continues(piece) or _ends_in_initial(joined[-1])):
-            joined[-1] = f"{joined[-1]} {piece}"
+        if runs and (_continues(piece) or _ends_in_initial(runs[-1][-1])):
+            runs[-1].append(piece)
         else:
-            joined.append(piece)
-    return joined
+            runs.append([piece])
+    return [" ".join(run) for run in runs]
 
 
 def _ends_in_initial(piece: str) -> bool:
     """Whether ``piece`` ends in a capital letter standing alone with a period ("В.")."""
-    match = _INITIAL_AT_END.search(piece)
+    # An initial and the space before it are the last three characters: the search looks no
+    # further back, so it costs the same however long the piece is.
+    match = _INITIAL_AT_END.search(piece[-3:])
     return match is not None and match.group(1).isupper()
 
 
