@@ -165,6 +165,14 @@ class CountingTokenizer:
         return [(match.start(), match.end()) for match in re.finditer(r"\S+", text)]
 
 
+class CountingCharacters(CountingTokenizer):
+    """Counts characters as tokens."""
+
+    def count(self, texts):
+        self.characters += sum(len(text) for text in texts)
+        return [len(text) for text in texts]
+
+
 def unpunctuated(length: int) -> str:
     return " ".join(f"w{i % 97}" for i in range(length))
 
@@ -192,6 +200,22 @@ def test_splitting_without_token_offsets_is_linear_too() -> None:
         text = unpunctuated(length)
         parts = split_oversized([text], tokenizer.count, budget=100)
         assert " ".join(parts) == text
+        work.append(tokenizer.characters / len(text))
+    assert work[1] <= 1.25 * work[0], work
+
+
+def test_splitting_text_without_spaces_is_linear_with_offsets_that_say_nothing() -> None:
+    # A slow tokenizer's offsets put every token of a text without spaces on its first
+    # character: the estimate of where each part ends is no help, and must cost no more.
+    work = []
+    for length in (5_000, 20_000):
+        tokenizer = CountingCharacters()
+        text = "经济" * (length // 2)
+        parts = split_oversized(
+            [text], tokenizer.count, budget=100, token_spans=lambda one: [(0, len(one))] * len(one)
+        )
+        assert "".join(parts) == text
+        assert all(len(part) == 100 for part in parts)
         work.append(tokenizer.characters / len(text))
     assert work[1] <= 1.25 * work[0], work
 

@@ -245,7 +245,7 @@ def _split_between_words(
     token_starts = _token_starts(text, words, word_starts, count_tokens, token_spans)
     parts: list[str] = []
     counts: list[int] = []
-    start = 0
+    start, previous = 0, None
     while start < len(words):
         # The run ends at the last word that starts before the token one past the budget.
         first_token = bisect_left(token_starts, word_starts[start])
@@ -253,7 +253,12 @@ def _split_between_words(
             estimate = bisect_right(word_starts, token_starts[first_token + budget]) - 1
         else:
             estimate = len(words)
+        if previous is not None:
+            # Offsets can be far off (a slow tokenizer's on text without spaces): a first probe
+            # no longer than twice the last part keeps one bad estimate from counting the rest.
+            estimate = min(estimate, start + 2 * previous)
         stop, count = _longest_fitting_run(words, joiner, start, estimate, count_tokens, budget)
+        previous = stop - start
         part = joiner.join(words[start:stop])
         if part.strip():
             parts.append(part)
