@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import random
+import re
+import time
 
 from summarize.text.sentences import pack_into_chunks, split_oversized, split_sentences
 
@@ -146,3 +148,121 @@ def test_chunks_fit_when_joining_costs_more_than_the_sentences_apart() -> None:
         chunks = pack_into_chunks(sentences, seams_cost_a_token, budget)
         assert all(n <= budget for n in seams_cost_a_token(chunks)), seed
         assert " ".join(chunks) == " ".join(sentences), seed
+
+
+class CountingTokenizer:
+    """Counts words as tokens, and every character it is given to tokenise."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+
+    def count(self, texts):
+        self.characters += sum(len(text) for text in texts)
+        return words(texts)
+
+    def spans(self, text):
+        self.characters += len(text)
+        return [(match.start(), match.end()) for match in re.finditer(r"\S+", text)]
+
+
+class CountingCharacters(CountingTokenizer):
+    """Counts characters as tokens."""
+
+    def count(self, texts):
+        self.characters += sum(len(text) for text in texts)
+        return [len(text) for text in texts]
+
+
+def unpunctuated(length: int) -> str:
+    return " ".join(f"w{i % 97}" for i in range(length))
+
+
+def test_chunking_unpunctuated_text_is_linear_in_its_length() -> None:
+    # Each step of a binary search once re-tokenised the rest of the text: quadratic.
+    work = []
+    for length in (5_000, 20_000):
+        tokenizer = CountingTokenizer()
+        text = unpunctuated(length)
+        chunks = pack_into_chunks(
+            split_sentences(text), tokenizer.count, budget=100, token_spans=tokenizer.spans
+        )
+        assert " ".join(chunks) == text
+        assert all(n <= 100 for n in words(chunks))
+        work.append(tokenizer.characters / len(text))
+    assert work[1] <= 1.25 * work[0], work
+    assert work[1] <= 8, work  # a few passes over the text, not one per chunk
+
+
+def test_splitting_without_token_offsets_is_linear_too() -> None:
+    work = []
+    for length in (5_000, 20_000):
+        tokenizer = CountingTokenizer()
+        text = unpunctuated(length)
+        parts = split_oversized([text], tokenizer.count, budget=100)
+        assert " ".join(parts) == text
+        work.append(tokenizer.characters / len(text))
+    assert work[1] <= 1.25 * work[0], work
+
+
+def test_splitting_text_without_spaces_is_linear_with_offsets_that_say_nothing() -> None:
+    # A slow tokenizer's offsets put every token of a text without spaces on its first
+    # character: the estimate of where each part ends is no help, and must cost no more.
+    work = []
+    for length in (5_000, 20_000):
+        tokenizer = CountingCharacters()
+        text = "经济" * (length // 2)
+        parts = split_oversized(
+            [text], tokenizer.count, budget=100, token_spans=lambda one: [(0, len(one))] * len(one)
+        )
+        assert "".join(parts) == text
+        assert all(len(part) == 100 for part in parts)
+        work.append(tokenizer.characters / len(text))
+    assert work[1] <= 1.25 * work[0], work
+
+
+def longest_fitting_runs(text: str, count, budget: int) -> list[str]:
+    """The parts splitting between words makes: from each start, the longest run that fits."""
+    words_left, parts = text.split(" "), []
+    while words_left:
+        stop = 1
+        while stop < len(words_left) and count([" ".join(words_left[: stop + 1])])[0] <= budget:
+            stop += 1
+        parts.append(" ".join(words_left[:stop]))
+        words_left = words_left[stop:]
+    return parts
+
+
+def test_an_over_long_sentence_splits_into_the_longest_runs_that_fit() -> None:
+    # Token offsets are only an estimate of where a part ends: here wrong both ways (a seam
+    # costs a token they miss; long words cost more than one), and the parts stay the same.
+    def seams_and_long_words(texts):
+        return [len(text.split()) + text.count("x") + text.count("  ") for text in texts]
+
+    def wrong_spans(text):
+        return [(match.start(), match.end()) for match in re.finditer(r"\S+\s?\S*", text)]
+
+    for seed in range(60):
+        rng = random.Random(seed)
+        budget = rng.randint(3, 40)
+        text = " ".join(
+            rng.choice(["a", "bb", "xxx", "x", "word"]) for _ in range(rng.randint(budget, 400))
+        )
+        expected = longest_fitting_runs(text, seams_and_long_words, budget)
+        for spans in (None, wrong_spans):
+            parts = split_oversized([text], seams_and_long_words, budget, token_spans=spans)
+            assert parts == expected, (seed, spans)
+
+
+def test_false_breaks_rejoin_in_linear_time() -> None:
+    # Thousands of ordinals ("3.") in one paragraph were joined onto a growing string: 4x the
+    # text took 12-16x as long. Best of three runs, so a busy machine does not fail it.
+    seconds = []
+    for length in (10_000, 40_000):
+        text = " ".join(f"a {n}. helyen" for n in range(length)) + "."
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assert split_sentences(text, "hu") == [text]
+            runs.append(time.perf_counter() - started)
+        seconds.append(min(runs))
+    assert seconds[1] <= 8 * seconds[0], seconds

@@ -37,6 +37,7 @@ from summarize.engines.tokenizing import (
     load_failure,
     load_tokenizer,
     max_input_tokens,
+    token_spans,
 )
 
 logger = logging.getLogger(__name__)
@@ -357,6 +358,10 @@ class CTranslate2Engine:
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
         """Number of tokens of each text."""
         return count_tokens(self.tokenizer, texts, special_tokens=special_tokens)
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character (start, end) of each token of ``text``, without special tokens."""
+        return token_spans(self.tokenizer, text)
 
     def generate(
         self,

@@ -100,6 +100,13 @@ class Engine(Protocol):
         """Number of tokens of each text."""
         ...
 
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character (start, end) of each token of ``text``, without special tokens.
+
+        Tokenising once with offsets lets long texts be split in time linear in their length.
+        """
+        ...
+
     def generate(
         self,
         texts: Sequence[str],

@@ -7,6 +7,7 @@ same input ids (and the same language tokens) whichever engine runs the model.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,9 @@ from summarize.core.errors import ModelLoadError
 from summarize.engines.decoding import GENERATION_CONFIG_FILE, Decoding, checkpoint_decoding
 from summarize.engines.generation import Target
 from summarize.engines.hub import OFFLINE_HINT, is_offline
+
+#: A run of non-space characters.
+_WORD = re.compile(r"\S+")
 
 # Tokenizers report this kind of value when they know no limit.
 _NO_LIMIT = 100_000
@@ -71,6 +75,20 @@ def count_tokens(
     # warning that a text exceeds the model's limit would be wrong here: silenced.
     encoded = tokenizer(list(texts), add_special_tokens=special_tokens, verbose=False)
     return [len(ids) for ids in encoded["input_ids"]]
+
+
+def token_spans(tokenizer: Any, text: str) -> list[tuple[int, int]]:
+    """Character (start, end) in ``text`` of each of its tokens, without special tokens."""
+    if getattr(tokenizer, "is_fast", False):
+        encoded = tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return list(encoded["offset_mapping"])
+    # Slow (SentencePiece-only) tokenizers give no offsets: each word's tokens, counted in one
+    # call, all span that word. Callers use spans to estimate where to split, then count.
+    words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
+    counts = count_tokens(tokenizer, [text[start:end] for start, end in words])
+    return [span for span, count in zip(words, counts, strict=True) for _ in range(count)]
 
 
 def encode_inputs(

@@ -39,6 +39,7 @@ from summarize.engines.tokenizing import (
     load_tokenizer,
     max_input_tokens,
     model_file,
+    token_spans,
 )
 
 logger = logging.getLogger(__name__)
@@ -331,6 +332,10 @@ class TransformersEngine:
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
         """Number of tokens of each text."""
         return count_tokens(self.tokenizer, texts, special_tokens=special_tokens)
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character (start, end) of each token of ``text``, without special tokens."""
+        return token_spans(self.tokenizer, text)
 
     def generate(
         self,

@@ -58,7 +58,9 @@ def summarize_articles(
     budget = _input_budget(engine, prefix)
     count = _token_counter(engine)
     pieces = {
-        index: pack_into_chunks(split_sentences(article.text), count, budget)
+        index: pack_into_chunks(
+            split_sentences(article.text), count, budget, token_spans=engine.token_spans
+        )
         for index, article in enumerate(articles)
     }
     chunks = {index: len(article_pieces) for index, article_pieces in pieces.items()}

@@ -232,7 +232,10 @@ class ModelTranslator:
         )
         per_text = [
             split_oversized(
-                split_sentences(text, self.source_language), self.engine.count_tokens, budget
+                split_sentences(text, self.source_language),
+                self.engine.count_tokens,
+                budget,
+                token_spans=self.engine.token_spans,
             )
             if text.strip()
             else []

@@ -16,6 +16,8 @@ from sentencex import segment
 
 #: Counts tokens of each text, without the model's special tokens.
 TokenCounter = Callable[[Sequence[str]], list[int]]
+#: Character (start, end) of each token of one text, without the model's special tokens.
+TokenSpans = Callable[[str], list[tuple[int, int]]]
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WHITESPACE = re.compile(r"\s+")
@@ -43,18 +45,21 @@ def _rejoin_false_breaks(pieces: list[str]) -> list[str]:
     a piece that goes on in lower case, or follows a lone initial, continues the one before.
     Translated alone, each fragment came out as nonsense.
     """
-    joined: list[str] = []
+    # Runs of pieces joined once at the end: growing one string piece by piece is quadratic.
+    runs: list[list[str]] = []
     for piece in pieces:
-        if joined and (_continues(piece) or _ends_in_initial(joined[-1])):
-            joined[-1] = f"{joined[-1]} {piece}"
+        if runs and (_continues(piece) or _ends_in_initial(runs[-1][-1])):
+            runs[-1].append(piece)
         else:
-            joined.append(piece)
-    return joined
+            runs.append([piece])
+    return [" ".join(run) for run in runs]
 
 
 def _ends_in_initial(piece: str) -> bool:
     """Whether ``piece`` ends in a capital letter standing alone with a period ("В.")."""
-    match = _INITIAL_AT_END.search(piece)
+    # An initial and the space before it are the last three characters: the search looks no
+    # further back, so it costs the same however long the piece is.
+    match = _INITIAL_AT_END.search(piece[-3:])
     return match is not None and match.group(1).isupper()
 
 
@@ -69,12 +74,16 @@ def pack_into_chunks(
     count_tokens: TokenCounter,
     budget: int,
     joiner: str = " ",
+    *,
+    token_spans: TokenSpans | None = None,
 ) -> list[str]:
     """Join consecutive sentences into chunks of at most ``budget`` tokens each.
 
     As many chunks as packing greedily needs, but of near-equal size: a greedy last chunk can
     be a scrap of a few sentences, which a summariser pads out to its minimum summary length
-    with invented text. Sentences longer than the budget are first split between words.
+    with invented text. Sentences longer than the budget are first split between words
+    (``token_spans``, the model's token offsets, find where; without it each word is counted).
+    Linear in the text's length.
     """
     if budget < 1:
         raise ValueError(f"token budget must be positive, got {budget}")
@@ -83,9 +92,12 @@ def pack_into_chunks(
     # Most articles fit whole; counting the joined text also keeps one that fits in one chunk
     # when its sentences counted apart would add up to more.
     whole = joiner.join(sentences)
-    if count_tokens([whole])[0] <= budget:
+    whole_count = count_tokens([whole])[0]
+    if whole_count <= budget:
         return [whole]
-    pieces, counts = _fit_to_budget(list(sentences), count_tokens, budget)
+    # One sentence (a text without sentence punctuation) is the text just counted.
+    known = [whole_count] if len(sentences) == 1 else None
+    pieces, counts = _fit_to_budget(list(sentences), count_tokens, budget, token_spans, known)
     if not pieces:
         return []
     # Chunks are planned from each piece's count, taken once; joined text can count a token
@@ -95,7 +107,7 @@ def pack_into_chunks(
     for _ in range(_REPLANS):
         groups = _balanced_groups(pieces, counts, estimate_budget)
         texts = [joiner.join(group) for group in groups]
-        over = max(actual - budget for actual in count_tokens(texts))
+        over = max(actual - budget for actual in _chunk_counts(groups, texts, counts, count_tokens))
         if over <= 0:
             return texts
         estimate_budget -= over
@@ -106,6 +118,19 @@ def pack_into_chunks(
 
 #: Plans of a text's chunks to try before splitting any chunk that runs over in two.
 _REPLANS = 3
+
+
+def _chunk_counts(
+    groups: list[list[str]], texts: list[str], counts: list[int], count_tokens: TokenCounter
+) -> list[int]:
+    """Tokens of each chunk's text; a chunk of one piece has that piece's count, known already."""
+    firsts = list(accumulate((len(group) for group in groups), initial=0))
+    joined = [text for group, text in zip(groups, texts, strict=True) if len(group) > 1]
+    fresh = iter(count_tokens(joined) if joined else [])
+    return [
+        counts[first] if len(group) == 1 else next(fresh)
+        for group, first in zip(groups, firsts, strict=False)
+    ]
 
 
 def _balanced_groups(pieces: list[str], counts: list[int], budget: int) -> list[list[str]]:
@@ -162,16 +187,33 @@ def _verified(pieces: list[str], count_tokens: TokenCounter, budget: int, joiner
     )
 
 
-def split_oversized(pieces: list[str], count_tokens: TokenCounter, budget: int) -> list[str]:
-    """Keep pieces that fit ``budget`` tokens; split longer ones between words."""
-    return _fit_to_budget(pieces, count_tokens, budget)[0]
+def split_oversized(
+    pieces: list[str],
+    count_tokens: TokenCounter,
+    budget: int,
+    *,
+    token_spans: TokenSpans | None = None,
+) -> list[str]:
+    """Keep pieces that fit ``budget`` tokens; split longer ones between words.
+
+    ``token_spans`` (the model's token offsets) finds where; without it each word is counted.
+    """
+    return _fit_to_budget(pieces, count_tokens, budget, token_spans)[0]
 
 
 def _fit_to_budget(
-    pieces: list[str], count_tokens: TokenCounter, budget: int
+    pieces: list[str],
+    count_tokens: TokenCounter,
+    budget: int,
+    token_spans: TokenSpans | None,
+    counts: list[int] | None = None,
 ) -> tuple[list[str], list[int]]:
-    """:func:`split_oversized`, with the token count of each piece it returns."""
-    counts = count_tokens(pieces) if pieces else []
+    """:func:`split_oversized`, with the token count of each piece it returns.
+
+    ``counts``: the pieces' token counts, where the caller has them already.
+    """
+    if counts is None:
+        counts = count_tokens(pieces) if pieces else []
     result: list[str] = []
     result_counts: list[int] = []
     for piece, tokens in zip(pieces, counts, strict=True):
@@ -179,27 +221,120 @@ def _fit_to_budget(
             result.append(piece)
             result_counts.append(tokens)
         else:
-            parts = _split_between_words(piece, count_tokens, budget)
+            parts, part_counts = _split_between_words(piece, count_tokens, budget, token_spans)
             result.extend(parts)
-            result_counts.extend(count_tokens(parts) if parts else [])
+            result_counts.extend(part_counts)
     return result, result_counts
 
 
-def _split_between_words(text: str, count_tokens: TokenCounter, budget: int) -> list[str]:
-    """Split one over-long sentence into parts that fit, between words when there are spaces."""
-    words = text.split(" ") if " " in text.strip() else list(text)
-    joiner = " " if " " in text.strip() else ""
+def _split_between_words(
+    text: str, count_tokens: TokenCounter, budget: int, token_spans: TokenSpans | None
+) -> tuple[list[str], list[int]]:
+    """Split one over-long sentence into parts that fit, between words when there are spaces.
+
+    Each part is the longest run of words from where the last one ended that fits. Where it
+    ends is estimated from the tokens of the whole sentence, taken once, and then checked by
+    counting the part itself: the work grows with the sentence, not with its square. Returns
+    the parts with their token counts.
+    """
+    spaced = " " in text.strip()
+    words = text.split(" ") if spaced else list(text)
+    joiner = " " if spaced else ""
+    # word_starts[i]: where words[i] starts in text (the last entry: past its end).
+    word_starts = list(accumulate((len(word) + len(joiner) for word in words), initial=0))
+    token_starts = _token_starts(text, words, word_starts, count_tokens, token_spans)
     parts: list[str] = []
-    start = 0
+    counts: list[int] = []
+    start, previous = 0, None
     while start < len(words):
-        # Binary search for the longest run of words from `start` that fits.
-        low, high = start + 1, len(words)
+        # The run ends at the last word that starts before the token one past the budget.
+        first_token = bisect_left(token_starts, word_starts[start])
+        if first_token + budget < len(token_starts):
+            estimate = bisect_right(word_starts, token_starts[first_token + budget]) - 1
+        else:
+            estimate = len(words)
+        if previous is not None:
+            # Offsets can be far off (a slow tokenizer's on text without spaces): a first probe
+            # no longer than twice the last part keeps one bad estimate from counting the rest.
+            estimate = min(estimate, start + 2 * previous)
+        stop, count = _longest_fitting_run(words, joiner, start, estimate, count_tokens, budget)
+        previous = stop - start
+        part = joiner.join(words[start:stop])
+        if part.strip():
+            parts.append(part)
+            counts.append(count)
+        start = stop
+    return parts, counts
+
+
+def _token_starts(
+    text: str,
+    words: list[str],
+    word_starts: list[int],
+    count_tokens: TokenCounter,
+    token_spans: TokenSpans | None,
+) -> list[int]:
+    """Where each token of ``text`` (``words`` joined) starts, in order; an estimate."""
+    if token_spans is not None:
+        return sorted(token_start for token_start, _ in token_spans(text))
+    # Words counted apart, in one call (a word can count differently in context): each
+    # word's tokens all start where it does.
+    counts = count_tokens(words)
+    return [at for at, count in zip(word_starts, counts, strict=False) for _ in range(count)]
+
+
+def _longest_fitting_run(
+    words: list[str],
+    joiner: str,
+    start: int,
+    estimate: int,
+    count_tokens: TokenCounter,
+    budget: int,
+) -> tuple[int, int]:
+    """Where the longest run of words from ``start`` that fits ends (at least one word), and
+    its token count.
+
+    Probes outward from the estimated end in doubling steps, then bisects between the last
+    probe that fit and the first that did not. A right estimate costs one call, which counts
+    the run and the run one word longer.
+    """
+    counted: dict[int, int] = {}
+
+    def fits(stop: int) -> bool:
+        if stop not in counted:
+            counted[stop] = count_tokens([joiner.join(words[start:stop])])[0]
+        return counted[stop] <= budget
+
+    shortest = start + 1
+    probe = min(max(estimate, shortest), len(words))
+    # The estimate and one word more, counted in one call: when the estimate is right, that
+    # is all the counting this run needs.
+    candidates = [stop for stop in (probe, probe + 1) if stop <= len(words)]
+    texts = [joiner.join(words[start:stop]) for stop in candidates]
+    counted.update(zip(candidates, count_tokens(texts), strict=True))
+    step = 1
+    if probe == shortest or fits(probe):
+        # The run to ``probe`` fits (or is the one word taken whatever its size): look further.
+        low, high = probe, len(words)
         while low < high:
-            middle = (low + high + 1) // 2
-            if count_tokens([joiner.join(words[start:middle])])[0] <= budget:
-                low = middle
-            else:
-                high = middle - 1
-        parts.append(joiner.join(words[start:low]))
-        start = low
-    return [part for part in parts if part.strip()]
+            probe = min(low + step, high)
+            if not fits(probe):
+                high = probe - 1
+                break
+            low, step = probe, step * 2
+    else:
+        low, high = shortest, probe - 1
+        while low < high:
+            probe = max(high + 1 - step, low)
+            if probe == low or fits(probe):
+                low = probe
+                break
+            high, step = probe - 1, step * 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    fits(low)
+    return low, counted[low]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from summarize.engines.generation import GenerationOverrides, Target
@@ -21,6 +22,9 @@ class WordEngine:
     def count_tokens(self, texts: Sequence[str], *, special_tokens: bool = False) -> list[int]:
         extra = 2 if special_tokens else 0
         return [len(text.split()) + extra for text in texts]
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        return [(match.start(), match.end()) for match in re.finditer(r"\S+", text)]
 
     def generate(
         self,
