@@ -36,18 +36,13 @@ class TranslationStage(Stage):
 
     def waiting(self, work: Sequence[WorkItem]) -> list[WorkItem]:
         """Articles whose summary is still to translate into any of the model's languages."""
-        return [
-            item
-            for item in work
-            if item.summary is not None
-            and item.failure is None
-            and any(code not in item.translations for code in self.plan.targets)
-        ]
+        return [item for item in work if any(_needs(item, code) for code in self.plan.targets)]
 
     def waves(self, work: Sequence[WorkItem]) -> Iterator[Wave]:
         # Who waits for each language is settled first: an article that fails in one
         # language is still translated into the others.
-        pending = {code: _waiting_for(work, code) for code in self.plan.targets}
+        targets = self.plan.targets
+        pending = {code: [item for item in work if _needs(item, code)] for code in targets}
         for code, items in pending.items():
             for wave in chunks(items, self.wave_size):
                 yield Wave(wave, code)
@@ -110,10 +105,6 @@ class TranslationStage(Stage):
         }
 
 
-def _waiting_for(work: Sequence[WorkItem], language: str) -> list[WorkItem]:
-    """Articles whose summary is still to translate into ``language``."""
-    return [
-        item
-        for item in work
-        if item.summary is not None and item.failure is None and language not in item.translations
-    ]
+def _needs(item: WorkItem, language: str) -> bool:
+    """Whether ``item``'s summary is still to translate into ``language``."""
+    return item.summary is not None and item.failure is None and language not in item.translations
