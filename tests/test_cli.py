@@ -287,6 +287,9 @@ def test_run_that_must_download_says_at_once_that_the_hub_is_unreachable(
     assert "could not find the model 'no-org/not-cached'" in result.stderr
     assert "run `summarize models pull`" in result.stderr
     assert f"The Hugging Face Hub at {endpoint} could not be reached" in result.stderr
+    # The message keeps its own lines (the fix on one, the reason on the next), not "\n".
+    assert f"\nThe Hugging Face Hub at {endpoint}" in result.stderr
+    assert "\\n" not in result.stderr
     assert ("ConnectError" if hub == "refuses" else "Timeout") in result.stderr
     assert "Traceback" not in result.stderr and "Retrying" not in result.stderr
     assert len(silent_hub.connections) == (0 if hub == "refuses" else 1)  # one probe, no retry

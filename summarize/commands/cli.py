@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             expected = failure or error
             logger.debug("stopped by an expected error", exc_info=True)
             kind = "" if isinstance(expected, RunInterrupted) else "error: "
-            _say(f"summarize: {kind}{terminal_safe(expected)}")
+            # The tool's own message, laid out over lines with its fix: its newlines stay.
+            _say(f"summarize: {kind}{terminal_safe(expected, keep_layout=True)}")
             return expected.exit_code
         return _crashed(error, argv)
 
