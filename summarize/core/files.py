@@ -6,10 +6,12 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from summarize.core.errors import ConfigError, write_failure
 
@@ -67,10 +69,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         _write_atomic(path, text)
     except OSError as error:
-        failure = write_failure(error, path)
-        if failure is None:
-            raise
-        raise failure from error
+        _raise_write_error(error, path)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -87,6 +86,81 @@ def _write_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+#: Where a run writes its files inside the output folder before it moves them into place all
+#: together; hidden, and on the output folder's file system, so each move is an atomic rename.
+STAGING_FOLDER = ".summarize-staging"
+
+
+@contextlib.contextmanager
+def staging_folder(folder: Path) -> Iterator[Path]:
+    """A new, empty staging folder inside ``folder`` for the block; removed after it, whatever
+    happens, so a failed run leaves nothing half-written behind.
+
+    Call it under folder_lock: a staging folder already there is then one a killed run left,
+    and it is removed first. A full, read-only or over-quota disk raises WriteFailed.
+    """
+    staging = folder / STAGING_FOLDER
+    try:
+        _remove(staging)
+        staging.mkdir(parents=True)
+    except OSError as error:
+        _raise_write_error(error, staging)
+    try:
+        yield staging
+    finally:
+        try:
+            _remove(staging)
+        except OSError as error:  # the next run removes it
+            logger.warning("could not remove %s (%s)", staging, error.strerror or error)
+
+
+def move_into_place(staging: Path, folder: Path, names: Sequence[str]) -> list[Path]:
+    """Move the files ``names`` from ``staging`` into ``folder``, in the order given, each by an
+    atomic rename; then sync ``folder`` so the renames outlast a power cut. Returns the paths."""
+    moved = []
+    for name in names:
+        target = folder / name
+        try:
+            os.replace(staging / name, target)
+        except OSError as error:
+            _raise_write_error(error, target)
+        moved.append(target)
+    _sync_folder(folder)
+    return moved
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync ``folder`` itself, so renames in it are on disk; skipped where folders cannot be
+    opened (Windows). Only logged when it fails: the files are in place and complete."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        logger.warning("could not sync %s to disk (%s)", folder, error.strerror or error)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    """Remove ``path``, a folder with everything in it or a file; nothing there is fine."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _raise_write_error(error: OSError, path: Path) -> NoReturn:
+    """Raise ``error`` as a WriteFailed naming ``path`` when the disk is the cause (full,
+    read-only, quota); otherwise as it is."""
+    failure = write_failure(error, path)
+    if failure is None:
+        raise error
+    raise failure from error
 
 
 @contextlib.contextmanager

@@ -69,12 +69,7 @@ def write_briefing(
     output_dir.mkdir(parents=True, exist_ok=True)
     for path, text in files:
         write_atomic(path, text)
-    logger.info(
-        "wrote %d articles in %d editions to %s",
-        len(briefing.results),
-        len(edition_codes(briefing.run)) + 1,
-        output_dir,
-    )
+    logger.debug("wrote %d files to %s", len(files), output_dir)
     return [path for path, _ in files]
 
 

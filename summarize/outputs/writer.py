@@ -16,12 +16,19 @@ from summarize import __version__
 from summarize.core.cache import cache_folder
 from summarize.core.config import RunConfig
 from summarize.core.errors import RunInterrupted
-from summarize.core.files import folder_lock, remove_unwritten_outputs
+from summarize.core.files import (
+    RESULTS_FILE,
+    folder_lock,
+    move_into_place,
+    remove_unwritten_outputs,
+    staging_folder,
+)
 from summarize.core.options import run_settings
 from summarize.core.records import ArticleOutcome, Briefing, InputFailure, RunInfo
 from summarize.engines.backends import EngineChoice, precision
 from summarize.engines.hub import is_offline
 from summarize.outputs.briefing import write_briefing
+from summarize.outputs.layout import INDEX_FILE, edition_codes, edition_name
 from summarize.outputs.report import (
     RUN_REPORT_FILE,
     build_run_report,
@@ -116,48 +123,62 @@ def write_outputs(
     briefing = Briefing(results=results, run=run_info, failures=failures)
     # Another run writing the same folder is waited for, so the files all come from one run
     # or the other. A Ctrl-C while the files are written waits for them: they are the run's
-    # record.
+    # record. Every file is written into a staging folder first and moved into place only
+    # once all are on disk, so a run that fails or is killed part way leaves the previous
+    # briefing as it was.
     with folder_lock(config.output), _interrupts_deferred() as received:
         written_before = files_of_last_run(config.output)
-        written = write_briefing(briefing, config.output, user_templates=config.templates)
-        report = build_run_report(
-            run=run_info,
-            settings=_settings(config)
-            | {
-                # The revision (commit) each model was loaded at; null for a local folder.
-                "revisions": computed.revisions,
-                "engines": {
-                    model: {
-                        "engine": choice.engine,
-                        "precision": precision(choice.engine, device, config.dtype),
-                        "fallback_reason": choice.fallback_reason,
-                    }
-                    for model, choice in engines.items()
+        with staging_folder(config.output) as staging:
+            staged = write_briefing(briefing, staging, user_templates=config.templates)
+            interrupted = computed.interrupted
+            report = build_run_report(
+                run=run_info,
+                settings=_settings(config)
+                | {
+                    # The revision (commit) each model was loaded at; null for a local folder.
+                    "revisions": computed.revisions,
+                    "engines": {
+                        model: {
+                            "engine": choice.engine,
+                            "precision": precision(choice.engine, device, config.dtype),
+                            "fallback_reason": choice.fallback_reason,
+                        }
+                        for model, choice in engines.items()
+                    },
                 },
-            },
-            versions=computed.versions,
-            articles=work,
-            input_failures=input_failures,
-            finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-            seconds=seconds,
-            interrupted=computed.interrupted,
+                versions=computed.versions,
+                articles=work,
+                input_failures=input_failures,
+                finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+                seconds=seconds,
+                interrupted=interrupted,
+            )
+            report |= report_extras or {}
+            # What this run wrote, so the next one can remove pages it no longer writes. An
+            # interrupted run removes nothing (what it has not reached yet may come back on
+            # resume) and keeps the earlier run's files listed for the run that finishes.
+            files = [path.name for path in staged] + [RUN_REPORT_FILE]
+            if interrupted:
+                files = list(dict.fromkeys([*files, *written_before]))
+            report["files"] = files
+            staged.append(write_run_report(report, staging))
+            names = _switch_order([path.name for path in staged], run_info)
+            move_into_place(staging, config.output, names)
+        # Kept in the order written: index.html first, run.json last.
+        written = [config.output / path.name for path in staged]
+        logger.info(
+            "wrote %d articles in %d editions to %s",
+            len(results),
+            len(edition_codes(run_info)) + 1,
+            config.output,
         )
-        report |= report_extras or {}
-        # What this run wrote, so the next one can remove pages it no longer writes. An
-        # interrupted run removes nothing (what it has not reached yet may come back on resume)
-        # and keeps the earlier run's files listed for the run that finishes.
-        files = [path.name for path in written] + [RUN_REPORT_FILE]
-        if computed.interrupted:
-            files = list(dict.fromkeys([*files, *written_before]))
-        report["files"] = files
-        written.append(write_run_report(report, config.output))
-        if not computed.interrupted:
+        if not interrupted:
             # An article now failing (or held back by --strict), or a language dropped, leaves
             # no page behind from an earlier run; files this tool never wrote are not touched.
             for name in remove_unwritten_outputs(config.output, written_before, files):
                 logger.info("removed %s: this run did not write it", name)
     outcome = RunOutcome(briefing=briefing, written=tuple(written), report=report)
-    if computed.interrupted or received:
+    if interrupted or received:
         _raise_interrupted(outcome, config)
     return outcome
 
@@ -178,6 +199,24 @@ def _interrupts_deferred() -> Iterator[list[int]]:
         yield received
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _switch_order(names: Sequence[str], run: RunInfo) -> list[str]:
+    """The order to move a run's files into place in, so that no page ever links to one not
+    there yet: article pages, the language editions, index.html, then results.jsonl and
+    run.json (last: it says which run the folder holds)."""
+    editions = {edition_name(code) for code in edition_codes(run)}
+
+    def rank(name: str) -> int:
+        if name == RUN_REPORT_FILE:
+            return 4
+        if name == RESULTS_FILE:
+            return 3
+        if name == INDEX_FILE:
+            return 2
+        return 1 if name in editions else 0
+
+    return sorted(names, key=rank)
 
 
 def _precisions(engines: Mapping[str, EngineChoice], device: str, dtype: str) -> str:
