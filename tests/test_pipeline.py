@@ -377,8 +377,9 @@ def test_ctrl_c_while_the_outputs_are_written_waits_for_them(
     output = tmp_path / "out"
     with pytest.raises(RunInterrupted, match="run the same command again"):
         local.run(marian_config(tiny_models, (SEED,), output))
-    # Raised only once everything was written.
-    assert json.loads((output / "run.json").read_text("utf-8"))["done"] == 1
+    # Raised only once everything was written; run.json says the run was stopped.
+    report = json.loads((output / "run.json").read_text("utf-8"))
+    assert report["done"] == 1 and report["status"] == "interrupted"
     assert (output / "index.html").is_file() and (output / "results.jsonl").is_file()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 

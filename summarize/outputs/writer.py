@@ -98,7 +98,9 @@ def write_outputs(
     """Render the briefing and run.json from every finished article.
 
     ``report_extras`` are added to run.json (how a distributed run was spread out). An
-    interrupted run's results are written too, then RunInterrupted says how to resume.
+    interrupted run's results are written too, then RunInterrupted says how to resume; a
+    Ctrl-C while the files are written counts as one (run.json says ``interrupted``).
+    A write that fails (full disk) raises WriteFailed and leaves the previous files as they were.
     """
     work, device, engines = computed.articles, computed.device, computed.engines
     results = tuple(
@@ -130,7 +132,8 @@ def write_outputs(
         written_before = files_of_last_run(config.output)
         with staging_folder(config.output) as staging:
             staged = write_briefing(briefing, staging, user_templates=config.templates)
-            interrupted = computed.interrupted
+            # A Ctrl-C that came while the pages were written stops the run too: run.json says so.
+            interrupted = computed.interrupted or bool(received)
             report = build_run_report(
                 run=run_info,
                 settings=_settings(config)
