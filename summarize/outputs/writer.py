@@ -15,7 +15,7 @@ from typing import Any
 from summarize import __version__
 from summarize.core.cache import cache_folder
 from summarize.core.config import RunConfig
-from summarize.core.errors import RunInterrupted
+from summarize.core.errors import RunInterrupted, WriteFailed
 from summarize.core.files import (
     RESULTS_FILE,
     folder_lock,
@@ -131,42 +131,24 @@ def write_outputs(
     with folder_lock(config.output), _interrupts_deferred() as received:
         written_before = files_of_last_run(config.output)
         with staging_folder(config.output) as staging:
-            staged = write_briefing(briefing, staging, user_templates=config.templates)
-            # A Ctrl-C that came while the pages were written stops the run too: run.json says so.
-            interrupted = computed.interrupted or bool(received)
-            report = build_run_report(
-                run=run_info,
-                settings=_settings(config)
-                | {
-                    # The revision (commit) each model was loaded at; null for a local folder.
-                    "revisions": computed.revisions,
-                    "engines": {
-                        model: {
-                            "engine": choice.engine,
-                            "precision": precision(choice.engine, device, config.dtype),
-                            "fallback_reason": choice.fallback_reason,
-                        }
-                        for model, choice in engines.items()
-                    },
-                },
-                versions=computed.versions,
-                articles=work,
-                input_failures=input_failures,
-                finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-                seconds=seconds,
-                interrupted=interrupted,
-            )
-            report |= report_extras or {}
-            # What this run wrote, so the next one can remove pages it no longer writes. An
-            # interrupted run removes nothing (what it has not reached yet may come back on
-            # resume) and keeps the earlier run's files listed for the run that finishes.
-            files = [path.name for path in staged] + [RUN_REPORT_FILE]
-            if interrupted:
-                files = list(dict.fromkeys([*files, *written_before]))
-            report["files"] = files
-            staged.append(write_run_report(report, staging))
-            names = _switch_order([path.name for path in staged], run_info)
-            move_into_place(staging, config.output, names)
+            with _nothing_changed_on_failure(config.output):
+                staged = write_briefing(briefing, staging, user_templates=config.templates)
+                # A Ctrl-C that came while the pages were written stops the run too: run.json
+                # says so.
+                interrupted = computed.interrupted or bool(received)
+                report = _run_report(
+                    computed, input_failures, config, run_info, seconds, interrupted
+                )
+                report |= report_extras or {}
+                # What this run wrote, so the next one can remove pages it no longer writes. An
+                # interrupted run removes nothing (what it has not reached yet may come back on
+                # resume) and keeps the earlier run's files listed for the run that finishes.
+                files = [path.name for path in staged] + [RUN_REPORT_FILE]
+                if interrupted:
+                    files = list(dict.fromkeys([*files, *written_before]))
+                report["files"] = files
+                staged.append(write_run_report(report, staging))
+            move_into_place(staging, config.output, _switch_order(staged, run_info))
         # Kept in the order written: index.html first, run.json last.
         written = [config.output / path.name for path in staged]
         logger.info(
@@ -184,6 +166,49 @@ def write_outputs(
     if interrupted or received:
         _raise_interrupted(outcome, config)
     return outcome
+
+
+def _run_report(
+    computed: RunResults,
+    input_failures: tuple[InputFailure, ...],
+    config: RunConfig,
+    run_info: RunInfo,
+    seconds: float,
+    interrupted: bool,
+) -> dict[str, Any]:
+    """The run.json document of a run, before the files it wrote are listed."""
+    device = computed.device
+    return build_run_report(
+        run=run_info,
+        settings=_settings(config)
+        | {
+            # The revision (commit) each model was loaded at; null for a local folder.
+            "revisions": computed.revisions,
+            "engines": {
+                model: {
+                    "engine": choice.engine,
+                    "precision": precision(choice.engine, device, config.dtype),
+                    "fallback_reason": choice.fallback_reason,
+                }
+                for model, choice in computed.engines.items()
+            },
+        },
+        versions=computed.versions,
+        articles=computed.articles,
+        input_failures=input_failures,
+        finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        seconds=seconds,
+        interrupted=interrupted,
+    )
+
+
+@contextlib.contextmanager
+def _nothing_changed_on_failure(output: Path) -> Iterator[None]:
+    """Say in a failed write's message that the output folder was left as it was."""
+    try:
+        yield
+    except WriteFailed as failure:
+        raise WriteFailed(f"{failure}; nothing in {output} was changed") from failure
 
 
 @contextlib.contextmanager
@@ -204,7 +229,7 @@ def _interrupts_deferred() -> Iterator[list[int]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _switch_order(names: Sequence[str], run: RunInfo) -> list[str]:
+def _switch_order(staged: Sequence[Path], run: RunInfo) -> list[str]:
     """The order to move a run's files into place in, so that no page ever links to one not
     there yet: article pages, the language editions, index.html, then results.jsonl and
     run.json (last: it says which run the folder holds)."""
@@ -219,7 +244,7 @@ def _switch_order(names: Sequence[str], run: RunInfo) -> list[str]:
             return 2
         return 1 if name in editions else 0
 
-    return sorted(names, key=rank)
+    return sorted((path.name for path in staged), key=rank)
 
 
 def _precisions(engines: Mapping[str, EngineChoice], device: str, dtype: str) -> str:
