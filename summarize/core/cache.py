@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from summarize.core.errors import write_failure
 from summarize.core.files import write_atomic
 
 if TYPE_CHECKING:
@@ -78,7 +79,13 @@ class WorkCache:
         if self.directory is None:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a full disk ends the run as one clear line (exit 4)
+            failure = write_failure(error, path.parent)
+            if failure is None:
+                raise
+            raise failure from error
         write_atomic(path, json.dumps({**value, "key": key}, ensure_ascii=False))
 
     def _path(self, key: str) -> Path:
