@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.disks import SmallDisk, mounted_tmpfs
 
 # Variables that keep transformers / huggingface_hub off the network. HF_HOME is set
 # separately, to a temp dir, so nothing reads or writes the user's cache either. A test that
@@ -103,3 +104,10 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pat
     finally:
         _restore_env(previous)
     yield models
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """A 1 MiB tmpfs at ``tmp_path / "disk"`` (``support.disks``); skipped where none mounts."""
+    with mounted_tmpfs(tmp_path / "disk", 1 << 20) as disk:
+        yield disk
