@@ -28,12 +28,16 @@ class BlankingEngine(WordEngine):
         self.blank = blank
 
     def generate(self, texts: Sequence[str], *args: Any, **kwargs: Any) -> list[str]:
+        on_batch = kwargs.pop("on_batch", None)
         outputs = super().generate(texts, *args, **kwargs)
         # Some engines answer nothing at all, some a lone space: both are empty summaries.
-        return [
+        outputs = [
             ("" if len(text) % 2 else " ") if self.blank(text) else output
             for text, output in zip(texts, outputs, strict=True)
         ]
+        if on_batch is not None:
+            on_batch(dict(enumerate(outputs)))
+        return outputs
 
 
 def test_short_articles_are_summarised_once_in_input_order() -> None:

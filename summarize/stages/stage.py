@@ -19,10 +19,19 @@ from summarize.stages.work import WorkItem
 
 T = TypeVar("T")
 
-# Articles summarised (or summaries translated) between two saves to the cache: small enough
-# that an interruption loses little work, large enough for well-filled, length-sorted batches.
+# Articles summarised (or summaries translated) at once: enough for well-filled, length-sorted
+# batches. Finished work is kept batch by batch within a wave (see Stage.run_wave's
+# ``finished``), so a wave's size does not bound what an interruption loses.
 SUMMARY_WAVE = 32
 TRANSLATION_WAVE = 64
+
+#: Hears an article the moment a stage has finished its part of it, so its units can be kept
+#: while the rest of the wave is still running.
+Finished = Callable[[WorkItem], None]
+
+
+def nothing_to_keep(item: WorkItem) -> None:
+    """A ``finished`` that keeps nothing (for runners that keep work their own way)."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,18 @@ class Stage(ABC):
         raise NotImplementedError(f"{type(self).__name__} runs without a model")
 
     @abstractmethod
-    def run_wave(self, wave: Wave, model: Any, context: StageContext, progress: Progress) -> None:
-        """Run the stage on one wave, filling in its articles (or their failures)."""
+    def run_wave(
+        self,
+        wave: Wave,
+        model: Any,
+        context: StageContext,
+        progress: Progress,
+        finished: Finished = nothing_to_keep,
+    ) -> None:
+        """Run the stage on one wave, filling in its articles (or their failures).
+
+        ``finished`` hears each article whose part is done as soon as its batch ends.
+        """
 
     @staticmethod
     def restore(item: WorkItem, context: StageContext) -> None:

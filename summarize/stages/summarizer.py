@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from summarize.core.progress import Progress, SilentProgress
@@ -41,18 +41,25 @@ def summary_prefix(info: ModelInfo) -> str:
     return family_of(info.model_type).summary_prefix
 
 
+#: Hears an article's outcome (by its position in the articles) the moment it is final.
+OnResult = Callable[[int, "Summary | SummaryFailure"], None]
+
+
 def summarize_articles(
     articles: Sequence[Article],
     engine: Engine,
     *,
     prefix: str = "",
     progress: Progress | None = None,
+    on_result: OnResult | None = None,
 ) -> list[Summary | SummaryFailure]:
     """Summarise every article; results are in input order.
 
     An article longer than the model's input is split on sentence boundaries into chunks that
     fit; each chunk is summarised, then the joined chunk summaries are summarised again (and
     again, if they still do not fit). All articles' chunks of one round share batches.
+    ``on_result`` hears each article's outcome as soon as the batch that settles it ends, so
+    finished work can be kept while the rest is still running.
     """
     progress = progress or SilentProgress()
     budget = _input_budget(engine, prefix)
@@ -65,39 +72,77 @@ def summarize_articles(
     }
     chunks = {index: len(article_pieces) for index, article_pieces in pieces.items()}
     results: dict[int, Summary | SummaryFailure] = {}
+
+    def settle(index: int, outcome: Summary | SummaryFailure) -> None:
+        results[index] = outcome
+        if on_result is not None:
+            on_result(index, outcome)
+
     for index, article_pieces in list(pieces.items()):
         if not article_pieces:
-            results[index] = SummaryFailure(articles[index].id, "the article has no text")
+            settle(index, SummaryFailure(articles[index].id, "the article has no text"))
             del pieces[index]
     progress.grow(sum(len(p) for p in pieces.values()))
 
     for _ in range(MAX_ROUNDS):
         if not pieces:
             break
-        flat = [
-            (index, piece) for index, article_pieces in pieces.items() for piece in article_pieces
-        ]
-        outputs = engine.generate(
-            [piece for _, piece in flat],
-            Target(prefix=prefix, task=SUMMARY_TASK),
-            on_done=progress.update,
+        this_round = _Round(pieces)
+
+        def batch_done(finished: Mapping[int, str], this_round: _Round = this_round) -> None:
+            progress.update(len(finished))
+            for index, summaries in this_round.hear(finished):
+                outcome = _next_round(articles[index].id, summaries, chunks[index], count, budget)
+                if isinstance(outcome, list):
+                    this_round.next_pieces[index] = outcome
+                else:
+                    settle(index, outcome)
+
+        generated = engine.generate(
+            this_round.texts, Target(prefix=prefix, task=SUMMARY_TASK), on_batch=batch_done
         )
-        grouped: dict[int, list[str]] = {}
-        for (index, _), output in zip(flat, outputs, strict=True):
-            grouped.setdefault(index, []).append(output)
-        pieces = {}
-        for index, summaries in grouped.items():
-            outcome = _next_round(articles[index].id, summaries, chunks[index], count, budget)
-            if isinstance(outcome, list):
-                pieces[index] = outcome
-            else:
-                results[index] = outcome
+        # An engine that reported only part of its outputs (or none) is caught up here.
+        batch_done(this_round.unheard(generated))
+        pieces = this_round.next_pieces
         progress.grow(sum(len(p) for p in pieces.values()))
     for index in pieces:
-        results[index] = SummaryFailure(
-            articles[index].id, f"still too long after {MAX_ROUNDS} rounds of summarising"
+        settle(
+            index,
+            SummaryFailure(
+                articles[index].id, f"still too long after {MAX_ROUNDS} rounds of summarising"
+            ),
         )
     return [results[index] for index in range(len(articles))]
+
+
+class _Round:
+    """One round of summarising: every waiting article's chunks, in shared batches."""
+
+    def __init__(self, pieces: Mapping[int, list[str]]) -> None:
+        self.pieces = pieces
+        self.flat = [(index, piece) for index, chunks in pieces.items() for piece in chunks]
+        #: The texts to summarise, every article's chunks in order.
+        self.texts = [piece for _, piece in self.flat]
+        #: Each article's outputs so far, by position in ``texts``.
+        self.outputs: dict[int, dict[int, str]] = {}
+        #: The chunks of the next round, of the articles that need one.
+        self.next_pieces: dict[int, list[str]] = {}
+
+    def hear(self, finished: Mapping[int, str]) -> list[tuple[int, list[str]]]:
+        """Take outputs by position; return the articles now complete, with their outputs."""
+        complete = []
+        for position, output in finished.items():
+            index = self.flat[position][0]
+            got = self.outputs.setdefault(index, {})
+            got[position] = output
+            if len(got) == len(self.pieces[index]):
+                complete.append((index, [got[p] for p in sorted(got)]))
+        return complete
+
+    def unheard(self, generated: Sequence[str]) -> dict[int, str]:
+        """The outputs of ``generated`` (all of them, by position) not heard yet."""
+        heard = {position for got in self.outputs.values() for position in got}
+        return {p: output for p, output in enumerate(generated) if p not in heard}
 
 
 def _next_round(
