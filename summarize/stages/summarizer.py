@@ -45,6 +45,18 @@ def summary_prefix(info: ModelInfo) -> str:
 OnResult = Callable[[int, "Summary | SummaryFailure"], None]
 
 
+@dataclass(frozen=True)
+class ChunkMemo:
+    """Where the summaries of a long article's chunks are kept as each batch ends, so an
+    interrupted run does not summarise them again: a long article is settled only in its
+    last round, after every chunk of every article in its wave."""
+
+    #: The kept summary of a chunk, or None.
+    recall: Callable[[str], str | None]
+    #: Keep a chunk's summary.
+    keep: Callable[[str, str], None]
+
+
 def summarize_articles(
     articles: Sequence[Article],
     engine: Engine,
@@ -52,6 +64,7 @@ def summarize_articles(
     prefix: str = "",
     progress: Progress | None = None,
     on_result: OnResult | None = None,
+    memo: ChunkMemo | None = None,
 ) -> list[Summary | SummaryFailure]:
     """Summarise every article; results are in input order.
 
@@ -59,7 +72,8 @@ def summarize_articles(
     fit; each chunk is summarised, then the joined chunk summaries are summarised again (and
     again, if they still do not fit). All articles' chunks of one round share batches.
     ``on_result`` hears each article's outcome as soon as the batch that settles it ends, so
-    finished work can be kept while the rest is still running.
+    finished work can be kept while the rest is still running; ``memo`` keeps (and gives back)
+    the summaries of the chunks of articles that have several.
     """
     progress = progress or SilentProgress()
     budget = _input_budget(engine, prefix)
@@ -89,8 +103,14 @@ def summarize_articles(
             break
         this_round = _Round(pieces)
 
-        def batch_done(finished: Mapping[int, str], this_round: _Round = this_round) -> None:
+        def batch_done(
+            finished: Mapping[int, str], this_round: _Round = this_round, new: bool = True
+        ) -> None:
             progress.update(len(finished))
+            if memo is not None and new:
+                for position, output in finished.items():
+                    if this_round.is_chunk(position):
+                        memo.keep(this_round.texts[position], output)
             for index, summaries in this_round.hear(finished):
                 outcome = _next_round(articles[index].id, summaries, chunks[index], count, budget)
                 if isinstance(outcome, list):
@@ -98,11 +118,18 @@ def summarize_articles(
                 else:
                     settle(index, outcome)
 
+        recalled = this_round.recall(memo) if memo is not None else {}
+        batch_done(recalled, new=False)
+        todo = [p for p in range(len(this_round.texts)) if p not in recalled]
         generated = engine.generate(
-            this_round.texts, Target(prefix=prefix, task=SUMMARY_TASK), on_batch=batch_done
+            [this_round.texts[p] for p in todo],
+            Target(prefix=prefix, task=SUMMARY_TASK),
+            on_batch=lambda finished, todo=todo, done=batch_done: done(
+                {todo[i]: output for i, output in finished.items()}
+            ),
         )
         # An engine that reported only part of its outputs (or none) is caught up here.
-        batch_done(this_round.unheard(generated))
+        batch_done(this_round.unheard(dict(zip(todo, generated, strict=True))))
         pieces = this_round.next_pieces
         progress.grow(sum(len(p) for p in pieces.values()))
     for index in pieces:
@@ -139,10 +166,24 @@ class _Round:
                 complete.append((index, [got[p] for p in sorted(got)]))
         return complete
 
-    def unheard(self, generated: Sequence[str]) -> dict[int, str]:
-        """The outputs of ``generated`` (all of them, by position) not heard yet."""
+    def is_chunk(self, position: int) -> bool:
+        """Whether the text at ``position`` is one of several of its article's this round."""
+        return len(self.pieces[self.flat[position][0]]) > 1
+
+    def recall(self, memo: ChunkMemo) -> dict[int, str]:
+        """The kept summaries of this round's chunks, by position."""
+        kept = {}
+        for position, text in enumerate(self.texts):
+            if self.is_chunk(position):
+                summary = memo.recall(text)
+                if summary is not None:
+                    kept[position] = summary
+        return kept
+
+    def unheard(self, generated: Mapping[int, str]) -> dict[int, str]:
+        """The outputs of ``generated`` (by position) not heard yet."""
         heard = {position for got in self.outputs.values() for position in got}
-        return {p: output for p, output in enumerate(generated) if p not in heard}
+        return {p: output for p, output in generated.items() if p not in heard}
 
 
 def _next_round(

@@ -13,7 +13,7 @@ from summarize.core.records import Article, Summary
 from summarize.engines.backends import EngineChoice
 from summarize.engines.generation import Engine, ModelInfo
 from summarize.stages.context import StageContext
-from summarize.stages.keys import SUMMARY_ENTRY, summary_key
+from summarize.stages.keys import CHUNK_ENTRY, SUMMARY_ENTRY, chunk_key, summary_key
 from summarize.stages.loading import summary_engine
 from summarize.stages.stage import (
     SUMMARY_WAVE,
@@ -23,7 +23,12 @@ from summarize.stages.stage import (
     nothing_to_keep,
     retry_singly,
 )
-from summarize.stages.summarizer import SummaryFailure, summarize_articles, summary_prefix
+from summarize.stages.summarizer import (
+    ChunkMemo,
+    SummaryFailure,
+    summarize_articles,
+    summary_prefix,
+)
 from summarize.stages.work import WorkItem, share_time
 
 logger = logging.getLogger(__name__)
@@ -59,6 +64,10 @@ class SummaryStage(Stage):
     ) -> None:
         prefix = summary_prefix(self.info)
         started = 0.0
+        memo = ChunkMemo(
+            recall=lambda chunk: _recall(context.cache.get(chunk_key(chunk, context), CHUNK_ENTRY)),
+            keep=lambda chunk, text: context.cache.put(chunk_key(chunk, context), {"text": text}),
+        )
 
         def settle(item: WorkItem, outcome: Summary | SummaryFailure) -> None:
             if isinstance(outcome, SummaryFailure):
@@ -81,6 +90,7 @@ class SummaryStage(Stage):
                 prefix=prefix,
                 progress=progress,
                 on_result=lambda index, outcome: settle(items[index], outcome),
+                memo=memo,
             )
             seconds = time.perf_counter() - started
             share_time(items, "summary", seconds, [len(i.article.text) for i in items])
@@ -105,6 +115,10 @@ class SummaryStage(Stage):
             return {}
         summary = item.summary
         return {summary_key(item, context): {"text": summary.text, "chunks": summary.chunks}}
+
+
+def _recall(entry: dict[str, Any] | None) -> str | None:
+    return None if entry is None else entry["text"]
 
 
 def _english_article(item: WorkItem) -> Article:
