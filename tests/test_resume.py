@@ -401,3 +401,30 @@ def test_killed_run_resumes_from_the_cache(tiny_models, tmp_path) -> None:
     summaries_cached = sum(1 for item in report["items"] if "summary" not in item["seconds"])
     assert summaries_cached >= 32
     assert len(results(tmp_path / "out")) == 80
+
+
+def test_a_cache_that_cannot_be_written_stops_the_run_not_the_article(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    """Finished work is kept while its wave runs, inside the batch's own error handling; a
+    full disk there must still stop the run (exit 4), not fail the article it was keeping."""
+    from summarize.core.cache import WorkCache
+    from summarize.core.errors import WriteFailed
+    from summarize.runners.local import run
+
+    news = short_news(tmp_path / "news", 3)
+    config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), languages=("hu",))
+    original = WorkCache.put
+    tries: list[str] = []
+
+    def put(self, key, value):
+        if "chunks" in value:  # a summary
+            tries.append(key)
+            raise WriteFailed("cannot write the cache: no space left on the device")
+        return original(self, key, value)
+
+    monkeypatch.setattr(WorkCache, "put", put)
+    with pytest.raises(WriteFailed, match="no space"):
+        run(config)
+    # The first write that failed stopped the run: no article was retried on its own for it.
+    assert len(tries) == 1

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from summarize.core.errors import WriteFailed
 from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
 from summarize.stages.context import StageContext
@@ -98,9 +99,15 @@ def retry_singly(
     items: Sequence[T], attempt: Callable[[list[T]], None], fail: Callable[[T, Exception], None]
 ) -> None:
     """Run ``attempt`` on the batch; if it raises, on one item at a time, so one bad input
-    does not sink the others: a single item's failure goes to ``fail`` and fails it only."""
+    does not sink the others: a single item's failure goes to ``fail`` and fails it only.
+
+    A file that cannot be written (full disk, while finished work is kept) is no item's
+    fault: it stops the run, as it would anywhere else.
+    """
     try:
         attempt(list(items))
+    except WriteFailed:
+        raise
     except Exception as error:
         if len(items) > 1:
             for item in items:
