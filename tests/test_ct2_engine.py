@@ -259,12 +259,15 @@ def test_per_call_overrides_change_one_call_only(tiny_models, tmp_path):
 def test_order_kept_across_sorted_batches(checkpoints, tmp_path):
     engine = _engine(checkpoints["marian"], tmp_path, batch_size=2, threads=2)
     texts = [TEXTS[1], TEXTS[2], TEXTS[0], TEXTS[1] + " " + TEXTS[0], TEXTS[2]]
-    done: list[int] = []
-    outputs = engine.generate(texts, on_done=done.append)
+    done: list[dict[int, str]] = []
+    outputs = engine.generate(texts, on_batch=done.append)
     singles = [engine.generate([text])[0] for text in texts]
     assert outputs == singles
-    # 5 inputs, batches of at most 2, 2 workers: 4 batches (2 + 1 + 1 + 1), one report each.
-    assert sum(done) == len(texts) and len(done) == 4
+    # 5 inputs, batches of at most 2, 2 workers: 4 batches (2 + 1 + 1 + 1), each reported as
+    # it ends with its outputs by position in the texts, every text once.
+    assert len(done) == 4
+    assert {i: text for batch in done for i, text in batch.items()} == dict(enumerate(outputs))
+    assert sum(len(batch) for batch in done) == len(texts)
 
 
 def test_cpu_workers_share_evenly_filled_batches(tiny_models, tmp_path):

@@ -196,10 +196,10 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     config = marian_config(tiny_models, (news,), tmp_path / "out")
     original = ModelTranslator.translate_sentences
 
-    def translate_sentences(self, texts, target):
+    def translate_sentences(self, texts, target, **kwargs):
         if target == "zh":
             raise KeyboardInterrupt
-        return original(self, texts, target)
+        return original(self, texts, target, **kwargs)
 
     monkeypatch.setattr(ModelTranslator, "translate_sentences", translate_sentences)
     with pytest.raises(RunInterrupted, match="resume"):
@@ -217,6 +217,101 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     assert [Path(name).name for name in spy.loads] == ["marian_multi_zh", "marian_multi_zle"]
     assert outcome.report["done"] == 3 and outcome.report["status"] == "finished"
     assert all(set(r["translations"]) == {"hu", "zh", "ru", "uk"} for r in results(config.output))
+
+
+def cached_translations(cache: Path) -> int:
+    """How many translation entries the cache holds (each keeps its sentence pairs)."""
+    count = 0
+    for entry in cache.rglob("*.json"):
+        with contextlib.suppress(OSError, ValueError):  # being replaced right now
+            count += "sentences" in json.loads(entry.read_text("utf-8"))
+    return count
+
+
+def short_news(folder: Path, count: int) -> Path:
+    """``count`` one-sentence articles: each is one batch of one input with --batch-size 1."""
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"{number:02d}.txt").write_text(
+            f"Story {number}: the council met on Monday and approved the budget.", "utf-8"
+        )
+    return folder
+
+
+@pytest.mark.parametrize("stop_at", [3, 5])
+def test_ctrl_c_keeps_every_batch_that_ended(tiny_models, tmp_path, monkeypatch, stop_at) -> None:
+    """Finished work is saved as each engine batch ends, not when its wave (32 summaries, 64
+    translations) ends: Ctrl-C in the middle of a wave loses only the batch in flight."""
+    from summarize.engines.transformers_engine import TransformersEngine
+    from summarize.runners.local import run
+
+    news = short_news(tmp_path / "news", 6)
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"), batch_size=1, languages=("hu",)
+    )
+    original = TransformersEngine._generate_batch
+    calls: list[str] = []
+
+    def generate_batch(self, batch, settings):
+        calls.append(self.name)
+        if len(calls) == stop_at:
+            raise KeyboardInterrupt
+        return original(self, batch, settings)
+
+    monkeypatch.setattr(TransformersEngine, "_generate_batch", generate_batch)
+    with pytest.raises(RunInterrupted):
+        run(config)
+    cache = config.output / ".cache"
+    # Every batch before the one interrupted is in the cache: one summary each.
+    assert cached_summaries(cache) == stop_at - 1
+    assert cached_translations(cache) == 0
+
+    monkeypatch.setattr(TransformersEngine, "_generate_batch", original)
+    spy = GenerateSpy(monkeypatch)
+    outcome = run(config)
+    assert outcome.report["done"] == 6
+    summary_batches = [name for name, _, _ in spy.batches if name == config.summary_model]
+    assert len(summary_batches) == 6 - (stop_at - 1)
+
+
+def test_ctrl_c_keeps_every_translation_batch_that_ended(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    """The same for translations: a summary whose sentences are all translated is saved as
+    soon as the batch with its last sentence ends."""
+    from summarize.engines.transformers_engine import TransformersEngine
+    from summarize.runners.local import run
+
+    news = short_news(tmp_path / "news", 4)
+    config = replace(
+        marian_config(tiny_models, (news,), tmp_path / "out"), batch_size=1, languages=("hu",)
+    )
+    first = run(replace(config, languages=()))  # the summaries, cached
+    summaries = {r["summary"] for r in results(config.output)}
+    assert len(summaries) == 4, "the articles need distinct summaries"
+    assert first.report["done"] == 4
+    original = TransformersEngine._generate_batch
+    batches: list[list[int]] = []
+
+    def generate_batch(self, batch, settings):
+        assert self.name != config.summary_model, "the summaries are cached"
+        if len(batches) == 3:
+            raise KeyboardInterrupt
+        batches.append(batch)
+        return original(self, batch, settings)
+
+    monkeypatch.setattr(TransformersEngine, "_generate_batch", generate_batch)
+    with pytest.raises(RunInterrupted):
+        run(config)
+    # Three sentences were translated before Ctrl-C (longest first, one per batch): each
+    # summary whose every sentence was among them is saved although its wave never ended.
+    kept = cached_translations(config.output / ".cache")
+    assert kept >= 1
+    monkeypatch.setattr(TransformersEngine, "_generate_batch", original)
+    outcome = run(config)
+    assert outcome.report["done"] + outcome.report["cached"] == 4
+    translated_now = [i for i in outcome.report["items"] if "translation:hu" in i["seconds"]]
+    assert len(translated_now) == 4 - kept
 
 
 def cached_summaries(cache: Path) -> int:
@@ -306,3 +401,30 @@ def test_killed_run_resumes_from_the_cache(tiny_models, tmp_path) -> None:
     summaries_cached = sum(1 for item in report["items"] if "summary" not in item["seconds"])
     assert summaries_cached >= 32
     assert len(results(tmp_path / "out")) == 80
+
+
+def test_a_cache_that_cannot_be_written_stops_the_run_not_the_article(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    """Finished work is kept while its wave runs, inside the batch's own error handling; a
+    full disk there must still stop the run (exit 4), not fail the article it was keeping."""
+    from summarize.core.cache import WorkCache
+    from summarize.core.errors import WriteFailed
+    from summarize.runners.local import run
+
+    news = short_news(tmp_path / "news", 3)
+    config = replace(marian_config(tiny_models, (news,), tmp_path / "out"), languages=("hu",))
+    original = WorkCache.put
+    tries: list[str] = []
+
+    def put(self, key, value):
+        if "chunks" in value:  # a summary
+            tries.append(key)
+            raise WriteFailed("cannot write the cache: no space left on the device")
+        return original(self, key, value)
+
+    monkeypatch.setattr(WorkCache, "put", put)
+    with pytest.raises(WriteFailed, match="no space"):
+        run(config)
+    # The first write that failed stopped the run: no article was retried on its own for it.
+    assert len(tries) == 1

@@ -9,7 +9,12 @@ from support.fakes import WordEngine
 
 from summarize.core.records import Article, Summary
 from summarize.engines.generation import ModelInfo
-from summarize.stages.summarizer import SummaryFailure, summarize_articles, summary_prefix
+from summarize.stages.summarizer import (
+    ChunkMemo,
+    SummaryFailure,
+    summarize_articles,
+    summary_prefix,
+)
 
 
 def article(article_id: str, text: str) -> Article:
@@ -28,12 +33,16 @@ class BlankingEngine(WordEngine):
         self.blank = blank
 
     def generate(self, texts: Sequence[str], *args: Any, **kwargs: Any) -> list[str]:
+        on_batch = kwargs.pop("on_batch", None)
         outputs = super().generate(texts, *args, **kwargs)
         # Some engines answer nothing at all, some a lone space: both are empty summaries.
-        return [
+        outputs = [
             ("" if len(text) % 2 else " ") if self.blank(text) else output
             for text, output in zip(texts, outputs, strict=True)
         ]
+        if on_batch is not None:
+            on_batch(dict(enumerate(outputs)))
+        return outputs
 
 
 def test_short_articles_are_summarised_once_in_input_order() -> None:
@@ -60,6 +69,39 @@ def test_long_article_is_chunked_then_summaries_are_summarised() -> None:
     first_round_words = sum(len(t.split()) for t in engine.calls[0][0])
     assert first_round_words == len(long_text(40).split()) + len(["Just", "one", "sentence."])
     assert len(engine.calls) >= 2
+
+
+def test_each_article_is_heard_as_soon_as_its_batch_settles_it() -> None:
+    """A short article is settled by the first round's batch, before the long one's chunk
+    summaries are summarised: it can be kept while the long one is still running."""
+    engine = WordEngine(max_input_tokens=50)
+    articles = [article("long", long_text(40)), article("short", "Just one sentence.")]
+    heard: list[tuple[int, int]] = []
+    results = summarize_articles(
+        articles, engine, on_result=lambda index, _: heard.append((index, len(engine.calls)))
+    )
+    assert sorted(index for index, _ in heard) == [0, 1]
+    settled_in = dict(heard)
+    assert settled_in[1] == 1 and settled_in[0] > 1  # the short one in the first call
+    assert [r.article_id for r in results] == ["long", "short"]
+
+
+def test_chunk_summaries_kept_in_the_memo_are_not_summarised_again() -> None:
+    """A long article is settled only in its last round; the summaries of its chunks are kept
+    as their batches end, so a run stopped before that round redoes none of them."""
+    kept: dict[str, str] = {}
+    memo = ChunkMemo(recall=kept.get, keep=kept.__setitem__)
+    articles = [article("long", long_text(40)), article("short", "Just one sentence.")]
+    first = WordEngine(max_input_tokens=50)
+    expected = summarize_articles(articles, first, memo=memo)
+    chunks = first.calls[0][0][:-1]  # the long article's chunks (the short one is last)
+    assert len(chunks) > 1 and set(chunks) <= set(kept)
+    assert "Just one sentence." not in kept  # a one-chunk article's summary is its own unit
+
+    again = WordEngine(max_input_tokens=50)
+    assert summarize_articles(articles, again, memo=memo) == expected
+    first_round = again.calls[0][0]
+    assert not set(first_round) & set(chunks)  # only what the memo lacked was generated
 
 
 def test_an_article_exactly_at_the_limit_is_one_chunk() -> None:

@@ -7,7 +7,7 @@ out-of-memory test and the work function.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 logger = logging.getLogger(__name__)
@@ -16,13 +16,18 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+#: Outputs that just finished, by position: in the batch (from ``work``) or in the inputs (to
+#: the caller).
+Finished = Mapping[int, Result]
+
+
 def run_sorted_batches(
     items: Sequence[Item],
     lengths: Sequence[int],
     batch_size: int,
-    work: Callable[[list[Item]], list[Result]],
+    work: Callable[[list[Item], Callable[[Finished], None]], list[Result]],
     is_out_of_memory: Callable[[BaseException], bool] = lambda _: False,
-    on_done: Callable[[int], None] | None = None,
+    on_batch: Callable[[Finished], None] | None = None,
     max_batch_tokens: int | None = None,
 ) -> list[Result]:
     """Run ``work`` over items in batches of similar length; return results in input order.
@@ -31,12 +36,27 @@ def run_sorted_batches(
     at most ``batch_size`` items and, when ``max_batch_tokens`` is set, at most that many
     tokens once padded to its longest item (a few very long inputs make small batches). When
     ``work`` runs out of memory the batch is halved and retried, down to one item; the smaller
-    limits are kept for the rest of the run. ``on_done`` hears how many items each batch held.
+    limits are kept for the rest of the run.
+
+    ``on_batch`` hears each item's result once, as soon as it is known, by the item's position
+    in ``items``: the caller can keep finished work before the rest is done. ``work`` gets the
+    batch and a function to report part of it early, by position in the batch (an engine that
+    runs several batches at once reports each as it ends); whatever it did not report is
+    reported when it returns. A result reported by a try that later ran out of memory is not
+    reported again by the retry.
     """
     if batch_size < 1:
         raise ValueError(f"batch size must be at least 1, got {batch_size}")
     order = sorted(range(len(items)), key=lambda index: -lengths[index])
     results: list[Result | None] = [None] * len(items)
+    reported: set[int] = set()
+
+    def report(indices: Sequence[int], finished: Finished) -> None:
+        fresh = {indices[p]: out for p, out in finished.items() if indices[p] not in reported}
+        reported.update(fresh)
+        if fresh and on_batch is not None:
+            on_batch(fresh)
+
     position = 0
     while position < len(order):
         count = batch_size
@@ -45,7 +65,10 @@ def run_sorted_batches(
             count = max(1, min(batch_size, max_batch_tokens // longest))
         indices = order[position : position + count]
         try:
-            outputs = work([items[index] for index in indices])
+            outputs = work(
+                [items[index] for index in indices],
+                lambda finished, indices=indices: report(indices, finished),
+            )
         except Exception as error:  # only memory errors are retried
             if not is_out_of_memory(error) or len(indices) == 1:
                 raise
@@ -58,9 +81,8 @@ def run_sorted_batches(
             raise RuntimeError(f"batch of {len(indices)} inputs gave {len(outputs)} outputs")
         for index, output in zip(indices, outputs, strict=True):
             results[index] = output
+        report(indices, dict(enumerate(outputs)))
         position += len(indices)
-        if on_done is not None:
-            on_done(len(indices))
     return results  # type: ignore[return-value]
 
 

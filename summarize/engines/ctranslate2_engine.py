@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -367,7 +367,7 @@ class CTranslate2Engine:
         self,
         texts: Sequence[str],
         target: Target = Target(),
-        on_done: Callable[[int], None] | None = None,
+        on_batch: Callable[[Mapping[int, str]], None] | None = None,
         *,
         overrides: GenerationOverrides | None = None,
     ) -> list[str]:
@@ -393,8 +393,9 @@ class CTranslate2Engine:
             encoded,
             [len(ids) for ids in encoded],
             self.batch_size * per_call,
-            lambda wave: self._generate_wave(wave, prefix, on_done, options),
+            lambda wave, report: self._generate_wave(wave, prefix, report, options),
             is_out_of_memory=_is_out_of_memory,
+            on_batch=on_batch,
             max_batch_tokens=None
             if self.max_batch_tokens is None
             else self.max_batch_tokens * per_call,
@@ -404,10 +405,11 @@ class CTranslate2Engine:
         self,
         wave: list[list[int]],
         prefix: list[str],
-        on_done: Callable[[int], None] | None,
+        report: Callable[[Mapping[int, str]], None],
         options: dict[str, Any],
     ) -> list[str]:
-        """Decode a length-sorted wave as batches that ``self._workers`` workers share."""
+        """Decode a length-sorted wave as batches that ``self._workers`` workers share; each
+        batch's outputs are reported (by position in the wave) as soon as it ends."""
         limit = self.batch_size
         if self.max_batch_tokens is not None:
             limit = max(1, min(limit, self.max_batch_tokens // max(1, max(map(len, wave)))))
@@ -427,21 +429,31 @@ class CTranslate2Engine:
             )
             for chunk in chunks
         ]
-        results = _wait_for_all([future for batch in pending for future in batch])
-        outputs = []
-        for result in results:
-            tokens = result.hypotheses[0]
-            # The forced first token is returned with the output; it is never text.
-            if prefix and tokens[: len(prefix)] == prefix:
-                tokens = tokens[len(prefix) :]
-            ids = self.tokenizer.convert_tokens_to_ids(tokens)
-            outputs.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
-        if on_done is not None:
-            # Reported once the whole wave is back, so a wave retried after running out of
-            # memory is never counted twice.
-            for chunk in chunks:
-                on_done(len(chunk))
+        # Waited for in the order the workers take them, so a batch is reported (and its work
+        # kept) about when it ends, not when the whole wave does.
+        outputs: list[str] = []
+        error: Exception | None = None
+        for batch in pending:
+            try:
+                decoded = [self._decode(result, prefix) for result in _wait_for_all(batch)]
+            except Exception as failure:  # raised once every batch has ended
+                error = error or failure
+                continue
+            if error is None:
+                report(dict(enumerate(decoded, len(outputs))))
+                outputs.extend(decoded)
+        if error is not None:
+            raise error
         return outputs
+
+    def _decode(self, result: Any, prefix: list[str]) -> str:
+        """The text of CTranslate2's best hypothesis."""
+        tokens = result.hypotheses[0]
+        # The forced first token is returned with the output; it is never text.
+        if prefix and tokens[: len(prefix)] == prefix:
+            tokens = tokens[len(prefix) :]
+        ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
 
     def close(self) -> None:
         """Free the model's memory (CTranslate2 releases it when the translator is deleted)."""

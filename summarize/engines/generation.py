@@ -111,11 +111,14 @@ class Engine(Protocol):
         self,
         texts: Sequence[str],
         target: Target = Target(),
-        on_done: Callable[[int], None] | None = None,
+        on_batch: Callable[[Mapping[int, str]], None] | None = None,
         *,
         overrides: GenerationOverrides | None = None,
     ) -> list[str]:
-        """Generate one output per input text; ``on_done`` hears how many finished per batch.
+        """Generate one output per input text.
+
+        ``on_batch`` hears the outputs of each batch as it ends, by position in ``texts``,
+        each output once: finished work can be kept before the call returns.
 
         ``overrides`` changes decoding for this call only (over the engine's own settings).
         """

@@ -12,7 +12,7 @@ import json
 import logging
 import pickle
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import torch
@@ -341,7 +341,7 @@ class TransformersEngine:
         self,
         texts: Sequence[str],
         target: Target = Target(),
-        on_done: Callable[[int], None] | None = None,
+        on_batch: Callable[[Mapping[int, str]], None] | None = None,
         *,
         overrides: GenerationOverrides | None = None,
     ) -> list[str]:
@@ -358,9 +358,9 @@ class TransformersEngine:
             encoded,
             [len(ids) for ids in encoded],
             self.batch_size,
-            lambda batch: self._generate_batch(batch, settings),
+            lambda batch, _report: self._generate_batch(batch, settings),
             is_out_of_memory=self._recover_from_out_of_memory,
-            on_done=on_done,
+            on_batch=on_batch,
             max_batch_tokens=self.max_batch_tokens,
         )
 

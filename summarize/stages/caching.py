@@ -1,5 +1,5 @@
 """Caching around the stages: finished units are taken from the cache before a stage runs and
-put in as each wave finishes, so an interrupted run resumes where it stopped."""
+put in as each engine batch finishes them, so an interrupted run resumes where it stopped."""
 
 from __future__ import annotations
 
@@ -20,19 +20,26 @@ CACHED_STAGES: tuple[type[Stage], ...] = (SummaryStage, TranslationStage, PivotS
 
 
 class Cached:
-    """A stage whose every finished unit goes into the cache the moment its wave ends."""
+    """A stage whose every finished unit goes into the cache the moment its batch ends."""
 
     def __init__(self, stage: Stage) -> None:
         self.stage = stage
 
     def run_wave(self, wave: Wave, model: Any, context: StageContext, progress: Progress) -> None:
-        """Run the wave, then put each unit it added into the cache."""
-        before = [set(self.stage.entries(item, context)) for item in wave.items]
-        self.stage.run_wave(wave, model, context, progress)
-        for item, old in zip(wave.items, before, strict=True):
+        """Run the wave, putting each unit it adds into the cache as soon as it is finished."""
+        before = {id(item): set(self.stage.entries(item, context)) for item in wave.items}
+
+        def keep(item: WorkItem) -> None:
+            known = before.setdefault(id(item), set())
             for key, entry in self.stage.entries(item, context).items():
-                if key not in old:
+                if key not in known:
                     context.cache.put(key, entry)
+                    known.add(key)
+
+        self.stage.run_wave(wave, model, context, progress, keep)
+        # A stage that settles some articles only at the end of the wave is caught up here.
+        for item in wave.items:
+            keep(item)
 
 
 def take_cached(work: Sequence[WorkItem], context: StageContext) -> None:

@@ -22,6 +22,10 @@ PIVOT_ENTRY = {"text": str}
 SUMMARY_ENTRY = {"text": str, "chunks": int}
 
 
+#: The summary of one chunk of a long article (or of joined chunk summaries).
+CHUNK_ENTRY = {"text": str}
+
+
 TRANSLATION_ENTRY = {"text": str}
 
 
@@ -57,6 +61,19 @@ def summary_key(item: WorkItem, context: StageContext) -> str:
         language=item.language,
         # The summary is of the pivot model's English: its files matter as much as its name.
         pivot=model_fields(context, item.pivot_model) if item.pivot_model else None,
+        **model_fields(context, config.summary_model),
+        **key_fields(config, "summary"),
+        **context.output_fields,
+    )
+
+
+def chunk_key(chunk: str, context: StageContext) -> str:
+    """A chunk's summary depends on its text, the summariser and its settings, not on which
+    article it came from: the same chunk in two articles is summarised once."""
+    config = context.config
+    return unit_key(
+        "summary-chunk",
+        text=chunk,
         **model_fields(context, config.summary_model),
         **key_fields(config, "summary"),
         **context.output_fields,

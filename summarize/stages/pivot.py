@@ -11,12 +11,21 @@ from typing import Any
 from summarize.core.languages import ENGLISH
 from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
+from summarize.quality import SentencePair
 from summarize.stages.context import StageContext
 from summarize.stages.keys import PIVOT_ENTRY, pivot_key
 from summarize.stages.loading import sentence_engine
 from summarize.stages.plan import TranslationPlan
-from summarize.stages.stage import SUMMARY_WAVE, Stage, Wave, chunks, retry_singly
-from summarize.stages.translator import ModelTranslator
+from summarize.stages.stage import (
+    SUMMARY_WAVE,
+    Finished,
+    Stage,
+    Wave,
+    chunks,
+    nothing_to_keep,
+    retry_singly,
+)
+from summarize.stages.translator import ModelTranslator, join_sentences
 from summarize.stages.work import WorkItem, share_time
 
 logger = logging.getLogger(__name__)
@@ -59,7 +68,12 @@ class PivotStage(Stage):
         return sentence_engine(self.plan, context)
 
     def run_wave(
-        self, wave: Wave, model: Engine, context: StageContext, progress: Progress
+        self,
+        wave: Wave,
+        model: Engine,
+        context: StageContext,
+        progress: Progress,
+        finished: Finished = nothing_to_keep,
     ) -> None:
         assert wave.language is not None
         translator = ModelTranslator(
@@ -69,14 +83,27 @@ class PivotStage(Stage):
             source_language=wave.language,
         )
 
+        def settle(item: WorkItem, pairs: list[SentencePair]) -> None:
+            item.english_text, item.computed = join_sentences(pairs, ENGLISH.code), True
+            finished(item)
+
         def attempt(items: list[WorkItem]) -> None:
+            # A retry after a failed batch skips what the batch settled before it failed.
+            items = [item for item in items if item.english_text is None and item.failure is None]
+            if not items:
+                return
             started = time.perf_counter()
-            english = translator.translate([item.article.text for item in items], ENGLISH.code)
+            english = translator.translate_sentences(
+                [item.article.text for item in items],
+                ENGLISH.code,
+                on_text=lambda index, pairs: settle(items[index], pairs),
+            )
             share_time(
                 items, "pivot", time.perf_counter() - started, [len(i.article.text) for i in items]
             )
-            for item, text in zip(items, english, strict=True):
-                item.english_text, item.computed = text, True
+            for item, pairs in zip(items, english, strict=True):
+                if item.english_text is None:
+                    settle(item, pairs)
 
         retry_singly(wave.items, attempt, _fail)
 

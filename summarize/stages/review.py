@@ -10,7 +10,7 @@ from summarize.core.progress import Progress, silent_progress
 from summarize.quality import check_article
 from summarize.stages.context import StageContext
 from summarize.stages.keys import PIVOT_ENTRY, pivot_key
-from summarize.stages.stage import Stage, Wave
+from summarize.stages.stage import Finished, Stage, Wave, nothing_to_keep
 from summarize.stages.work import WorkItem
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,14 @@ class ReviewStage(Stage):
         """Every summarised article that has not failed, its units cached or not."""
         return [item for item in work if item.summary is not None and item.failure is None]
 
-    def run_wave(self, wave: Wave, model: Any, context: StageContext, progress: Progress) -> None:
+    def run_wave(
+        self,
+        wave: Wave,
+        model: Any,
+        context: StageContext,
+        progress: Progress,
+        finished: Finished = nothing_to_keep,
+    ) -> None:
         for item in wave.items:
             _check(item, context)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from summarize.core.errors import WriteFailed
 from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
 from summarize.stages.context import StageContext
@@ -19,10 +20,19 @@ from summarize.stages.work import WorkItem
 
 T = TypeVar("T")
 
-# Articles summarised (or summaries translated) between two saves to the cache: small enough
-# that an interruption loses little work, large enough for well-filled, length-sorted batches.
+# Articles summarised (or summaries translated) at once: enough for well-filled, length-sorted
+# batches. Finished work is kept batch by batch within a wave (see Stage.run_wave's
+# ``finished``), so a wave's size does not bound what an interruption loses.
 SUMMARY_WAVE = 32
 TRANSLATION_WAVE = 64
+
+#: Hears an article the moment a stage has finished its part of it, so its units can be kept
+#: while the rest of the wave is still running.
+Finished = Callable[[WorkItem], None]
+
+
+def nothing_to_keep(item: WorkItem) -> None:
+    """A ``finished`` that keeps nothing (for runners that keep work their own way)."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,18 @@ class Stage(ABC):
         raise NotImplementedError(f"{type(self).__name__} runs without a model")
 
     @abstractmethod
-    def run_wave(self, wave: Wave, model: Any, context: StageContext, progress: Progress) -> None:
-        """Run the stage on one wave, filling in its articles (or their failures)."""
+    def run_wave(
+        self,
+        wave: Wave,
+        model: Any,
+        context: StageContext,
+        progress: Progress,
+        finished: Finished = nothing_to_keep,
+    ) -> None:
+        """Run the stage on one wave, filling in its articles (or their failures).
+
+        ``finished`` hears each article whose part is done as soon as its batch ends.
+        """
 
     @staticmethod
     def restore(item: WorkItem, context: StageContext) -> None:
@@ -79,9 +99,15 @@ def retry_singly(
     items: Sequence[T], attempt: Callable[[list[T]], None], fail: Callable[[T, Exception], None]
 ) -> None:
     """Run ``attempt`` on the batch; if it raises, on one item at a time, so one bad input
-    does not sink the others: a single item's failure goes to ``fail`` and fails it only."""
+    does not sink the others: a single item's failure goes to ``fail`` and fails it only.
+
+    A file that cannot be written (full disk, while finished work is kept) is no item's
+    fault: it stops the run, as it would anywhere else.
+    """
     try:
         attempt(list(items))
+    except WriteFailed:
+        raise
     except Exception as error:
         if len(items) > 1:
             for item in items:

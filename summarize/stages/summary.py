@@ -13,10 +13,22 @@ from summarize.core.records import Article, Summary
 from summarize.engines.backends import EngineChoice
 from summarize.engines.generation import Engine, ModelInfo
 from summarize.stages.context import StageContext
-from summarize.stages.keys import SUMMARY_ENTRY, summary_key
+from summarize.stages.keys import CHUNK_ENTRY, SUMMARY_ENTRY, chunk_key, summary_key
 from summarize.stages.loading import summary_engine
-from summarize.stages.stage import SUMMARY_WAVE, Stage, Wave, retry_singly
-from summarize.stages.summarizer import SummaryFailure, summarize_articles, summary_prefix
+from summarize.stages.stage import (
+    SUMMARY_WAVE,
+    Finished,
+    Stage,
+    Wave,
+    nothing_to_keep,
+    retry_singly,
+)
+from summarize.stages.summarizer import (
+    ChunkMemo,
+    SummaryFailure,
+    summarize_articles,
+    summary_prefix,
+)
 from summarize.stages.work import WorkItem, share_time
 
 logger = logging.getLogger(__name__)
@@ -43,30 +55,51 @@ class SummaryStage(Stage):
         return summary_engine(self.choice, context)
 
     def run_wave(
-        self, wave: Wave, model: Engine, context: StageContext, progress: Progress
+        self,
+        wave: Wave,
+        model: Engine,
+        context: StageContext,
+        progress: Progress,
+        finished: Finished = nothing_to_keep,
     ) -> None:
         prefix = summary_prefix(self.info)
         started = 0.0
+        memo = ChunkMemo(
+            recall=lambda chunk: _recall(context.cache.get(chunk_key(chunk, context), CHUNK_ENTRY)),
+            keep=lambda chunk, text: context.cache.put(chunk_key(chunk, context), {"text": text}),
+        )
+
+        def settle(item: WorkItem, outcome: Summary | SummaryFailure) -> None:
+            if isinstance(outcome, SummaryFailure):
+                item.failure = outcome.reason
+                logger.warning("%s: %s", item.article.source, outcome.reason)
+                return
+            item.summary, item.computed = outcome, True
+            finished(item)
 
         def attempt(items: list[WorkItem]) -> None:
+            # A retry after a failed batch skips what the batch settled before it failed.
+            items = [item for item in items if item.summary is None and item.failure is None]
+            if not items:
+                return
             nonlocal started
             started = time.perf_counter()
-            articles = [_english_article(item) for item in items]
-            _finish(items, summarize_articles(articles, model, prefix=prefix, progress=progress))
+            summarize_articles(
+                [_english_article(item) for item in items],
+                model,
+                prefix=prefix,
+                progress=progress,
+                on_result=lambda index, outcome: settle(items[index], outcome),
+                memo=memo,
+            )
+            seconds = time.perf_counter() - started
+            share_time(items, "summary", seconds, [len(i.article.text) for i in items])
 
         def fail(item: WorkItem, error: Exception) -> None:
             logger.debug("summarising %s failed", item.article.source, exc_info=True)
-            _finish([item], [SummaryFailure(item.article.id, f"summarising failed: {error}")])
-
-        def _finish(items: list[WorkItem], outcomes: Sequence[Summary | SummaryFailure]) -> None:
             seconds = time.perf_counter() - started
-            share_time(items, "summary", seconds, [len(i.article.text) for i in items])
-            for item, outcome in zip(items, outcomes, strict=True):
-                if isinstance(outcome, SummaryFailure):
-                    item.failure = outcome.reason
-                    logger.warning("%s: %s", item.article.source, outcome.reason)
-                    continue
-                item.summary, item.computed = outcome, True
+            share_time([item], "summary", seconds, [len(item.article.text)])
+            settle(item, SummaryFailure(item.article.id, f"summarising failed: {error}"))
 
         retry_singly(wave.items, attempt, fail)
 
@@ -82,6 +115,10 @@ class SummaryStage(Stage):
             return {}
         summary = item.summary
         return {summary_key(item, context): {"text": summary.text, "chunks": summary.chunks}}
+
+
+def _recall(entry: dict[str, Any] | None) -> str | None:
+    return None if entry is None else entry["text"]
 
 
 def _english_article(item: WorkItem) -> Article:

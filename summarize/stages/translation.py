@@ -10,12 +10,20 @@ from typing import Any
 
 from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
-from summarize.quality import retry_suspects
+from summarize.quality import SentencePair, retry_suspects
 from summarize.stages.context import StageContext
 from summarize.stages.keys import TRANSLATION_ENTRY, translation_entry, translation_key
 from summarize.stages.loading import sentence_engine
 from summarize.stages.plan import TranslationPlan
-from summarize.stages.stage import TRANSLATION_WAVE, Stage, Wave, chunks, retry_singly
+from summarize.stages.stage import (
+    TRANSLATION_WAVE,
+    Finished,
+    Stage,
+    Wave,
+    chunks,
+    nothing_to_keep,
+    retry_singly,
+)
 from summarize.stages.translator import ModelTranslator, join_sentences
 from summarize.stages.work import WorkItem, cached_pairs, share_time
 
@@ -51,17 +59,37 @@ class TranslationStage(Stage):
         return sentence_engine(self.plan, context)
 
     def run_wave(
-        self, wave: Wave, model: Engine, context: StageContext, progress: Progress
+        self,
+        wave: Wave,
+        model: Engine,
+        context: StageContext,
+        progress: Progress,
+        finished: Finished = nothing_to_keep,
     ) -> None:
         code = wave.language
         assert code is not None
         translator = ModelTranslator(model, self.plan.targets, progress=progress)
+        retry = context.config.retry_suspect
+
+        def settle(item: WorkItem, pairs: list[SentencePair]) -> None:
+            item.translations[code] = join_sentences(pairs, code)
+            item.sentences[code], item.computed = pairs, True
+            finished(item)
 
         def attempt(items: list[WorkItem]) -> None:
+            # A retry after a failed batch skips what the batch settled before it failed.
+            items = [item for item in items if _needs(item, code)]
+            if not items:
+                return
             started = time.perf_counter()
             texts = [item.summary.text for item in items if item.summary is not None]
-            translated = translator.translate_sentences(texts, code)
-            if context.config.retry_suspect:
+            translated = translator.translate_sentences(
+                texts,
+                code,
+                # With --retry-suspect a translation is final only after the retries.
+                on_text=None if retry else lambda index, pairs: settle(items[index], pairs),
+            )
+            if retry:
                 translated, replaced = retry_suspects(
                     translated, code, lambda sentences: translator.retranslate(sentences, code)
                 )
@@ -69,8 +97,8 @@ class TranslationStage(Stage):
             seconds = time.perf_counter() - started
             share_time(items, f"translation:{code}", seconds, [len(t) for t in texts])
             for item, pairs in zip(items, translated, strict=True):
-                item.translations[code] = join_sentences(pairs, code)
-                item.sentences[code], item.computed = pairs, True
+                if code not in item.translations:
+                    settle(item, pairs)
 
         def fail(item: WorkItem, error: Exception) -> None:
             logger.debug("translating %s failed", item.article.source, exc_info=True)

@@ -8,7 +8,7 @@ batches, and the translations are rejoined in order.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from summarize.core.errors import UnsupportedLanguageError
@@ -222,8 +222,17 @@ class ModelTranslator:
         """Translate texts into ``target`` sentence by sentence; empty texts stay empty."""
         return [join_sentences(pairs, target) for pairs in self.translate_sentences(texts, target)]
 
-    def translate_sentences(self, texts: Sequence[str], target: str) -> list[list[SentencePair]]:
-        """Each text's sentences (over-long ones split) with their translations, in order."""
+    def translate_sentences(
+        self,
+        texts: Sequence[str],
+        target: str,
+        on_text: Callable[[int, list[SentencePair]], None] | None = None,
+    ) -> list[list[SentencePair]]:
+        """Each text's sentences (over-long ones split) with their translations, in order.
+
+        ``on_text`` hears each text's pairs (by its position in ``texts``) as soon as the
+        batch that translates its last sentence ends.
+        """
         model_target = self.targets[target]
         budget = (
             self.engine.max_input_tokens
@@ -243,15 +252,21 @@ class ModelTranslator:
         ]
         unique = list(dict.fromkeys(sentence for sentences in per_text for sentence in sentences))
         self.progress.grow(len(unique))
-        translated = dict(
-            zip(
-                unique,
-                self.engine.generate(unique, model_target, on_done=self.progress.update),
-                strict=True,
-            )
-        )
+        pending = _PendingTexts(per_text, unique)
+
+        def batch_done(finished: Mapping[int, str]) -> None:
+            self.progress.update(len(finished))
+            for index, pairs in pending.hear(finished):
+                if on_text is not None:
+                    on_text(index, pairs)
+
+        batch_done({})  # texts without sentences are done already
+        generated = self.engine.generate(unique, model_target, on_batch=batch_done)
+        # An engine that reported only part of its outputs (or none) is caught up here.
+        batch_done(pending.unheard(generated))
         return [
-            [(sentence, translated[sentence]) for sentence in sentences] for sentences in per_text
+            [(sentence, pending.translated[sentence]) for sentence in sentences]
+            for sentences in per_text
         ]
 
     def retranslate(self, sentences: Sequence[str], target: str) -> list[str]:
@@ -275,6 +290,48 @@ class ModelTranslator:
             for index, output in zip(indexes, outputs, strict=True):
                 results[index] = output
         return results
+
+
+class _PendingTexts:
+    """Texts whose sentences are being translated, and which of them are complete."""
+
+    def __init__(self, per_text: Sequence[Sequence[str]], unique: Sequence[str]) -> None:
+        self.per_text = per_text
+        self.unique = unique
+        #: Sentence -> its translation, so far.
+        self.translated: dict[str, str] = {}
+        # Texts waiting for a sentence, by sentence; and how many sentences each still lacks.
+        self.waiting: dict[str, list[int]] = {}
+        self.missing = [len(set(sentences)) for sentences in per_text]
+        for index, sentences in enumerate(per_text):
+            for sentence in set(sentences):
+                self.waiting.setdefault(sentence, []).append(index)
+        self.reported = [False] * len(per_text)
+
+    def hear(self, finished: Mapping[int, str]) -> list[tuple[int, list[SentencePair]]]:
+        """Take translations by position in ``unique``; return the texts now complete."""
+        complete = []
+        for position, translation in finished.items():
+            sentence = self.unique[position]
+            if sentence in self.translated:
+                continue
+            self.translated[sentence] = translation
+            for index in self.waiting.get(sentence, ()):
+                self.missing[index] -= 1
+        for index, missing in enumerate(self.missing):
+            if missing == 0 and not self.reported[index]:
+                self.reported[index] = True
+                pairs = [(sentence, self.translated[sentence]) for sentence in self.per_text[index]]
+                complete.append((index, pairs))
+        return complete
+
+    def unheard(self, generated: Sequence[str]) -> dict[int, str]:
+        """The outputs of ``generated`` (all of them, by position) not heard yet."""
+        return {
+            position: output
+            for position, output in enumerate(generated)
+            if self.unique[position] not in self.translated
+        }
 
 
 #: Decoding for a retry: bans a repeated 3-gram (a loop needs one) and penalises tokens

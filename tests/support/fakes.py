@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from summarize.engines.generation import GenerationOverrides, Target
 
@@ -30,7 +30,7 @@ class WordEngine:
         self,
         texts: Sequence[str],
         target: Target = Target(),
-        on_done: Callable[[int], None] | None = None,
+        on_batch: Callable[[Mapping[int, str]], None] | None = None,
         *,
         overrides: GenerationOverrides | None = None,
     ) -> list[str]:
@@ -39,13 +39,13 @@ class WordEngine:
         for text in texts:
             if len(text.split()) + 2 > self.max_input_tokens:
                 raise ValueError(f"input too long: {len(text.split())} words")
-        if on_done is not None:
-            on_done(len(texts))
         outputs = []
         for text in texts:
             words = text.removeprefix(target.prefix).split()
             echo = " ".join(words[: self.output_words - 1])
             outputs.append(f"{echo} [{len(words)}].")
+        if on_batch is not None:
+            on_batch(dict(enumerate(outputs)))
         return outputs
 
     def close(self) -> None:
