@@ -157,9 +157,15 @@ def written_numbers(text: str, *, english: bool = False) -> list[_Number]:
     return found
 
 
+#: Chinese for "more than", between a number and its scale: "200多万" is over two million.
+_CHINESE_APPROXIMATE = "多余"
+
+
 def _scale_of(word: str) -> tuple[int | None, bool]:
     """The scale a word after a number gives it (None: none), and whether it may be a unit."""
     word = word.lower()
+    if word[:1] in _CHINESE_APPROXIMATE and word[1:2] in ("万", "亿"):
+        word = word[1:]
     if word in _AMBIGUOUS_SCALES:
         return _AMBIGUOUS_SCALES[word], True
     if word in _SCALES:
