@@ -1057,3 +1057,16 @@ def test_chinese_without_kana_is_never_taken_for_japanese() -> None:
 def test_more_than_between_a_chinese_number_and_its_scale(translation: str, flagged: bool) -> None:
     source = "The library holds more than two million books and manuscripts."
     assert bool(quality.check_numbers(source, translation, "zh")) is flagged
+
+
+@pytest.mark.parametrize(
+    ("translation", "flagged"),
+    [
+        ("3月份失业率降至4.1%。", False),
+        ("4月份失业率降至4.1%。", True),
+        ("9月份失业率降至4.1%。", True),
+    ],
+)
+def test_a_chinese_month_must_be_the_month_the_english_names(translation, flagged) -> None:
+    source = "Unemployment fell to 4.1% in March."
+    assert bool(check_numbers(source, translation, "zh")) is flagged
