@@ -106,7 +106,8 @@ def check(source: str | Path, output: Path | None = None) -> CheckOutcome:
     from_stdin = str(source) == STANDARD_STREAM
     path = None if from_stdin else Path(source)
     if path is not None and not path.is_file():
-        raise InputError(f"{source}: no such file; give a JSONL file, or - for standard input")
+        what = "not a file" if path.exists() else "no such file"
+        raise InputError(f"{source}: {what}; give a JSONL file, or - for standard input")
     articles = _RunArticles(path.parent / RUN_REPORT if path is not None else None)
     outcome = CheckOutcome()
     for number, raw in _numbered_lines(path):
