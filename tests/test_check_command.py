@@ -213,3 +213,19 @@ def test_results_jsonl_without_its_inputs(finished_run: Path, tmp_path: Path) ->
         for record in records
         for w in record["warnings"]
     )
+
+
+def test_relative_inputs_are_found_beside_the_output_folder(
+    finished_run: Path, tmp_path: Path
+) -> None:
+    # `summarize run news -o out` from the folder holding both, checked from elsewhere.
+    moved = tmp_path / "project"
+    shutil.copytree(finished_run, moved / "out")
+    shutil.copytree(finished_run.parent / "news", moved / "news")
+    report = json.loads((moved / "out" / "run.json").read_text("utf-8"))
+    report["settings"]["inputs"] = ["news"]
+    (moved / "out" / "run.json").write_text(json.dumps(report), encoding="utf-8")
+    (tmp_path / "cwd").mkdir()
+    result = run_cli(["check", str(moved / "out" / "results.jsonl")], cwd=tmp_path / "cwd")
+    assert result.returncode == 1, result.stderr
+    assert "without their article" not in result.stderr
