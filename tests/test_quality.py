@@ -1039,3 +1039,34 @@ def test_a_demonym_of_a_country_the_article_names_is_supported(article: str, sum
 def test_a_demonym_of_another_country_is_still_caught(article, summary, named) -> None:
     warnings = check_faithfulness(summary, [article])
     assert kinds(warnings) == {UNSUPPORTED_NAME} and warnings[0].detail.endswith(named)
+
+
+def test_chinese_without_kana_is_never_taken_for_japanese() -> None:
+    # fastText's small model is 96% sure this correct Chinese is Japanese.
+    source = "Chinese exports grew by 8.5% year on year in August, beating analysts' expectations."
+    translation = "中国8月出口同比增长8.5%，超出分析师预期。"
+    assert check_translation(source, translation, "zh", [(source, translation)]) == []
+    japanese = "中国の8月の輸出は前年同月比8.5%増加し、アナリストの予想を上回った。"
+    assert WRONG_LANGUAGE in kinds(check_translation(source, japanese, "zh"))
+
+
+@pytest.mark.parametrize(
+    ("translation", "flagged"),
+    [("该图书馆藏有200多万册图书和手稿。", False), ("该图书馆藏有300多万册图书和手稿。", True)],
+)
+def test_more_than_between_a_chinese_number_and_its_scale(translation: str, flagged: bool) -> None:
+    source = "The library holds more than two million books and manuscripts."
+    assert bool(quality.check_numbers(source, translation, "zh")) is flagged
+
+
+@pytest.mark.parametrize(
+    ("translation", "flagged"),
+    [
+        ("3月份失业率降至4.1%。", False),
+        ("4月份失业率降至4.1%。", True),
+        ("9月份失业率降至4.1%。", True),
+    ],
+)
+def test_a_chinese_month_must_be_the_month_the_english_names(translation, flagged) -> None:
+    source = "Unemployment fell to 4.1% in March."
+    assert bool(check_numbers(source, translation, "zh")) is flagged

@@ -1,4 +1,4 @@
-"""The command line: arguments, run, models, eval."""
+"""The command line: arguments, run, models, eval, check."""
 
 from __future__ import annotations
 

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
             {"model": add_model_flags, "decoding": add_decoding_flags}[option.group](run)
     _add_models_command(commands)
     _add_eval_command(commands)
+    _add_check_command(commands)
     return parser
 
 
@@ -150,6 +151,30 @@ def _add_eval_command(commands: Any) -> None:
         "Hub id, default Unbabel/wmt22-comet-da, or a downloaded model's folder)",
     )
     evaluate.add_argument("-v", "--verbose", action="store_true", help="debug logs")
+
+
+def _add_check_command(commands: Any) -> None:
+    check = commands.add_parser(
+        "check",
+        help="run the quality checks on summaries and translations made elsewhere (no models)",
+        description="Run the checks `summarize run` gives every summary and translation, with "
+        "the same thresholds, on JSONL lines: a translation "
+        '{"id", "source": English text, "translation", "language": code}, a summary '
+        '{"id", "article", "summary"}, or both as results.jsonl holds them ("summary", '
+        '"translations": {code: text}); a run\'s results.jsonl is read as it is, its articles '
+        "from the inputs its run.json names. Writes one JSONL record per line "
+        '({"id", "warnings"}). Exit 0: nothing flagged; 1: something flagged; 2: an unusable '
+        "line (reported with its number; the others are still checked).",
+    )
+    check.add_argument("input", metavar="FILE", help="a JSONL file, or - for standard input")
+    check.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the records to FILE (default: standard output)",
+    )
+    check.add_argument("-v", "--verbose", action="store_true", help="debug logs")
 
 
 # Parsed arguments that are not run settings: which command, and the commands' own flags.

@@ -52,9 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     # The flag alone until the config file is read (see _settings): it may say verbose too.
     _configure_logging(getattr(arguments, "verbose", False))
-    command = {"run": partial(_run, argv=argv), "models": _models, "eval": _evaluate}[
-        arguments.command
-    ]
+    command = {
+        "run": partial(_run, argv=argv),
+        "models": _models,
+        "eval": _evaluate,
+        "check": _check,
+    }[arguments.command]
     global _crash_log_folder
     _crash_log_folder = getattr(arguments, "output", None) if arguments.command == "eval" else None
     try:
@@ -184,6 +187,15 @@ def _evaluate(arguments: argparse.Namespace) -> int:
     scores = evaluation.evaluate(arguments.references, arguments.output, comet=arguments.comet)
     print(evaluation.format_scores(scores))
     return 0
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from summarize.commands import checking  # reads inputs and loads the checks' tables
+
+    outcome = checking.check(arguments.input, arguments.output)
+    for line in outcome.messages():
+        _say(line)
+    return outcome.exit_code
 
 
 def _settings(arguments: argparse.Namespace) -> RunConfig:

@@ -43,7 +43,12 @@ from summarize.quality.kinds import (
 )
 from summarize.quality.retries import retry_suspects, suspect_sentences
 from summarize.quality.scripts import check_language, check_script
-from summarize.quality.translations import check_coverage, check_sentence, check_translation
+from summarize.quality.translations import (
+    check_coverage,
+    check_sentence,
+    check_translation,
+    sentence_pairs,
+)
 
 __all__ = [
     "DROPPED_SENTENCE",
@@ -75,6 +80,7 @@ __all__ = [
     "check_translation",
     "check_untranslated",
     "retry_suspects",
+    "sentence_pairs",
     "suspect_sentences",
     "warning_records",
 ]

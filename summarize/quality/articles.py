@@ -15,25 +15,29 @@ from summarize.quality.translations import check_translation
 
 def check_summary(
     summary: str,
-    references: Iterable[str],
+    references: Iterable[str] | None,
     *,
     names: bool = True,
     scores: Callable[[str], list[tuple[str, float]]] | None = None,
 ) -> list[QualityWarning]:
-    """Every check of an English summary against the article it summarises."""
+    """Every check of an English summary against the article it summarises.
+
+    ``references`` None: the article is unknown (``summarize check`` given a summary alone),
+    so its numbers and names cannot be compared and only the checks of the text itself run.
+    """
     language = ENGLISH.code
     return [
         *check_language(summary, language, SUMMARY, scores=scores),
         *check_script(summary, language, SUMMARY),
         *check_repetition(summary, language, SUMMARY),
         *check_repeated_sentences(summary, language, SUMMARY),
-        *check_faithfulness(summary, references, names=names),
+        *(check_faithfulness(summary, references, names=names) if references is not None else []),
     ]
 
 
 def check_article(
     summary: str,
-    references: Iterable[str],
+    references: Iterable[str] | None,
     translations: Mapping[str, str],
     sentences: Mapping[str, Sequence[SentencePair]],
     *,
@@ -43,9 +47,10 @@ def check_article(
     """Every check of one article's summary and of each of its translations.
 
     ``sentences`` holds, per language, the sentence pairs the translation was made of (a
-    language missing from it is checked as a whole text).
+    language missing from it is checked as a whole text); ``references`` None: see
+    :func:`check_summary`.
     """
-    references = list(references)
+    references = list(references) if references is not None else None
     warnings = check_summary(summary, references, names=names, scores=scores)
     for language, translation in translations.items():
         warnings += check_translation(

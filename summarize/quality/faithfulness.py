@@ -19,6 +19,7 @@ from summarize.quality.numbers import (
     CHINESE_MONTH,
     CLOCK_HOURS,
     MONTH_NUMBERS,
+    named_months,
     number_values,
     without_restated,
     word_number_values,
@@ -89,12 +90,13 @@ def check_numbers(source: str, translation: str, language: str) -> list[QualityW
 
     Values compare as in :func:`check_faithfulness` (5,25 = 5.25; 250万 = 2.5 million; number
     words in the source count). A clock hour may move to the 24-hour clock ("6 p.m." -> "18
-    órakor"), and Chinese numbers its months ("December" -> "12月"): neither is flagged; nor
-    is a clock time or a range of years written another way ("9.30pm" -> "21:30", "2023-24"
-    -> "2023–2024").
+    órakor"), and Chinese numbers the months the English names ("December" -> "12月"; a
+    wrong month, "11月", is flagged): neither is flagged; nor is a clock time or a range of
+    years written another way ("9.30pm" -> "21:30", "2023-24" -> "2023–2024").
     """
     known = number_values(source) | word_number_values(source)
     months = {Decimal(match[1]) for match in CHINESE_MONTH.finditer(translation)}
+    months &= named_months(source)
     changed = []
     for number in written_numbers(without_restated(translation, source, known)):
         if number.values & known:

@@ -67,6 +67,27 @@ CLOCK_HOURS = frozenset(Decimal(hour) for hour in range(13, 25))
 #: Month numbers, which Chinese writes for month names ("12月" for December).
 MONTH_NUMBERS = frozenset(Decimal(month) for month in range(1, 13))
 CHINESE_MONTH = re.compile(r"(\d{1,2})\s*月")
+# fmt: off
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]
+# fmt: on
+#: Abbreviations news writes for months ("Jan. 5", "Sept. 30"); May, June and July have none.
+_MONTH_ABBREVIATIONS = {
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "Aug": 8,
+    "Sep": 9,
+    "Sept": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
+}
+#: An English month name or abbreviation, capitalised (the verbs "march" and "may" are not).
+_MONTH_NAME = re.compile(r"\b(" + "|".join([*_MONTHS, *_MONTH_ABBREVIATIONS]) + r")\b(?![^\W\d_])")
 #: A clock time as written: 9:30, 9.30, 9h30, 09:30:00, each with or without a.m./p.m., or an
 #: hour with a.m./p.m. ("9pm"). Not after a currency sign or before a percent sign: "$9.30"
 #: and "9.30%" are no times. Groups: hour, minutes, "a" or "p".
@@ -157,9 +178,15 @@ def written_numbers(text: str, *, english: bool = False) -> list[_Number]:
     return found
 
 
+#: Chinese for "more than", between a number and its scale: "200多万" is over two million.
+_CHINESE_APPROXIMATE = "多余"
+
+
 def _scale_of(word: str) -> tuple[int | None, bool]:
     """The scale a word after a number gives it (None: none), and whether it may be a unit."""
     word = word.lower()
+    if word[:1] in _CHINESE_APPROXIMATE and word[1:2] in ("万", "亿"):
+        word = word[1:]
     if word in _AMBIGUOUS_SCALES:
         return _AMBIGUOUS_SCALES[word], True
     if word in _SCALES:
@@ -167,6 +194,14 @@ def _scale_of(word: str) -> tuple[int | None, bool]:
     # The longest: 万亿 (a trillion) before 万 (ten thousand).
     stem = max((stem for stem in _SCALE_STEMS if word.startswith(stem)), key=len, default=None)
     return (_SCALE_STEMS[stem] if stem is not None else None), False
+
+
+def named_months(text: str) -> set[Decimal]:
+    """Numbers (1-12) of the months an English text names: "in March" -> 3."""
+    return {
+        Decimal(_MONTH_ABBREVIATIONS.get(name) or _MONTHS.index(name) + 1)
+        for name in _MONTH_NAME.findall(text)
+    }
 
 
 def number_values(text: str) -> set[Decimal]:

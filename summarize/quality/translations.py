@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from summarize.core.languages import ENGLISH
 from summarize.core.records import QualityWarning
 from summarize.quality.degeneration import (
     check_length,
@@ -22,6 +23,7 @@ from summarize.quality.kinds import (
 )
 from summarize.quality.scripts import check_language, check_script
 from summarize.quality.tokens import word_tokens
+from summarize.text.sentences import split_sentences
 
 
 def check_coverage(
@@ -108,3 +110,19 @@ def check_translation(
             *coverage,
         ]
     )
+
+
+def sentence_pairs(source: str, translation: str, language: str) -> list[SentencePair] | None:
+    """Source and translation matched sentence by sentence, for a translation made elsewhere.
+
+    A run knows which sentence it sent and what came back; a translation from another tool
+    comes whole, so its sentences are paired with the source's when both split into as many.
+    None when they do not (a sentence dropped, merged or split), or when splitting changed the
+    spaces of a sentence (which coverage would take for a dropped one): the text is then
+    checked as one sentence, as :func:`check_translation` does without pairs.
+    """
+    sources = split_sentences(source, ENGLISH.code)
+    translated = split_sentences(translation, language)
+    if len(sources) != len(translated) or not all(part in translation for part in translated):
+        return None
+    return list(zip(sources, translated, strict=True))

@@ -71,9 +71,14 @@ def detect_language(text: str) -> str | None:
     weight = sum(len(sentence) for sentence in sentences)
     if best != "en" and totals[best] < MIN_SHARE_AGAINST_ENGLISH * weight:
         return "en"
-    if best == "ja" and not _KANA.search(sample):
+    if best == "ja" and not has_kana(sample):
         return "zh"  # the small model takes short Chinese for Japanese; Japanese has kana
     return best
+
+
+def has_kana(text: str) -> bool:
+    """Whether ``text`` has hiragana or katakana: Japanese text does, Chinese never."""
+    return _KANA.search(text) is not None
 
 
 def without_quotations(text: str) -> str:
