@@ -24,6 +24,7 @@ from benchmarks.quality.cases import (
 from benchmarks.quality.scores import MIN_RECALL, format_markdown, measure
 
 DOCS = Path(__file__).parents[1] / "docs" / "quality.md"
+README = Path(__file__).parents[1] / "README.md"
 #: Cells that miss the target, and why (see docs/quality.md).
 SHORTFALLS = {
     (CORRECT, "uk"): "fastText's small model is 88% sure one correct Ukrainian sentence with no "
@@ -113,7 +114,8 @@ def test_targets(table, fault: str, language: str) -> None:
         assert cell.share >= MIN_RECALL, f"{cell.flagged}/{cell.total}; missed {cell.exceptions}"
 
 
-def test_docs_show_the_table_as_measured(table) -> None:
-    assert format_markdown(table) in DOCS.read_text("utf-8"), (
-        "docs/quality.md's table is out of date: paste `python -m benchmarks.quality`'s"
+@pytest.mark.parametrize("page", [DOCS, README], ids=lambda page: page.name)
+def test_docs_show_the_table_as_measured(table, page: Path) -> None:
+    assert format_markdown(table) in page.read_text("utf-8"), (
+        f"{page.name}'s table is out of date: paste `python -m benchmarks.quality`'s"
     )
