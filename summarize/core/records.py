@@ -93,6 +93,9 @@ class ArticleOutcome:
     summary: Summary | None = None
     #: Language code -> translated summary, for the languages it reached.
     translations: Mapping[str, str] = field(default_factory=dict)
+    #: Language code -> the headline in that language, for the languages it reached (and
+    #: ``en`` for an article not in English); the original stays ``article.title``.
+    headlines: Mapping[str, str] = field(default_factory=dict)
     #: What the quality checks flagged in the summary and translations.
     quality_warnings: tuple[QualityWarning, ...] = ()
     #: Why it failed, in words a user can act on; None when it did not.
@@ -121,6 +124,23 @@ class RunInfo:
     version: str
 
 
+#: Why a language could not be produced in a run: its model failed to load (or to convert),
+#: or failed while it ran on articles that were not at fault.
+UnavailableReason = Literal["model_failed_to_load", "model_failed"]
+
+
+@dataclass(frozen=True)
+class LanguageUnavailable:
+    """A target language this run could not produce at all; the others are still published."""
+
+    #: The language code, e.g. ``hu``.
+    language: str
+    #: What went wrong, for a short localised line on the pages.
+    reason: UnavailableReason
+    #: The full message, in English, for stderr and run.json (never shown to readers).
+    detail: str
+
+
 @dataclass(frozen=True)
 class Briefing:
     """The whole run's results, in input order, ready to render."""
@@ -130,3 +150,5 @@ class Briefing:
     run: RunInfo
     #: Inputs or articles that failed, with reasons.
     failures: tuple[InputFailure, ...] = field(default=())
+    #: Target languages that could not be produced this run (their editions say so).
+    unavailable: tuple[LanguageUnavailable, ...] = field(default=())
