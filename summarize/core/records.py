@@ -27,6 +27,14 @@ class Article:
     published: str | None = None
     #: Non-fatal problems met while reading (e.g. a guessed encoding).
     warnings: tuple[str, ...] = ()
+    #: The briefing section it belongs in: the input's sub-folder (``world``) or a JSONL
+    #: ``section``; None when the input names none.
+    section: str | None = None
+    #: The publisher's name for readers (a page's site name, a JSONL ``source``, a URL's host);
+    #: never a local file path. None when unknown.
+    source_name: str | None = None
+    #: A JSONL ``priority``: higher comes first within its section. None when not given.
+    priority: int | None = None
 
 
 @dataclass(frozen=True)
