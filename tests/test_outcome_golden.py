@@ -47,6 +47,7 @@ RESULT_LINE = (
     '{"id": "news/a.txt", "title": "Árvíz <b>", "source": "inputs/news/a.txt", '
     '"url": "https://example.com/a", "published": "2026-01-31", "summary": "A summary.", '
     '"translations": {"hu": "Összefoglaló.", "zh": "摘要。", "fi": "Tiivistelmä."}, '
+    '"headlines": {"en": "Flood <b>", "hu": "Árvíz", "zh": "洪水"}, '
     '"models": {"summary": "sum/model", "translation": {"hu": "hu/model", "zh": "zh/model"}, '
     '"pivot": "x/y"}, "chunks": 2, "language": "de", "pivot": "de/en-model", "slug": "a", '
     '"warnings": [{"stage": "input", "language": null, "kind": "reading", '
@@ -81,6 +82,8 @@ def test_results_line_is_byte_identical() -> None:
         article=ARTICLE,
         summary=SUMMARY,
         translations={"zh": "摘要。", "fi": "Tiivistelmä.", "hu": "Összefoglaló."},
+        # English first, then the run's languages, whatever order they came in.
+        headlines={"zh": "洪水", "hu": "Árvíz", "en": "Flood <b>"},
         language="de",
         pivot_model="de/en-model",
         quality_warnings=WARNINGS,

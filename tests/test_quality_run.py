@@ -67,10 +67,13 @@ def test_garbage_is_flagged_in_results_jsonl(flagged_run) -> None:
     for record in records(output):
         warnings = flags(record)
         assert warnings and all(list(warning) == KEYS for warning in warnings)
-        assert {w["stage"] for w in warnings} <= {"summary", "translation"}
+        assert {w["stage"] for w in warnings} <= {"summary", "translation", "headline"}
         # Random weights translate into no language at all: every edition is flagged.
         flagged = {w["language"] for w in warnings if w["stage"] == "translation"}
         assert flagged == set(LANGUAGES), record["id"]
+        # Headlines are translated and checked the same way, under their own stage.
+        assert set(record["headlines"]) == set(LANGUAGES)
+        assert {w["language"] for w in warnings if w["stage"] == "headline"} == set(LANGUAGES)
 
 
 def test_run_json_counts_the_flags(flagged_run) -> None:

@@ -191,6 +191,7 @@ def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
         "published",
         "summary",
         "translations",
+        "headlines",
         "models",
         "chunks",
         "language",

@@ -219,13 +219,20 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
     assert all(set(r["translations"]) == {"hu", "zh", "ru", "uk"} for r in results(config.output))
 
 
-def cached_translations(cache: Path) -> int:
-    """How many translation entries the cache holds (each keeps its sentence pairs)."""
-    count = 0
+def translation_entries(cache: Path) -> dict[Path, list[list[str]]]:
+    """The cache's translation entries (summaries' and headlines'): file -> sentence pairs."""
+    found = {}
     for entry in cache.rglob("*.json"):
         with contextlib.suppress(OSError, ValueError):  # being replaced right now
-            count += "sentences" in json.loads(entry.read_text("utf-8"))
-    return count
+            sentences = json.loads(entry.read_text("utf-8")).get("sentences")
+            if sentences is not None:
+                found[entry] = sentences
+    return found
+
+
+def cached_translations(cache: Path) -> int:
+    """How many translation entries the cache holds (each keeps its sentence pairs)."""
+    return len(translation_entries(cache))
 
 
 def short_news(folder: Path, count: int) -> Path:
@@ -305,13 +312,23 @@ def test_ctrl_c_keeps_every_translation_batch_that_ended(
         run(config)
     # Three sentences were translated before Ctrl-C (longest first, one per batch): each
     # summary whose every sentence was among them is saved although its wave never ended.
-    kept = cached_translations(config.output / ".cache")
-    assert kept >= 1
-    monkeypatch.setattr(TransformersEngine, "_generate_batch", original)
+    kept = translation_entries(config.output / ".cache")
+    assert len(kept) >= 1
+    resumed: list[list[int]] = []
+
+    def count_batch(self, batch, settings):
+        resumed.append(batch)
+        return original(self, batch, settings)
+
+    monkeypatch.setattr(TransformersEngine, "_generate_batch", count_batch)
     outcome = run(config)
     assert outcome.report["done"] + outcome.report["cached"] == 4
-    translated_now = [i for i in outcome.report["items"] if "translation:hu" in i["seconds"]]
-    assert len(translated_now) == 4 - kept
+    # Only the units (summaries and headlines) not kept are translated again: their
+    # sentences, one per batch.
+    now = translation_entries(config.output / ".cache")
+    resent = {source for path, pairs in now.items() if path not in kept for source, _ in pairs}
+    assert len(now) > len(kept)
+    assert len(resumed) == len(resent)
 
 
 def cached_summaries(cache: Path) -> int:

@@ -61,7 +61,8 @@ class Summary:
 class QualityWarning:
     """One thing an automatic check found doubtful in a summary or translation."""
 
-    #: ``summary`` (the English summary) or ``translation``.
+    #: ``summary`` (the English summary), ``translation`` or ``headline`` (a headline's
+    #: translation).
     stage: str
     #: Language of the checked text: ``en`` for a summary, else the target language code.
     language: str

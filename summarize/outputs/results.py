@@ -22,6 +22,8 @@ def result_record(outcome: ArticleOutcome, run: RunInfo) -> dict[str, Any]:
 
     Keys, in order: ``id``, ``title``, ``source``, ``url``, ``published``, ``summary``
     (English), ``translations`` (language code -> text, in ``run.languages`` order),
+    ``headlines`` (language code -> the headline translated into it: ``en`` first for an
+    article not in English, then ``run.languages`` order; a language it did not reach is absent),
     ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
     ``run.models`` are kept as they are), ``chunks``, ``language`` (the article's own),
     ``pivot`` (the model that translated it into English first, or null), ``slug`` and
@@ -38,6 +40,7 @@ def result_record(outcome: ArticleOutcome, run: RunInfo) -> dict[str, Any]:
         "published": article.published,
         "summary": summary.text,
         "translations": dict(ordered_items(outcome.translations, run.languages)),
+        "headlines": dict(ordered_items(outcome.headlines, ("en", *run.languages))),
         "models": models_record(run),
         "chunks": summary.chunks,
         "language": outcome.language,

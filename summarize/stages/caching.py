@@ -15,8 +15,9 @@ from summarize.stages.translation import TranslationStage
 from summarize.stages.work import WorkItem
 
 #: Every kind of stage whose units are cached, in the order their units are taken: a cached
-#: summary makes its article's pivot unneeded, and translations are keyed by the summary.
-CACHED_STAGES: tuple[type[Stage], ...] = (SummaryStage, TranslationStage, PivotStage)
+#: summary makes its article's pivot unneeded, translations are keyed by the summary, and a
+#: headline's translations by its English from the pivot.
+CACHED_STAGES: tuple[type[Stage], ...] = (SummaryStage, PivotStage, TranslationStage)
 
 
 class Cached:

@@ -30,9 +30,19 @@ TRANSLATION_ENTRY = {"text": str}
 
 
 def pivot_key(item: WorkItem, context: StageContext) -> str:
+    return _pivot_text_key(item.article.text, item, context)
+
+
+def headline_pivot_key(item: WorkItem, context: StageContext) -> str:
+    """The key of an article's headline in English: a pivot of the headline's text, as an
+    article's text is keyed (the same text with the same model is the same unit)."""
+    return _pivot_text_key(item.article.title, item, context)
+
+
+def _pivot_text_key(text: str, item: WorkItem, context: StageContext) -> str:
     return unit_key(
         "pivot",
-        text=item.article.text,
+        text=text,
         language=item.language,
         **model_fields(context, item.pivot_model),
         **key_fields(context.config, "pivot"),
@@ -81,6 +91,7 @@ def chunk_key(chunk: str, context: StageContext) -> str:
 
 
 def translation_key(summary: str, language: str, context: StageContext) -> str:
+    """A text's translation into ``language``: a summary's, or a headline's (in English)."""
     return unit_key(
         "translation",
         text=summary,

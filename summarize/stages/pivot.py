@@ -1,4 +1,5 @@
-"""The pivot stage: non-English articles translated into English before summarising."""
+"""The pivot stage: non-English articles (and their headlines) translated into English before
+summarising."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
 from summarize.quality import SentencePair
 from summarize.stages.context import StageContext
-from summarize.stages.keys import PIVOT_ENTRY, pivot_key
+from summarize.stages.keys import PIVOT_ENTRY, headline_pivot_key, pivot_key
 from summarize.stages.loading import sentence_engine
 from summarize.stages.plan import TranslationPlan
 from summarize.stages.stage import (
@@ -26,7 +27,7 @@ from summarize.stages.stage import (
     retry_singly,
 )
 from summarize.stages.translator import ModelTranslator, join_sentences
-from summarize.stages.work import WorkItem, share_time
+from summarize.stages.work import WorkItem, needs_english_headline, share_time
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +49,15 @@ class PivotStage(Stage):
         return [item for code in self.plan.targets for item in self.waiting_in(work, code)]
 
     def waiting_in(self, work: Sequence[WorkItem], language: str) -> list[WorkItem]:
-        """Articles in ``language`` still to translate into English with this model."""
+        """Articles in ``language`` whose text or headline is still to translate into English
+        with this model."""
         return [
             item
             for item in work
             if item.pivot_model == self.plan.model
             and item.language == language
-            and item.summary is None
-            and item.english_text is None
             and item.failure is None
+            and (_needs_text(item) or needs_english_headline(item))
         ]
 
     def waves(self, work: Sequence[WorkItem]) -> Iterator[Wave]:
@@ -87,38 +88,86 @@ class PivotStage(Stage):
             item.english_text, item.computed = join_sentences(pairs, ENGLISH.code), True
             finished(item)
 
-        def attempt(items: list[WorkItem]) -> None:
+        def settle_headline(item: WorkItem, pairs: list[SentencePair]) -> None:
+            item.headlines[ENGLISH.code] = join_sentences(pairs, ENGLISH.code)
+            item.computed = True
+            finished(item)
+
+        def attempt(items: list[WorkItem], headlines: bool = True) -> None:
             # A retry after a failed batch skips what the batch settled before it failed.
-            items = [item for item in items if item.english_text is None and item.failure is None]
-            if not items:
+            items = [item for item in items if item.failure is None]
+            texts = [item for item in items if _needs_text(item)]
+            titled = [item for item in items if headlines and needs_english_headline(item)]
+            if not texts and not titled:
                 return
             started = time.perf_counter()
+            # The headlines share the articles' call, so their sentences share its batches.
+            units = [*((item, settle) for item in texts), *((i, settle_headline) for i in titled)]
+            sources = [item.article.text for item in texts] + [i.article.title for i in titled]
             english = translator.translate_sentences(
-                [item.article.text for item in items],
+                sources,
                 ENGLISH.code,
-                on_text=lambda index, pairs: settle(items[index], pairs),
+                on_text=lambda index, pairs: units[index][1](units[index][0], pairs),
             )
             share_time(
-                items, "pivot", time.perf_counter() - started, [len(i.article.text) for i in items]
+                [item for item, _ in units],
+                "pivot",
+                time.perf_counter() - started,
+                [len(source) for source in sources],
             )
-            for item, pairs in zip(items, english, strict=True):
-                if item.english_text is None:
-                    settle(item, pairs)
+            for (item, keep), pairs in zip(units, english, strict=True):
+                if (
+                    item.english_text if keep is settle else item.headlines.get(ENGLISH.code)
+                ) is None:
+                    keep(item, pairs)
 
-        retry_singly(wave.items, attempt, _fail)
+        def fail(item: WorkItem, error: Exception) -> None:
+            if _needs_text(item) and needs_english_headline(item):
+                try:  # the headline alone may be at fault: the text is what must not fail
+                    attempt([item], headlines=False)
+                except Exception as retried:
+                    error = retried
+            if not _needs_text(item):
+                logger.debug("translating %s's headline failed", item.article.source, exc_info=True)
+                logger.warning(
+                    "%s: its headline could not be translated into English (%s); its pages "
+                    "show the original",
+                    item.article.source,
+                    error,
+                )
+                return
+            _fail(item, error)
+
+        retry_singly(wave.items, attempt, fail)
 
     @staticmethod
     def restore(item: WorkItem, context: StageContext) -> None:
-        if item.pivot_model and item.summary is None:
+        if not item.pivot_model:
+            return
+        if item.summary is None:
             cached = context.cache.get(pivot_key(item, context), PIVOT_ENTRY)
             if cached is not None:
                 item.english_text = cached["text"]
+        if needs_english_headline(item):
+            cached = context.cache.get(headline_pivot_key(item, context), PIVOT_ENTRY)
+            if cached is not None:
+                item.headlines[ENGLISH.code] = cached["text"]
 
     @staticmethod
     def entries(item: WorkItem, context: StageContext) -> dict[str, dict[str, Any]]:
-        if not item.pivot_model or item.english_text is None:
+        if not item.pivot_model:
             return {}
-        return {pivot_key(item, context): {"text": item.english_text}}
+        found = {}
+        if item.english_text is not None:
+            found[pivot_key(item, context)] = {"text": item.english_text}
+        if ENGLISH.code in item.headlines:
+            found[headline_pivot_key(item, context)] = {"text": item.headlines[ENGLISH.code]}
+        return found
+
+
+def _needs_text(item: WorkItem) -> bool:
+    """Whether the article's text is still to translate into English (to be summarised)."""
+    return item.summary is None and item.english_text is None
 
 
 def _fail(item: WorkItem, error: Exception) -> None:

@@ -14,7 +14,7 @@ from summarize.engines.backends import EngineChoice, choose_engine
 from summarize.engines.generation import ModelInfo, Target
 from summarize.engines.hub import model_folder
 from summarize.stages.translator import check_model_languages, resolve_target
-from summarize.stages.work import WorkItem
+from summarize.stages.work import WorkItem, needs_english_headline
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,9 @@ def plan_pivots(
     """
     languages_by_model: dict[str, set[str]] = {}
     for item in work:
-        if item.pivot_model and item.summary is None and item.english_text is None:
+        if item.pivot_model and (
+            (item.summary is None and item.english_text is None) or needs_english_headline(item)
+        ):
             languages_by_model.setdefault(item.pivot_model, set()).add(item.language)
     plans = []
     # Every missing model is named at once, so one look at the message fixes them all.

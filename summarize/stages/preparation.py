@@ -83,8 +83,16 @@ def prepare(
         else None
     )
     pivot_plans = plan_pivots(work, inspect, config.engine, device, revisions=config.revisions)
+    # A headline still to translate needs the model too (an article's English headline may
+    # come from the pivot stage of this run).
     languages_left = [
-        code for code in config.languages if any(code not in item.translations for item in work)
+        code
+        for code in config.languages
+        if any(
+            code not in item.translations
+            or (code not in item.headlines and item.article.title.strip())
+            for item in work
+        )
     ]
     plans = plan_translations(config, inspect, languages_left, device=device)
     for key, value in detected.items():

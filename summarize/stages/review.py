@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from summarize.core.languages import ENGLISH
 from summarize.core.progress import Progress, silent_progress
-from summarize.quality import check_article
+from summarize.core.records import QualityWarning
+from summarize.quality import check_article, check_translation
 from summarize.stages.context import StageContext
 from summarize.stages.keys import PIVOT_ENTRY, pivot_key
 from summarize.stages.stage import Finished, Stage, Wave, nothing_to_keep
-from summarize.stages.work import WorkItem
+from summarize.stages.work import WorkItem, headline_source
 
 logger = logging.getLogger(__name__)
+
+#: The ``stage`` of a quality warning about a headline's translation.
+HEADLINE_STAGE = "headline"
 
 
 class ReviewStage(Stage):
@@ -63,7 +69,7 @@ def _check(item: WorkItem, context: StageContext) -> None:
             # Names can only be compared with English text.
             names=item.pivot_model is None or english is not None,
         )
-    )
+    ) + _check_headlines(item)
     warnings = item.quality_warnings
     if warnings:
         logger.info("%s: %d quality warning(s)", item.article.source, len(warnings))
@@ -71,3 +77,16 @@ def _check(item: WorkItem, context: StageContext) -> None:
         item.failure = f"--strict: {len(warnings)} quality warning(s), first: " + (
             f"{warnings[0].stage} ({warnings[0].language}) {warnings[0].detail}"
         )
+
+
+def _check_headlines(item: WorkItem) -> tuple[QualityWarning, ...]:
+    """The translation checks over the headline's translations, as stage ``headline``."""
+    source = headline_source(item)
+    if source is None:
+        return ()
+    return tuple(
+        replace(warning, stage=HEADLINE_STAGE)
+        for code, headline in item.headlines.items()
+        if code != ENGLISH.code
+        for warning in check_translation(source, headline, code, item.headline_sentences.get(code))
+    )

@@ -1,4 +1,5 @@
-"""The translation stage: summaries translated into the languages one model serves."""
+"""The translation stage: summaries and headlines translated into the languages one model
+serves."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from summarize.core.languages import ENGLISH
 from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
 from summarize.quality import SentencePair, retry_suspects
@@ -25,7 +27,7 @@ from summarize.stages.stage import (
     retry_singly,
 )
 from summarize.stages.translator import ModelTranslator, join_sentences
-from summarize.stages.work import WorkItem, cached_pairs, share_time
+from summarize.stages.work import WorkItem, cached_pairs, headline_source, share_time
 
 logger = logging.getLogger(__name__)
 
@@ -76,18 +78,34 @@ class TranslationStage(Stage):
             item.sentences[code], item.computed = pairs, True
             finished(item)
 
-        def attempt(items: list[WorkItem]) -> None:
+        def settle_headline(item: WorkItem, pairs: list[SentencePair]) -> None:
+            item.headlines[code] = join_sentences(pairs, code)
+            item.headline_sentences[code], item.computed = pairs, True
+            finished(item)
+
+        def attempt(items: list[WorkItem], headlines: bool = True) -> None:
             # A retry after a failed batch skips what the batch settled before it failed.
             items = [item for item in items if _needs(item, code)]
-            if not items:
+            summaries = [item for item in items if code not in item.translations]
+            titled = [item for item in items if headlines and _needs_headline(item, code)]
+            if not summaries and not titled:
                 return
             started = time.perf_counter()
-            texts = [item.summary.text for item in items if item.summary is not None]
+            # Headlines go in the same call as the summaries, so their sentences share the
+            # length-sorted batches.
+            texts = [item.summary.text for item in summaries if item.summary is not None]
+            texts += [headline_source(item) or "" for item in titled]
+            units = [
+                *((item, settle) for item in summaries),
+                *((i, settle_headline) for i in titled),
+            ]
             translated = translator.translate_sentences(
                 texts,
                 code,
                 # With --retry-suspect a translation is final only after the retries.
-                on_text=None if retry else lambda index, pairs: settle(items[index], pairs),
+                on_text=None
+                if retry
+                else lambda index, pairs: units[index][1](units[index][0], pairs),
             )
             if retry:
                 translated, replaced = retry_suspects(
@@ -95,12 +113,30 @@ class TranslationStage(Stage):
                 )
                 logger.info("%s: %d flagged sentence(s) replaced by a retry", code, replaced)
             seconds = time.perf_counter() - started
-            share_time(items, f"translation:{code}", seconds, [len(t) for t in texts])
-            for item, pairs in zip(items, translated, strict=True):
-                if code not in item.translations:
-                    settle(item, pairs)
+            share_time(
+                [item for item, _ in units], f"translation:{code}", seconds, [len(t) for t in texts]
+            )
+            for (item, keep), pairs in zip(units, translated, strict=True):
+                done = item.translations if keep is settle else item.headlines
+                if code not in done:
+                    keep(item, pairs)
 
         def fail(item: WorkItem, error: Exception) -> None:
+            if code not in item.translations and _needs_headline(item, code):
+                try:  # the headline alone may be at fault: the summary is what must not fail
+                    attempt([item], headlines=False)
+                except Exception as retried:
+                    error = retried
+            if code in item.translations:
+                logger.debug("translating %s's headline failed", item.article.source, exc_info=True)
+                logger.warning(
+                    "%s: its headline could not be translated into %s (%s); its pages show "
+                    "the original",
+                    item.article.source,
+                    code,
+                    error,
+                )
+                return
             logger.debug("translating %s failed", item.article.source, exc_info=True)
             item.failure = f"translating into {code} failed: {error}"
             logger.warning("%s: %s", item.article.source, item.failure)
@@ -109,30 +145,59 @@ class TranslationStage(Stage):
 
     @staticmethod
     def restore(item: WorkItem, context: StageContext) -> None:
-        if item.summary is None:
-            return
-        for code in context.config.languages:
-            cached = context.cache.get(
-                translation_key(item.summary.text, code, context), TRANSLATION_ENTRY
+        texts = {
+            "summary": item.summary.text if item.summary is not None else None,
+            # Known once the pivot stage's units are restored (see caching.CACHED_STAGES).
+            "headline": headline_source(item),
+        }
+        for kind, text in texts.items():
+            if text is None:
+                continue
+            done, sentences = (
+                (item.translations, item.sentences)
+                if kind == "summary"
+                else (item.headlines, item.headline_sentences)
             )
-            if cached is not None:
-                item.translations[code] = cached["text"]
-                pairs = cached_pairs(cached.get("sentences"))
-                if pairs is not None:
-                    item.sentences[code] = pairs
+            for code in context.config.languages:
+                cached = context.cache.get(translation_key(text, code, context), TRANSLATION_ENTRY)
+                if cached is not None:
+                    done[code] = cached["text"]
+                    pairs = cached_pairs(cached.get("sentences"))
+                    if pairs is not None:
+                        sentences[code] = pairs
 
     @staticmethod
     def entries(item: WorkItem, context: StageContext) -> dict[str, dict[str, Any]]:
         if item.summary is None:
             return {}
-        return {
+        found = {
             translation_key(item.summary.text, code, context): translation_entry(
                 text, item.sentences.get(code)
             )
             for code, text in item.translations.items()
         }
+        source = headline_source(item)
+        if source is not None:
+            # A headline is a text like any other: keyed as the translation of its text.
+            found |= {
+                translation_key(source, code, context): translation_entry(
+                    text, item.headline_sentences.get(code)
+                )
+                for code, text in item.headlines.items()
+                if code != ENGLISH.code
+            }
+        return found
+
+
+def _needs_headline(item: WorkItem, language: str) -> bool:
+    """Whether ``item``'s headline is still to translate into ``language``."""
+    return language not in item.headlines and headline_source(item) is not None
 
 
 def _needs(item: WorkItem, language: str) -> bool:
-    """Whether ``item``'s summary is still to translate into ``language``."""
-    return item.summary is not None and item.failure is None and language not in item.translations
+    """Whether ``item``'s summary (or its headline) is still to translate into ``language``."""
+    return (
+        item.summary is not None
+        and item.failure is None
+        and (language not in item.translations or _needs_headline(item, language))
+    )

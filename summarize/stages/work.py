@@ -27,6 +27,11 @@ class WorkItem:
     translations: dict[str, str] = field(default_factory=dict)
     #: Language -> the summary's sentences and what each became (absent: an old cache entry).
     sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
+    #: Language -> the headline in it (``en`` too for an article not in English); a headline
+    #: that could not be translated is absent, and the pages show the original.
+    headlines: dict[str, str] = field(default_factory=dict)
+    #: Language -> the headline's sentences and what each became, as for ``sentences``.
+    headline_sentences: dict[str, list[SentencePair]] = field(default_factory=dict)
     #: What the quality checks flagged, once the article is finished.
     quality_warnings: tuple[QualityWarning, ...] = ()
     failure: str | None = None
@@ -52,11 +57,29 @@ class WorkItem:
             pivot_model=self.pivot_model,
             summary=self.summary,
             translations=dict(self.translations),
+            headlines=dict(self.headlines),
             quality_warnings=self.quality_warnings,
             failure=self.failure,
             computed=self.computed,
             seconds=dict(self.seconds),
         )
+
+
+def headline_source(item: WorkItem) -> str | None:
+    """The headline the target languages are translated from: the English one; None when
+    there is none (no headline, or an article's headline not yet in English)."""
+    if item.pivot_model is None:
+        return item.article.title.strip() or None
+    return item.headlines.get(ENGLISH.code) or None
+
+
+def needs_english_headline(item: WorkItem) -> bool:
+    """Whether an article not in English still lacks its headline in English."""
+    return (
+        item.pivot_model is not None
+        and bool(item.article.title.strip())
+        and ENGLISH.code not in item.headlines
+    )
 
 
 def work_to_record(item: WorkItem) -> dict[str, Any]:
