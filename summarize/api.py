@@ -67,7 +67,9 @@ def summarise(
     Returns one outcome per text, in order: ``summary.text``, ``translations[code]``, the
     detected ``language``, the ``quality_warnings`` the checks raised, and ``failure`` (None
     unless that text failed; the others are still done). A text whose first line looks like a
-    headline gets it as its ``article.title``, as a ``.txt`` file would.
+    headline gets it as its ``article.title``, as a ``.txt`` file would. A language whose
+    translation model failed to load (or failed on every text) is missing from every
+    ``translations``; the log says why.
 
     Each call loads its models once for all its texts: pass the texts together.
 
@@ -86,7 +88,7 @@ def summarise(
         raise InputError(f"nothing to summarise in {problems}")
     config = _in_memory_config(languages, settings)
     computation = local.compute(config, read.articles, silent_progress)
-    return [item.outcome(config.languages) for item in computation.work]
+    return computation.outcomes(config.languages)
 
 
 def _in_memory_config(languages: Sequence[str], settings: Mapping[str, Any]) -> RunConfig:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from support.articles import SEED
 from support.cli import tiny_model_flags
 from support.configs import marian_config
+from support.damage import swap_a_weight_shape
 
 from summarize.core.records import Article
 from summarize.runners import distributed
@@ -287,6 +289,27 @@ def test_processes_flag_a_partly_failed_run_shows_only_the_tools_own_messages(
     assert report["done"] == 5 and report["failed"] == 1
     assert [p["process"] for p in report["processes"]] == [0, 1]
     assert len(records(output)) == 5
+
+
+def test_processes_flag_a_language_whose_model_cannot_load_is_unavailable(
+    tiny_models, news, tmp_path
+) -> None:
+    """As in one process: the articles are published without the language, exit 1."""
+    broken = tmp_path / "broken-hu"
+    shutil.copytree(tiny_models["marian"], broken)
+    swap_a_weight_shape(broken)
+    output = tmp_path / "out"
+    done = summarize_processes(
+        tiny_models, news, output, flags=("--translation-model", f"hu={broken}")
+    )
+
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.count("  unavailable: hu: the translation model failed to load") == 1
+    report = json.loads((output / "run.json").read_text("utf-8"))
+    assert (report["done"], report["failed"]) == (5, 0)
+    assert [entry["language"] for entry in report["unavailable"]] == ["hu"]
+    assert all(record["translations"] == {} for record in records(output).values())
 
 
 def test_processes_flag_a_crashed_process_is_reported_in_one_short_message(

@@ -323,11 +323,12 @@ def test_sharded_and_torch_weights_are_checked_too(tiny_models, tmp_path, layout
         inspect_model(str(folder))
 
 
-def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
+def test_a_translation_model_that_fails_to_load_mid_run_makes_its_language_unavailable(
     tiny_models, tmp_path, monkeypatch
 ) -> None:
-    """A load that breaks after the checks (a conversion, a GPU out of memory) still leaves
-    the briefing, run.json and the cached summaries: the articles say why they failed."""
+    """A load that breaks after the checks (a conversion, a GPU out of memory) costs its
+    language only: the article is published in English and the other languages, run.json
+    says why, and the pages never show the library's message."""
     from summarize.runners.local import run
     from summarize.stages import loading
 
@@ -342,20 +343,55 @@ def test_a_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
     monkeypatch.setattr(loading, "load_engine", load)
     output = tmp_path / "out"
     outcome = run(marian_config(tiny_models, (SEED,), output))
-    assert outcome.failed == 1 and outcome.briefing.results == ()
+    message = f"the translation model failed to load: could not convert {zh_model!r}: broken"
+    assert outcome.failed == 0
+    (unavailable,) = outcome.unavailable
+    assert (unavailable.language, unavailable.reason) == ("zh", "model_failed_to_load")
+    assert unavailable.detail == message + "\nCheck the files."
+    (result,) = outcome.briefing.results
+    assert set(result.translations) == set(result.headlines) == {"hu", "ru", "uk"}
     document = json.loads((output / "run.json").read_text("utf-8"))
+    assert document["unavailable"] == [
+        {"language": "zh", "reason": "model_failed_to_load", "detail": unavailable.detail}
+    ]
     (item,) = document["items"]
-    assert item["status"] == "failed"
-    assert (
-        item["reason"]
-        == f"the translation model failed to load: could not convert {zh_model!r}: broken"
-    )
-    assert "the translation model failed to load" in (output / "index.html").read_text("utf-8")
-    # The summary was computed and cached before the failure: a rerun starts from it.
+    assert (item["status"], item["reason"]) == ("done", None)
+    (record,) = map(json.loads, (output / "results.jsonl").read_text("utf-8").splitlines())
+    assert list(record["translations"]) == ["hu", "ru", "uk"]
+    for page in output.glob("*.html"):
+        assert "could not convert" not in page.read_text("utf-8"), page.name
+    # Once the model loads again, only the missing language is computed.
     monkeypatch.setattr(loading, "load_engine", real_load)
     spy = GenerateSpy(monkeypatch)
-    assert run(marian_config(tiny_models, (SEED,), output)).failed == 0
-    assert str(tiny_models["bart"]) not in spy.loads
+    again = run(marian_config(tiny_models, (SEED,), output))
+    assert again.failed == 0 and again.unavailable == ()
+    assert [Path(name).name for name in spy.loads] == [Path(zh_model).name]
+
+
+def test_a_summary_model_that_fails_to_load_mid_run_fails_its_articles_not_the_run(
+    tiny_models, tmp_path, monkeypatch
+) -> None:
+    """Without a summary there is nothing to publish: the articles fail, the run still ends
+    with its briefing and run.json, saying why."""
+    from summarize.runners.local import run
+    from summarize.stages import loading
+
+    summariser = str(tiny_models["bart"])
+    real_load = loading.load_engine
+
+    def load(name, *args, **kwargs):
+        if name == summariser:
+            raise ModelLoadError("out of memory")
+        return real_load(name, *args, **kwargs)
+
+    monkeypatch.setattr(loading, "load_engine", load)
+    output = tmp_path / "out"
+    outcome = run(marian_config(tiny_models, (SEED,), output))
+    assert outcome.failed == 1 and outcome.briefing.results == ()
+    assert outcome.unavailable == ()
+    (item,) = json.loads((output / "run.json").read_text("utf-8"))["items"]
+    assert item["status"] == "failed"
+    assert item["reason"] == "the summary model failed to load: out of memory"
 
 
 def test_ctrl_c_while_the_outputs_are_written_waits_for_them(

@@ -1,8 +1,9 @@
 """Command line: parse flags and the config file into a RunConfig, run, map errors to exit codes.
 
 Exit codes (summarize.core.errors): 0 all articles done; 1 the run finished but some inputs
-failed; 2 usage, configuration or model-loading error; 3 crashed (a bug, a crashed process);
-4 a file could not be written (full, read-only or over-quota disk); 130 interrupted.
+failed or a language was unavailable (its model failed; the rest is written); 2 usage,
+configuration or model-loading error; 3 crashed (a bug, a crashed process); 4 a file could not
+be written (full, read-only or over-quota disk); 130 interrupted.
 Everything printed to stderr escapes control and bidi characters (terminal_safe).
 """
 
@@ -143,11 +144,12 @@ def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
         f"{report['quality']['flagged']} flagged by quality checks; "
         f"briefing: {terminal_safe(config.output / 'index.html')}"
     )
+    for entry in outcome.unavailable:
+        _say(f"  unavailable: {entry.language}: {terminal_safe(entry.detail)}")
     if outcome.failed:
         for failure in outcome.briefing.failures:
             _say(f"  failed: {terminal_safe(failure.source)}: {terminal_safe(failure.reason)}")
-        return EXIT_SOME_FAILED
-    return EXIT_OK
+    return EXIT_SOME_FAILED if outcome.failed or outcome.unavailable else EXIT_OK
 
 
 def _execute(config: RunConfig) -> RunOutcome | None:

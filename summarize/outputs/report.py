@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.files import write_atomic
-from summarize.core.records import ArticleOutcome, InputFailure, RunInfo
+from summarize.core.records import ArticleOutcome, InputFailure, LanguageUnavailable, RunInfo
 from summarize.quality import warning_records
 
 RUN_REPORT_FILE = "run.json"
@@ -24,6 +24,7 @@ def build_run_report(
     articles: Sequence[ArticleOutcome],
     input_failures: Sequence[InputFailure],
     finished_at: str,
+    unavailable: Sequence[LanguageUnavailable] = (),
     seconds: float,
     interrupted: bool,
 ) -> dict[str, Any]:
@@ -39,6 +40,11 @@ def build_run_report(
         "failed": counts["failed"],
         "skipped": counts["skipped"],
         "status": "interrupted" if interrupted else "finished",
+        # Target languages the run could not produce, why, and the full message.
+        "unavailable": [
+            {"language": entry.language, "reason": entry.reason, "detail": entry.detail}
+            for entry in unavailable
+        ],
         # Articles with quality warnings, the warnings, and how many of each kind.
         "quality": {
             "flagged": sum(1 for outcome in articles if outcome.quality_warnings),

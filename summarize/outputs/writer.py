@@ -23,8 +23,15 @@ from summarize.core.files import (
     remove_unwritten_outputs,
     staging_folder,
 )
+from summarize.core.languages import ENGLISH
 from summarize.core.options import run_settings
-from summarize.core.records import ArticleOutcome, Briefing, InputFailure, RunInfo
+from summarize.core.records import (
+    ArticleOutcome,
+    Briefing,
+    InputFailure,
+    LanguageUnavailable,
+    RunInfo,
+)
 from summarize.engines.backends import EngineChoice, precision
 from summarize.engines.hub import is_offline
 from summarize.outputs.briefing import write_briefing
@@ -54,6 +61,11 @@ class RunOutcome:
         """Number of inputs or articles that produced no result."""
         return len(self.briefing.failures)
 
+    @property
+    def unavailable(self) -> tuple[LanguageUnavailable, ...]:
+        """Target languages the run could not produce (the others are written)."""
+        return self.briefing.unavailable
+
 
 @dataclass(frozen=True)
 class RunResults:
@@ -71,6 +83,8 @@ class RunResults:
     versions: Mapping[str, str]
     #: Model -> the revision (commit) it was loaded at; None for a local folder.
     revisions: Mapping[str, str | None]
+    #: Target languages the run could not produce: their articles are written without them.
+    unavailable: tuple[LanguageUnavailable, ...] = ()
 
 
 def _raise_interrupted(outcome: RunOutcome, config: RunConfig) -> None:
@@ -103,8 +117,19 @@ def write_outputs(
     A write that fails (full disk) raises WriteFailed and leaves the previous files as they were.
     """
     work, device, engines = computed.articles, computed.device, computed.engines
+    missing = {entry.language for entry in computed.unavailable}
+    available = [code for code in config.languages if code not in missing]
     results = tuple(
-        replace(item, translations={code: item.translations[code] for code in config.languages})
+        replace(
+            item,
+            translations={code: item.translations[code] for code in available},
+            # A language the run could not produce shows nowhere, not even a headline.
+            headlines={
+                code: headline
+                for code, headline in item.headlines.items()
+                if code == ENGLISH.code or code in available
+            },
+        )
         for item in work
         if item.status in ("done", "cached")
     )
@@ -122,7 +147,9 @@ def write_outputs(
         languages=config.languages,
         version=__version__,
     )
-    briefing = Briefing(results=results, run=run_info, failures=failures)
+    briefing = Briefing(
+        results=results, run=run_info, failures=failures, unavailable=computed.unavailable
+    )
     # Another run writing the same folder is waited for, so the files all come from one run
     # or the other. A Ctrl-C while the files are written waits for them: they are the run's
     # record. Every file is written into a staging folder first and moved into place only
@@ -196,6 +223,7 @@ def _run_report(
         versions=computed.versions,
         articles=computed.articles,
         input_failures=input_failures,
+        unavailable=computed.unavailable,
         finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         seconds=seconds,
         interrupted=interrupted,

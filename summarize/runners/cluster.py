@@ -33,7 +33,7 @@ from summarize.core.config import RunConfig
 from summarize.core.conversion import from_json, to_json
 from summarize.core.errors import ConfigError
 from summarize.core.progress import ProgressFactory, silent_progress
-from summarize.core.records import Article
+from summarize.core.records import Article, LanguageUnavailable
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
 from summarize.inputs import ReadResult
@@ -82,6 +82,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
                 # The actors keep no cache: the driver saves each stage's work as it lands.
                 stage_done=lambda after, before: save_finished(after, before, context),
                 fallbacks=context.fallbacks,
+                unavailable=context.unavailable,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -206,14 +207,16 @@ def _run_stages(
     resources: dict[str, float],
     stage_done: Callable[[list[WorkItem], list[WorkItem]], None],
     fallbacks: dict[str, EngineChoice],
+    unavailable: dict[str, LanguageUnavailable],
 ) -> None:
     """Send the unfinished articles through one actor pool per model, updating ``work``.
 
     After each stage the driver takes its results into ``work`` (by index) and calls
     ``stage_done`` with the articles after and before the stage, so a run stopped in a later
     stage keeps what the earlier ones finished. A model that fails to load in an actor fails
-    the articles that needed it, as in a local run; the driver logs why, once. A model an
-    actor ran with transformers because its conversion failed goes into ``fallbacks``.
+    the articles that needed it, or makes its languages unavailable (into ``unavailable``), as
+    in a local run; the driver logs why, once. A model an actor ran with transformers because
+    its conversion failed goes into ``fallbacks``.
     """
     import ray.data  # optional (summarize[ray]); checked by _import_ray
 
@@ -232,16 +235,19 @@ def _run_stages(
             **resources,
         ).materialize()  # one stage (one model) at a time, with every slot of the cluster
         before = list(work)
-        take_results(dataset.iter_rows(), work, fallbacks)
+        take_results(dataset.iter_rows(), work, fallbacks, unavailable)
         stage_done(work, before)
 
 
 def take_results(
-    rows: Iterable[Mapping[str, Any]], work: list[WorkItem], fallbacks: dict[str, EngineChoice]
+    rows: Iterable[Mapping[str, Any]],
+    work: list[WorkItem],
+    fallbacks: dict[str, EngineChoice],
+    unavailable: dict[str, LanguageUnavailable] | None = None,
 ) -> None:
-    """Take one stage's rows from its actors into ``work`` and ``fallbacks``; say once, here
-    on the driver, what went wrong or changed in them (their logs reach here only with
-    --verbose)."""
+    """Take one stage's rows from its actors into ``work``, ``fallbacks`` and ``unavailable``
+    (the languages an actor could not produce); say once, here on the driver, what went wrong
+    or changed in them (their logs reach here only with --verbose)."""
     load_errors: set[str] = set()
     for row in rows:
         index, item = decode_row(str(row["row"]))
@@ -252,6 +258,9 @@ def take_results(
             if model not in fallbacks:
                 fallbacks[model] = EngineChoice(**choice)
                 logger.warning("running %s with transformers: %s", model, choice["fallback_reason"])
+        for entry in json.loads(str(row["unavailable"])):
+            if unavailable is not None:
+                unavailable.setdefault(entry["language"], LanguageUnavailable(**entry))
     for message in sorted(load_errors):
         logger.error("%s", message)
 
@@ -279,7 +288,8 @@ class StageActor:
     """A Ray Data actor: one stage with its model, loaded once, applied to batch after batch.
 
     A model that fails to load does not stop the pipeline (Ray would end the whole run): the
-    actor fails the articles that needed it, and every row it returns says why.
+    actor fails the articles that needed it (or makes a translation model's languages
+    unavailable), and every row it returns says why.
     """
 
     def __init__(self, config: RunConfig, device: str, stage: Stage) -> None:
@@ -300,7 +310,7 @@ class StageActor:
         rows = [decode_row(str(row)) for row in batch["row"]]
         items = [item for _, item in rows]
         if isinstance(self.model, LoadFailure):
-            self.model.fail(self.stage.waiting(items))
+            self.model.settle(self.stage, self.stage.waiting(items), self.context)
         else:
             for wave in self.stage.waves(items):
                 self.stage.run_wave(wave, self.model, self.context, _NO_BAR)
@@ -309,10 +319,13 @@ class StageActor:
         load_error = self.model.message if isinstance(self.model, LoadFailure) else ""
         # A model that fell back to transformers when it loaded here, for the driver's run.json.
         fallbacks = json.dumps({m: asdict(c) for m, c in self.context.fallbacks.items()})
+        # Languages this actor could not produce: the driver's run has none of them.
+        unavailable = json.dumps([asdict(entry) for entry in self.context.unavailable.values()])
         return {
             "row": numpy.array(encoded, dtype=object),
             "load_error": numpy.array([load_error] * len(encoded), dtype=object),
             "fallbacks": numpy.array([fallbacks] * len(encoded), dtype=object),
+            "unavailable": numpy.array([unavailable] * len(encoded), dtype=object),
         }
 
 

@@ -39,7 +39,7 @@ from summarize.core.errors import (
 )
 from summarize.core.files import write_atomic
 from summarize.core.progress import ProgressFactory, silent_progress
-from summarize.core.records import Article
+from summarize.core.records import Article, LanguageUnavailable
 from summarize.engines import collective
 from summarize.engines.backends import EngineChoice
 from summarize.outputs.writer import RunOutcome, write_outputs
@@ -304,6 +304,7 @@ def _save_share(
             "versions": computation.versions,
             "revisions": computation.revisions,
             "engines": {model: asdict(choice) for model, choice in computation.engines.items()},
+            "unavailable": [asdict(entry) for entry in computation.unavailable],
             "work": [work_to_record(item) for item in computation.work],
         }
     folder.mkdir(parents=True, exist_ok=True)
@@ -339,6 +340,8 @@ def _merge(
     engines: dict[str, EngineChoice] = {}
     versions: dict[str, str] = {}
     revisions: dict[str, str | None] = {}
+    # A language one process could not produce is missing from its articles: the run has none.
+    unavailable: dict[str, LanguageUnavailable] = {}
     processes = []
     for share in shares:
         held = share["articles"]
@@ -364,6 +367,8 @@ def _merge(
             engines |= {model: EngineChoice(**choice) for model, choice in share["engines"].items()}
             versions = versions or share["versions"]
             revisions |= share["revisions"]
+            for entry in share.get("unavailable", []):
+                unavailable.setdefault(entry["language"], LanguageUnavailable(**entry))
         processes.append(
             {
                 "process": share["process"],
@@ -383,5 +388,6 @@ def _merge(
         interrupted=any(share.get("interrupted") for share in shares),
         versions=versions,
         revisions=revisions,
+        unavailable=tuple(unavailable.values()),
     )
     return merged, processes

@@ -19,7 +19,7 @@ from summarize.core.config import RunConfig
 from summarize.core.errors import InputError
 from summarize.core.files import check_writable_folder
 from summarize.core.progress import ProgressFactory, silent_progress
-from summarize.core.records import Article
+from summarize.core.records import Article, ArticleOutcome, LanguageUnavailable
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
 from summarize.inputs import BYTES_PER_MB, SUPPORTED_SUFFIXES, ReadResult, read_articles
@@ -52,11 +52,24 @@ class Computation:
     versions: dict[str, str]
     #: Model -> the revision (commit) it was loaded at; None for a local folder.
     revisions: dict[str, str | None] = field(default_factory=dict)
+    #: Target languages this run could not produce, each once.
+    unavailable: tuple[LanguageUnavailable, ...] = ()
+
+    def available(self, languages: Sequence[str]) -> tuple[str, ...]:
+        """Of the run's target ``languages``, those it could produce."""
+        missing = {entry.language for entry in self.unavailable}
+        return tuple(code for code in languages if code not in missing)
+
+    def outcomes(self, languages: Sequence[str]) -> list[ArticleOutcome]:
+        """Every article as a record, given the run's target ``languages``: one that reached
+        every available language is done (or cached)."""
+        return [item.outcome(self.available(languages)) for item in self.work]
 
     def results(self, languages: Sequence[str]) -> RunResults:
         """The computation as records, for the outputs (``languages``: the run's targets)."""
         return RunResults(
-            articles=tuple(item.outcome(languages) for item in self.work),
+            articles=tuple(self.outcomes(languages)),
+            unavailable=self.unavailable,
             engines=dict(self.engines),
             device=self.device,
             interrupted=self.interrupted,
@@ -152,7 +165,8 @@ def compute(
 
 def run_stage(stage: Stage, work: Sequence[WorkItem], context: StageContext) -> None:
     """Run one stage over every article waiting for it: its model loaded once, wave by wave,
-    each wave's units cached as it ends. A model that fails to load fails its articles."""
+    each wave's units cached as it ends. A model that fails to load fails its articles, or
+    makes its languages unavailable (a translation model: see LoadFailure.settle)."""
     waiting = stage.waiting(work)
     if not waiting:
         return
@@ -160,7 +174,7 @@ def run_stage(stage: Stage, work: Sequence[WorkItem], context: StageContext) -> 
     model = load_or_fail(stage, context)
     if isinstance(model, LoadFailure):
         logger.error("%s", model.message)
-        model.fail(waiting)
+        model.settle(stage, waiting, context)
         return
     cached = Cached(stage)
     bar = context.progress(stage.label, 0)
@@ -186,4 +200,5 @@ def conclude(
         interrupted=interrupted,
         versions=engine.library_versions(),
         revisions=plan.revisions,
+        unavailable=tuple(context.unavailable.values()),
     )

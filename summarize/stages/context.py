@@ -9,6 +9,7 @@ from typing import Any
 from summarize.core.cache import WorkCache, cache_folder
 from summarize.core.config import RunConfig
 from summarize.core.progress import ProgressFactory
+from summarize.core.records import LanguageUnavailable
 from summarize.engines.backends import EngineChoice, dtype_for_keys, engine_for_keys
 from summarize.engines.hub import ModelSources, go_offline
 
@@ -29,6 +30,9 @@ class StageContext:
     #: Model -> transformers, for models ``auto`` gave to CTranslate2 whose conversion failed
     #: when they loaded: later loads skip CTranslate2, and run.json says why.
     fallbacks: dict[str, EngineChoice] = field(default_factory=dict, compare=False)
+    #: Target language -> why this run cannot produce it (its model failed to load, or failed
+    #: on every article): its articles are published without it.
+    unavailable: dict[str, LanguageUnavailable] = field(default_factory=dict, compare=False)
 
     @cached_property
     def output_fields(self) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Loading a stage's model with the run's settings; one that fails to load fails its articles."""
+"""Loading a stage's model with the run's settings; one that fails to load fails its articles,
+or makes its languages unavailable."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from summarize.core.config import RunConfig
+from summarize.core.records import LanguageUnavailable
 from summarize.engines.backends import EngineChoice, load_engine
 from summarize.engines.generation import Engine, GenerationOverrides
 from summarize.stages.context import StageContext
@@ -96,13 +98,25 @@ class LoadFailure:
         for item in items:
             item.failure = self.reason
 
+    def settle(self, stage: Stage, items: Sequence[WorkItem], context: StageContext) -> None:
+        """What the failure means: the stage's languages unavailable for the run (their
+        articles are published without them), or, for a stage with none, its articles failed."""
+        if not stage.editions:
+            self.fail(items)
+            return
+        for code in stage.editions:
+            context.unavailable.setdefault(
+                code, LanguageUnavailable(code, "model_failed_to_load", self.message)
+            )
+
 
 def load_or_fail(stage: Stage, context: StageContext) -> Engine | LoadFailure:
     """The stage's loaded model, or why it failed to load.
 
     Every model was checked before any work, so a load that still fails (a conversion that
-    breaks, a GPU out of memory) is rare; it fails the articles that need the model, and the
-    run goes on and writes what the other models finished, instead of ending with nothing.
+    breaks, a GPU out of memory) is rare; it fails the articles that need the model, or makes
+    a translation model's languages unavailable (see LoadFailure.settle), and the run goes on
+    and writes what the other models finished, instead of ending with nothing.
     """
     try:
         return stage.load_model(context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -56,6 +56,7 @@ def review(work: Sequence[WorkItem], context: StageContext) -> None:
 
 def _check(item: WorkItem, context: StageContext) -> None:
     assert item.summary is not None
+    unavailable = context.unavailable
     english = item.english_text
     if item.pivot_model and english is None:  # summary came from the cache
         cached = context.cache.get(pivot_key(item, context), PIVOT_ENTRY)
@@ -64,12 +65,13 @@ def _check(item: WorkItem, context: StageContext) -> None:
         check_article(
             item.summary.text,
             [item.article.text] + ([english] if english else []),
-            item.translations,
+            # A language the run could not produce is not published, nor checked.
+            {code: text for code, text in item.translations.items() if code not in unavailable},
             item.sentences,
             # Names can only be compared with English text.
             names=item.pivot_model is None or english is not None,
         )
-    ) + _check_headlines(item)
+    ) + _check_headlines(item, unavailable)
     warnings = item.quality_warnings
     if warnings:
         logger.info("%s: %d quality warning(s)", item.article.source, len(warnings))
@@ -79,7 +81,7 @@ def _check(item: WorkItem, context: StageContext) -> None:
         )
 
 
-def _check_headlines(item: WorkItem) -> tuple[QualityWarning, ...]:
+def _check_headlines(item: WorkItem, unavailable: Container[str]) -> tuple[QualityWarning, ...]:
     """The translation checks over the headline's translations, as stage ``headline``."""
     source = headline_source(item)
     if source is None:
@@ -87,6 +89,6 @@ def _check_headlines(item: WorkItem) -> tuple[QualityWarning, ...]:
     return tuple(
         replace(warning, stage=HEADLINE_STAGE)
         for code, headline in item.headlines.items()
-        if code != ENGLISH.code
+        if code != ENGLISH.code and code not in unavailable
         for warning in check_translation(source, headline, code, item.headline_sentences.get(code))
     )

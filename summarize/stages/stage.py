@@ -57,6 +57,14 @@ class Stage(ABC):
         """What its progress bar says."""
         return self.role
 
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """Target languages that only this stage's model produces: a model that fails to load
+        makes them unavailable for the run instead of failing its articles (which keep their
+        summary and other languages). None for a stage without which there is nothing to
+        publish."""
+        return ()
+
     @abstractmethod
     def waiting(self, work: Sequence[WorkItem]) -> list[WorkItem]:
         """The articles that still need this stage."""

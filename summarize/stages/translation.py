@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from summarize.core.languages import ENGLISH
 from summarize.core.progress import Progress
+from summarize.core.records import LanguageUnavailable
 from summarize.engines.generation import Engine
 from summarize.quality import SentencePair, retry_suspects
 from summarize.stages.context import StageContext
@@ -37,12 +38,19 @@ class TranslationStage(Stage):
     """Translates summaries with one model into each language it serves."""
 
     plan: TranslationPlan
+    #: Languages it has translated at least one article into in this run: a model that then
+    #: fails on every article of a wave is not at fault for all of its language.
+    reached: set[str] = field(default_factory=set, compare=False, repr=False)
     role = "translation model"
     wave_size = TRANSLATION_WAVE
 
     @property
     def label(self) -> str:
         return f"translating ({', '.join(self.plan.targets)})"
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        return tuple(self.plan.targets)
 
     def waiting(self, work: Sequence[WorkItem]) -> list[WorkItem]:
         """Articles whose summary is still to translate into any of the model's languages."""
@@ -70,12 +78,17 @@ class TranslationStage(Stage):
     ) -> None:
         code = wave.language
         assert code is not None
+        if code in context.unavailable:
+            return
         translator = ModelTranslator(model, self.plan.targets, progress=progress)
+        attempted = [item for item in wave.items if _needs(item, code)]
+        failed: list[tuple[WorkItem, Exception]] = []
         retry = context.config.retry_suspect
 
         def settle(item: WorkItem, pairs: list[SentencePair]) -> None:
             item.translations[code] = join_sentences(pairs, code)
             item.sentences[code], item.computed = pairs, True
+            self.reached.add(code)
             finished(item)
 
         def settle_headline(item: WorkItem, pairs: list[SentencePair]) -> None:
@@ -138,10 +151,22 @@ class TranslationStage(Stage):
                 )
                 return
             logger.debug("translating %s failed", item.article.source, exc_info=True)
-            item.failure = f"translating into {code} failed: {error}"
-            logger.warning("%s: %s", item.article.source, item.failure)
+            failed.append((item, error))
 
         retry_singly(wave.items, attempt, fail)
+        if failed and len(failed) == len(attempted) and code not in self.reached:
+            # Every article failed, one at a time too: the model is at fault, not them.
+            error = failed[0][1]
+            detail = (
+                f"the {self.role} {self.plan.model} failed on every article it translated into "
+                f"{code}, so this run has no {code} edition: {str(error).strip() or repr(error)}"
+            )
+            context.unavailable[code] = LanguageUnavailable(code, "model_failed", detail)
+            logger.error("%s", detail)
+            return
+        for item, error in failed:
+            item.failure = f"translating into {code} failed: {error}"
+            logger.warning("%s: %s", item.article.source, item.failure)
 
     @staticmethod
     def restore(item: WorkItem, context: StageContext) -> None:
