@@ -140,3 +140,30 @@ def test_an_article_missing_only_an_unavailable_language_is_done() -> None:
     results = computation.results(("hu", "zh"))
     (outcome,) = results.articles
     assert outcome.status == "done" and results.unavailable == (lost,)
+
+
+def test_a_ray_actor_whose_model_fails_to_load_tells_the_driver_the_language_is_unavailable(
+    tmp_path, monkeypatch
+) -> None:
+    from summarize.core.errors import ModelLoadError
+    from summarize.core.records import LanguageUnavailable, Summary
+    from summarize.runners.cluster import StageActor, encode_row, take_results
+    from summarize.stages import loading
+
+    def load(name, *args, **kwargs):
+        raise ModelLoadError("out of memory")
+
+    monkeypatch.setattr(loading, "load_engine", load)
+    config = RunConfig(no_cache=True, languages=("hu",), quiet=True, output=tmp_path / "out")
+    plan = TranslationPlan(str(tmp_path / "model"), {"hu": Target()}, EngineChoice("transformers"))
+    actor = StageActor(config, "cpu", TranslationStage(plan))
+    item = article("a", "Shares rose.")
+    item.summary = Summary("a", "Shares rose.", 1)
+    work = [item]
+    batch = actor({"row": [encode_row(0, item)]})
+    rows = [{key: values[0] for key, values in batch.items()}]
+    unavailable: dict[str, LanguageUnavailable] = {}
+    take_results(rows, work, {}, unavailable)
+    assert unavailable["hu"].reason == "model_failed_to_load"
+    assert "out of memory" in unavailable["hu"].detail
+    assert work[0].failure is None and work[0].summary is not None

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from summarize.core.errors import WriteFailed
 from summarize.core.languages import ENGLISH
 from summarize.core.progress import Progress
 from summarize.engines.generation import Engine
@@ -125,6 +126,8 @@ class PivotStage(Stage):
             if _needs_text(item) and needs_english_headline(item):
                 try:  # the headline alone may be at fault: the text is what must not fail
                     attempt([item], headlines=False)
+                except WriteFailed:
+                    raise  # a disk that cannot be written stops the run (see retry_singly)
                 except Exception as retried:
                     error = retried
             if not _needs_text(item):

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from summarize.core.errors import WriteFailed
 from summarize.core.languages import ENGLISH
 from summarize.core.progress import Progress
 from summarize.core.records import LanguageUnavailable
@@ -138,6 +139,8 @@ class TranslationStage(Stage):
             if code not in item.translations and _needs_headline(item, code):
                 try:  # the headline alone may be at fault: the summary is what must not fail
                     attempt([item], headlines=False)
+                except WriteFailed:
+                    raise  # a disk that cannot be written stops the run (see retry_singly)
                 except Exception as retried:
                     error = retried
             if code in item.translations:
