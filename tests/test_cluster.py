@@ -196,11 +196,12 @@ def test_ctrl_c_between_stages_keeps_the_finished_stages(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["pivot", "translation"])
-def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_run(
+def test_a_model_that_fails_to_load_on_the_cluster_costs_its_articles_or_language_only(
     role, tiny_models, news, tmp_path, local_ray, monkeypatch, capsys, caplog
 ) -> None:
-    """As in a local run: the articles that need the model fail, saying why; everything else
-    is summarised, translated and written; the command exits 1."""
+    """As in a local run: the articles that need the pivot model fail, saying why; a
+    translation model's language is unavailable; everything else is summarised, translated
+    and written; the command exits 1."""
     from summarize.runners import cluster
 
     # A copy of one model, whose weights go once the driver has checked every model: the
@@ -248,28 +249,41 @@ def test_a_model_that_fails_to_load_on_the_cluster_fails_its_articles_not_the_ru
 
     assert code == 1
     report = json.loads((output / "run.json").read_text("utf-8"))
-    failed = {item["source"]: item["reason"] for item in report["items"] if item["reason"]}
-    reasons = set(failed.values())
-    assert len(reasons) == 1
-    (reason,) = reasons
-    # The wording of a local run's load_or_fail: the role, then the error's first line.
-    assert reason.startswith(f"the {role} model failed to load: ") and "\n" not in reason
     # The driver logs the whole error once, with the fix it names (the actors' logs stay there).
     (logged,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert logged.startswith(reason) and "Downloads are off here" in logged
+    assert logged.startswith(f"the {role} model failed to load: ")
+    assert "Downloads are off here" in logged
     err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if role == "translation":
+        # Every article needed zh: the language is unavailable, the articles are published in
+        # English and Hungarian, and readers never see the error.
+        assert (report["done"], report["failed"]) == (4, 0)
+        (entry,) = report["unavailable"]
+        assert (entry["language"], entry["reason"], entry["detail"]) == (
+            "zh",
+            "model_failed_to_load",
+            logged,
+        )
+        assert "  unavailable: zh: the translation model failed to load" in err
+        assert all(set(r["translations"]) == {"hu"} for r in records(output).values())
+        assert len(after_last_stage) == 4
+        for page in output.glob("*.html"):
+            assert "failed to load" not in page.read_text("utf-8"), page.name
+        return
+    failed = {item["source"]: item["reason"] for item in report["items"] if item["reason"]}
+    (reason,) = set(failed.values())
+    # The wording of a local run's load_or_fail: the role, then the error's first line.
+    assert reason.startswith(f"the {role} model failed to load: ") and "\n" not in reason
+    assert logged.startswith(reason)
     for source in failed:
         assert f"failed: {source}: {reason}" in err
-    assert "Traceback" not in err
-    if role == "pivot":  # only the Hungarian article needed it
-        assert [Path(source).name for source in failed] == ["hu.txt"]
-        written = records(output)
-        assert set(written) == {"0", "1", "2"} and report["done"] == 3
-        assert all(set(r["translations"]) == {"hu", "zh"} for r in written.values())
-    else:  # every article needed zh; the other languages were translated (and cached) first
-        assert len(failed) == 4 and report["done"] == 0
-        assert len(after_last_stage) == 4
-        assert all(set(item.translations) == {"hu"} for item in after_last_stage)
+    # Only the Hungarian article needed it.
+    assert [Path(source).name for source in failed] == ["hu.txt"]
+    written = records(output)
+    assert set(written) == {"0", "1", "2"} and report["done"] == 3
+    assert all(set(r["translations"]) == {"hu", "zh"} for r in written.values())
+    assert report["unavailable"] == []
     assert f"the {role} model failed to load" in (output / "index.html").read_text("utf-8")
 
 
