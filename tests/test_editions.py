@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.briefings import (
+    ARTICLE_PAGES,
     DANGEROUS_TITLE,
     EDITIONS,
     TRANSLATIONS,
@@ -84,12 +85,7 @@ def effective_langs(root) -> list[tuple[str, str]]:
 
 
 def test_one_edition_per_language(site: Path) -> None:
-    assert {p.name for p in pages(site)} == {
-        *EDITIONS,
-        "orban.html",
-        "danger.html",
-        "plain.html",
-    }
+    assert {p.name for p in pages(site)} == {*EDITIONS, *ARTICLE_PAGES}
 
 
 def test_editions_follow_run_languages(tmp_path: Path) -> None:

@@ -42,6 +42,18 @@ EDITIONS = {
     "briefing.ru.html": ("ru", "Обзор новостей"),
     "briefing.uk.html": ("uk", "Огляд новин"),
 }
+#: Each edition's page of an article, by language code: ``<slug>.html`` in English.
+ARTICLE_PAGE = {
+    "en": "{slug}.html",
+    "hu": "{slug}.hu.html",
+    "zh": "{slug}.zh.html",
+    "ru": "{slug}.ru.html",
+    "uk": "{slug}.uk.html",
+}
+#: Slugs of make_briefing's articles, in order.
+SLUGS = ("orban", "danger", "plain")
+#: Every article page make_briefing writes: each edition's pages in turn, English first.
+ARTICLE_PAGES = [page.format(slug=slug) for page in ARTICLE_PAGE.values() for slug in SLUGS]
 #: The language switcher's links, in order: each language named in itself.
 NATIVE_NAMES = ["English", "Magyar", "中文（简体）", "Русский", "Українська"]
 
