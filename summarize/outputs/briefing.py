@@ -14,6 +14,7 @@ from summarize.core.records import (
     ArticleOutcome,
     Briefing,
     InputFailure,
+    LanguageUnavailable,
     QualityWarning,
     RunInfo,
     Summary,
@@ -39,6 +40,7 @@ from summarize.quality import (
     REPETITION,
     SUMMARY,
     TRANSLATION,
+    UNSUPPORTED_NUMBER,
     WRONG_LANGUAGE,
 )
 
@@ -78,10 +80,11 @@ def check_templates(user_templates: Path | None, languages: Sequence[str]) -> No
     catalogue stops the run before any model loads instead of after all the work.
 
     The samples take every branch the built-in templates have: an article with a URL, an
-    ISO date, reading and quality warnings and a pivot model; one with a non-http URL, a
-    date as given and no translations (each edition falls back to English); one with
-    neither; models with and without a known licence and condition; a failed input; and a
-    run in which every article failed. Nothing is written.
+    ISO date, reading and quality warnings (one quoting a number), headlines in every
+    language and a pivot model; one with a non-http URL, a date as given and no
+    translations (each edition falls back to English); one with neither; models with and
+    without a known licence and condition; a failed input; a language that was unavailable;
+    and a run in which every article failed. Nothing is written.
 
     Raises:
         ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
@@ -119,10 +122,14 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
             article=full,
             summary=Summary(article_id=full.id, text="A sample summary.", chunks=2),
             translations={code: "A sample translation." for code in languages},
+            headlines={code: "A sample headline." for code in (SOURCE_LANGUAGE, *languages)},
             language="de",
             pivot_model="sample/pivot-model",
             quality_warnings=(
                 QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
+                QualityWarning(
+                    SUMMARY, SOURCE_LANGUAGE, UNSUPPORTED_NUMBER, "numbers not in the article: 4"
+                ),
                 *(
                     QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
                     for code in languages
@@ -159,8 +166,12 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
         version="0",
     )
     failures = (InputFailure(source="broken.txt", reason="sample failure"),)
+    unavailable = tuple(
+        LanguageUnavailable(code, reason, "sample")
+        for code, reason in zip(languages, ("model_failed_to_load", "model_failed"), strict=False)
+    )
     return [
-        Briefing(results=results, run=run, failures=failures),
+        Briefing(results=results, run=run, failures=failures, unavailable=unavailable),
         Briefing(results=(), run=run, failures=failures),
     ]
 

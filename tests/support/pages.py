@@ -33,6 +33,25 @@ def text_of(element) -> str:
     return "".join(element.itertext())
 
 
+def effective_langs(root) -> list[tuple[str, str]]:
+    """(lang, text) for every text node, with the lang of its nearest ancestor that has one."""
+    found: list[tuple[str, str]] = []
+
+    def walk(element, lang: str) -> None:
+        if element.tag == XHTML + "style":
+            return
+        lang = element.get("lang", lang)
+        if element.text and element.text.strip():
+            found.append((lang, element.text))
+        for child in element:
+            walk(child, lang)
+            if child.tail and child.tail.strip():
+                found.append((lang, child.tail))
+
+    walk(root, "")
+    return found
+
+
 def pages(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.html"))
 
