@@ -100,13 +100,13 @@ def test_every_good_article_is_written_and_every_bad_one_reported(tiny_models, t
 
     records = [json.loads(line) for line in (out / "results.jsonl").read_text("utf-8").splitlines()]
     assert len(records) == 15
-    # Every page stays inside the output folder, with a distinct name.
+    # Every page stays inside the output folder, with a distinct name: each edition its own.
     pages = {
         p.name
         for p in out.glob("*.html")
         if p.name != "index.html" and not p.name.startswith("briefing.")  # editions
     }
-    assert len(pages) == 15
+    assert len(pages) == 15 * (1 + len([c for c in report["languages"] if c != "en"]))
     assert not list(tmp_path.glob("etc*")) and not (tmp_path.parent / "etc").exists()
     by_source = {Path(r["source"]).name.split(":")[0]: r for r in records}
     assert by_source["long.txt"]["chunks"] > 10  # chunked, not truncated

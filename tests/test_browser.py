@@ -11,7 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.briefings import EDITIONS, NATIVE_NAMES, make_briefing, make_rtl_briefing
+from support.briefings import (
+    EDITIONS,
+    NATIVE_NAMES,
+    make_briefing,
+    make_flagged_briefing,
+    make_rtl_briefing,
+)
 
 from summarize.outputs import write_briefing
 
@@ -37,7 +43,15 @@ ARGS = [
     "--no-first-run",
     "--metrics-recording-only",
 ]
-PAGES = [*EDITIONS, "orban.html", "danger.html"]
+#: Every edition and one article page of each language.
+PAGES = [
+    *EDITIONS,
+    "orban.html",
+    "danger.html",
+    *(f"orban.{c}.html" for c in ("hu", "zh", "ru", "uk")),
+]
+#: Pages of a run with flags, a failed input and an unavailable language (Ukrainian).
+FLAGGED_PAGES = ["index.html", "briefing.hu.html", "briefing.uk.html", "orban.ru.html"]
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +116,38 @@ def test_pages_load_offline_fit_the_screen_and_pass_axe(site: Path, page) -> Non
     assert blocked == []
 
 
+@pytest.fixture(scope="module")
+def flagged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("flagged")
+    write_briefing(make_flagged_briefing(), out)
+    return out
+
+
+def test_status_line_flags_and_unavailable_notice_pass_axe(flagged_site: Path, page) -> None:
+    tab, blocked = page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    axe = axe_module.Axe()
+    width = tab.viewport_size["width"]
+    for name in FLAGGED_PAGES:
+        tab.goto((flagged_site / name).as_uri())
+        shot = SCREENSHOTS / f"flagged-{name[:-5]}-{width}.png"
+        tab.screenshot(path=str(shot), full_page=True)
+        assert tab.locator(".status-line").is_visible(), name
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (name, width, overflow)
+        violations = axe.run(tab).response["violations"]
+        assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")], name
+    assert blocked == []
+
+
 def test_dark_mode_passes_axe(site: Path, browser) -> None:
     context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     axe = axe_module.Axe()
     try:
-        for name in ("index.html", "briefing.zh.html", "orban.html"):
+        for name in ("index.html", "briefing.zh.html", "orban.html", "orban.zh.html"):
             tab.goto((site / name).as_uri())
             violations = axe.run(tab).response["violations"]
             assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
@@ -119,7 +159,7 @@ def test_dark_mode_passes_axe(site: Path, browser) -> None:
 
 def test_language_switcher_reaches_every_edition(site: Path, page) -> None:
     tab, blocked = page
-    tab.goto((site / "orban.html").as_uri())
+    tab.goto((site / "briefing.ru.html").as_uri())
     for (name, (lang, title)), native in zip(EDITIONS.items(), NATIVE_NAMES, strict=True):
         tab.locator("nav.editions").get_by_text(native, exact=True).click()
         tab.wait_for_load_state()
@@ -128,6 +168,23 @@ def test_language_switcher_reaches_every_edition(site: Path, page) -> None:
         assert tab.title() == title
         current = tab.locator('nav.editions a[aria-current="page"]')
         assert current.inner_text() == native
+    assert blocked == []
+
+
+def test_article_switcher_stays_on_the_article_and_back_leads_home(site: Path, page) -> None:
+    tab, blocked = page
+    tab.goto((site / "orban.html").as_uri())
+    for (edition, (lang, title)), native in zip(EDITIONS.items(), NATIVE_NAMES, strict=True):
+        tab.locator("nav.editions").get_by_text(native, exact=True).click()
+        tab.wait_for_load_state()
+        name = "orban.html" if lang == "en" else f"orban.{edition.split('.')[1]}.html"
+        assert tab.url.endswith("/" + name)
+        assert tab.evaluate("document.documentElement.lang") == lang
+        assert tab.title().endswith(" · " + title)
+    # The Ukrainian page's back link returns to the Ukrainian edition, at the article.
+    tab.locator("p.back a").click()
+    tab.wait_for_load_state()
+    assert tab.url.endswith("/briefing.uk.html#article-1")
     assert blocked == []
 
 

@@ -19,9 +19,9 @@ LANGUAGES = ("hu", "zh", "ru", "uk")
 KEYS = ["stage", "language", "kind", "detail"]
 NOTICES = {
     "hu": "gépi fordításban",
-    "zh": "自动检查标记了这段机器翻译",
-    "ru": "машинный перевод",
-    "uk": "машинний переклад",
+    "zh": "这段机器翻译",
+    "ru": "машинном переводе",
+    "uk": "машинному перекладі",
 }
 
 
@@ -94,10 +94,11 @@ def test_pages_mark_flagged_text_with_a_localised_notice_and_keep_it(flagged_run
     _, output = flagged_run
     for record in records(output):
         page = (output / f"{record['slug']}.html").read_text("utf-8")
-        # English UI on the article page: one notice per flagged translation, and the details.
-        assert page.count("An automatic check flagged this machine translation") == 4
+        # English UI on the article page: one notice per flagged translation, saying what.
+        assert (
+            page.count("Automatic checks found possible problems in this machine translation") == 4
+        )
         assert 'class="quality-note" role="note" lang="en"' in page
-        assert "Automatic checks" in page
         for language in LANGUAGES:
             edition = (output / f"briefing.{language}.html").read_text("utf-8")
             assert NOTICES[language] in edition
@@ -200,13 +201,16 @@ def test_only_the_flagged_blocks_carry_a_notice_in_valid_html(tmp_path: Path) ->
 
     hungarian = (tmp_path / "briefing.hu.html").read_text("utf-8")
     assert notes("briefing.hu.html") == 1 and NOTICES["hu"] in hungarian
+    assert "szavakat ismétel" in hungarian and "esetleg kitalált név: Xi" in hungarian
     assert first.translations["hu"] in hungarian  # flagged, still shown
-    assert notes("briefing.zh.html") == notes("briefing.ru.html") == 0
+    # A name the summary made up is made up in every translation of it: flagged there too.
+    assert notes("briefing.zh.html") == notes("briefing.ru.html") == 1
+    assert "возможно, выдуманное имя: Xi" in (tmp_path / "briefing.ru.html").read_text("utf-8")
     index = (tmp_path / "index.html").read_text("utf-8")
-    assert notes("index.html") == 1 and "flagged this machine summary" in index
+    assert notes("index.html") == 1 and "problems in this machine summary" in index
     page = (tmp_path / f"{first.article.slug}.html").read_text("utf-8")
-    assert notes(f"{first.article.slug}.html") == 2
-    assert "unsupported name: names not in the article: Xi" in page
+    assert notes(f"{first.article.slug}.html") == 5  # the summary and its 4 translations
+    assert "possibly invented name: Xi" in page and "names not in the article" not in page
     assert all(notes(f"{r.article.slug}.html") == 0 for r in rest)
     for path in tmp_path.glob("*.html"):
         parse_strict(path)

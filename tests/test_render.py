@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 import pytest
 from support.briefings import (
+    ARTICLE_PAGES,
     DANGEROUS_SUMMARY,
     DANGEROUS_TITLE,
     HTTPS_URL,
@@ -169,9 +170,7 @@ def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> N
         out / "briefing.zh.html",
         out / "briefing.ru.html",
         out / "briefing.uk.html",
-        out / "orban.html",
-        out / "danger.html",
-        out / "plain.html",
+        *(out / name for name in ARTICLE_PAGES),
         out / "results.jsonl",
     ]
     assert listing(out) == {p.name for p in written}
@@ -312,7 +311,8 @@ def test_index_lists_articles_run_and_failures(briefing: Briefing, tmp_path: Pat
         ("Русский", "ru"),
     ]:
         assert index.lang_of(native) == {lang}
-    assert "./orban.html#lang-uk" in index.hrefs
+    # "Read in" leads to the article's page in each edition.
+    assert "./orban.uk.html" in index.hrefs
     # Table of contents links to each article on the page.
     assert [h for h in index.hrefs if h.startswith("#article")] == [
         "#article-1",
@@ -639,9 +639,7 @@ def test_writes_leave_no_temp_files(briefing: Briefing, tmp_path: Path) -> None:
         "briefing.zh.html",
         "briefing.ru.html",
         "briefing.uk.html",
-        "orban.html",
-        "danger.html",
-        "plain.html",
+        *ARTICLE_PAGES,
         "results.jsonl",
     }
 

@@ -1,8 +1,11 @@
 """A :class:`~summarize.core.records.Briefing` as HTML pages, ``results.jsonl`` and run.json.
 
 The pages are ``index.html`` (the English front page), one edition per target language
-(``briefing.<code>.html``: translated summaries and every label in that language, dates
-formatted for its locale with Babel) and one page per article with all languages side by side.
+(``briefing.<code>.html``: translated headlines and summaries and every label in that
+language, dates formatted for its locale with Babel) and each edition's own page per article
+(``<slug>.html`` in English, with all languages side by side; ``<slug>.<code>.html``).
+Quality flags, the status line and an unavailable language are said in the page's language;
+English diagnostics stay in results.jsonl and run.json.
 UI strings come from message catalogues, ``messages/<code>.json`` in the templates folder;
 a string missing from a language's catalogue (or a language without one) falls back to
 English, one string at a time.

@@ -14,6 +14,7 @@ from summarize.core.records import (
     ArticleOutcome,
     Briefing,
     InputFailure,
+    LanguageUnavailable,
     QualityWarning,
     RunInfo,
     Summary,
@@ -39,6 +40,7 @@ from summarize.quality import (
     REPETITION,
     SUMMARY,
     TRANSLATION,
+    UNSUPPORTED_NUMBER,
     WRONG_LANGUAGE,
 )
 
@@ -51,12 +53,12 @@ def write_briefing(
     """Render the briefing and write it to ``output_dir``.
 
     Writes ``index.html``, one ``briefing.<code>.html`` edition per language of
-    ``briefing.run.languages``, one ``<slug>.html`` per article and ``results.jsonl`` (in that
-    order) and returns their paths. All pages are rendered before anything is written; each
-    file is written to a temporary file in ``output_dir`` and moved into place, so readers
-    never see a partial file. ``output_dir`` is created if needed. Files from earlier runs
-    that this run does not write are left alone here (the pipeline removes its own, see
-    run.json's ``files``).
+    ``briefing.run.languages``, each edition's page per article (``<slug>.html`` in English,
+    ``<slug>.<code>.html``) and ``results.jsonl`` (in that order) and returns their paths.
+    All pages are rendered before anything is written; each file is written to a temporary
+    file in ``output_dir`` and moved into place, so readers never see a partial file.
+    ``output_dir`` is created if needed. Files from earlier runs that this run does not write
+    are left alone here (the pipeline removes its own, see run.json's ``files``).
 
     Raises:
         ValueError: an article's slug is unsafe (path separators, a leading dot, empty),
@@ -78,10 +80,11 @@ def check_templates(user_templates: Path | None, languages: Sequence[str]) -> No
     catalogue stops the run before any model loads instead of after all the work.
 
     The samples take every branch the built-in templates have: an article with a URL, an
-    ISO date, reading and quality warnings and a pivot model; one with a non-http URL, a
-    date as given and no translations (each edition falls back to English); one with
-    neither; models with and without a known licence and condition; a failed input; and a
-    run in which every article failed. Nothing is written.
+    ISO date, reading and quality warnings (one quoting a number), headlines in every
+    language and a pivot model; one with a non-http URL, a date as given and no
+    translations (each edition falls back to English); one with neither; models with and
+    without a known licence and condition; a failed input; a language that was unavailable;
+    and a run in which every article failed. Nothing is written.
 
     Raises:
         ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
@@ -119,10 +122,14 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
             article=full,
             summary=Summary(article_id=full.id, text="A sample summary.", chunks=2),
             translations={code: "A sample translation." for code in languages},
+            headlines={code: "A sample headline." for code in (SOURCE_LANGUAGE, *languages)},
             language="de",
             pivot_model="sample/pivot-model",
             quality_warnings=(
                 QualityWarning(SUMMARY, SOURCE_LANGUAGE, REPETITION, "sample"),
+                QualityWarning(
+                    SUMMARY, SOURCE_LANGUAGE, UNSUPPORTED_NUMBER, "numbers not in the article: 4"
+                ),
                 *(
                     QualityWarning(TRANSLATION, code, WRONG_LANGUAGE, "sample")
                     for code in languages
@@ -159,8 +166,12 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
         version="0",
     )
     failures = (InputFailure(source="broken.txt", reason="sample failure"),)
+    unavailable = tuple(
+        LanguageUnavailable(code, reason, "sample")
+        for code, reason in zip(languages, ("model_failed_to_load", "model_failed"), strict=False)
+    )
     return [
-        Briefing(results=results, run=run, failures=failures),
+        Briefing(results=results, run=run, failures=failures, unavailable=unavailable),
         Briefing(results=(), run=run, failures=failures),
     ]
 
@@ -168,33 +179,43 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
 def _render_files(
     briefing: Briefing, output_dir: Path, user_templates: Path | None
 ) -> list[tuple[Path, str]]:
-    """Every file of the briefing (path in ``output_dir``, text), rendered, none written."""
+    """Every file of the briefing (path in ``output_dir``, text), rendered, none written:
+    the front pages, then every edition's article pages, then results.jsonl."""
     editions = edition_codes(briefing.run)
+    languages = [SOURCE_LANGUAGE, *editions]
     names = (
         [INDEX_FILE]
         + [edition_name(code) for code in editions]
-        + [page_name(outcome.article.slug) for outcome in briefing.results]
+        + [
+            page_name(outcome.article.slug, code)
+            for code in languages
+            for outcome in briefing.results
+        ]
         + [RESULTS_FILE]
     )
     check_unique(names)
     paths = [safe_path(output_dir, name) for name in names]
 
     env = make_environment(user_templates)
-    with blamed_on(user_templates, catalogue_name(SOURCE_LANGUAGE), "message catalogue"):
-        context = build_context(
-            briefing, messages=load_user_messages(SOURCE_LANGUAGE, user_templates)
-        )
-    contents = [render_template(env, INDEX_FILE, context, user_templates)]
-    for code in editions:
+    contexts = []
+    for code in languages:
         with blamed_on(user_templates, catalogue_name(code), "message catalogue"):
-            edition = build_context(
-                briefing, code, messages=load_user_messages(code, user_templates)
+            contexts.append(
+                build_context(briefing, code, messages=load_user_messages(code, user_templates))
             )
-        contents.append(render_template(env, EDITION_TEMPLATE, edition, user_templates))
-    for article in context["articles"]:
-        contents.append(
-            render_template(env, "article.html", {**context, "article": article}, user_templates)
-        )
+    contents = [render_template(env, INDEX_FILE, contexts[0], user_templates)]
+    contents += [
+        render_template(env, EDITION_TEMPLATE, context, user_templates) for context in contexts[1:]
+    ]
+    for context in contexts:
+        for article in context["articles"]:
+            page = {
+                **context,
+                "article": article,
+                "editions": article["editions"],
+                "status_page": context["home_href"],
+            }
+            contents.append(render_template(env, "article.html", page, user_templates))
     contents.append(
         "".join(
             json.dumps(result_record(outcome, briefing.run), ensure_ascii=False) + "\n"

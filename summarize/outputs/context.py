@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -15,12 +15,14 @@ from summarize.core.records import (
     RunInfo,
 )
 from summarize.outputs.credits import model_credits
-from summarize.outputs.layout import INDEX_FILE, edition_name, edition_page, page_name
+from summarize.outputs.flags import flag_texts, status_line, unavailable_notice
+from summarize.outputs.layout import INDEX_FILE, edition_page, page_name
 from summarize.outputs.links import display_host, safe_href
 from summarize.outputs.locales import (
     babel_locale,
     date_part,
     language_display,
+    language_name_in,
     long_date,
     parse_date,
 )
@@ -29,7 +31,13 @@ from summarize.outputs.results import models_record, ordered_items
 from summarize.quality import (
     SUMMARY,
     TRANSLATION,
+    UNSUPPORTED_NAME,
+    UNSUPPORTED_NUMBER,
 )
+
+#: Kinds found in the English summary that its translations carry too: an invented number
+#: or name is invented in every language.
+CARRIED_KINDS = frozenset({UNSUPPORTED_NUMBER, UNSUPPORTED_NAME})
 
 
 def build_context(
@@ -40,18 +48,33 @@ def build_context(
 ) -> dict[str, Any]:
     """Build the template context of one edition: plain dicts, lists and strings, plus ``t``.
 
-    ``language`` is the edition's language (English for ``index.html`` and the article pages);
-    ``messages`` its merged catalogue (default: the built-in one, see :func:`load_messages`).
-    ``t(key, **values)`` looks up a UI string and fills in its ``{placeholders}``; a string
-    with plural forms takes ``count``. ``article.html`` gets this context plus ``article``
-    (one entry of ``articles``).
+    ``language`` is the edition's language (English for ``index.html`` and its article
+    pages); ``messages`` its merged catalogue (default: the built-in one, see
+    :func:`load_messages`). ``t(key, **values)`` looks up a UI string and fills in its
+    ``{placeholders}``; a string with plural forms takes ``count``. ``article.html`` gets
+    this context plus ``article`` (one entry of ``articles``), ``editions`` set to the
+    article's own (its page in every edition) and ``status_page`` to ``home_href``.
     """
     run = briefing.run
     page_lang = language_display(language)
     locale = babel_locale(page_lang["html_lang"])
     t = Messages(load_messages(language) if messages is None else messages, locale)
     languages = [language_display(code) for code in run.languages]
-    home = INDEX_FILE if language == SOURCE_LANGUAGE else edition_name(language)
+    home = edition_page(language)
+    unavailable = {entry.language: entry for entry in briefing.unavailable}
+    editions = [
+        {
+            **edition,
+            "href": "./" + quote(edition_page(edition["code"])),
+            "current": edition["code"] == language,
+            "unavailable": edition["code"] in unavailable,
+        }
+        for edition in [language_display(SOURCE_LANGUAGE), *languages]
+    ]
+    articles = [
+        _article_context(outcome, run, number, language, locale, t, editions)
+        for number, outcome in enumerate(briefing.results, start=1)
+    ]
     return {
         "title": t("briefing_title"),
         "t": t,
@@ -59,14 +82,17 @@ def build_context(
         "index_href": "./" + INDEX_FILE,
         "home_href": "./" + quote(home),
         "languages": languages,
-        "editions": [
-            {
-                **edition,
-                "href": "./" + quote(edition_page(edition["code"])),
-                "current": edition["code"] == language,
-            }
-            for edition in [language_display(SOURCE_LANGUAGE), *languages]
-        ],
+        "editions": editions,
+        "unavailable": unavailable_notice(unavailable, language, t),
+        "status": status_line(
+            t,
+            articles=len(articles),
+            flagged=[article["anchor"] for article in articles if article["flagged"]],
+            failures=len(briefing.failures),
+            unavailable=list(unavailable),
+        ),
+        # Where the status line's links lead: this page (front pages) or its edition's front.
+        "status_page": "",
         "run": {
             "generated_at": run.generated_at,
             "generated_date": date_part(run.generated_at),
@@ -78,25 +104,10 @@ def build_context(
             "languages": languages,
         },
         "credits": model_credits(briefing, t, locale),
-        "articles": [
-            _article_context(outcome, run, number, language, locale, _notices(t, page_lang))
-            for number, outcome in enumerate(briefing.results, start=1)
-        ],
+        "articles": articles,
         "failures": [
             {"source": failure.source, "reason": failure.reason} for failure in briefing.failures
         ],
-    }
-
-
-def _notices(t: Messages, page_lang: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """The notice on flagged text, per stage, in the page's language."""
-    return {
-        stage: {
-            "text": t(f"quality_{stage}"),
-            "lang": page_lang["html_lang"],
-            "dir": page_lang["dir"],
-        }
-        for stage in (SUMMARY, TRANSLATION)
     }
 
 
@@ -104,43 +115,71 @@ def _article_context(
     outcome: ArticleOutcome,
     run: RunInfo,
     number: int,
-    language: str = SOURCE_LANGUAGE,
-    locale: Locale | None = None,
-    notices: Mapping[str, Mapping[str, str]] | None = None,
+    language: str,
+    locale: Locale,
+    t: Messages,
+    editions: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     """One article's entry in the context of the ``language`` edition.
 
-    Each block's ``notice`` (``{text, lang, dir}``, or None) warns that the quality checks
-    flagged it; ``notices`` gives the texts per stage (none: no notices).
+    Each text block carries ``flags``: what the quality checks found in it, in the page's
+    language (a summary's invented number or name is flagged on its translations too), and
+    ``notice`` (``{text, lang, dir}`` introducing them, or None).
     """
     article, english_summary = outcome.article, outcome.summary
     assert english_summary is not None, "the briefing holds only articles with a summary"
-    english = language_display(SOURCE_LANGUAGE)
-    flagged = {(w.stage, w.language) for w in outcome.quality_warnings}
-    notices = notices or {}
-
-    def notice(stage: str, code: str) -> Mapping[str, str] | None:
-        return notices.get(stage) if (stage, code) in flagged else None
-
-    summary = {
-        **english,
-        "text": english_summary.text,
-        "notice": notice(SUMMARY, SOURCE_LANGUAGE),
+    page_lang = language_display(language)
+    pages = {
+        entry["code"]: "./" + quote(page_name(article.slug, entry["code"])) for entry in editions
     }
+    here = pages.get(language, "./" + quote(page_name(article.slug, language)))
+
+    def block(code: str, text: str) -> dict[str, Any]:
+        stage = SUMMARY if code == SOURCE_LANGUAGE else TRANSLATION
+        found = [
+            w
+            for w in outcome.quality_warnings
+            if (w.stage, w.language) == (stage, code)
+            or (stage == TRANSLATION and w.stage == SUMMARY and w.kind in CARRIED_KINDS)
+        ]
+        flags = flag_texts(found, t)
+        notice = None
+        if flags:
+            notice = {
+                "text": t(f"quality_{stage}"),
+                "lang": page_lang["html_lang"],
+                "dir": page_lang["dir"],
+            }
+        # Where a reader finds this text: its edition's page of the article, else this page.
+        href = pages.get(code, f"{here}#lang-{code}")
+        return {
+            **language_display(code),
+            "text": text,
+            "notice": notice,
+            "flags": flags,
+            "href": href,
+        }
+
+    summary = block(SOURCE_LANGUAGE, english_summary.text)
     translations = [
-        {**language_display(code), "text": text, "notice": notice(TRANSLATION, code)}
-        for code, text in ordered_items(outcome.translations, run.languages)
+        block(code, text) for code, text in ordered_items(outcome.translations, run.languages)
     ]
-    edition = next((block for block in translations if block["code"] == language), summary)
+    edition = next((item for item in translations if item["code"] == language), summary)
     published_day = parse_date(article.published)
     url_href = safe_href(article.url)
+    original_language = language_display(outcome.language)
+    anchor = f"article-{number}"
     return {
         "number": number,
-        "anchor": f"article-{number}",
+        "anchor": anchor,
         "id": article.id,
         "slug": article.slug,
         # "./" keeps a slug such as "javascript:x" a relative link; quote() escapes # and ?.
-        "href": "./" + quote(page_name(article.slug)),
+        "href": here,
+        "back_href": "./" + quote(edition_page(language)) + "#" + anchor,
+        # The article on every edition's page, for the language switcher of its own pages.
+        "editions": [{**entry, "href": pages[entry["code"]]} for entry in editions],
+        "headline": _headline(outcome, language, original_language),
         "title": article.title,
         "source": article.source,
         "url": article.url,
@@ -148,17 +187,45 @@ def _article_context(
         "url_host": display_host(urlsplit(url_href).hostname) if url_href else None,
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
-        "published_display": long_date(article.published, locale or Locale("en")),
+        "published_display": long_date(article.published, locale),
         "chunks": english_summary.chunks,
-        "language": language_display(outcome.language),
+        "language": original_language,
+        # The article's language named in the page's language.
+        "language_name": language_name_in(locale, outcome.language),
         "pivot_model": outcome.pivot_model,
         "summary": summary,
         "translations": translations,
         # What this edition shows: the translation into its language, else the English summary.
         "edition": edition,
+        "flagged": bool(edition["flags"]),
         "warnings": list(article.warnings),
-        # English diagnostics of the quality checks, for the article page's notes.
+        # English diagnostics of the quality checks (results.jsonl's); the built-in pages show
+        # the localised ``flags`` instead.
         "quality_warnings": [warning.as_record() for warning in outcome.quality_warnings],
+    }
+
+
+def _headline(
+    outcome: ArticleOutcome, language: str, original: Mapping[str, str]
+) -> dict[str, Any]:
+    """The headline a page shows: in the page's language when there is one, else the
+    original, marked with the original's language (``original`` True)."""
+    text = outcome.headlines.get(language)
+    if language == SOURCE_LANGUAGE and outcome.language == SOURCE_LANGUAGE:
+        text = None  # an English article's headline is its own
+    if text:
+        shown = language_display(language)
+        return {
+            "text": text,
+            "html_lang": shown["html_lang"],
+            "dir": shown["dir"],
+            "original": False,
+        }
+    return {
+        "text": outcome.article.title,
+        "html_lang": original["html_lang"],
+        "dir": original["dir"],
+        "original": True,
     }
 
 

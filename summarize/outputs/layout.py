@@ -1,4 +1,5 @@
-"""The briefing's file names: front page, one edition per language, one page per article."""
+"""The briefing's file names: front page, one edition per language, and each edition's own
+page per article (``<slug>.html`` in English, ``<slug>.<code>.html`` in the others)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def edition_page(code: str) -> str:
     return INDEX_FILE if code == SOURCE_LANGUAGE else edition_name(code)
 
 
-def page_name(slug: str) -> str:
-    """File name of an article's page, after checking the slug is a plain file-name stem."""
+def page_name(slug: str, code: str = SOURCE_LANGUAGE) -> str:
+    """File name of an article's page in the ``code`` edition, after checking the slug is a
+    plain file-name stem."""
     if (
         not slug
         or slug.startswith(".")
@@ -47,7 +49,7 @@ def page_name(slug: str) -> str:
     name = slug + ".html"
     if name.casefold() == INDEX_FILE.casefold():
         raise ValueError(f"article slug {slug!r} is reserved for the briefing's front page")
-    return name
+    return name if code == SOURCE_LANGUAGE else f"{slug}.{code}.html"
 
 
 def check_unique(names: list[str]) -> None:

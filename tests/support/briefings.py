@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from summarize.core.records import Article, ArticleOutcome, Briefing, InputFailure, RunInfo, Summary
+from summarize.core.records import (
+    Article,
+    ArticleOutcome,
+    Briefing,
+    InputFailure,
+    LanguageUnavailable,
+    QualityWarning,
+    RunInfo,
+    Summary,
+)
 
 DANGEROUS_TITLE = "Breaking <script>alert(1)</script> {{ 7*7 }} {% raw %} Q&A"
 DANGEROUS_SUMMARY = "Officials said {{ 7*7 }} <script>alert(1)</script> {% raw %} & more."
@@ -42,6 +51,18 @@ EDITIONS = {
     "briefing.ru.html": ("ru", "Обзор новостей"),
     "briefing.uk.html": ("uk", "Огляд новин"),
 }
+#: Each edition's page of an article, by language code: ``<slug>.html`` in English.
+ARTICLE_PAGE = {
+    "en": "{slug}.html",
+    "hu": "{slug}.hu.html",
+    "zh": "{slug}.zh.html",
+    "ru": "{slug}.ru.html",
+    "uk": "{slug}.uk.html",
+}
+#: Slugs of make_briefing's articles, in order.
+SLUGS = ("orban", "danger", "plain")
+#: Every article page make_briefing writes: each edition's pages in turn, English first.
+ARTICLE_PAGES = [page.format(slug=slug) for page in ARTICLE_PAGE.values() for slug in SLUGS]
 #: The language switcher's links, in order: each language named in itself.
 NATIVE_NAMES = ["English", "Magyar", "中文（简体）", "Русский", "Українська"]
 
@@ -144,3 +165,65 @@ def make_rtl_briefing() -> Briefing:
         version="0.1.0",
     )
     return Briefing(results=(hebrew, english), run=run)
+
+
+#: Headlines of the orban article in each edition's language.
+HEADLINES = {
+    "hu": "Orbán Pekingbe látogat",
+    "zh": "欧尔班访问北京",
+    "ru": "Орбан посещает Пекин",
+    "uk": "Орбан відвідує Пекін",
+}
+#: A Russian article: its original headline, and that headline in English and Hungarian.
+RUSSIAN_TITLE = "Центробанк сохранил ключевую ставку"
+RUSSIAN_HEADLINES = {"en": "Central bank holds its key rate", "hu": "A jegybank nem változtat"}
+#: What a failed model said: the pages must never show it.
+RAW_ERROR = "RuntimeError: vocabulary size 65001 does not match ctranslate2 model"
+
+
+def make_flagged_briefing() -> Briefing:
+    """make_briefing with what a run can report: headlines per language, a Russian article
+    summarised through English, quality flags, and Ukrainian unavailable (its articles have no
+    Ukrainian text)."""
+    base = make_briefing()
+    orban, danger, plain = base.results
+    orban = dataclasses.replace(
+        orban,
+        headlines=HEADLINES,
+        quality_warnings=(
+            QualityWarning(
+                "summary", "en", "unsupported_number", "numbers not in the article: 4.6"
+            ),
+            QualityWarning(
+                "translation", "hu", "wrong_language", "“Orbán…” reads as Slovak (0.91)"
+            ),
+        ),
+    )
+    russian = dataclasses.replace(
+        make_result(
+            "bank",
+            RUSSIAN_TITLE,
+            "The central bank kept its key rate at 16 percent.",
+            translations={
+                "hu": "A jegybank 16 százalékon tartotta az alapkamatot.",
+                "zh": "央行将关键利率维持在16%。",
+                "ru": "Центральный банк сохранил ключевую ставку на уровне 16%.",
+            },
+        ),
+        language="ru",
+        pivot_model="Helsinki-NLP/opus-mt-ru-en",
+        headlines=RUSSIAN_HEADLINES,
+    )
+    without_uk = tuple(
+        dataclasses.replace(
+            outcome,
+            translations={k: v for k, v in outcome.translations.items() if k != "uk"},
+            headlines={k: v for k, v in outcome.headlines.items() if k != "uk"},
+        )
+        for outcome in (orban, danger, plain, russian)
+    )
+    return dataclasses.replace(
+        base,
+        results=without_uk,
+        unavailable=(LanguageUnavailable("uk", "model_failed_to_load", RAW_ERROR),),
+    )

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from support.briefings import EDITIONS, NATIVE_NAMES
+from support.briefings import ARTICLE_PAGE, EDITIONS, NATIVE_NAMES
 
 html5lib = pytest.importorskip("html5lib")
 
@@ -31,6 +31,25 @@ def elements(root, tag: str) -> list:
 
 def text_of(element) -> str:
     return "".join(element.itertext())
+
+
+def effective_langs(root) -> list[tuple[str, str]]:
+    """(lang, text) for every text node, with the lang of its nearest ancestor that has one."""
+    found: list[tuple[str, str]] = []
+
+    def walk(element, lang: str) -> None:
+        if element.tag == XHTML + "style":
+            return
+        lang = element.get("lang", lang)
+        if element.text and element.text.strip():
+            found.append((lang, element.text))
+        for child in element:
+            walk(child, lang)
+            if child.tail and child.tail.strip():
+                found.append((lang, child.tail))
+
+    walk(root, "")
+    return found
 
 
 def pages(directory: Path) -> list[Path]:
@@ -80,20 +99,28 @@ def every_internal_link_resolves(site: Path) -> None:
     assert checked > 50
 
 
+def article_pages_of(name: str) -> list[str]:
+    """Every edition's page of the article whose page (in any edition) is ``name``."""
+    stem = name.removesuffix(".html")
+    code = stem.rsplit(".", 1)[-1] if "." in stem else "en"
+    slug = stem.removesuffix(f".{code}") if code != "en" else stem
+    return [page.format(slug=slug) for page in ARTICLE_PAGE.values()]
+
+
 def language_switcher_on_every_page(site: Path) -> None:
+    """Front pages switch to the other editions; an article's page to the same article's
+    page in the other editions."""
     for path in pages(site):
         root = parse_strict(path)
         nav = next(n for n in elements(root, "nav") if "editions" in n.get("class", ""))
         links = elements(nav, "a")
         assert [text_of(a) for a in links] == NATIVE_NAMES
-        assert [a.get("href") for a in links] == ["./index.html"] + [
-            f"./briefing.{code}.html" for code in ("hu", "zh", "ru", "uk")
-        ]
+        targets = list(EDITIONS) if path.name in EDITIONS else article_pages_of(path.name)
+        assert [a.get("href") for a in links] == [f"./{name}" for name in targets]
         for a in links:
             assert a.get("lang") == a.get("hreflang")
         current = [a.get("href") for a in links if a.get("aria-current") == "page"]
-        expected = path.name if path.name in EDITIONS else "index.html"
-        assert current == [f"./{expected}"]
+        assert current == [f"./{path.name}"]
 
 
 def pages_are_self_contained(site: Path) -> None:
