@@ -153,6 +153,25 @@ def test_markdown_url_gives_the_host(tmp_path: Path) -> None:
     assert article.source_name == "example.net"
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://www.example.com/a", "example.com"),
+        ("https://münchen.de/a", "münchen.de"),
+        # A look-alike ("pаypal" with a Cyrillic "а") is shown as browsers show it.
+        ("https://www.p\u0430ypal.com/a", "xn--pypal-4ve.com"),
+        # Browsers read "\\" as "/": the link would go elsewhere than the host named.
+        ("https://evil.example\\@good.example/a", None),
+        ("javascript:alert(1)", None),
+        ("ftp://example.com/a", None),
+    ],
+)
+def test_the_urls_host_as_the_pages_show_it(tmp_path: Path, url: str, name: str | None) -> None:
+    path = write(tmp_path / "wire.jsonl", json.dumps({"text": BODY, "url": url}))
+    (article,) = read_articles([path]).articles
+    assert article.source_name == name
+
+
 def test_names_are_one_short_clean_line(tmp_path: Path) -> None:
     records = [
         {"id": "a", "text": BODY, "section": "wo\u202erld\u0007\n<b>", "source": "A" * 500},

@@ -120,8 +120,8 @@ def _first_text(tree: Any, xpath: str) -> str | None:
 
 
 def _meta_content(tree: Any) -> str | None:
-    """The page's own name in ``og:site_name`` or ``application-name`` (when trafilatura gave
-    no document), else None."""
+    """The page's own name in ``og:site_name`` or ``application-name``, else None: for a page
+    trafilatura found no metadata in."""
     for xpath in (
         "//meta[@property='og:site_name']/@content",
         "//meta[@name='application-name']/@content",

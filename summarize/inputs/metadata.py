@@ -6,7 +6,6 @@ templates escape it): never a local file path.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import re
 from dataclasses import replace
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 
 from summarize.core.files import printable
 from summarize.core.records import Article
+from summarize.core.urls import display_host, safe_href
 from summarize.inputs.cleanup import clean_line
 from summarize.inputs.drafts import without_bidi
 from summarize.inputs.files import InputFile
@@ -65,20 +65,14 @@ def site_name(name: str | None) -> str | None:
 
 
 def host_name(url: str | None) -> str | None:
-    """The host of an ``http(s)`` URL without ``www.``, as readers write it; else None."""
-    if not url:
+    """The host of an ``http(s)`` URL without ``www.``, as the pages show a link's host (a
+    look-alike label in its ``xn--`` form); None for any URL the pages would not link."""
+    href = safe_href(url)
+    if href is None:
         return None
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError:  # a malformed port or IPv6 literal
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or not host:
-        return None
-    if host.startswith("www."):
+    host = display_host(urlsplit(href).hostname)
+    if host and host.startswith("www."):
         host = host[4:]
-    with contextlib.suppress(UnicodeError):  # xn--... -> the name readers know
-        host = host.encode("ascii").decode("idna")
     return host or None
 
 
