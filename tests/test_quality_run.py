@@ -235,8 +235,17 @@ def test_a_later_run_removes_the_pages_it_no_longer_writes(
     # Every article is flagged, so --strict publishes none; only Hungarian is asked for.
     assert main([*arguments, "--strict", "--languages", "hu"]) == 1
     left = sorted(path.name for path in output.iterdir() if not path.name.startswith("."))
-    assert left == ["briefing.hu.html", "index.html", "notes.html", "results.jsonl", "run.json"]
+    emails = ["briefing.email.html", "briefing.hu.email.html"]
+    assert left == [
+        *emails,
+        "briefing.hu.html",
+        "index.html",
+        "notes.html",
+        "results.jsonl",
+        "run.json",
+    ]
     assert sorted(report(output)["files"]) == [
+        *emails,
         "briefing.hu.html",
         "index.html",
         "results.jsonl",

@@ -172,6 +172,11 @@ def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> N
         out / "briefing.uk.html",
         *(out / name for name in ARTICLE_PAGES),
         out / "results.jsonl",
+        out / "briefing.email.html",
+        out / "briefing.hu.email.html",
+        out / "briefing.zh.email.html",
+        out / "briefing.ru.email.html",
+        out / "briefing.uk.email.html",
     ]
     assert listing(out) == {p.name for p in written}
     assert all(path.stat().st_size > 0 for path in written)
@@ -351,6 +356,11 @@ def test_empty_briefing_renders(tmp_path: Path) -> None:
         "briefing.ru.html",
         "briefing.uk.html",
         "results.jsonl",
+        "briefing.email.html",
+        "briefing.hu.email.html",
+        "briefing.zh.email.html",
+        "briefing.ru.email.html",
+        "briefing.uk.email.html",
     ]
     assert (tmp_path / "results.jsonl").read_text(encoding="utf-8") == ""
     assert "empty file" in (tmp_path / "index.html").read_text(encoding="utf-8")
@@ -641,6 +651,11 @@ def test_writes_leave_no_temp_files(briefing: Briefing, tmp_path: Path) -> None:
         "briefing.uk.html",
         *ARTICLE_PAGES,
         "results.jsonl",
+        "briefing.email.html",
+        "briefing.hu.email.html",
+        "briefing.zh.email.html",
+        "briefing.ru.email.html",
+        "briefing.uk.email.html",
     }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from support.briefings import EDITIONS
-from support.pages import SITE_CHECKS
+from support.pages import SITE_CHECKS, pages
 
 from summarize.core.config import RunConfig
 
@@ -38,7 +38,7 @@ def seeds_site(tiny_models, tmp_path_factory) -> Path:
 
 
 def test_five_editions_and_a_page_per_article(seeds_site: Path) -> None:
-    names = {path.name for path in seeds_site.glob("*.html")}
+    names = {path.name for path in pages(seeds_site)}
     assert set(EDITIONS) <= names
     # Each edition has its own page of every article.
     assert len(names - set(EDITIONS)) == len(EDITIONS) * len(list(SEEDS.glob("*.txt")))

@@ -14,4 +14,5 @@ __all__ = [
     "progress",
     "records",
     "tables",
+    "urls",
 ]

@@ -33,6 +33,11 @@ _RESERVED_SLUGS = frozenset(
 )
 
 
+def without_bidi(text: str) -> str:
+    """``text`` without bidi embeddings, overrides and isolates."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
 class Unreadable(Exception):
     """A file or record that cannot become an article; the message is the failure reason."""
 
@@ -42,9 +47,9 @@ def make_draft(**fields: Any) -> Article:
     if not any(char.isalnum() for char in fields["text"]):
         # "!!!" or a stray "<" is no article: a model would invent a summary of nothing.
         raise Unreadable("no words in the text (only punctuation or symbols)")
-    title = _BIDI_CONTROLS.sub("", fields["title"]).strip()
+    title = without_bidi(fields["title"]).strip()
     if not _is_visible(title):
-        title = _BIDI_CONTROLS.sub("", derive_title(fields["text"]))
+        title = without_bidi(derive_title(fields["text"]))
     return Article(slug="", **{**fields, "title": title})
 
 

@@ -46,6 +46,9 @@ class InputFile:
 
     path: Path
     base_id: str
+    #: The first sub-folder under the input folder it was found in (``world``); None for a
+    #: file directly in it or named as an input.
+    section: str | None = None
 
 
 def input_files(
@@ -113,7 +116,10 @@ def _folder_files(
     walk = _Walk(root, top, skipped, failures, [], {top})
     _walk_folder(walk, root, "", (top,))
     walk.found.sort(key=lambda pair: pair[0])
-    return [InputFile(path=path, base_id=printable(_strip_suffix(rel))) for rel, path in walk.found]
+    return [
+        InputFile(path=path, base_id=printable(_strip_suffix(rel)), section=_section(rel))
+        for rel, path in walk.found
+    ]
 
 
 def _walk_folder(walk: _Walk, folder: Path, prefix: str, chain: tuple[Path, ...]) -> None:
@@ -173,6 +179,12 @@ def _enter(walk: _Walk, path: Path, real: Path, prefix: str, chain: tuple[Path, 
     else:
         walk.visited.add(real)
         _walk_folder(walk, path, prefix, (*chain, real))
+
+
+def _section(relative: str) -> str | None:
+    """The first sub-folder of ``relative`` (``world/a.txt`` -> ``world``), else None."""
+    head, slash, _ = relative.partition("/")
+    return printable(head) if slash and head else None
 
 
 def _strip_suffix(relative: str) -> str:

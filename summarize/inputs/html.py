@@ -16,6 +16,7 @@ from summarize.inputs.cleanup import clean, clean_line, one_line
 from summarize.inputs.decoding import Decoded
 from summarize.inputs.drafts import Unreadable, make_draft
 from summarize.inputs.files import InputFile
+from summarize.inputs.metadata import site_name
 from summarize.inputs.titles import derive_title
 
 logger = logging.getLogger(__name__)
@@ -55,16 +56,20 @@ def read_html(decoded: Decoded, item: InputFile) -> Article:
             include_tables=False,
             favor_recall=True,
         )
-    title = url = published = None
+    title = url = published = publisher = None
     lines: list[str] = []
     if document is not None:
         title = clean_line(getattr(document, "title", None))
         url = clean_line(getattr(document, "url", None))
         published = clean_line(getattr(document, "date", None))
+        # trafilatura reads og:site_name, application-name and a JSON-LD publisher.
+        publisher = site_name(getattr(document, "sitename", None))
         lines = clean(getattr(document, "text", None) or "")[0].split("\n")
     tree = _parse_html(html)
     if tree is not None and not title:
         title = _first_text(tree, "//h1") or _first_text(tree, "//title")
+    if tree is not None and not publisher:
+        publisher = site_name(_meta_content(tree))
     body = _html_paragraphs(lines, title)
     if not body and tree is not None:
         body = _html_paragraphs(_visible_body_lines(tree), title)
@@ -77,6 +82,7 @@ def read_html(decoded: Decoded, item: InputFile) -> Article:
         source=printable(item.path),
         url=url,
         published=published,
+        source_name=publisher,
         warnings=tuple(decoded.warnings),
     )
 
@@ -110,6 +116,20 @@ def _first_text(tree: Any, xpath: str) -> str | None:
         text = clean_line(element.text_content())
         if text:
             return text
+    return None
+
+
+def _meta_content(tree: Any) -> str | None:
+    """The page's own name in ``og:site_name`` or ``application-name``, else None: for a page
+    trafilatura found no metadata in."""
+    for xpath in (
+        "//meta[@property='og:site_name']/@content",
+        "//meta[@name='application-name']/@content",
+    ):
+        for value in tree.xpath(xpath):
+            text = clean_line(str(value))
+            if text:
+                return text
     return None
 
 

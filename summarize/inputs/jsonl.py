@@ -12,6 +12,7 @@ from summarize.inputs.cleanup import clean, clean_line, nul_warning, paragraphs
 from summarize.inputs.decoding import Decoded
 from summarize.inputs.drafts import Unreadable, make_draft
 from summarize.inputs.files import InputFile
+from summarize.inputs.metadata import parse_priority, site_name
 from summarize.inputs.titles import derive_title
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ def _jsonl_record(
     if nuls:
         warnings.append(nul_warning("record", nuls))
         logger.warning("%s: %s", source, warnings[-1])
+    priority, problem = parse_priority(record.get("priority"))
+    if problem:
+        warnings.append(problem)
+        logger.warning("%s: %s", source, problem)
     record_id = _scalar_text(record.get("id"))
     return make_draft(
         id=record_id or f"{item.base_id}-{lineno}",
@@ -62,6 +67,9 @@ def _jsonl_record(
         source=source,
         url=_scalar_text(record.get("url")),
         published=_scalar_text(record.get("published")) or _scalar_text(record.get("date")),
+        section=_scalar_text(record.get("section")),
+        source_name=site_name(_scalar_text(record.get("source"))),
+        priority=priority,
         warnings=tuple(warnings),
     )
 

@@ -29,6 +29,7 @@ from summarize.inputs.files import (
 from summarize.inputs.html import read_html
 from summarize.inputs.jsonl import read_jsonl
 from summarize.inputs.markdown import read_markdown
+from summarize.inputs.metadata import with_metadata
 from summarize.inputs.titles import derive_title, looks_like_headline
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def read_articles(
             continue
         seen.add(key)
         new_drafts, new_failures = _read_file(item, limit)
-        drafts.extend(new_drafts)
+        drafts.extend(with_metadata(draft, item) for draft in new_drafts)
         failures.extend(new_failures)
 
     for failure in failures:
@@ -110,7 +111,8 @@ def read_texts(texts: Sequence[str]) -> ReadResult:
         try:
             if not decoded.text.strip():
                 raise Unreadable("empty text")
-            drafts.append(_read_text(decoded, InputFile(Path(source), f"text-{number}")))
+            item = InputFile(Path(source), f"text-{number}")
+            drafts.append(with_metadata(_read_text(decoded, item), item))
         except Unreadable as exc:
             failures.append(InputFailure(source, str(exc)))
     return ReadResult(articles=finalise(drafts), failures=tuple(failures))

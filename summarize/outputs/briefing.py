@@ -20,6 +20,7 @@ from summarize.core.records import (
     Summary,
 )
 from summarize.outputs.context import build_context
+from summarize.outputs.email import email_names, render_emails
 from summarize.outputs.environment import (
     EDITION_TEMPLATE,
     blamed_on,
@@ -54,9 +55,10 @@ def write_briefing(
 
     Writes ``index.html``, one ``briefing.<code>.html`` edition per language of
     ``briefing.run.languages``, each edition's page per article (``<slug>.html`` in English,
-    ``<slug>.<code>.html``) and ``results.jsonl`` (in that order) and returns their paths.
-    All pages are rendered before anything is written; each file is written to a temporary
-    file in ``output_dir`` and moved into place, so readers never see a partial file.
+    ``<slug>.<code>.html``), ``results.jsonl`` and the email editions
+    (``briefing.email.html``, ``briefing.<code>.email.html``) (in that order) and returns their
+    paths. All pages are rendered before anything is written; each file is written to a
+    temporary file in ``output_dir`` and moved into place, so readers never see a partial file.
     ``output_dir`` is created if needed. Files from earlier runs that this run does not write
     are left alone here (the pipeline removes its own, see run.json's ``files``).
 
@@ -192,6 +194,7 @@ def _render_files(
             for outcome in briefing.results
         ]
         + [RESULTS_FILE]
+        + email_names(briefing.run)
     )
     check_unique(names)
     paths = [safe_path(output_dir, name) for name in names]
@@ -222,4 +225,5 @@ def _render_files(
             for outcome in briefing.results
         )
     )
+    contents.extend(render_emails(env, briefing, user_templates))
     return list(zip(paths, contents, strict=True))

@@ -1,62 +1,11 @@
-"""Links: only plain http(s) URLs become links; hosts are shown as browsers show them."""
+"""Links on the pages: only plain http(s) URLs become links; hosts shown as browsers show them.
+
+The rules live in :mod:`summarize.core.urls`, shared with the inputs, which name an article's
+publisher by its URL's host.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from urllib.parse import urlsplit
+from summarize.core.urls import display_host, safe_href
 
-#: Only these URL schemes become links; anything else (``javascript:``, ``data:``) is text.
-_SAFE_SCHEMES = frozenset({"http", "https"})
-#: ASCII controls and whitespace, which browsers strip or ignore inside URLs, and the
-#: backslash, which they read as "/" where Python's urlsplit does not: with it, the host the
-#: link goes to ("https://evil\\@good") is not the one the page names.
-_URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
-
-
-def safe_href(url: str | None) -> str | None:
-    """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https`` with a
-    host), else None."""
-    if not url:
-        return None
-    url = url.strip()
-    if _URL_UNSAFE_CHARS.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.hostname:
-        return None
-    return url
-
-
-def display_host(host: str | None) -> str | None:
-    """``host`` as the card names it: a label mixing alphabets ("pаypal" with a Cyrillic
-    "а") in its ASCII form (``xn--pypal-4ve``), as browsers show it, so a look-alike of a
-    known site does not pass for it; labels in one alphabet ("münchen", "президент") as
-    written."""
-    if host is None or host.isascii():
-        return host
-    return ".".join(
-        _ascii_label(label) if _mixes_alphabets(label) else label for label in host.split(".")
-    )
-
-
-def _mixes_alphabets(label: str) -> bool:
-    scripts = {unicodedata.name(char, "").split(" ", 1)[0] for char in label if char.isalpha()}
-    # Japanese writes one name in Han, Hiragana and Katakana: that mix is no disguise.
-    if scripts & _JAPANESE_SCRIPTS:
-        scripts = scripts - _JAPANESE_SCRIPTS | {"JAPANESE"}
-    return len(scripts) > 1
-
-
-#: Scripts (first word of a character's Unicode name) that Japanese mixes in one word.
-_JAPANESE_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA"})
-
-
-def _ascii_label(label: str) -> str:
-    try:
-        return label.encode("idna").decode("ascii")
-    except UnicodeError:
-        return "xn--" + label.encode("punycode").decode("ascii")
+__all__ = ["display_host", "safe_href"]

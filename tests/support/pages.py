@@ -53,7 +53,8 @@ def effective_langs(root) -> list[tuple[str, str]]:
 
 
 def pages(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.html"))
+    """The briefing's web pages; the email editions (``*.email.html``) have checks of their own."""
+    return sorted(p for p in directory.glob("*.html") if not p.name.endswith(".email.html"))
 
 
 def every_page_is_valid_html5(site: Path) -> None:
