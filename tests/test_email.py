@@ -6,7 +6,15 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from support.briefings import DANGEROUS_TITLE, EDITIONS, TRANSLATIONS, make_briefing
+from support.briefings import (
+    DANGEROUS_TITLE,
+    EDITIONS,
+    HEADLINES,
+    RUSSIAN_HEADLINES,
+    TRANSLATIONS,
+    make_briefing,
+    make_flagged_briefing,
+)
 from support.pages import XHTML, elements, parse_strict, text_of
 
 from summarize.core.errors import ConfigError
@@ -166,3 +174,13 @@ def test_a_user_email_template_is_used_and_its_errors_named(tmp_path: Path) -> N
 def test_the_web_editions_are_unchanged_by_the_emails(site: Path) -> None:
     for name in EDITIONS:
         assert "email" not in (site / name).read_text("utf-8")
+
+
+def test_each_email_shows_its_editions_headlines(tmp_path: Path) -> None:
+    """The email edition shows the headline translated into its language, like the web
+    edition; the English one shows a non-English article's English headline."""
+    write_briefing(make_flagged_briefing(), tmp_path)
+    hu = text_of(parse_strict(tmp_path / "briefing.hu.email.html"))
+    assert HEADLINES["hu"] in hu and RUSSIAN_HEADLINES["hu"] in hu
+    en = text_of(parse_strict(tmp_path / "briefing.email.html"))
+    assert RUSSIAN_HEADLINES["en"] in en
