@@ -219,8 +219,8 @@ def test_right_to_left_edition_fits_and_mirrors(tmp_path: Path, page) -> None:
 
 
 def test_a_bidi_override_in_untrusted_text_stays_inside_it(tmp_path: Path, browser) -> None:
-    # Headlines lose bidi controls when read, but a file name, a URL or a date as given keep
-    # them: an unclosed right-to-left override there reversed the rest of its line, e.g. the
+    # Headlines lose bidi controls when read, but a file name or a URL keeps them (a date
+    # that cannot be read is left out): an unclosed right-to-left override there reversed the rest of its line, e.g. the
     # failure reason after a file name ("... txt.exe\u202e: yroelif ...").
     from dataclasses import replace
 
@@ -264,8 +264,8 @@ def test_a_bidi_override_in_untrusted_text_stays_inside_it(tmp_path: Path, brows
     })"""
     try:
         tab.goto((tmp_path / "index.html").as_uri())
-        assert tab.evaluate(script, ["unsupported", "Published", "Machine"]) == [True] * 3
+        assert tab.evaluate(script, ["unsupported", "min read", "Machine"]) == [True] * 3
         tab.goto((tmp_path / "plain.html").as_uri())
-        assert tab.evaluate(script, ["Published", "Chunks"]) == [True] * 2
+        assert tab.evaluate(script, ["Chunks"]) == [True]
     finally:
         context.close()

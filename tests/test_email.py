@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,11 @@ from support.briefings import (
     TRANSLATIONS,
     make_briefing,
     make_flagged_briefing,
+    make_sectioned_briefing,
 )
 from support.pages import XHTML, elements, parse_strict, text_of
 
 from summarize.core.errors import ConfigError
-from summarize.core.records import Briefing
 from summarize.outputs import check_templates, write_briefing
 from summarize.outputs.email import email_name
 
@@ -34,22 +33,6 @@ EMAILS = {
 LOADING_TAGS = ("script", "link", "img", "iframe", "object", "embed", "video", "audio", "source")
 #: Attributes that make a mail client fetch something.
 LOADING_ATTRIBUTES = ("src", "srcset", "background", "poster", "data")
-
-
-def sectioned_briefing() -> Briefing:
-    """The hand-built briefing with sections, a priority, dates and publishers' names."""
-    briefing = make_briefing()
-    orban, danger, plain = briefing.results
-
-    def with_article(outcome, **fields):
-        return dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, **fields))
-
-    results = (
-        with_article(orban, section="world", source_name="Budapest Times"),
-        with_article(danger, section="tech", published="Published: yesterday"),
-        with_article(plain, section="world", priority=2, published="Fri, 04 Dec 2026 10:00 GMT"),
-    )
-    return dataclasses.replace(briefing, results=results)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +116,7 @@ def test_untrusted_text_stays_escaped(site: Path) -> None:
 
 
 def test_sections_order_dates_and_sources(tmp_path: Path) -> None:
-    write_briefing(sectioned_briefing(), tmp_path)
+    write_briefing(make_sectioned_briefing(), tmp_path)
     root = parse_strict(tmp_path / "briefing.ru.email.html")
     headings = [text_of(h) for h in elements(root, "h2")]
     assert headings == ["В мире", "Технологии"]

@@ -15,6 +15,13 @@ from summarize.core.records import (
     RunInfo,
 )
 from summarize.outputs.credits import model_credits
+from summarize.outputs.editorial import (
+    edition_date,
+    front_page,
+    parse_moment,
+    reading_minutes,
+    section_heading,
+)
 from summarize.outputs.flags import flag_texts, status_line, unavailable_notice
 from summarize.outputs.layout import INDEX_FILE, edition_page, page_name
 from summarize.outputs.links import display_host, safe_href
@@ -75,6 +82,7 @@ def build_context(
         _article_context(outcome, run, number, language, locale, t, editions)
         for number, outcome in enumerate(briefing.results, start=1)
     ]
+    sections = _sections(briefing, articles, language, t)
     return {
         "title": t("briefing_title"),
         "t": t,
@@ -105,10 +113,30 @@ def build_context(
         },
         "credits": model_credits(briefing, t, locale),
         "articles": articles,
+        # The front page: stories in editorial order, grouped into sections.
+        "sections": sections,
+        # Whether the sections get headings: only when some article names a section.
+        "sectioned": any(section["name"] is not None for section in sections),
         "failures": [
             {"source": failure.source, "reason": failure.reason} for failure in briefing.failures
         ],
     }
+
+
+def _sections(
+    briefing: Briefing, articles: Sequence[dict[str, Any]], language: str, t: Messages
+) -> list[dict[str, Any]]:
+    """The front page's sections in order, each ``{name, heading, anchor, articles}``."""
+    entries = {article["id"]: article for article in articles}
+    return [
+        {
+            "name": section.name,
+            "heading": section_heading(section.name, language, t.strings),
+            "anchor": section.anchor,
+            "articles": [entries[outcome.article.id] for outcome in section.outcomes],
+        }
+        for section in front_page(briefing.results)
+    ]
 
 
 def _article_context(
@@ -168,6 +196,8 @@ def _article_context(
     published_day = parse_date(article.published)
     url_href = safe_href(article.url)
     original_language = language_display(outcome.language)
+    url_host = display_host(urlsplit(url_href).hostname) if url_href else None
+    moment = parse_moment(article.published)
     anchor = f"article-{number}"
     return {
         "number": number,
@@ -184,10 +214,17 @@ def _article_context(
         "source": article.source,
         "url": article.url,
         "url_href": url_href,
-        "url_host": display_host(urlsplit(url_href).hostname) if url_href else None,
+        "url_host": url_host,
+        # Who published it, for readers: the site's name or the URL's host, never a file path.
+        "source_label": article.source_name or url_host,
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
         "published_display": long_date(article.published, locale),
+        # The date in the edition's locale; None when unreadable (never shown raw).
+        "date_display": edition_date(article.published, language),
+        "date_iso": moment.date().isoformat() if moment is not None else None,
+        # Minutes an adult takes to read the original.
+        "reading_minutes": reading_minutes(article.text),
         "chunks": english_summary.chunks,
         "language": original_language,
         # The article's language named in the page's language.

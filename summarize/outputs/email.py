@@ -17,7 +17,6 @@ from summarize.core.files import printable
 from summarize.core.languages import SOURCE_LANGUAGE
 from summarize.core.records import Briefing, RunInfo
 from summarize.outputs.context import build_context
-from summarize.outputs.editorial import edition_date, front_page, section_heading
 from summarize.outputs.environment import blamed_on, render_template
 from summarize.outputs.layout import edition_codes
 from summarize.outputs.messages import catalogue_name, load_user_messages
@@ -55,38 +54,16 @@ def render_emails(
             context = build_context(
                 briefing, code, messages=load_user_messages(code, user_templates)
             )
-        html = render_template(
-            env, EMAIL_TEMPLATE, email_context(context, briefing, code), user_templates
-        )
+        html = render_template(env, EMAIL_TEMPLATE, email_context(context), user_templates)
         with blamed_on(user_templates, EMAIL_TEMPLATE, "template"):
             pages.append(inline_css(html))
     return pages
 
 
-def email_context(context: Mapping[str, Any], briefing: Briefing, language: str) -> dict[str, Any]:
-    """An edition's template context plus ``email_sections``: the front page's sections in
-    order, each ``{heading, anchor, articles}``; each article is the edition's entry plus
-    ``source_label`` (the publisher's name or the URL's host, never a file path) and
-    ``date_display`` (the date in the edition's locale; None when unreadable)."""
-    entries = {article["id"]: article for article in context["articles"]}
-    strings = getattr(context["t"], "strings", None)
-    sections = [
-        {
-            "heading": section_heading(section.name, language, strings),
-            "anchor": section.anchor,
-            "articles": [
-                {
-                    **entries[outcome.article.id],
-                    "source_label": outcome.article.source_name
-                    or entries[outcome.article.id]["url_host"],
-                    "date_display": edition_date(outcome.article.published, language),
-                }
-                for outcome in section.outcomes
-            ],
-        }
-        for section in front_page(briefing.results)
-    ]
-    return {**context, "email_sections": sections}
+def email_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """An edition's template context plus ``email_sections``: the front page's sections
+    (``sections``, see :func:`build_context`), each ``{name, heading, anchor, articles}``."""
+    return {**context, "email_sections": context["sections"]}
 
 
 def inline_css(html: str) -> str:

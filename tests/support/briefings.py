@@ -227,3 +227,19 @@ def make_flagged_briefing() -> Briefing:
         results=without_uk,
         unavailable=(LanguageUnavailable("uk", "model_failed_to_load", RAW_ERROR),),
     )
+
+
+def make_sectioned_briefing() -> Briefing:
+    """make_briefing with sections, a priority, dates (one unreadable) and a publisher's name."""
+    briefing = make_briefing()
+    orban, danger, plain = briefing.results
+
+    def with_article(outcome: ArticleOutcome, **fields: object) -> ArticleOutcome:
+        return dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, **fields))
+
+    results = (
+        with_article(orban, section="world", source_name="Budapest Times"),
+        with_article(danger, section="tech", published="Published: yesterday"),
+        with_article(plain, section="world", priority=2, published="Fri, 04 Dec 2026 10:00 GMT"),
+    )
+    return dataclasses.replace(briefing, results=results)
