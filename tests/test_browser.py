@@ -17,6 +17,7 @@ from support.briefings import (
     make_briefing,
     make_flagged_briefing,
     make_rtl_briefing,
+    make_sectioned_briefing,
 )
 
 from summarize.outputs import write_briefing
@@ -142,6 +143,24 @@ def test_status_line_flags_and_unavailable_notice_pass_axe(flagged_site: Path, p
     assert blocked == []
 
 
+@pytest.mark.parametrize("briefing", [make_briefing, make_sectioned_briefing])
+def test_a_phone_shows_the_first_story_without_scrolling(tmp_path: Path, browser, briefing) -> None:
+    # An iPhone SE's screen, 375 x 667 CSS pixels: the contents list is folded away.
+    write_briefing(briefing(), tmp_path)
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    tab = context.new_page()
+    try:
+        for name in EDITIONS:
+            tab.goto((tmp_path / name).as_uri())
+            top = tab.evaluate(
+                "document.querySelector('.summary-card .headline').getBoundingClientRect().bottom"
+            )
+            assert top < 667, (name, top)
+            assert tab.evaluate("document.querySelector('details.toc').open") is False
+    finally:
+        context.close()
+
+
 def test_dark_mode_passes_axe(site: Path, browser) -> None:
     context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -220,8 +239,8 @@ def test_right_to_left_edition_fits_and_mirrors(tmp_path: Path, page) -> None:
 
 def test_a_bidi_override_in_untrusted_text_stays_inside_it(tmp_path: Path, browser) -> None:
     # Headlines lose bidi controls when read, but a file name or a URL keeps them (a date
-    # that cannot be read is left out): an unclosed right-to-left override there reversed the rest of its line, e.g. the
-    # failure reason after a file name ("... txt.exe\u202e: yroelif ...").
+    # that cannot be read is left out): an unclosed right-to-left override there reversed the
+    # rest of its line, e.g. the failure reason after a file name ("... txt.exe\u202e: yroelif").
     from dataclasses import replace
 
     from support.briefings import make_result

@@ -101,3 +101,24 @@ def test_the_english_front_page_keeps_the_hostile_title_as_text(sectioned: Path)
     html = (sectioned / "index.html").read_text("utf-8")
     assert "<script>alert(1)" not in html
     assert DANGEROUS_TITLE in text_of(parse_strict(sectioned / "index.html"))
+
+
+@pytest.mark.parametrize("page", EDITIONS)
+def test_contents_fold_away_and_jump_to_sections(sectioned: Path, page: str) -> None:
+    root = parse_strict(sectioned / page)
+    (toc,) = elements(root, "details")
+    assert toc.get("open") is None  # folded: the first story comes first on a phone
+    assert text_of(elements(toc, "summary")[0]).strip()
+    links = [a.get("href") for a in elements(toc, "a")]
+    assert links[0] == "#section-world" and "#section-tech" in links
+    assert {"#article-1", "#article-2", "#article-3"} <= set(links)
+    (jumps,) = [nav for nav in elements(root, "nav") if nav.get("class") == "section-nav"]
+    assert [a.get("href") for a in elements(jumps, "a")] == ["#section-world", "#section-tech"]
+    assert [text_of(a) for a in elements(jumps, "a")] == SECTION_HEADINGS[page]
+
+
+def test_short_briefings_list_stories_without_section_links(plain: Path) -> None:
+    root = parse_strict(plain / "briefing.hu.html")
+    (toc,) = elements(root, "details")
+    assert [a.get("href") for a in elements(toc, "a")] == ["#article-1", "#article-2", "#article-3"]
+    assert not [nav for nav in elements(root, "nav") if nav.get("class") == "section-nav"]
