@@ -95,7 +95,7 @@ def test_every_good_article_is_written_and_every_bad_one_reported(tiny_models, t
     }
     for name in failed:
         assert name in result.stderr
-        assert name.split(":")[0] in (out / "index.html").read_text("utf-8")
+        assert name.split(":")[0] in (out / "about.html").read_text("utf-8")
     assert report["done"] == 15 and report["failed"] == 6
 
     records = [json.loads(line) for line in (out / "results.jsonl").read_text("utf-8").splitlines()]
@@ -104,7 +104,8 @@ def test_every_good_article_is_written_and_every_bad_one_reported(tiny_models, t
     pages = {
         p.name
         for p in out.glob("*.html")
-        if p.name != "index.html" and not p.name.startswith("briefing.")  # editions
+        # Not the editions nor their "About this briefing" pages.
+        if p.name != "index.html" and not p.name.startswith(("briefing.", "about."))
     }
     assert len(pages) == 15 * (1 + len([c for c in report["languages"] if c != "en"]))
     assert not list(tmp_path.glob("etc*")) and not (tmp_path.parent / "etc").exists()
@@ -114,11 +115,12 @@ def test_every_good_article_is_written_and_every_bad_one_reported(tiny_models, t
         Path(i["source"]).name: [w["detail"] for w in i["warnings"] if w["kind"] == "reading"]
         for i in report["items"]
     }
-    # The repeated JSONL id is kept under a new id, and reported in run.json and on the index.
+    # The repeated JSONL id is kept under a new id, and reported in run.json and on the
+    # "About this briefing" page.
     assert [r["id"] for r in records if r["id"].startswith("dup")] == ["dup", "dup~2"]
     assert any("dup" in w for w in warnings["wire.jsonl:4"])
-    index = (out / "index.html").read_text("utf-8")
-    assert "Included with warnings" in index and "wire.jsonl:4" in index
+    about = (out / "about.html").read_text("utf-8")
+    assert "Included with warnings" in about and "wire.jsonl:4" in about
     assert any("NUL" in w or "nul" in w.lower() for w in warnings["nul.txt"])
     assert warnings["latin1 é.txt"]  # the guessed encoding is reported
     html = "".join(p.read_text("utf-8") for p in out.glob("*.html"))

@@ -64,7 +64,7 @@ def test_python_m_summarize_reports_failed_inputs_with_exit_1(tiny_models, tmp_p
     assert result.returncode == 1, result.stderr
     assert "empty.txt" in result.stderr and "empty file" in result.stderr
     assert (tmp_path / "out" / "good.html").is_file()
-    assert "empty.txt" in (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert "empty.txt" in (tmp_path / "out" / "about.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -284,7 +284,7 @@ def test_a_model_that_fails_to_load_on_the_cluster_costs_its_articles_or_languag
     assert set(written) == {"0", "1", "2"} and report["done"] == 3
     assert all(set(r["translations"]) == {"hu", "zh"} for r in written.values())
     assert report["unavailable"] == []
-    assert f"the {role} model failed to load" in (output / "index.html").read_text("utf-8")
+    assert f"the {role} model failed to load" in (output / "about.html").read_text("utf-8")
 
 
 @pytest.mark.slow

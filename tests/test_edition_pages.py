@@ -157,7 +157,7 @@ def test_no_english_ui_string_in_an_edition(site: Path, code: str) -> None:
     ]
     page_lang = EDITIONS[f"briefing.{code}.html"][0]
     names = [p.name for p in pages(site) if p.name.endswith(f".{code}.html")]
-    assert len(names) == 5
+    assert len(names) == 6  # the edition, four article pages, its "About this briefing" page
     for name in names:
         root = parse_strict(site / name)
         # The page's own text (data such as the English summary is marked with its language)
@@ -211,8 +211,12 @@ def test_status_line_at_the_top_links_to_the_details(site: Path, name: str) -> N
     assert not cards or order.index(status) < order.index(cards[0])
     text = text_of(status)
     home = "" if name in EDITIONS else "./briefing.ru.html"
+    about = {"index.html": "./about.html", "briefing.hu.html": "./about.hu.html"}.get(
+        name, "./about.ru.html"
+    )
     hrefs = [a.get("href") for a in elements(status, "a")]
-    assert hrefs == [f"{home}#article-1", f"{home}#failures", f"{home}#editions"]
+    # The failed inputs are listed on the edition's "About this briefing" page.
+    assert hrefs == [f"{home}#article-1", f"{about}#failures", f"{home}#editions"]
     expected = {
         "index.html": ("4 articles", "1 flagged", "1 input could not be included", "1 language"),
         "briefing.hu.html": ("4 cikk", "1 cikket megjelölt", "1 bemenetet", "1 nyelv"),
@@ -230,11 +234,13 @@ def test_no_status_line_when_all_is_well(tmp_path: Path) -> None:
 
 
 def test_editions_list_the_failed_inputs_and_point_to_the_reasons(site: Path) -> None:
-    root = parse_strict(site / "briefing.zh.html")
+    root = parse_strict(site / "about.zh.html")
     section = next(s for s in elements(root, "section") if s.get("id") == "failures")
     assert "inputs/broken.pdf" in text_of(section)
     assert "unsupported file type" not in text_of(section)
-    assert "./index.html#failures" in links(section)
+    assert "./about.html#failures" in links(section)
+    front = parse_strict(site / "briefing.zh.html")
+    assert not [s for s in elements(front, "section") if s.get("id") == "failures"]
 
 
 # --- an unavailable language -----------------------------------------------------------------

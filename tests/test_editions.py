@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.briefings import (
+    ABOUT_PAGES,
     ARTICLE_PAGES,
     DANGEROUS_TITLE,
     EDITIONS,
@@ -65,7 +66,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def test_one_edition_per_language(site: Path) -> None:
-    assert {p.name for p in pages(site)} == {*EDITIONS, *ARTICLE_PAGES}
+    assert {p.name for p in pages(site)} == {*EDITIONS, *ARTICLE_PAGES, *ABOUT_PAGES}
 
 
 def test_editions_follow_run_languages(tmp_path: Path) -> None:

@@ -237,6 +237,8 @@ def test_a_later_run_removes_the_pages_it_no_longer_writes(
     left = sorted(path.name for path in output.iterdir() if not path.name.startswith("."))
     emails = ["briefing.email.html", "briefing.hu.email.html"]
     assert left == [
+        "about.html",
+        "about.hu.html",
         *emails,
         "briefing.hu.html",
         "index.html",
@@ -245,6 +247,8 @@ def test_a_later_run_removes_the_pages_it_no_longer_writes(
         "run.json",
     ]
     assert sorted(report(output)["files"]) == [
+        "about.html",
+        "about.hu.html",
         *emails,
         "briefing.hu.html",
         "index.html",

@@ -734,6 +734,7 @@ DANGEROUS_IDS = [
     "A Story",
     "x" * 300,
     "x" * 301,
+    "about",
 ]
 
 
@@ -744,7 +745,7 @@ def test_dangerous_ids_give_safe_unique_slugs(tmp_path: Path) -> None:
     assert result.failures == ()
     slugs = [a.slug for a in result.articles]
     assert len(set(slugs)) == len(slugs)
-    reserved = {"con", "prn", "aux", "nul", "index", "results", "run"}
+    reserved = {"con", "prn", "aux", "nul", "index", "about", "results", "run"}
     reserved |= {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
     out = tmp_path / "out"
     for slug in slugs:
@@ -758,6 +759,7 @@ def test_dangerous_ids_give_safe_unique_slugs(tmp_path: Path) -> None:
     assert by_id["../../etc/passwd"] == "etc-passwd"
     assert re.fullmatch(r"con-[0-9a-f]{8}", by_id["CON"])
     assert re.fullmatch(r"index-[0-9a-f]{8}", by_id["index"])
+    assert re.fullmatch(r"about-[0-9a-f]{8}", by_id["about"])
     assert re.fullmatch(r"article-[0-9a-f]{8}", by_id["..."])
     assert by_id["a/story"] == "a-story"
     assert re.fullmatch(r"a-story-[0-9a-f]{8}", by_id["a-story"])

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 import pytest
 from support.briefings import (
+    ABOUT_PAGES,
     ARTICLE_PAGES,
     DANGEROUS_SUMMARY,
     DANGEROUS_TITLE,
@@ -171,6 +172,7 @@ def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> N
         out / "briefing.ru.html",
         out / "briefing.uk.html",
         *(out / name for name in ARTICLE_PAGES),
+        *(out / name for name in ABOUT_PAGES),
         out / "results.jsonl",
         out / "briefing.email.html",
         out / "briefing.hu.email.html",
@@ -325,25 +327,34 @@ def test_index_lists_articles_run_and_failures(briefing: Briefing, tmp_path: Pat
         "#article-3",
     ]
     text = "".join(data for _, data in index.chunks)
-    assert "2025-03-04" in text
+    assert "machine-generated" in text
+    # The run's internals are on the "About this briefing" page, linked from the footer.
+    assert "./about.html" in index.hrefs
+    for internal in ("float32", "inputs/broken.pdf", "unsupported file type", "inputs/orban.txt"):
+        assert internal not in text, internal
+    about = parse(tmp_path / "about.html")
+    about_text = "".join(data for _, data in about.chunks)
     for fact in (
+        "2025-03-04",
         "sshleifer/distilbart-cnn-12-6",
         "models/en-zh",
         "cpu",
         "float32",
         "0.1.0",
+        "inputs/orban.txt",
+        "inputs/broken.pdf",
+        "unsupported file type <pdf>",
     ):
-        assert fact in text
-    assert "inputs/broken.pdf" in text
-    assert "unsupported file type <pdf>" in text
-    assert "&lt;pdf&gt;" in html
-    assert "machine-generated" in text
+        assert fact in about_text, fact
+    assert "&lt;pdf&gt;" in (tmp_path / "about.html").read_text(encoding="utf-8")
+    assert "./orban.html" in about.hrefs
 
 
 def test_index_without_failures_has_no_failure_section(tmp_path: Path) -> None:
     results = (make_result("plain", "A plain story", "Summary."),)
     write_briefing(Briefing(results=results, run=make_run()), tmp_path)
-    assert "failures-heading" not in (tmp_path / "index.html").read_text(encoding="utf-8")
+    for page in ("index.html", "about.html"):
+        assert "failures-heading" not in (tmp_path / page).read_text(encoding="utf-8")
 
 
 def test_empty_briefing_renders(tmp_path: Path) -> None:
@@ -355,6 +366,7 @@ def test_empty_briefing_renders(tmp_path: Path) -> None:
         "briefing.zh.html",
         "briefing.ru.html",
         "briefing.uk.html",
+        *ABOUT_PAGES,
         "results.jsonl",
         "briefing.email.html",
         "briefing.hu.email.html",
@@ -363,19 +375,23 @@ def test_empty_briefing_renders(tmp_path: Path) -> None:
         "briefing.uk.email.html",
     ]
     assert (tmp_path / "results.jsonl").read_text(encoding="utf-8") == ""
-    assert "empty file" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "empty file" in (tmp_path / "about.html").read_text(encoding="utf-8")
+    assert "1 input could not be included" in (tmp_path / "index.html").read_text("utf-8")
 
 
 def test_article_meta(briefing: Briefing, tmp_path: Path) -> None:
     write_briefing(briefing, tmp_path)
     orban = (tmp_path / "orban.html").read_text(encoding="utf-8")
     assert "2024-07-08" in orban
-    assert "<dd>2</dd>" in orban  # chunks
+    assert "Chunks" not in orban  # an internal: the about page says it
     assert "./index.html" in parse(tmp_path / "orban.html").hrefs
+    assert "./about.html" in parse(tmp_path / "orban.html").hrefs
     plain = parse(tmp_path / "plain.html")
-    # No URL: the source file path is shown as text, not linked.
-    assert "inputs/plain.txt" in "".join(data for _, data in plain.chunks)
+    # No URL: no file path either; the about page names the input file.
+    assert "inputs/plain.txt" not in "".join(data for _, data in plain.chunks)
     assert not [h for h in plain.hrefs if "plain.txt" in h]
+    about = (tmp_path / "about.html").read_text(encoding="utf-8")
+    assert "inputs/plain.txt" in about and "<td>2</td>" in about  # its chunks
 
 
 def test_unknown_language_falls_back_to_its_code(tmp_path: Path) -> None:
@@ -509,9 +525,10 @@ def test_user_template_overrides_a_partial(briefing: Briefing, tmp_path: Path) -
     (user / "style.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
     out = tmp_path / "out"
     write_briefing(briefing, out, user_templates=user)
+    about = (out / "about.html").read_text(encoding="utf-8")
+    assert "RUN ON cpu" in about
+    assert "How it was made" not in about
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "RUN ON cpu" in index
-    assert "About this briefing" not in index
     assert "rebeccapurple" in index
     assert "prefers-color-scheme" not in index
 
@@ -650,6 +667,7 @@ def test_writes_leave_no_temp_files(briefing: Briefing, tmp_path: Path) -> None:
         "briefing.ru.html",
         "briefing.uk.html",
         *ARTICLE_PAGES,
+        *ABOUT_PAGES,
         "results.jsonl",
         "briefing.email.html",
         "briefing.hu.email.html",

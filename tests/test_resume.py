@@ -185,7 +185,7 @@ def test_one_failing_article_does_not_stop_the_others(
     assert failed[0]["source"].endswith("d_poison.txt")
     assert "simulated model failure" in failed[0]["reason"]
     assert len(results(tmp_path / "out")) == 3
-    assert "d_poison.txt" in (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert "d_poison.txt" in (tmp_path / "out" / "about.html").read_text("utf-8")
 
 
 def test_interrupt_writes_what_is_done_and_the_rerun_resumes(

@@ -29,7 +29,7 @@ _RESERVED_SLUGS = frozenset(
     {"con", "prn", "aux", "nul", "clock"}
     | {f"com{n}" for n in range(10)}
     | {f"lpt{n}" for n in range(10)}
-    | {"index", "results", "run"}
+    | {"index", "about", "results", "run"}
 )
 
 

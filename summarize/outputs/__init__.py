@@ -3,7 +3,10 @@
 The pages are ``index.html`` (the English front page), one edition per target language
 (``briefing.<code>.html``: translated headlines and summaries and every label in that
 language, dates formatted for its locale with Babel) and each edition's own page per article
-(``<slug>.html`` in English, with all languages side by side; ``<slug>.<code>.html``).
+(``<slug>.html`` in English, with all languages side by side; ``<slug>.<code>.html``). The
+run's internals (input files, chunks, device, precision, run times, failed inputs) are on
+each edition's "About this briefing" page (``about.html``, ``about.<code>.html``), linked
+from every page's footer.
 Quality flags, the status line and an unavailable language are said in the page's language;
 English diagnostics stay in results.jsonl and run.json.
 UI strings come from message catalogues, ``messages/<code>.json`` in the templates folder;
@@ -21,7 +24,7 @@ from __future__ import annotations
 from summarize.outputs.briefing import check_templates, write_briefing
 from summarize.outputs.context import build_context
 from summarize.outputs.environment import builtin_templates_dir, make_environment
-from summarize.outputs.layout import EDITION_FILE, INDEX_FILE
+from summarize.outputs.layout import ABOUT_FILE, EDITION_FILE, INDEX_FILE
 from summarize.outputs.messages import Messages, load_messages
 from summarize.outputs.report import (
     RUN_REPORT_FILE,
@@ -32,6 +35,7 @@ from summarize.outputs.report import (
 from summarize.outputs.results import result_record
 
 __all__ = [
+    "ABOUT_FILE",
     "EDITION_FILE",
     "INDEX_FILE",
     "RUN_REPORT_FILE",

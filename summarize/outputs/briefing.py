@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from summarize.core.files import RESULTS_FILE, write_atomic
 from summarize.core.languages import MODEL_LICENCES, SOURCE_LANGUAGE
@@ -29,6 +30,7 @@ from summarize.outputs.environment import (
 )
 from summarize.outputs.layout import (
     INDEX_FILE,
+    about_name,
     check_unique,
     edition_codes,
     edition_name,
@@ -47,6 +49,9 @@ from summarize.quality import (
 
 logger = logging.getLogger(__name__)
 
+#: Template of the "About this briefing" pages (about.html, about.<code>.html).
+ABOUT_TEMPLATE = "about.html"
+
 
 def write_briefing(
     briefing: Briefing, output_dir: Path, *, user_templates: Path | None = None
@@ -55,7 +60,8 @@ def write_briefing(
 
     Writes ``index.html``, one ``briefing.<code>.html`` edition per language of
     ``briefing.run.languages``, each edition's page per article (``<slug>.html`` in English,
-    ``<slug>.<code>.html``), ``results.jsonl`` and the email editions
+    ``<slug>.<code>.html``), each edition's "About this briefing" page (``about.html``,
+    ``about.<code>.html``: the run's internals), ``results.jsonl`` and the email editions
     (``briefing.email.html``, ``briefing.<code>.email.html``) (in that order) and returns their
     paths. All pages are rendered before anything is written; each file is written to a
     temporary file in ``output_dir`` and moved into place, so readers never see a partial file.
@@ -64,7 +70,8 @@ def write_briefing(
 
     Raises:
         ValueError: an article's slug is unsafe (path separators, a leading dot, empty),
-            reserved (``index``) or repeated, or a path would fall outside ``output_dir``.
+            reserved (``index``, ``about``) or repeated, or a path would fall outside
+            ``output_dir``.
         ConfigError: ``user_templates`` is missing, or a template or message catalogue in it
             fails to load or render.
     """
@@ -182,7 +189,8 @@ def _render_files(
     briefing: Briefing, output_dir: Path, user_templates: Path | None
 ) -> list[tuple[Path, str]]:
     """Every file of the briefing (path in ``output_dir``, text), rendered, none written:
-    the front pages, then every edition's article pages, then results.jsonl."""
+    the front pages, every edition's article pages, every edition's "About this briefing"
+    page, results.jsonl, then the email editions."""
     editions = edition_codes(briefing.run)
     languages = [SOURCE_LANGUAGE, *editions]
     names = (
@@ -193,6 +201,7 @@ def _render_files(
             for code in languages
             for outcome in briefing.results
         ]
+        + [about_name(code) for code in languages]
         + [RESULTS_FILE]
         + email_names(briefing.run)
     )
@@ -219,6 +228,14 @@ def _render_files(
                 "status_page": context["home_href"],
             }
             contents.append(render_template(env, "article.html", page, user_templates))
+    for context in contexts:
+        # The switcher leads to the other editions' "About this briefing" pages.
+        editions_about = [
+            {**entry, "href": "./" + quote(about_name(entry["code"]))}
+            for entry in context["editions"]
+        ]
+        page = {**context, "editions": editions_about, "status_page": context["home_href"]}
+        contents.append(render_template(env, ABOUT_TEMPLATE, page, user_templates))
     contents.append(
         "".join(
             json.dumps(result_record(outcome, briefing.run), ensure_ascii=False) + "\n"

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from babel import Locale
+from babel.numbers import format_decimal
 
 from summarize.core.languages import SOURCE_LANGUAGE
 from summarize.core.records import (
@@ -23,7 +24,7 @@ from summarize.outputs.editorial import (
     section_heading,
 )
 from summarize.outputs.flags import flag_texts, status_line, unavailable_notice
-from summarize.outputs.layout import INDEX_FILE, edition_page, page_name
+from summarize.outputs.layout import INDEX_FILE, about_name, edition_page, page_name
 from summarize.outputs.links import display_host, safe_href
 from summarize.outputs.locales import (
     babel_locale,
@@ -88,6 +89,9 @@ def build_context(
         "t": t,
         "page_lang": page_lang,
         "index_href": "./" + INDEX_FILE,
+        # The edition's "About this briefing" page (the run's internals), and the English one.
+        "about_href": "./" + quote(about_name(language)),
+        "english_about_href": "./" + quote(about_name(SOURCE_LANGUAGE)),
         "home_href": "./" + quote(home),
         "languages": languages,
         "editions": editions,
@@ -217,6 +221,7 @@ def _article_context(
         "url_host": url_host,
         # Who published it, for readers: the site's name or the URL's host, never a file path.
         "source_label": article.source_name or url_host,
+        "source_name": article.source_name,
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
         "published_display": long_date(article.published, locale),
@@ -226,6 +231,8 @@ def _article_context(
         # Minutes an adult takes to read the original.
         "reading_minutes": reading_minutes(article.text),
         "chunks": english_summary.chunks,
+        # Seconds this run spent on the article, in the page's number format; None if cached.
+        "seconds_display": _seconds(outcome, locale),
         "language": original_language,
         # The article's language named in the page's language.
         "language_name": language_name_in(locale, outcome.language),
@@ -240,6 +247,14 @@ def _article_context(
         # the localised ``flags`` instead.
         "quality_warnings": [warning.as_record() for warning in outcome.quality_warnings],
     }
+
+
+def _seconds(outcome: ArticleOutcome, locale: Locale) -> str | None:
+    """Seconds this run spent on an article, one decimal, as ``locale`` writes numbers."""
+    seconds = sum(outcome.seconds.values())
+    if not seconds:
+        return None
+    return format_decimal(seconds, format="#,##0.0", locale=locale)
 
 
 def _headline(

@@ -46,20 +46,33 @@ def status_line(
     failures: int,
     unavailable: Sequence[str],
 ) -> list[dict[str, Any]]:
-    """The parts of a page's status line (``{text, fragment}``; fragment None: no link), or
-    an empty list when all is well: nothing flagged, failed or unavailable."""
+    """The parts of a page's status line (``{text, fragment, about}``; fragment None: no link;
+    about True: the fragment is on the "About this briefing" page, else on the edition's
+    front page), or an empty list when all is well: nothing flagged, failed or unavailable."""
     if not (flagged or failures or unavailable):
         return []
-    parts: list[dict[str, Any]] = [{"text": t("article_count", count=articles), "fragment": None}]
+    parts: list[dict[str, Any]] = [
+        {"text": t("article_count", count=articles), "fragment": None, "about": False}
+    ]
     if flagged:
         parts.append(
-            {"text": t("status_flagged", count=len(flagged)), "fragment": "#" + flagged[0]}
+            {
+                "text": t("status_flagged", count=len(flagged)),
+                "fragment": "#" + flagged[0],
+                "about": False,
+            }
         )
     if failures:
-        parts.append({"text": t("status_failed", count=failures), "fragment": "#failures"})
+        parts.append(
+            {"text": t("status_failed", count=failures), "fragment": "#failures", "about": True}
+        )
     if unavailable:
         parts.append(
-            {"text": t("status_unavailable", count=len(unavailable)), "fragment": "#editions"}
+            {
+                "text": t("status_unavailable", count=len(unavailable)),
+                "fragment": "#editions",
+                "about": False,
+            }
         )
     return parts
 

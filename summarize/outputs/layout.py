@@ -17,6 +17,11 @@ INDEX_FILE = "index.html"
 #: A language edition's file name; ``code`` is a target language code.
 EDITION_FILE = "briefing.{code}.html"
 
+#: The English "About this briefing" page: the run's internals, kept off the reader's pages.
+ABOUT_FILE = "about.html"
+#: A language edition's "About this briefing" page.
+ABOUT_EDITION_FILE = "about.{code}.html"
+
 
 def edition_codes(run: RunInfo) -> list[str]:
     """Languages that get an edition of their own: every target language but English."""
@@ -33,6 +38,11 @@ def edition_page(code: str) -> str:
     return INDEX_FILE if code == SOURCE_LANGUAGE else edition_name(code)
 
 
+def about_name(code: str = SOURCE_LANGUAGE) -> str:
+    """File name of an edition's "About this briefing" page (English: :data:`ABOUT_FILE`)."""
+    return ABOUT_FILE if code == SOURCE_LANGUAGE else ABOUT_EDITION_FILE.format(code=code)
+
+
 def page_name(slug: str, code: str = SOURCE_LANGUAGE) -> str:
     """File name of an article's page in the ``code`` edition, after checking the slug is a
     plain file-name stem."""
@@ -47,8 +57,8 @@ def page_name(slug: str, code: str = SOURCE_LANGUAGE) -> str:
     ):
         raise ValueError(f"unsafe article slug {slug!r}: it must be a plain file-name stem")
     name = slug + ".html"
-    if name.casefold() == INDEX_FILE.casefold():
-        raise ValueError(f"article slug {slug!r} is reserved for the briefing's front page")
+    if name.casefold() in (INDEX_FILE.casefold(), ABOUT_FILE.casefold()):
+        raise ValueError(f"article slug {slug!r} is reserved for a page of the briefing")
     return name if code == SOURCE_LANGUAGE else f"{slug}.{code}.html"
 
 

@@ -35,7 +35,7 @@ from summarize.core.records import (
 from summarize.engines.backends import EngineChoice, precision
 from summarize.engines.hub import is_offline
 from summarize.outputs.briefing import write_briefing
-from summarize.outputs.layout import INDEX_FILE, edition_codes, edition_name
+from summarize.outputs.layout import INDEX_FILE, about_name, edition_codes, edition_name
 from summarize.outputs.report import (
     RUN_REPORT_FILE,
     build_run_report,
@@ -259,11 +259,16 @@ def _interrupts_deferred() -> Iterator[list[int]]:
 
 def _switch_order(staged: Sequence[Path], run: RunInfo) -> list[str]:
     """The order to move a run's files into place in, so that no page ever links to one not
-    there yet: article pages, the language editions, index.html, then results.jsonl and
-    run.json (last: it says which run the folder holds)."""
-    editions = {edition_name(code) for code in edition_codes(run)}
+    there yet: the "About this briefing" pages (every page's footer links to them), article
+    pages, the language editions, index.html, then results.jsonl and run.json (last: it says
+    which run the folder holds)."""
+    codes = edition_codes(run)
+    editions = {edition_name(code) for code in codes}
+    abouts = {about_name(code) for code in (ENGLISH.code, *codes)}
 
     def rank(name: str) -> int:
+        if name in abouts:
+            return -1
         if name == RUN_REPORT_FILE:
             return 4
         if name == RESULTS_FILE:

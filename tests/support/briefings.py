@@ -63,6 +63,8 @@ ARTICLE_PAGE = {
 SLUGS = ("orban", "danger", "plain")
 #: Every article page make_briefing writes: each edition's pages in turn, English first.
 ARTICLE_PAGES = [page.format(slug=slug) for page in ARTICLE_PAGE.values() for slug in SLUGS]
+#: Each edition's "About this briefing" page, English first.
+ABOUT_PAGES = ["about.html", *(f"about.{code}.html" for code in ("hu", "zh", "ru", "uk"))]
 #: The language switcher's links, in order: each language named in itself.
 NATIVE_NAMES = ["English", "Magyar", "中文（简体）", "Русский", "Українська"]
 

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from support.briefings import ARTICLE_PAGE, EDITIONS, NATIVE_NAMES
+from support.briefings import ABOUT_PAGES, ARTICLE_PAGE, EDITIONS, NATIVE_NAMES
 
 html5lib = pytest.importorskip("html5lib")
 
@@ -109,14 +109,19 @@ def article_pages_of(name: str) -> list[str]:
 
 
 def language_switcher_on_every_page(site: Path) -> None:
-    """Front pages switch to the other editions; an article's page to the same article's
-    page in the other editions."""
+    """Front pages switch to the other editions; an article's page (or an "About this
+    briefing" page) to the same article's page (the about page) in the other editions."""
     for path in pages(site):
         root = parse_strict(path)
         nav = next(n for n in elements(root, "nav") if "editions" in n.get("class", ""))
         links = elements(nav, "a")
         assert [text_of(a) for a in links] == NATIVE_NAMES
-        targets = list(EDITIONS) if path.name in EDITIONS else article_pages_of(path.name)
+        if path.name in EDITIONS:
+            targets = list(EDITIONS)
+        elif path.name in ABOUT_PAGES:
+            targets = ABOUT_PAGES
+        else:
+            targets = article_pages_of(path.name)
         assert [a.get("href") for a in links] == [f"./{name}" for name in targets]
         for a in links:
             assert a.get("lang") == a.get("hreflang")
