@@ -245,3 +245,20 @@ def make_sectioned_briefing() -> Briefing:
         with_article(plain, section="world", priority=2, published="Fri, 04 Dec 2026 10:00 GMT"),
     )
     return dataclasses.replace(briefing, results=results)
+
+
+def make_showcase_briefing() -> Briefing:
+    """The README's screenshot: make_flagged_briefing's real translations under sections, with
+    publishers and dates, and none of the hostile strings the render tests need."""
+    flagged = make_flagged_briefing()
+    orban, _danger, plain, bank = flagged.results
+
+    def with_article(outcome: ArticleOutcome, **fields: object) -> ArticleOutcome:
+        return dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, **fields))
+
+    results = (
+        with_article(orban, section="world", source_name="Budapest Times"),
+        with_article(bank, section="business", source_name="Moscow Wire", published="2024-07-26"),
+        with_article(plain, section="world", published="2024-07-05"),
+    )
+    return dataclasses.replace(flagged, results=results, unavailable=())
