@@ -88,12 +88,13 @@ def check_templates(user_templates: Path | None, languages: Sequence[str]) -> No
     """Render sample briefings with the user's templates, so a broken template or message
     catalogue stops the run before any model loads instead of after all the work.
 
-    The samples take every branch the built-in templates have: an article with a URL, an
-    ISO date, reading and quality warnings (one quoting a number), headlines in every
-    language and a pivot model; one with a non-http URL, a date as given and no
-    translations (each edition falls back to English); one with neither; models with and
-    without a known licence and condition; a failed input; a language that was unavailable;
-    and a run in which every article failed. Nothing is written.
+    The samples take every branch the built-in templates have: an article with a URL, a
+    section and a publisher's name, an ISO date, reading and quality warnings (one quoting a
+    number), headlines in every language and a pivot model; one with a non-http URL, a date
+    that cannot be read and no translations (each edition falls back to English); one with
+    neither; models with and without a known licence and condition; a failed input; a
+    language that was unavailable; and a run in which every article failed. Nothing is
+    written.
 
     Raises:
         ConfigError: ``user_templates`` is missing, or a template or catalogue in it fails.
@@ -115,6 +116,8 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
         url="https://example.com/sample",
         published="2026-01-31",
         warnings=("sample reading warning",),
+        section="world",
+        source_name="Sample News",
     )
     odd = Article(
         id="odd",

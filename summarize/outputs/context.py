@@ -62,6 +62,10 @@ def build_context(
     ``{placeholders}``; a string with plural forms takes ``count``. ``article.html`` gets
     this context plus ``article`` (one entry of ``articles``), ``editions`` set to the
     article's own (its page in every edition) and ``status_page`` to ``home_href``.
+    ``sections`` is the front page (:func:`~summarize.outputs.editorial.front_page`): each
+    ``{name, heading, anchor, articles}`` with the entries of ``articles`` in editorial
+    order; ``sectioned`` says whether any article names a section (else no headings).
+    ``about_href`` is the edition's "About this briefing" page.
     """
     run = briefing.run
     page_lang = language_display(language)
