@@ -19,31 +19,15 @@ from support.briefings import (
     make_rtl_briefing,
     make_sectioned_briefing,
 )
+from support.chromium import SCREENSHOTS, launched_chromium, skip_without_chromium
 
 from summarize.outputs import write_briefing
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.is_file():
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = skip_without_chromium()
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 #: Phone and desktop widths, CSS pixels.
 WIDTHS = (375, 1280)
-#: Chromium flags: no sandbox in containers, no GPU, no background traffic of its own.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-sync",
-    "--no-first-run",
-    "--metrics-recording-only",
-]
 #: Every edition, one article page of each language and two "About this briefing" pages.
 PAGES = [
     *EDITIONS,
@@ -66,15 +50,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=ARGS, headless=True
-            )
-        except sync_api.Error as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"Chromium could not start: {exc}")
-        yield launched
-        launched.close()
+    yield from launched_chromium(sync_api)
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")

@@ -11,19 +11,15 @@ from pathlib import Path
 
 import pytest
 from support.briefings import make_briefing
+from support.chromium import SCREENSHOTS, launched_chromium, skip_without_chromium
 
 from summarize.outputs import write_briefing
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.is_file():
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = skip_without_chromium()
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 #: A mail client's reading pane, and a phone's, in CSS pixels.
 WIDTHS = (600, 375)
 EMAILS = ("briefing.email.html", "briefing.hu.email.html", "briefing.zh.email.html")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=ARGS, headless=True
-            )
-        except sync_api.Error as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"Chromium could not start: {exc}")
-        yield launched
-        launched.close()
+    yield from launched_chromium(sync_api)
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
