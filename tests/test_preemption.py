@@ -5,7 +5,6 @@ results are byte-identical to a run that was never stopped."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.articles import SEED
+from support.caches import cache_entries
 
 pytestmark = pytest.mark.slow
 
@@ -65,15 +65,6 @@ def _command(summariser: Path, translator: Path, output: str) -> list[str]:
     ]
 
 
-def _work_saved(cache: Path) -> int:
-    """Summaries, chunk summaries and translations in the cache (not detected languages)."""
-    count = 0
-    for entry in cache.rglob("*.json"):
-        with contextlib.suppress(OSError, ValueError):  # being replaced right now
-            count += "text" in json.loads(entry.read_text("utf-8"))
-    return count
-
-
 def _timed_run(command: list[str], cwd: Path, cache: Path) -> tuple[float, float]:
     """Run to the end; return (seconds until its first work was saved, seconds in all)."""
     log = cwd / f"{cache.parent.name}.log"
@@ -82,7 +73,7 @@ def _timed_run(command: list[str], cwd: Path, cache: Path) -> tuple[float, float
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         first = None
         while process.poll() is None:
-            if first is None and _work_saved(cache) > 0:
+            if first is None and cache_entries(cache, "text"):
                 first = time.monotonic() - started
             time.sleep(0.05)
         total = time.monotonic() - started

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.articles import SEED
+from support.caches import cache_entries
 from support.cli import tiny_model_flags
 from support.configs import marian_config
 from support.spies import GenerateSpy
@@ -221,13 +221,7 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(
 
 def translation_entries(cache: Path) -> dict[Path, list[list[str]]]:
     """The cache's translation entries (summaries' and headlines'): file -> sentence pairs."""
-    found = {}
-    for entry in cache.rglob("*.json"):
-        with contextlib.suppress(OSError, ValueError):  # being replaced right now
-            sentences = json.loads(entry.read_text("utf-8")).get("sentences")
-            if sentences is not None:
-                found[entry] = sentences
-    return found
+    return cache_entries(cache, "sentences")
 
 
 def cached_translations(cache: Path) -> int:
@@ -333,11 +327,7 @@ def test_ctrl_c_keeps_every_translation_batch_that_ended(
 
 def cached_summaries(cache: Path) -> int:
     """How many whole summary entries the cache holds (language entries have no chunks)."""
-    count = 0
-    for entry in cache.rglob("*.json"):
-        with contextlib.suppress(OSError, ValueError):  # being replaced right now
-            count += "chunks" in json.loads(entry.read_text("utf-8"))
-    return count
+    return len(cache_entries(cache, "chunks"))
 
 
 def _default_sigint() -> None:
