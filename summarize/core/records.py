@@ -35,6 +35,23 @@ class Article:
     source_name: str | None = None
     #: A JSONL ``priority``: higher comes first within its section. None when not given.
     priority: int | None = None
+    #: A feed entry's id (RSS ``guid``, Atom ``id``, JSON Feed ``id``), which identifies the
+    #: story across runs; None for other inputs.
+    guid: str | None = None
+    #: The byline (a feed entry's or page's author), one line; None when not given.
+    author: str | None = None
+    #: The other outlets that carried the same story, merged into this article (same URL,
+    #: same feed id, or near-identical text), in input order.
+    also_reported_by: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Another outlet's copy of a story: its publisher's name and its URL, either may be
+    unknown."""
+
+    name: str | None
+    url: str | None
 
 
 @dataclass(frozen=True)
