@@ -355,3 +355,22 @@ def test_run_whose_models_are_local_folders_never_asks_the_hub(
     )
     assert result.returncode == 0, result.stderr
     assert silent_hub.connections == []
+
+
+def test_quiet_run_prints_nothing_on_success_and_the_failures_otherwise(
+    tiny_models, tmp_path
+) -> None:
+    """cron mails whatever a job prints: -q is silent when all went well."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("Rain is expected across the region tomorrow.", "utf-8")
+    flags = ["--languages", "hu", "--source-language", "en", *tiny_flags(tiny_models)]
+    result = run_cli(["run", "news", "-o", "out", "-q", *flags], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and result.stdout == ""
+    assert (tmp_path / "out" / "index.html").is_file()
+
+    (news / "b.txt").write_bytes(b"")  # an input that fails
+    result = run_cli(["run", "news", "-o", "out", "-q", *flags], cwd=tmp_path)
+    assert result.returncode == 1
+    assert "1 failed" in result.stderr and "failed: news/b.txt: empty file" in result.stderr

@@ -133,11 +133,16 @@ def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
         from summarize.runners import distributed  # see above
 
         return distributed.launch(config, argv)  # each process runs this command again
+    # -q as the user gave it: silent on success. Off a terminal there are no progress bars
+    # either, but the closing line stays (a log shows how the run went).
+    silent_on_success = config.quiet
     if not sys.stderr.isatty():
         config = replace(config, quiet=True)  # progress bars only on a terminal
     outcome = _execute(config)
     if outcome is None:  # one of several launched processes: the main one reports
         return EXIT_OK
+    if silent_on_success and not (outcome.failed or outcome.unavailable):
+        return EXIT_OK  # cron mails whatever a job prints: nothing when all went well
     report = outcome.report
     _say(
         f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed, "

@@ -381,11 +381,20 @@ class RunConfig:
         # Which files are read, not what becomes of them: run.json records it, keys do not.
         report=18,
     )
-    #: No progress bars.
+    #: No progress bars, and nothing printed when the run succeeds (warnings and failures
+    #: still go to stderr; the exit code says how it went).
     quiet: bool = option(
         kinds.SWITCH,
         False,
-        flags=(flag("-q", "--quiet", action="store_true", help="no progress bars"),),
+        flags=(
+            flag(
+                "-q",
+                "--quiet",
+                action="store_true",
+                help="print nothing when the run succeeds (for cron); warnings and failures "
+                "still go to stderr",
+            ),
+        ),
     )
     #: Debug logs and tracebacks.
     verbose: bool = option(
