@@ -56,7 +56,20 @@ def browser() -> Iterator[object]:
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
 def page(request: pytest.FixtureRequest, browser) -> Iterator[tuple[object, list[str]]]:
     """A page at one width; every request that isn't a local file is blocked and recorded."""
-    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    yield from _guarded_tab(browser, request.param, "light")
+
+
+@pytest.fixture(
+    params=[(width, scheme) for scheme in ("light", "dark") for width in WIDTHS],
+    ids=lambda view: f"{view[0]}px-{view[1]}",
+)
+def viewed(request: pytest.FixtureRequest, browser) -> Iterator[tuple[object, list[str]]]:
+    """As ``page``, at each width in the light and the dark colour scheme."""
+    yield from _guarded_tab(browser, *request.param)
+
+
+def _guarded_tab(browser, width: int, scheme: str) -> Iterator[tuple[object, list[str]]]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     blocked: list[str] = []
 
     def guard(route) -> None:
@@ -72,14 +85,18 @@ def page(request: pytest.FixtureRequest, browser) -> Iterator[tuple[object, list
     context.close()
 
 
-def test_pages_load_offline_fit_the_screen_and_pass_axe(site: Path, page) -> None:
-    tab, blocked = page
+def test_pages_load_offline_fit_the_screen_and_pass_axe(site: Path, viewed) -> None:
+    """Every edition and an article page of each language, phone and desktop, light and dark:
+    the screenshots are what CI keeps for a person to look at."""
+    tab, blocked = viewed
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     axe = axe_module.Axe()
     width = tab.viewport_size["width"]
+    dark = tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     for name in PAGES:
         tab.goto((site / name).as_uri())
-        tab.screenshot(path=str(SCREENSHOTS / f"{name[:-5]}-{width}.png"), full_page=True)
+        shot = SCREENSHOTS / f"{name[:-5]}-{width}{'-dark' if dark else ''}.png"
+        tab.screenshot(path=str(shot), full_page=True)
         # Nothing scrolls sideways: no horizontal overflow at this width.
         overflow = tab.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -135,21 +152,6 @@ def test_a_phone_shows_the_first_story_without_scrolling(tmp_path: Path, browser
             )
             assert top < 667, (name, top)
             assert tab.evaluate("document.querySelector('details.toc').open") is False
-    finally:
-        context.close()
-
-
-def test_dark_mode_passes_axe(site: Path, browser) -> None:
-    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    axe = axe_module.Axe()
-    try:
-        for name in ("index.html", "briefing.zh.html", "orban.html", "orban.zh.html"):
-            tab.goto((site / name).as_uri())
-            violations = axe.run(tab).response["violations"]
-            assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(SCREENSHOTS / "orban-1280-dark.png"), full_page=True)
     finally:
         context.close()
 

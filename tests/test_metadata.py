@@ -110,6 +110,22 @@ def test_a_whole_float_priority_is_accepted(tmp_path: Path) -> None:
 # --- publishers' names -----------------------------------------------------------------------
 
 
+def test_markdown_front_matter_sets_section_source_author_and_priority(tmp_path: Path) -> None:
+    write(
+        tmp_path / "news" / "world" / "a.md",
+        "---\ntitle: Orban in Beijing\nsection: Europe\nsource: https://www.budapest-times.example/\n"
+        f"author: Anna Kovács\npriority: 3\n---\n\n{BODY}\n",
+    )
+    write(tmp_path / "news" / "b.md", f"---\npriority: high\n---\n\n{BODY}\n")
+    articles = by_id(read_articles([tmp_path / "news"]).articles)
+    first, second = articles["world/a"], articles["b"]
+    # The front matter's section wins over the sub-folder, as a JSONL record's does.
+    assert (first.section, first.source_name) == ("Europe", "budapest-times.example")
+    assert (first.author, first.priority) == ("Anna Kovács", 3)
+    assert second.priority is None
+    assert any("'priority' must be a whole number" in warning for warning in second.warnings)
+
+
 def test_html_site_name_from_og_site_name(tmp_path: Path) -> None:
     head = '<meta property="og:site_name" content="The Daily Planet">'
     path = write(tmp_path / "a.html", page(head, url="https://www.example.com/a"))

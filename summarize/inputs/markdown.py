@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -15,7 +16,10 @@ from summarize.inputs.cleanup import clean_line, one_line
 from summarize.inputs.decoding import Decoded
 from summarize.inputs.drafts import Unreadable, make_draft
 from summarize.inputs.files import InputFile
+from summarize.inputs.metadata import parse_priority, site_name
 from summarize.inputs.titles import derive_title
+
+logger = logging.getLogger(__name__)
 
 
 def read_markdown(decoded: Decoded, item: InputFile) -> Article:
@@ -26,6 +30,12 @@ def read_markdown(decoded: Decoded, item: InputFile) -> Article:
     if not body:
         raise Unreadable("headline but no body text" if headline else "no text in the document")
     title = meta.get("title") or headline or derive_title(body)
+    warnings = list(decoded.warnings)
+    # The same editorial keys as a JSONL record's: a section, the publisher's name, a rank.
+    priority, problem = parse_priority(meta.get("priority"))
+    if problem:
+        warnings.append(problem)
+        logger.warning("%s: %s", printable(item.path), problem)
     return make_draft(
         id=item.base_id,
         title=title,
@@ -33,7 +43,11 @@ def read_markdown(decoded: Decoded, item: InputFile) -> Article:
         source=printable(item.path),
         url=meta.get("url"),
         published=meta.get("date") or meta.get("published"),
-        warnings=tuple(decoded.warnings),
+        section=meta.get("section"),
+        source_name=site_name(meta.get("source")),
+        author=meta.get("author"),
+        priority=priority,
+        warnings=tuple(warnings),
     )
 
 

@@ -247,18 +247,58 @@ def make_sectioned_briefing() -> Briefing:
     return dataclasses.replace(briefing, results=results)
 
 
+#: The showcase's third story, whole in every edition: its summary's translations, headlines.
+FLOOD_TRANSLATIONS = {
+    "hu": "A budapesti árvízvédelmi gátak kitartottak, a Duna 8,9 méteren tetőzött.",
+    "zh": "布达佩斯的防洪堤坝经受住了考验，多瑙河水位在8.9米达到峰值。",
+    "ru": "Дамбы в Будапеште выдержали: уровень Дуная достиг пика в 8,9 метра.",
+    "uk": "Дамби в Будапешті витримали: рівень Дунаю досяг піку у 8,9 метра.",
+}
+FLOOD_HEADLINES = {
+    "hu": "Kitartottak a budapesti gátak",
+    "zh": "布达佩斯防洪堤坝经受住考验",
+    "ru": "Дамбы Будапешта выдержали паводок",
+    "uk": "Дамби Будапешта витримали паводок",
+}
+
+
 def make_showcase_briefing() -> Briefing:
-    """The README's screenshot: make_flagged_briefing's real translations under sections, with
-    publishers and dates, and none of the hostile strings the render tests need."""
+    """The README's screenshot: real translations of every headline and summary in every
+    edition, under sections, with publishers and dates, one quality flag, and none of the
+    hostile strings the render tests need."""
     flagged = make_flagged_briefing()
-    orban, _danger, plain, bank = flagged.results
+    orban, _danger, _plain, bank = flagged.results
 
     def with_article(outcome: ArticleOutcome, **fields: object) -> ArticleOutcome:
         return dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, **fields))
 
+    flood = dataclasses.replace(
+        make_result(
+            "flood",
+            "Budapest's flood defences hold as the Danube peaks",
+            "Flood defences in Budapest held as the Danube peaked at 8.9 metres.",
+            translations=FLOOD_TRANSLATIONS,
+        ),
+        headlines=FLOOD_HEADLINES,
+    )
+    orban = dataclasses.replace(
+        orban,
+        translations=TRANSLATIONS["orban"],
+        headlines=HEADLINES,
+        quality_warnings=orban.quality_warnings[:1],  # the summary's flag, in every edition
+    )
+    bank = dataclasses.replace(
+        bank,
+        translations={**bank.translations, "uk": "Центробанк зберіг ключову ставку на рівні 16%."},
+        headlines={
+            **RUSSIAN_HEADLINES,
+            "zh": "央行维持关键利率不变",
+            "uk": "Центробанк зберіг ключову ставку",
+        },
+    )
     results = (
         with_article(orban, section="world", source_name="Budapest Times"),
         with_article(bank, section="business", source_name="Moscow Wire", published="2024-07-26"),
-        with_article(plain, section="world", published="2024-07-05"),
+        with_article(flood, section="world", source_name="Danube Post", published="2024-07-05"),
     )
     return dataclasses.replace(flagged, results=results, unavailable=())
