@@ -391,7 +391,7 @@ def test_article_meta(briefing: Briefing, tmp_path: Path) -> None:
     assert "inputs/plain.txt" not in "".join(data for _, data in plain.chunks)
     assert not [h for h in plain.hrefs if "plain.txt" in h]
     about = (tmp_path / "about.html").read_text(encoding="utf-8")
-    assert "inputs/plain.txt" in about and "<td>2</td>" in about  # its chunks
+    assert "inputs/plain.txt" in about and '<td data-label="Chunks">2</td>' in about  # its chunks
 
 
 def test_unknown_language_falls_back_to_its_code(tmp_path: Path) -> None:
