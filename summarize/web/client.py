@@ -10,13 +10,8 @@ a :class:`FetchFailed` whose message is the reason.
 
 from __future__ import annotations
 
-import email.utils
-import errno
-import http
 import importlib.metadata
 import logging
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -28,6 +23,13 @@ from types import TracebackType
 import httpx
 
 from summarize.web.bodies import ACCEPT_ENCODING, parse_content_type, read_bounded, too_large
+from summarize.web.failures import (
+    TryFailed,
+    after_tries,
+    status_failure,
+    status_text,
+    transport_failure,
+)
 from summarize.web.records import Fetched, FetchFailed
 from summarize.web.robots import ROBOTS_MAX_BYTES, RobotsAnswer, RobotsRules
 from summarize.web.state import Kept, StateFolder
@@ -64,19 +66,6 @@ class _Answer:
     status: int
     headers: httpx.Headers
     body: bytes = b""
-
-
-class _Failed(FetchFailed):
-    """A try that failed; ``retry``: another try may do better (after ``retry_after`` s)."""
-
-    def __init__(
-        self, reason: str, *, retry: bool, status: int = 0, retry_after: float | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry = retry
-        self.status = status
-        self.retry_after = retry_after
 
 
 class _Clock:
@@ -182,7 +171,7 @@ class Fetcher:
         Raises FetchFailed, whose message is the reason in a user's words."""
         try:
             return self._fetch(url, page)
-        except _Failed as failure:  # a plain FetchFailed pickles (process runners)
+        except TryFailed as failure:  # a plain FetchFailed pickles (process runners)
             raise FetchFailed(failure.reason) from None
 
     def _fetch(self, url: str, page: bool) -> Fetched:
@@ -270,7 +259,7 @@ class Fetcher:
             answer, _ = self._follow(
                 _parse_url(url), page=False, headers={}, limit=ROBOTS_MAX_BYTES, truncate=True
             )
-        except _Failed as failure:
+        except TryFailed as failure:
             return RobotsAnswer(failure.status, reason=failure.reason)
         except FetchFailed as failure:
             return RobotsAnswer(0, reason=str(failure))
@@ -286,7 +275,7 @@ class Fetcher:
         truncate: bool = False,
     ) -> tuple[_Answer, httpx.URL]:
         """The answer at the end of ``url``'s redirects (2xx or 304) and where that was; tries
-        again as the settings say. Raises FetchFailed (a _Failed when there was a status)."""
+        again as the settings say. Raises FetchFailed (a TryFailed when there was a status)."""
         clock = _Clock(self.total_timeout_s)
         visits: dict[str, int] = {}
         tries = 0
@@ -297,8 +286,8 @@ class Fetcher:
             try:
                 answer = self._request(url, headers, clock, limit or self.max_bytes, truncate)
                 if answer.status in RETRY_STATUSES:
-                    raise _status_failure(answer, retry=True)
-            except _Failed as failure:
+                    raise status_failure(answer.status, answer.headers, retry=True)
+            except TryFailed as failure:
                 tries += 1
                 self._wait_before_retry(failure, tries, clock)
                 continue
@@ -308,20 +297,20 @@ class Fetcher:
                 continue
             if 200 <= answer.status < 300 or answer.status == 304:
                 return answer, url
-            raise _status_failure(answer, retry=False)
+            raise status_failure(answer.status, answer.headers, retry=False)
 
-    def _wait_before_retry(self, failure: _Failed, tries: int, clock: _Clock) -> None:
+    def _wait_before_retry(self, failure: TryFailed, tries: int, clock: _Clock) -> None:
         """Sleep before the next try, or raise the failure when no try is left in time."""
         if not failure.retry or tries >= self.retries:
-            raise _Failed(_after_tries(failure, tries), retry=False, status=failure.status)
+            raise TryFailed(after_tries(failure, tries), retry=False, status=failure.status)
         wait = self.backoff_s * 2 ** (tries - 1)
         if failure.retry_after is not None:
             wait = max(wait, failure.retry_after)
         if wait >= clock.remaining():
-            reason = _after_tries(failure, tries)
+            reason = after_tries(failure, tries)
             if failure.retry_after is not None and failure.retry_after >= clock.remaining():
                 reason += f"; the server asks to wait {failure.retry_after:.0f} s"
-            raise _Failed(reason, retry=False, status=failure.status)
+            raise TryFailed(reason, retry=False, status=failure.status)
         logger.debug("%s; trying again in %.2f s", failure.reason, wait)
         time.sleep(wait)
 
@@ -330,7 +319,7 @@ class Fetcher:
     ) -> httpx.URL:
         location = answer.headers.get("location")
         if not location:
-            raise FetchFailed(f"{_status_text(answer.status)} without a Location to go to")
+            raise FetchFailed(f"{status_text(answer.status)} without a Location to go to")
         try:
             target = url.join(location.strip()).copy_with(fragment=None)
         except (httpx.InvalidURL, ValueError, TypeError):
@@ -358,7 +347,7 @@ class Fetcher:
             clock.start()
             remaining = clock.remaining()
             if remaining <= 0:
-                raise _Failed(f"timed out after {self.total_timeout_s:g} s", retry=False)
+                raise TryFailed(self._deadline_passed(), retry=False)
             timeout_s = min(self.timeout_s, remaining)
             # Cut short by the total deadline, a timeout is that deadline's.
             limit_s = self.timeout_s if timeout_s == self.timeout_s else self.total_timeout_s
@@ -374,9 +363,9 @@ class Fetcher:
                     logger.debug("%s: %s, %d bytes", url, response.status_code, len(body))
                     return _Answer(response.status_code, response.headers, body)
             except httpx.TimeoutException:
-                raise _Failed(timed_out, retry=True) from None
+                raise TryFailed(timed_out, retry=True) from None
             except httpx.TransportError as error:
-                raise _transport_failure(url, error) from None
+                raise transport_failure(url, error) from None
             except httpx.InvalidURL:
                 # ``url`` was checked; httpx also parses a redirect's Location as it answers.
                 raise FetchFailed("redirected to an invalid URL") from None
@@ -391,8 +380,13 @@ class Fetcher:
             limit=limit,
             truncate=truncate,
             deadline=clock.deadline,
-            on_deadline=lambda: _Failed(f"timed out after {self.total_timeout_s:g} s", retry=False),
+            on_deadline=lambda: TryFailed(
+                f"timed out after {self.total_timeout_s:g} s", retry=False
+            ),
         )
+
+    def _deadline_passed(self) -> str:
+        return f"timed out after {self.total_timeout_s:g} s"
 
     def _slot(self, url: httpx.URL) -> threading.Semaphore:
         """The semaphore that keeps requests to ``url``'s host within ``per_host``."""
@@ -428,82 +422,3 @@ def _interleaved_by_host(urls: list[str]) -> list[str]:
     for index in range(max(len(q) for q in queues)):
         order.extend(q[index] for q in queues if index < len(q))
     return order
-
-
-def _status_text(status: int) -> str:
-    """``HTTP 404 Not Found``."""
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = ""
-    return f"HTTP {status} {phrase}".rstrip()
-
-
-def _status_failure(answer: _Answer, *, retry: bool) -> _Failed:
-    retry_after = _retry_after_s(answer.headers.get("retry-after")) if retry else None
-    return _Failed(
-        _status_text(answer.status), retry=retry, status=answer.status, retry_after=retry_after
-    )
-
-
-def _retry_after_s(value: str | None) -> float | None:
-    """Retry-After in seconds from now (delay-seconds or an HTTP date); None when absent or
-    unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # HTTP dates are GMT
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _after_tries(failure: _Failed, tries: int) -> str:
-    if tries < 2:
-        return failure.reason
-    if failure.status:
-        return f"{failure.reason} after {tries} tries"
-    return f"{failure.reason} ({tries} tries)"
-
-
-def _transport_failure(url: httpx.URL, error: httpx.TransportError) -> _Failed:
-    """A failed connection in a user's words, and whether another try may help."""
-    host = url.host
-    where = f"{host}:{url.port}" if url.port is not None else host
-    causes = _causes(error)
-    for cause in causes:
-        if isinstance(cause, socket.gaierror):
-            # EAI_AGAIN is a resolver that did not answer in time; the rest is a name that
-            # does not exist, which no second try changes.
-            passing = cause.errno == getattr(socket, "EAI_AGAIN", None)
-            return _Failed(f"could not resolve host {host}", retry=passing)
-        if isinstance(cause, ConnectionRefusedError) or (
-            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
-        ):
-            return _Failed(f"connection refused by {where}", retry=True)
-        if isinstance(cause, ssl.SSLError):
-            detail = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
-            return _Failed(f"secure connection to {host} failed ({detail or cause})", retry=False)
-    if isinstance(error, httpx.ConnectError):
-        return _Failed(f"could not connect to {where} ({error})", retry=True)
-    if isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError):
-        return _Failed(f"the connection to {where} broke off ({error})", retry=True)
-    if isinstance(error, httpx.UnsupportedProtocol):
-        return _Failed("not an http(s) URL", retry=False)
-    return _Failed(f"could not fetch it ({type(error).__name__}: {error})", retry=False)
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    """``error`` and what it was raised from, innermost last (httpx wraps httpcore wraps
-    the socket's own error)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in chain and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain

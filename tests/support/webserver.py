@@ -28,6 +28,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
 
+#: Environment variables that would send a client's requests through a proxy.
+PROXY_VARIABLES = tuple(
+    case(name)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+    for case in (str.upper, str.lower)
+)
+
 
 @dataclass(frozen=True)
 class Reply:
