@@ -197,6 +197,19 @@ def test_a_redirect_is_followed_and_final_url_set(web_server: WebServer) -> None
     )
 
 
+def test_connections_are_reused_across_requests_and_redirects(web_server: WebServer) -> None:
+    web_server.route("/old", status=301, location="/new", body="moved")
+    web_server.route("/new", body="here")
+    web_server.route("/other", body="there")
+    with fetcher() as client:
+        client.fetch(web_server.url("/old"))
+        client.fetch(web_server.url("/other"))
+    ports = {
+        r.client_port for path in ("/old", "/new", "/other") for r in web_server.requests(path)
+    }
+    assert len(ports) == 1
+
+
 def test_a_redirect_loop_fails(web_server: WebServer) -> None:
     web_server.route("/a", status=302, location="/b")
     web_server.route("/b", status=302, location="/a")

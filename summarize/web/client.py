@@ -360,6 +360,8 @@ class Fetcher:
                     body = b""
                     if 200 <= response.status_code < 300:
                         body = self._read(response, limit, truncate, clock)
+                    else:
+                        _drain_small(response)
                     logger.debug("%s: %s, %d bytes", url, response.status_code, len(body))
                     return _Answer(response.status_code, response.headers, body)
             except httpx.TimeoutException:
@@ -396,6 +398,19 @@ class Fetcher:
             if slot is None:
                 slot = self._slots[key] = threading.Semaphore(self.per_host)
             return slot
+
+
+#: The largest body of a redirect or error read only so that its connection can be reused.
+_DRAIN_BYTES = 64 * 1024
+
+
+def _drain_small(response: httpx.Response) -> None:
+    """Read the (unused) body of a redirect or an error when it says it is small: httpx keeps a
+    connection for the next request only once its answer was read to the end."""
+    length = response.headers.get("content-length", "").strip()
+    if length.isdigit() and int(length) <= _DRAIN_BYTES:
+        for _ in response.iter_raw():
+            pass
 
 
 def _parse_url(url: str) -> httpx.URL:

@@ -81,6 +81,8 @@ class Request:
     #: The path with its query, as sent.
     target: str
     headers: Mapping[str, str]
+    #: The client's port: requests from one port came over one (reused) connection.
+    client_port: int
 
 
 class WebServer:
@@ -240,7 +242,9 @@ def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
         def _answer(self, send_body: bool) -> None:
             path = urlsplit(self.path).path
             headers = {name.lower(): value for name, value in self.headers.items()}
-            reply = server._begin(path, Request(self.command, self.path, headers))
+            reply = server._begin(
+                path, Request(self.command, self.path, headers, self.client_address[1])
+            )
             try:
                 self._send(reply or Reply(status=404, body="not found"), headers, send_body)
             except (BrokenPipeError, ConnectionResetError):
