@@ -382,12 +382,11 @@ class Fetcher:
             limit=limit,
             truncate=truncate,
             deadline=clock.deadline,
-            on_deadline=lambda: TryFailed(
-                f"timed out after {self.total_timeout_s:g} s", retry=False
-            ),
+            on_deadline=lambda: TryFailed(self._deadline_passed(), retry=False),
         )
 
     def _deadline_passed(self) -> str:
+        """The reason of a URL that ran out of its total time."""
         return f"timed out after {self.total_timeout_s:g} s"
 
     def _slot(self, url: httpx.URL) -> threading.Semaphore:
