@@ -87,7 +87,7 @@ class RobotsRules:
                 f"could not be read ({answer.reason}); its pages are fetched once it answers",
             )
         parser = urllib.robotparser.RobotFileParser()
-        parser.parse(answer.body.decode("utf-8", "replace").splitlines())
+        parser.parse(answer.body.decode("utf-8-sig", "replace").splitlines())  # BOM or not
         return _Rules(parser)
 
 
