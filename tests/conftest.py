@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from support.disks import SmallDisk, mounted_tmpfs
+from support.webserver import PROXY_VARIABLES, WebServer
 
 # Variables that keep transformers / huggingface_hub off the network. HF_HOME is set
 # separately, to a temp dir, so nothing reads or writes the user's cache either. A test that
@@ -111,3 +112,13 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
     """A 1 MiB tmpfs at ``tmp_path / "disk"`` (``support.disks``); skipped where none mounts."""
     with mounted_tmpfs(tmp_path / "disk", 1 << 20) as disk:
         yield disk
+
+
+@pytest.fixture
+def web_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebServer]:
+    """An HTTP server on 127.0.0.1 that the test gives routes (``support.webserver``), with
+    no proxy from the environment in the way (httpx would honour HTTP_PROXY)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    with WebServer() as server:
+        yield server

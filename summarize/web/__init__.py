@@ -5,6 +5,7 @@ Imports only :mod:`summarize.core`; the input readers (:mod:`summarize.inputs`) 
 
 from __future__ import annotations
 
+from summarize.web.client import Fetcher
 from summarize.web.records import Fetched, FetchFailed, PageFetcher
 
-__all__ = ["FetchFailed", "Fetched", "PageFetcher"]
+__all__ = ["FetchFailed", "Fetched", "Fetcher", "PageFetcher"]
