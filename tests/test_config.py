@@ -45,9 +45,7 @@ def test_config_file_then_flags_override(tmp_path: Path) -> None:
     assert config.output == tmp_path / "briefings"
     assert config.inputs == (str(tmp_path / "news"),)
     assert config.translation_model_for("hu") == "my/hu"
-    assert config_from(["--config", str(tmp_path / "summarize.toml"), "other"]).inputs == (
-        "other",
-    )
+    assert config_from(["--config", str(tmp_path / "summarize.toml"), "other"]).inputs == ("other",)
 
 
 def test_quality_switches_are_off_by_default_and_set_by_file_or_flag(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from support.feeds import (
 
 from summarize.core.config import build_run_config
 from summarize.core.errors import ConfigError, InputError
-from summarize.inputs import read_articles
+from summarize.inputs import LazyFetcher, read_articles
 from summarize.web.records import FetchFailed
 
 PAGE_TEXT = [
@@ -405,3 +405,37 @@ def test_config_file_inputs_keep_urls_and_make_paths_relative(tmp_path) -> None:
         "https://herald.example.com/feed",
         "-",
     ]
+
+
+class ContextFetcher(FakeFetcher):
+    """A fake that must be entered before use, as the real fetcher (a context manager) is."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.state = "made"
+
+    def __enter__(self) -> ContextFetcher:
+        self.state = "open"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.state = "closed"
+
+
+def test_the_runs_fetcher_is_made_on_first_use_and_closed_after(tmp_path) -> None:
+    made: list[ContextFetcher] = []
+
+    def make() -> ContextFetcher:
+        made.append(ContextFetcher())
+        return made[-1]
+
+    lazy = LazyFetcher(make)
+    read_articles([FEEDS / "rss2.xml"], fetcher=lazy)
+    lazy.close()
+    assert made == []  # full-text entries: no fetcher, no HTTP client
+    feed = tmp_path / "herald.xml"
+    feed.write_text(teaser_feed(), "utf-8")
+    read_articles([feed], fetcher=lazy)
+    assert len(made) == 1 and made[0].state == "open" and len(made[0].calls) == 3
+    lazy.close()
+    assert made[0].state == "closed"

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from summarize.core.urls import safe_href
 from summarize.inputs.cleanup import clean, clean_line, paragraphs
-from summarize.inputs.drafts import Unreadable
+from summarize.inputs.drafts import Unreadable, without_bidi
 from summarize.inputs.files import FEED_SUFFIXES
 from summarize.inputs.html import html_text
 
@@ -174,7 +174,7 @@ def _xml_entry(
         title=_title(entry),
         link=_link(entry.get("link"), base),
         published=_iso_from_struct(date),
-        author=clean_line(author),
+        author=_name(author),
         guid=clean_line(entry.get("id")),
         source_name=clean_line(_text(source, "title")) or feed_title,
         body=body,
@@ -196,6 +196,12 @@ def _title(entry: Mapping[str, Any]) -> str | None:
     if title and "html" in (detail.get("type") or "") and "<" in title:
         return clean_line(html_text(title))
     return clean_line(title)
+
+
+def _name(text: str | None) -> str | None:
+    """A byline: one line without bidi controls (an unclosed override flips the card)."""
+    line = clean_line(text)
+    return clean_line(without_bidi(line)) if line else None
 
 
 def _text(mapping: Mapping[str, Any], key: str) -> str | None:
@@ -265,7 +271,7 @@ def _json_entry(
         title=clean_line(_json_str(item.get("title"))),
         link=_link(_json_str(item.get("url")), base),
         published=_iso_from_text(item.get("date_published") or item.get("date_modified")),
-        author=clean_line(", ".join(name for name in names if name)),
+        author=_name(", ".join(name for name in names if name)),
         guid=clean_line(str(guid)) if isinstance(guid, str | int) else None,
         source_name=feed_title,
         body=body,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from summarize.core.records import Article
+from summarize.core.urls import safe_href
 from summarize.inputs.cleanup import clean, nul_warning
 from summarize.inputs.decoding import Decoded, decode
 from summarize.inputs.drafts import Unreadable
@@ -51,4 +52,4 @@ def page_draft(fetched: Fetched, base_id: str, source: str) -> Article:
     if not decoded.text.strip():
         raise Unreadable("empty page")
     draft = read_html(decoded, InputFile(Path(source), base_id))
-    return replace(draft, source=source, url=draft.url or fetched.final_url)
+    return replace(draft, source=source, url=safe_href(draft.url) or safe_href(fetched.final_url))

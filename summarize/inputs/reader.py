@@ -207,7 +207,8 @@ def _read_file(item: InputFile, reading: _Reading) -> tuple[list[Article], list[
         data = _read_bounded(item.path, reading.limit)
         if not data:
             raise Unreadable("empty file")
-        kind = sniff_feed(data)
+        # A JSONL file is records, even should a line quote a JSON Feed's version.
+        kind = sniff_feed(data) if suffix != JSONL_SUFFIX else None
         if kind is not None:
             return read_feed(
                 data,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from summarize.core.records import Article, InputFailure
@@ -79,15 +79,20 @@ def make_fetcher(config: RunConfig) -> PageFetcher:
 
 
 class LazyFetcher:
-    """A fetcher made on first use, so a run that fetches nothing never builds one."""
+    """A fetcher made on first use, so a run that fetches nothing never builds one; one that
+    is a context manager (the real one, holding connections) is entered then, and left by
+    :meth:`close`."""
 
     def __init__(self, make: Callable[[], PageFetcher]) -> None:
         self._make = make
+        self._made: Any = None
         self._fetcher: PageFetcher | None = None
 
     def _get(self) -> PageFetcher:
         if self._fetcher is None:
-            self._fetcher = self._make()
+            self._made = self._make()
+            enter = getattr(self._made, "__enter__", None)
+            self._fetcher = enter() if enter is not None else self._made
         return self._fetcher
 
     def fetch(self, url: str, *, page: bool = False) -> Fetched:
@@ -99,8 +104,12 @@ class LazyFetcher:
         return self._get().fetch_all(urls, page=page)
 
     def close(self) -> None:
-        """Close the fetcher if one was made (the real one holds connections)."""
-        close = getattr(self._fetcher, "close", None)
-        if close is not None:
-            close()
-        self._fetcher = None
+        """Leave (or close) the fetcher if one was made."""
+        made, self._made, self._fetcher = self._made, None, None
+        if made is None:
+            return
+        leave = getattr(made, "__exit__", None)
+        if leave is not None:
+            leave(None, None, None)
+        elif callable(getattr(made, "close", None)):
+            made.close()
