@@ -24,7 +24,7 @@ from support.feeds import (
 from summarize.core.config import build_run_config
 from summarize.core.errors import ConfigError, InputError
 from summarize.inputs import LazyFetcher, read_articles
-from summarize.web.records import FetchFailed
+from summarize.web import FetchFailed
 
 PAGE_TEXT = [
     "The coastguard rescued eleven sailors from a cargo ship that lost power in the storm on "

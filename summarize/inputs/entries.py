@@ -18,7 +18,7 @@ from summarize.inputs.drafts import Unreadable, make_draft
 from summarize.inputs.feeds import FeedEntry, FeedFormat, parse_feed
 from summarize.inputs.pages import looks_like_html, page_draft
 from summarize.inputs.titles import derive_title
-from summarize.web.records import Fetched, FetchFailed, PageFetcher
+from summarize.web import Fetched, FetchFailed, PageFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +64,15 @@ def read_feed(
     notes = (*warnings, *feed.warnings)
     for note in feed.warnings:
         logger.warning("%s: %s", source, note)
-    teasers = [e for e in entries if e.link and _words(e.body) < FULL_TEXT_MIN_WORDS]
-    pages = _fetch_pages(fetcher, [e.link for e in teasers if e.link])
+    teasers = {e.number: e.link for e in entries if e.link and _words(e.body) < FULL_TEXT_MIN_WORDS}
+    pages = _fetch_pages(fetcher, list(teasers.values()))
     drafts: list[Article] = []
     failures: list[InputFailure] = []
     for entry in entries:
         where = f"{source} entry {entry.number}"
         try:
-            page = pages.get(entry.link) if entry in teasers and entry.link else None
+            link = teasers.get(entry.number)
+            page = pages.get(link) if link else None
             drafts.append(_entry_article(entry, where, base_id, page, notes))
         except Unreadable as exc:
             named = f" ({entry.title})" if entry.title else ""
@@ -167,14 +168,17 @@ def _page_problem(page: Fetched) -> str | None:
     return f"not an HTML page but {page.content_type or 'an unknown content type'}"
 
 
-def _with_page(entry: FeedEntry, page: Fetched, fields: dict, warnings: list[str]) -> Article:
+def _with_page(
+    entry: FeedEntry, page: Fetched, fields: dict[str, str | None], warnings: list[str]
+) -> Article:
     """The page's article, the entry's details kept where the page lacks them."""
-    draft = page_draft(page, fields["id"], fields["source"])
+    entry_id = str(fields["id"])
+    draft = page_draft(page, entry_id, str(fields["source"]))
     # read_html derives a title from the text when the page names none: the entry's is better.
     named = draft.title != derive_title(draft.text)
     return replace(
         draft,
-        id=fields["id"],
+        id=entry_id,
         title=draft.title if named or not entry.title else entry.title,
         published=draft.published or entry.published,
         source_name=draft.source_name or entry.source_name,

@@ -13,7 +13,7 @@ from summarize.inputs.decoding import Decoded, decode
 from summarize.inputs.drafts import Unreadable
 from summarize.inputs.files import InputFile
 from summarize.inputs.html import read_html
-from summarize.web.records import Fetched
+from summarize.web import Fetched
 
 #: Media types read as HTML pages (besides a body that starts like one).
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})

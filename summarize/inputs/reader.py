@@ -40,7 +40,7 @@ from summarize.inputs.sources import InputSource, classify_all
 from summarize.inputs.stdin import STDIN_ITEM, STDIN_SOURCE, is_jsonl, read_stream
 from summarize.inputs.titles import derive_title, looks_like_headline
 from summarize.inputs.web import read_url
-from summarize.web.records import PageFetcher
+from summarize.web import PageFetcher
 
 logger = logging.getLogger(__name__)
 

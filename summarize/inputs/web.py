@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from summarize.core.cache import cache_folder
 from summarize.core.records import Article, InputFailure
 from summarize.inputs.drafts import Unreadable
 from summarize.inputs.entries import read_feed
 from summarize.inputs.feeds import FEED_SUFFIXES, sniff_feed
 from summarize.inputs.pages import looks_like_html, page_draft
-from summarize.web.records import Fetched, FetchFailed, PageFetcher
+from summarize.web import Fetched, FetchFailed, PageFetcher
 
 if TYPE_CHECKING:
     from summarize.core.config import RunConfig
@@ -70,12 +72,18 @@ def _url_id(url: str) -> str:
 def make_fetcher(config: RunConfig) -> PageFetcher:
     """The real fetcher for a run: its conditional-request state in ``<cache>/web`` (none
     without a cache), responses no larger than ``--max-input-mb``."""
-    from summarize.core.cache import cache_folder
-    from summarize.inputs.reader import BYTES_PER_MB
-    from summarize.web.client import Fetcher  # deferred: only runs that fetch need httpx
+    from summarize.inputs.reader import BYTES_PER_MB  # reader imports this module
+
+    # Deferred: only runs that fetch need the HTTP client (httpx). The real fetcher
+    # (summarize/web/client.py) arrives from its own branch; until summarize.web lists it in
+    # __all__, it is looked up by name. MERGE: replace with `from summarize.web import Fetcher`.
+    fetcher_class = importlib.import_module("summarize.web.client").Fetcher
 
     state = None if config.no_cache else cache_folder(config) / "web"
-    return Fetcher(state_folder=state, max_bytes=config.max_input_mb * BYTES_PER_MB)
+    fetcher: PageFetcher = fetcher_class(
+        state_folder=state, max_bytes=config.max_input_mb * BYTES_PER_MB
+    )
+    return fetcher
 
 
 class LazyFetcher:

@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
-from summarize.web.records import Fetched, FetchFailed
+from summarize.web import Fetched, FetchFailed
 
 #: The feed documents written for the tests.
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
