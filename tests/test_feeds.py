@@ -6,6 +6,8 @@ import io
 import json
 import logging
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ from support.feeds import (
 
 from summarize.core.config import build_run_config
 from summarize.core.errors import ConfigError, InputError
-from summarize.inputs import LazyFetcher, read_articles
+from summarize.inputs import LazyFetcher, make_fetcher, read_articles
 from summarize.web import FetchFailed
 
 PAGE_TEXT = [
@@ -439,3 +441,23 @@ def test_the_runs_fetcher_is_made_on_first_use_and_closed_after(tmp_path) -> Non
     assert len(made) == 1 and made[0].state == "open" and len(made[0].calls) == 3
     lazy.close()
     assert made[0].state == "closed"
+
+
+def test_the_real_fetcher_keeps_its_state_in_the_cache_and_the_size_limit(
+    tmp_path, monkeypatch
+) -> None:
+    made: list[dict[str, object]] = []
+
+    class Fetcher:  # stands for summarize.web.client.Fetcher (another branch)
+        def __init__(self, **settings: object) -> None:
+            made.append(settings)
+
+    client = types.ModuleType("summarize.web.client")
+    client.Fetcher = Fetcher  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "summarize.web.client", client)
+    make_fetcher(build_run_config({"output": tmp_path / "out", "max_input_mb": 3}))
+    make_fetcher(build_run_config({"output": tmp_path / "out", "no_cache": True}))
+    assert made == [
+        {"state_folder": tmp_path / "out" / ".cache" / "web", "max_bytes": 3_000_000},
+        {"state_folder": None, "max_bytes": 10_000_000},
+    ]
