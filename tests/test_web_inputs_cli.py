@@ -101,3 +101,10 @@ def test_a_missing_input_list_is_a_usage_error(tmp_path) -> None:
     result = run_cli(["run", "--inputs-from", "nowhere.txt"], cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "--inputs-from nowhere.txt: the file does not exist" in result.stderr
+
+
+def test_stdin_with_processes_is_a_usage_error(tmp_path) -> None:
+    result = run_with_stdin(["run", "-", "--processes", "2"], tmp_path, "A storm is expected.")
+    assert result.returncode == 2, result.stderr
+    assert "- (standard input) cannot be shared by --processes" in result.stderr
+    assert not (tmp_path / "outputs").exists()
