@@ -32,7 +32,8 @@ def run(
 ) -> RunOutcome:
     """Run the batch job as ``summarize run`` does, writing the briefing into ``output``.
 
-    ``inputs`` are files and folders (folders are read recursively); ``settings`` are the
+    ``inputs`` are files, folders (read recursively), http(s) URLs of pages or feeds, or ``-``
+    (standard input); ``settings`` are the
     config file's keys. Returns what was written: ``outcome.briefing`` (the articles and
     failures), ``outcome.written`` (the files) and ``outcome.report`` (run.json).
 
@@ -49,7 +50,7 @@ def run(
     """
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     config = build_run_config(
-        {"inputs": [Path(p) for p in paths], "output": Path(output)} | settings
+        {"inputs": [str(p) for p in paths], "output": Path(output)} | settings
     )
     return local.run(config, progress)
 

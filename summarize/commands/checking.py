@@ -30,7 +30,7 @@ from summarize.core.errors import (
 from summarize.core.files import terminal_safe, write_atomic
 from summarize.core.languages import get_language
 from summarize.core.records import QualityWarning
-from summarize.inputs import BYTES_PER_MB, read_articles
+from summarize.inputs import BYTES_PER_MB, classify_all, read_articles
 from summarize.quality import check_article, check_translation, sentence_pairs, warning_records
 
 logger = logging.getLogger(__name__)
@@ -252,10 +252,13 @@ class _RunArticles:
         try:
             report = json.loads(self.report.read_text(encoding="utf-8"))
             settings = report["settings"]
-            inputs = [Path(each) for each in settings["inputs"]]
-        except (OSError, ValueError, KeyError, TypeError) as error:
+            sources = classify_all([str(each) for each in settings["inputs"]])
+        except (OSError, ValueError, KeyError, TypeError, InputError) as error:
             logger.warning("%s: cannot read its inputs (%s)", self.report, error)
             return {}
+        # Local files only: URLs are not fetched again (a check makes no request) and standard
+        # input is gone.
+        inputs = [source.path for source in sources if source.kind == "path"]
         # Paths as the run was given them: relative to where it ran, most often the folder
         # above its output folder (``summarize run seeds -o outputs``).
         found = [_existing(each, self.report.parent.parent) for each in inputs]
@@ -266,10 +269,12 @@ class _RunArticles:
         cache = settings.get("cache")
         exclude = [self.report.parent] + ([Path(cache)] if isinstance(cache, str) else [])
         limit = settings.get("max_input_mb")
+        entries = settings.get("max_feed_entries")
         read = read_articles(
             paths,
             exclude=exclude,
             max_bytes=int(limit * BYTES_PER_MB) if isinstance(limit, int | float) else None,
+            max_feed_entries=entries if isinstance(entries, int) and entries > 0 else None,
         )
         return {article.id: article.text for article in read.articles}
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from summarize.core import kinds
 from summarize.core.errors import ConfigError
+from summarize.core.input_lists import read_input_list
 from summarize.core.languages import (
     DEFAULT_LANGUAGES,
     DEFAULT_SOURCE_MODELS,
@@ -44,21 +45,37 @@ class RunConfig:
     ``decoding``) are listed where its first setting stands.
     """
 
-    #: Files and folders to read (folders recursively).
-    inputs: tuple[Path, ...] = option(
+    #: What to read, as given: files, folders (recursively), http(s) URLs of pages or feeds,
+    #: ``-`` for standard input; with ``--inputs-from``'s lines after them.
+    inputs: tuple[str, ...] = option(
         kinds.PATHS,
-        (Path("seeds"),),
+        ("seeds",),
         flags=(
             flag(
                 "inputs",
                 nargs="*",
                 metavar="INPUT",
-                type=Path,
-                help="files (.txt .md .html .htm .jsonl) or folders, read recursively "
+                help="files (.txt .md .html .htm .jsonl, feeds .xml .rss .atom .json), folders "
+                "(read recursively), http(s) URLs of pages or feeds, or - for standard input "
                 "(default: seeds/)",
             ),
         ),
         report=0,
+    )
+    #: A file listing more inputs, one a line; they follow the positional ones.
+    inputs_from: Path | None = option(
+        kinds.PATH,
+        None,
+        flags=(
+            flag(
+                "--inputs-from",
+                type=Path,
+                metavar="FILE",
+                help="read more inputs from FILE, one a line (paths relative to FILE's folder, "
+                "URLs; blank lines and # comments skipped)",
+            ),
+        ),
+        report=19,
     )
     #: Folder the briefing, pages and results.jsonl are written to.
     output: Path = option(
@@ -381,6 +398,17 @@ class RunConfig:
         # Which files are read, not what becomes of them: run.json records it, keys do not.
         report=18,
     )
+    #: Most entries read from one feed, newest first.
+    max_feed_entries: int = option(
+        kinds.POSITIVE,
+        50,
+        flags=int_flag(
+            "--max-feed-entries",
+            "most entries read from each feed, newest first (default 50; each may mean a page "
+            "to fetch)",
+        ),
+        report=20,
+    )
     #: No progress bars, and nothing printed when the run succeeds (warnings and failures
     #: still go to stderr; the exit code says how it went).
     quiet: bool = option(
@@ -500,6 +528,10 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
             f"--min-summary-tokens ({low}) is larger than --max-summary-tokens ({high}); "
             "lower the first or raise the second"
         )
+    if values.get("inputs_from") is not None:
+        # The listed inputs join the positional ones; alone, they replace the default seeds/.
+        listed = read_input_list(values["inputs_from"])
+        values["inputs"] = (*values.get("inputs", ()), *listed)
     return RunConfig(**values)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from summarize.core.errors import ConfigError
 from summarize.core.languages import canonical_code, get_language, parse_languages
+from summarize.core.urls import url_scheme
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,32 @@ def setting_name(key: str) -> str:
     return f"--{key.replace('_', '-')} ({key})"
 
 
-def _inputs(key: str, value: Any) -> tuple[Path, ...]:
-    paths = tuple(Path(p) for p in value)
-    if not paths:
-        raise ConfigError("'inputs' is empty; name at least one file or folder")
-    return paths
+def _inputs(key: str, value: Any) -> tuple[str, ...]:
+    # Kept as the user wrote them: Path("https://a/b") would eat the "//" of a URL.
+    if isinstance(value, str | Path):
+        value = [value]
+    if not all(isinstance(p, str | Path) for p in value):
+        raise ConfigError("'inputs' must be a list of paths, URLs or -")
+    given = tuple(str(p) for p in value)
+    if not given:
+        raise ConfigError("'inputs' is empty; name at least one file, folder or URL")
+    return given
 
 
-def _inputs_from_file(base: Path, key: str, value: Any) -> list[Path]:
+def _inputs_from_file(base: Path, key: str, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        raise ConfigError("'inputs' must be a list of paths")
-    return [base / p for p in value]
+        raise ConfigError("'inputs' must be a list of paths, URLs or -")
+    return [relative_input(base, p) for p in value]
+
+
+def relative_input(base: Path, given: str) -> str:
+    """An input named in a file (config file, --inputs-from list) as a run reads it: a path
+    relative to the file's folder ``base``; a URL or ``-`` (standard input) as written."""
+    if given == "-" or url_scheme(given) is not None:
+        return given
+    return str(base / given)
 
 
 def _path_from_file(base: Path, key: str, value: Any) -> Path:
@@ -164,7 +178,7 @@ def text(choices: tuple[str, ...] = (), *, model: bool = False) -> Kind:
     return Kind(check, from_file if model else None)
 
 
-#: Files and folders: a list of paths (a config file may give one as a string).
+#: Files, folders, URLs and ``-``: a list (a config file may give one as a string).
 PATHS = Kind(_inputs, _inputs_from_file)
 #: A file or folder.
 PATH = Kind(lambda key, value: Path(value), _path_from_file)

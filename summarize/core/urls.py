@@ -12,6 +12,16 @@ _SAFE_SCHEMES = frozenset({"http", "https"})
 #: backslash, which they read as "/" where Python's urlsplit does not: with it, the host the
 #: link goes to ("https://evil\\@good") is not the one the page names.
 _URL_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+#: ``scheme://`` at the start of an input: a URL, not a path (a path holds no ``://``, and
+#: ``C:/`` has one slash).
+_URL_START = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def url_scheme(text: str) -> str | None:
+    """The lowercased scheme of ``text`` when it is written as a URL (``https://...``), else
+    None: inputs and config-file entries tell URLs from paths with it."""
+    match = _URL_START.match(text)
+    return match.group(1).lower() if match else None
 
 
 def safe_href(url: str | None) -> str | None:

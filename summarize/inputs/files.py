@@ -32,6 +32,13 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
 )
 
+#: File-name suffixes of feeds, also read from folders: a file of these (or a named file of any
+#: suffix) is a feed when its content says so (summarize.inputs.feeds).
+FEED_SUFFIXES: frozenset[str] = frozenset({".xml", ".rss", ".atom", ".json"})
+#: A ``.json`` file in a folder that is no feed is skipped quietly: folders of news often hold
+#: JSON data or settings, which are no articles; a named one that is no feed is a failure.
+QUIET_SUFFIXES: frozenset[str] = frozenset({".json"})
+
 #: Suffixes of each format with a reader of its own; any other file is read as plain text.
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -49,6 +56,8 @@ class InputFile:
     #: The first sub-folder under the input folder it was found in (``world``); None for a
     #: file directly in it or named as an input.
     section: str | None = None
+    #: Found in a folder walk rather than named as an input.
+    in_folder: bool = False
 
 
 def input_files(
@@ -117,7 +126,9 @@ def _folder_files(
     _walk_folder(walk, root, "", (top,))
     walk.found.sort(key=lambda pair: pair[0])
     return [
-        InputFile(path=path, base_id=printable(_strip_suffix(rel)), section=_section(rel))
+        InputFile(
+            path=path, base_id=printable(_strip_suffix(rel)), section=_section(rel), in_folder=True
+        )
         for rel, path in walk.found
     ]
 
@@ -134,7 +145,7 @@ def _walk_folder(walk: _Walk, folder: Path, prefix: str, chain: tuple[Path, ...]
         if entry.name.startswith("."):
             continue
         path = Path(folder, entry.name)
-        supported = path.suffix.lower() in SUPPORTED_SUFFIXES
+        supported = path.suffix.lower() in SUPPORTED_SUFFIXES | FEED_SUFFIXES
         try:
             link = entry.is_symlink()
             found = _stat(path) if link else entry.stat(follow_symlinks=False)

@@ -12,7 +12,7 @@ import lxml.html
 
 from summarize.core.files import printable
 from summarize.core.records import Article
-from summarize.inputs.cleanup import clean, clean_line, one_line
+from summarize.inputs.cleanup import clean, clean_line, one_line, paragraphs
 from summarize.inputs.decoding import Decoded
 from summarize.inputs.drafts import Unreadable, make_draft
 from summarize.inputs.files import InputFile
@@ -85,6 +85,21 @@ def read_html(decoded: Decoded, item: InputFile) -> Article:
         source_name=publisher,
         warnings=tuple(decoded.warnings),
     )
+
+
+def html_text(fragment: str) -> str:
+    """An HTML fragment (a feed entry's content) as paragraphs of its visible text; '' when it
+    has none. Unlike :func:`read_html` no extraction: a feed's content is the article itself."""
+    if not fragment.strip():
+        return ""
+    try:
+        tree = lxml.html.fragment_fromstring(
+            _DATA_URI.sub(r"\g<lead>data:,", fragment), create_parent="div"
+        )
+    except Exception:  # lxml raises several types on junk input
+        logger.debug("lxml could not parse a feed's HTML", exc_info=True)
+        return paragraphs(clean(fragment)[0])
+    return _html_paragraphs(_visible_body_lines(tree), None)
 
 
 @contextlib.contextmanager

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from summarize.core.config import RunConfig
 from summarize.core.errors import InputError
@@ -16,10 +18,14 @@ from summarize.core.records import Article, InputFailure
 from summarize.inputs.cleanup import clean, nul_warning, one_line, paragraphs
 from summarize.inputs.decoding import Decoded, decode
 from summarize.inputs.drafts import Unreadable, finalise, make_draft
+from summarize.inputs.entries import OFFLINE, read_feed
+from summarize.inputs.feeds import NOT_A_FEED, sniff_feed
 from summarize.inputs.files import (
+    FEED_SUFFIXES,
     HTML_SUFFIXES,
     JSONL_SUFFIX,
     MARKDOWN_SUFFIXES,
+    QUIET_SUFFIXES,
     SUPPORTED_SUFFIXES,
     InputFile,
     input_files,
@@ -30,7 +36,11 @@ from summarize.inputs.html import read_html
 from summarize.inputs.jsonl import read_jsonl
 from summarize.inputs.markdown import read_markdown
 from summarize.inputs.metadata import with_metadata
+from summarize.inputs.sources import InputSource, classify_all
+from summarize.inputs.stdin import STDIN_ITEM, STDIN_SOURCE, is_jsonl, read_stream
 from summarize.inputs.titles import derive_title, looks_like_headline
+from summarize.inputs.web import read_url
+from summarize.web import PageFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -49,51 +59,118 @@ class ReadResult:
 
 
 def read_articles(
-    inputs: Sequence[Path], *, exclude: Sequence[Path] = (), max_bytes: int | None = None
+    inputs: Sequence[str | Path | InputSource],
+    *,
+    exclude: Sequence[Path] = (),
+    max_bytes: int | None = None,
+    fetcher: PageFetcher | None = None,
+    max_feed_entries: int | None = None,
+    stdin: BinaryIO | None = None,
 ) -> ReadResult:
-    """Read every article from ``inputs`` (files and folders), in a stable order.
+    """Read every article from ``inputs`` (files, folders, http(s) URLs, ``-``), in order.
 
     Folders are searched recursively for files with a suffix in :data:`SUPPORTED_SUFFIXES`,
     sorted by their relative POSIX path; hidden files and folders (names starting with ``.``)
     and the folders in ``exclude`` (the run's own output and cache) are skipped. A file named
-    explicitly with another suffix is read as plain text. A file reached twice (e.g. named and
-    inside a named folder) is read once. Only regular files are read, none larger than
-    ``max_bytes`` (default: ``--max-input-mb``'s); in a folder, a symbolic link is followed only
-    to a target inside that folder (see :mod:`summarize.inputs.files`).
+    explicitly with another suffix is read as plain text, unless it is a news feed. A file
+    reached twice (e.g. named and inside a named folder) is read once. Only regular files are
+    read, none larger than ``max_bytes`` (default: ``--max-input-mb``'s); in a folder, a
+    symbolic link is followed only to a target inside that folder (see
+    :mod:`summarize.inputs.files`).
 
-    Each article gets a run-unique ``id`` (the record's own id, else the path relative to its
-    input folder without suffix, else the file stem; repeats get ``~2``, ``~3``) and a
-    run-unique ``slug`` that is safe as a file name on every OS.
+    Feeds (RSS, Atom, JSON Feed; told by content) give one article per entry, at most
+    ``max_feed_entries`` (default: ``--max-feed-entries``'s), newest first. URLs and the pages
+    of feed entries that carry only a teaser are fetched with ``fetcher``; None fetches
+    nothing (offline: a URL input fails, a teaser is used as it is or fails). ``-`` reads
+    ``stdin`` (default: the process's standard input).
+
+    Each article gets a run-unique ``id`` (the record's own id or feed id, else the path
+    relative to its input folder without suffix, else the file stem; repeats get ``~2``,
+    ``~3``) and a run-unique ``slug`` that is safe as a file name on every OS.
 
     Raises:
-        InputError: an input path does not exist. Unreadable or unparsable files and JSONL
-            lines (a link loop or broken link named as an input too) do not raise; they are
-            returned as ``failures``. No articles at all is not an error here.
+        InputError: an input path does not exist, a URL has a scheme other than http(s), or
+            ``-`` is named twice. Unreadable or unparsable files, feeds, entries, pages and
+            JSONL lines (a link loop or broken link named as an input too) do not raise; they
+            are returned as ``failures``. No articles at all is not an error here.
     """
-    paths = [Path(p) for p in inputs]
-    missing = [p for p in paths if not os.path.lexists(p)]
+    sources = classify_all(inputs)
+    missing = [s.path for s in sources if s.kind == "path" and not os.path.lexists(s.path)]
     if missing:
         names = ", ".join(str(p) for p in missing)
         raise InputError(f"input not found: {names}; check the path and try again")
 
+    reading = _Reading(
+        limit=RunConfig.max_input_mb * BYTES_PER_MB if max_bytes is None else max_bytes,
+        fetcher=fetcher,
+        max_entries=RunConfig.max_feed_entries if max_feed_entries is None else max_feed_entries,
+    )
     drafts: list[Article] = []
     failures: list[InputFailure] = []
     seen: set[Path] = set()
     skipped = frozenset(resolved(Path(folder)) for folder in exclude)
-    limit = RunConfig.max_input_mb * BYTES_PER_MB if max_bytes is None else max_bytes
-    for item in input_files(paths, skipped, failures):
-        key = resolved(item.path)
-        if key in seen:
-            logger.debug("skipping %s: already read", item.path)
+    for source in sources:
+        if source.kind == "url":
+            new_drafts, new_failures = _read_url(source.text, reading)
+            drafts.extend(with_metadata(draft, None) for draft in new_drafts)
+            failures.extend(new_failures)
             continue
-        seen.add(key)
-        new_drafts, new_failures = _read_file(item, limit)
-        drafts.extend(with_metadata(draft, item) for draft in new_drafts)
-        failures.extend(new_failures)
+        if source.kind == "stdin":
+            new_drafts, new_failures = _read_stdin(stdin or sys.stdin.buffer, reading)
+            drafts.extend(with_metadata(draft, None) for draft in new_drafts)
+            failures.extend(new_failures)
+            continue
+        for item in input_files([source.path], skipped, failures):
+            key = resolved(item.path)
+            if key in seen:
+                logger.debug("skipping %s: already read", item.path)
+                continue
+            seen.add(key)
+            new_drafts, new_failures = _read_file(item, reading)
+            drafts.extend(with_metadata(draft, item) for draft in new_drafts)
+            failures.extend(new_failures)
 
     for failure in failures:
         logger.info("skipped %s: %s", failure.source, failure.reason)
     return ReadResult(articles=finalise(drafts), failures=tuple(failures))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How this run reads: the size limit, the fetcher (None: offline), the feed cap."""
+
+    limit: int
+    fetcher: PageFetcher | None
+    max_entries: int
+
+
+def _read_url(url: str, reading: _Reading) -> tuple[list[Article], list[InputFailure]]:
+    if reading.fetcher is None:
+        return [], [InputFailure(url, f"not fetched: {OFFLINE}")]
+    return read_url(url, reading.fetcher, max_entries=reading.max_entries)
+
+
+def _read_stdin(stream: BinaryIO, reading: _Reading) -> tuple[list[Article], list[InputFailure]]:
+    """Standard input: JSON Lines when every line is an object, else one plain-text article."""
+    try:
+        data = read_stream(stream, reading.limit)
+        if len(data) > reading.limit:
+            raise Unreadable(
+                f"larger than the input size limit of {_size(reading.limit)}; not read (raise "
+                "the limit with --max-input-mb)"
+            )
+        if not data.strip():
+            raise Unreadable("nothing on standard input")
+        decoded = decode(data)
+        for warning in decoded.warnings:
+            logger.warning("%s: %s", STDIN_SOURCE, warning)
+        if is_jsonl(decoded):
+            return read_jsonl(decoded, STDIN_ITEM)
+        return [_read_text(decoded, STDIN_ITEM)], []
+    except Unreadable as exc:
+        return [], [InputFailure(STDIN_SOURCE, str(exc))]
+    except OSError as exc:
+        return [], [InputFailure(STDIN_SOURCE, f"cannot read it ({exc.strerror or exc})")]
 
 
 def read_texts(texts: Sequence[str]) -> ReadResult:
@@ -118,7 +195,7 @@ def read_texts(texts: Sequence[str]) -> ReadResult:
     return ReadResult(articles=finalise(drafts), failures=tuple(failures))
 
 
-def _read_file(item: InputFile, limit: int) -> tuple[list[Article], list[InputFailure]]:
+def _read_file(item: InputFile, reading: _Reading) -> tuple[list[Article], list[InputFailure]]:
     """Read one file into drafts; any problem becomes a failure for this file only.
 
     Paths become text with :func:`printable`: a non-UTF-8 file name must not put a lone
@@ -126,12 +203,29 @@ def _read_file(item: InputFile, limit: int) -> tuple[list[Article], list[InputFa
     """
     source = printable(item.path)
     suffix = item.path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        logger.warning("%s: unsupported file type %r, reading it as plain text", source, suffix)
     try:
-        data = _read_bounded(item.path, limit)
+        data = _read_bounded(item.path, reading.limit)
         if not data:
             raise Unreadable("empty file")
+        # A JSONL file is records, even should a line quote a JSON Feed's version.
+        kind = sniff_feed(data) if suffix != JSONL_SUFFIX else None
+        if kind is not None:
+            return read_feed(
+                data,
+                kind,
+                source=source,
+                base_id=item.base_id,
+                base_url=None,
+                fetcher=reading.fetcher,
+                max_entries=reading.max_entries,
+            )
+        if suffix in QUIET_SUFFIXES and item.in_folder:
+            logger.debug("skipping %s: %s", source, NOT_A_FEED)
+            return [], []
+        if suffix in FEED_SUFFIXES:
+            raise Unreadable(NOT_A_FEED)
+        if suffix not in SUPPORTED_SUFFIXES:
+            logger.warning("%s: unsupported file type %r, reading it as plain text", source, suffix)
         decoded = decode(data, html=suffix in HTML_SUFFIXES)
         for warning in decoded.warnings:
             logger.warning("%s: %s", source, warning)

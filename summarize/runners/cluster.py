@@ -103,12 +103,16 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     )
 
 
-def remote_uri(path: Path) -> str | None:
-    """The URI an input stood for (``s3://b/k`` arrives as the path ``s3:/b/k``), else None."""
-    match = _URI.match(str(path))
+def remote_uri(given: str | Path) -> str | None:
+    """The URI an input names for Ray Data to read (``s3://b/k``; also as the path ``s3:/b/k``
+    an older caller made of it), else None. http(s) URLs are web inputs, read as a local run
+    reads them (pages and feeds)."""
+    match = _URI.match(str(given))
     if match is None or len(match[1]) == 1:  # C:/ is a Windows drive, not a scheme
         return None
     scheme, rest = match[1], match[2]
+    if scheme.lower() in ("http", "https"):
+        return None
     return f"{scheme}:///{rest}" if scheme in ("file", "local") else f"{scheme}://{rest}"
 
 
@@ -144,7 +148,7 @@ def _read(config: RunConfig) -> ReadResult:
                 if not relative:
                     root = copy
             roots.append(root)
-        read = read_inputs(replace(config, inputs=(*local, *roots)))
+        read = read_inputs(replace(config, inputs=(*local, *map(str, roots))))
     return ReadResult(
         articles=tuple(replace(a, source=_uri_source(a.source, copies)) for a in read.articles),
         failures=tuple(replace(f, source=_uri_source(f.source, copies)) for f in read.failures),

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from summarize.core.cache import cache_folder
 from summarize.core.config import RunConfig
@@ -22,7 +23,17 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article, ArticleOutcome, LanguageUnavailable
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.inputs import BYTES_PER_MB, SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import (
+    BYTES_PER_MB,
+    FEED_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    InputSource,
+    LazyFetcher,
+    ReadResult,
+    classify_all,
+    make_fetcher,
+    read_articles,
+)
 from summarize.outputs import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
 from summarize.stages.caching import Cached
@@ -98,17 +109,27 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
 
 def read_inputs(config: RunConfig) -> ReadResult:
     """Read every input; no article at all is a usage error."""
-    _check_input_paths(config)
-    # The run's own outputs are never read back as articles (a file named explicitly still is).
-    read = read_articles(
-        config.inputs,
-        exclude=(config.output, cache_folder(config)),
-        max_bytes=config.max_input_mb * BYTES_PER_MB,
-    )
+    sources = _check_inputs(config)
+    # Made on the first fetch (a URL input, a feed entry's page): a run of local files that
+    # needs no page builds no HTTP client. An offline run fetches nothing.
+    fetcher = None if config.offline else LazyFetcher(partial(make_fetcher, config))
+    try:
+        # The run's own outputs are never read back as articles (a file named explicitly
+        # still is).
+        read = read_articles(
+            sources,
+            exclude=(config.output, cache_folder(config)),
+            max_bytes=config.max_input_mb * BYTES_PER_MB,
+            fetcher=fetcher,
+            max_feed_entries=config.max_feed_entries,
+        )
+    finally:
+        if fetcher is not None:
+            fetcher.close()
     if not read.articles and not read.failures:
         raise InputError(
-            f"no articles found in {', '.join(map(str, config.inputs))}; "
-            f"supported files: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+            f"no articles found in {', '.join(config.inputs)}; supported files: "
+            f"{', '.join(sorted(SUPPORTED_SUFFIXES | FEED_SUFFIXES))}"
         )
     # A wrong --templates folder or a broken template fails now, not after hours of work;
     # likewise an output or cache folder that cannot be written.
@@ -119,20 +140,34 @@ def read_inputs(config: RunConfig) -> ReadResult:
     return read
 
 
-def _check_input_paths(config: RunConfig) -> None:
-    """Usage errors in the inputs that reading alone would not make plain."""
-    if config.inputs == RunConfig.inputs and not config.inputs[0].exists():
+def _check_inputs(config: RunConfig) -> tuple[InputSource, ...]:
+    """The inputs classified, with the usage errors reading alone would not make plain (or
+    would make only after work: a URL in an offline run)."""
+    sources = classify_all(config.inputs)
+    if config.inputs == RunConfig.inputs and not sources[0].path.exists():
         raise InputError(
             f"input folder {config.inputs[0]}/ not found (it is what runs read when no INPUT "
             "is given); pass the files or folders to read, e.g. `summarize run news/`"
         )
+    urls = [source.text for source in sources if source.kind == "url"]
+    if urls and config.offline:
+        raise InputError(
+            f"{urls[0]} is a URL but --offline is set; drop --offline or give local files"
+        )
+    if config.processes > 1 and any(source.kind == "stdin" for source in sources):
+        raise InputError(
+            "- (standard input) cannot be shared by --processes: each process reads the "
+            "inputs; save it to a file and name that instead"
+        )
     output = config.output.resolve()
-    for path in config.inputs:
-        if path.is_dir() and path.resolve() == output:
+    for source in sources:
+        path = source.path
+        if source.kind == "path" and path.is_dir() and path.resolve() == output:
             raise InputError(
                 f"{path} is both an input folder and the output folder: the briefing's pages "
                 "would be read back as articles on the next run; write it elsewhere with -o"
             )
+    return sources
 
 
 def compute(
