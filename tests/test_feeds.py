@@ -6,8 +6,6 @@ import io
 import json
 import logging
 import shutil
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -444,20 +442,15 @@ def test_the_runs_fetcher_is_made_on_first_use_and_closed_after(tmp_path) -> Non
 
 
 def test_the_real_fetcher_keeps_its_state_in_the_cache_and_the_size_limit(
-    tmp_path, monkeypatch
+    tmp_path, web_server
 ) -> None:
-    made: list[dict[str, object]] = []
-
-    class Fetcher:  # stands for summarize.web.client.Fetcher (another branch)
-        def __init__(self, **settings: object) -> None:
-            made.append(settings)
-
-    client = types.ModuleType("summarize.web.client")
-    client.Fetcher = Fetcher  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "summarize.web.client", client)
-    make_fetcher(build_run_config({"output": tmp_path / "out", "max_input_mb": 3}))
-    make_fetcher(build_run_config({"output": tmp_path / "out", "no_cache": True}))
-    assert made == [
-        {"state_folder": tmp_path / "out" / ".cache" / "web", "max_bytes": 3_000_000},
-        {"state_folder": None, "max_bytes": 10_000_000},
-    ]
+    web_server.route("/feed.xml", body="<rss/>", content_type="application/rss+xml", etag='"1"')
+    config = build_run_config({"output": tmp_path / "out", "max_input_mb": 3})
+    with make_fetcher(config) as fetcher:
+        assert fetcher.max_bytes == 3_000_000
+        fetcher.fetch(web_server.url("/feed.xml"))
+    # The ETag is kept where the run's cache is, for the next run's conditional request.
+    assert list((tmp_path / "out" / ".cache" / "web").iterdir())
+    with make_fetcher(build_run_config({"output": tmp_path / "b", "no_cache": True})) as fetcher:
+        fetcher.fetch(web_server.url("/feed.xml"))
+    assert not (tmp_path / "b").exists()
