@@ -23,12 +23,12 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from slugify import slugify
 
 from summarize.core.records import Article
-from summarize.core.urls import safe_href
+from summarize.core.urls import normalised_url, safe_href
 
 #: Slugs are cut to this many characters before any digest is added.
 SLUG_MAX_CHARS = 60
@@ -49,8 +49,6 @@ _GENERIC_SEGMENTS = frozenset(
 )
 #: A page's file extension at the end of a URL path segment.
 _PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", re.IGNORECASE)
-#: Query parameters that track a click rather than name a page.
-_TRACKING_PARAMETER = re.compile(r"^(?:utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$")
 
 
 def assign_slugs(articles: Sequence[Article]) -> list[str]:
@@ -123,25 +121,6 @@ def url_words(url: str) -> str:
     if not any(char.isalpha() for char in last):
         return f"{word}-{last}"  # a numeric id after the words
     return word
-
-
-def normalised_url(url: str) -> str:
-    """``url`` as the same story's URL is compared: scheme and host lowercased, no fragment,
-    no default port, no click-tracking parameters, no trailing slash."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80 if scheme == "http" else 443) else None
-    netloc = host if port is None else f"{host}:{port}"
-    query = urlencode(
-        [
-            (key, value)
-            for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING_PARAMETER.match(key.lower())
-        ]
-    )
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def _digest_source(article: Article) -> str:
