@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
-from support.cli import run_cli
+from support.cli import run_cli, tiny_model_flags
 from support.pages import elements, parse_strict
 
 from summarize.core.config import RunConfig, build_run_config
@@ -190,3 +190,26 @@ def test_archive_with_output_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--archive and -o/--output both say where to write" in done.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow  # two runs of the command with tiny models: about 15 s
+def test_two_nightly_runs_through_the_command_share_the_cache(tiny_models, tmp_path) -> None:
+    news = tmp_path / "news" / "world"
+    news.mkdir(parents=True)
+    (news / "heatwave.txt").write_text("Heatwave\n\nSeville reached 41 degrees on Monday.", "utf-8")
+    flags = [*tiny_model_flags(tiny_models, ("hu",)), "--languages", "hu", "--device", "cpu"]
+    first = run_cli(["run", "news", "--archive", "arch", *flags], cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "arch/index.html" in first.stderr
+    # The next night reads the sub-folder only: the page keeps its name, the cache is reused.
+    second = run_cli(
+        ["run", "news/world", "--archive", "arch", "--keep", "5", *flags], cwd=tmp_path
+    )
+    assert second.returncode == 0, second.stderr
+    folders = sorted(p.name for p in (tmp_path / "arch").iterdir() if p.is_dir())
+    assert folders[0] == ".cache" and len(folders) == 3
+    for folder in folders[1:]:
+        assert (tmp_path / "arch" / folder / "heatwave.hu.html").is_file()
+    report = json.loads((tmp_path / "arch" / folders[2] / "run.json").read_text("utf-8"))
+    assert report["cached"] == 1 and report["done"] == 0
+    assert_links_resolve(tmp_path / "arch", "index.html")
