@@ -213,3 +213,17 @@ def test_two_nightly_runs_through_the_command_share_the_cache(tiny_models, tmp_p
     report = json.loads((tmp_path / "arch" / folders[2] / "run.json").read_text("utf-8"))
     assert report["cached"] == 1 and report["done"] == 0
     assert_links_resolve(tmp_path / "arch", "index.html")
+
+
+def test_a_hand_edited_run_feed_cannot_put_a_script_link_at_the_top(tmp_path: Path) -> None:
+    archive_run(tmp_path, CLOCKS[0], "heatwave")
+    run_feed = tmp_path / FOLDERS[0] / "feed.hu.json"
+    document = json.loads(run_feed.read_text("utf-8"))
+    document["items"][0]["url"] = "javascript:alert(1)"
+    run_feed.write_text(json.dumps(document), "utf-8")
+    archive_run(tmp_path, CLOCKS[2], "quake")
+    assert "javascript:" not in (tmp_path / "feed.hu.xml").read_text("utf-8")
+    titles = [
+        entry.title for entry in feedparser.parse((tmp_path / "feed.hu.xml").read_bytes()).entries
+    ]
+    assert titles == ["Hír: quake"]

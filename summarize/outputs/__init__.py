@@ -43,6 +43,8 @@ __all__ = [
     "INDEX_FILE",
     "RUN_REPORT_FILE",
     "Messages",
+    # The module the runners call in archive mode; not imported here (see "writer").
+    "archive",
     "build_context",
     "build_run_report",
     "builtin_templates_dir",
@@ -53,7 +55,6 @@ __all__ = [
     "result_record",
     "write_briefing",
     "write_run_report",
-    # The modules the runners call; not imported here: they import summarize itself.
-    "archive",
+    # The module the runners call; not imported here: it imports summarize itself.
     "writer",
 ]

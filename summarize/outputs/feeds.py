@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from summarize.core.records import Article, Briefing
 from summarize.core.urls import normalised_url, safe_href
@@ -294,6 +294,9 @@ def read_json_entries(text: str, prefix: str = "") -> list[FeedEntry]:
     entries = []
     for item in items if isinstance(items, list) else []:
         try:
+            link = urljoin(prefix, str(item["url"]))
+            if urlsplit(link).scheme and safe_href(link) is None:
+                continue  # only a page link or an http(s) URL, whatever the file says
             authors = item.get("authors") or [{}]
             entries.append(
                 FeedEntry(
@@ -303,7 +306,7 @@ def read_json_entries(text: str, prefix: str = "") -> list[FeedEntry]:
                     content_html=str(item["content_html"]),
                     content_text=str(item.get("content_text", "")),
                     content_lang=str(item.get("language", "")),
-                    link=urljoin(prefix, str(item["url"])),
+                    link=link,
                     external_url=safe_href(item.get("external_url")),
                     published=str(item["date_published"]),
                     updated=str(item.get("date_modified", item["date_published"])),
