@@ -227,3 +227,14 @@ def test_a_hand_edited_run_feed_cannot_put_a_script_link_at_the_top(tmp_path: Pa
         entry.title for entry in feedparser.parse((tmp_path / "feed.hu.xml").read_bytes()).entries
     ]
     assert titles == ["Hír: quake"]
+
+
+def test_the_python_api_takes_archive_instead_of_output(tmp_path: Path, monkeypatch) -> None:
+    import summarize
+    from summarize.runners import local
+
+    seen: list[RunConfig] = []
+    monkeypatch.setattr(local, "run", lambda config, progress: seen.append(config))
+    summarize.run(["news"], archive=tmp_path / "arch", keep=3)
+    assert seen[0].archive == tmp_path / "arch" and seen[0].keep == 3
+    assert seen[0].output == RunConfig.output  # the default, unused in archive mode
