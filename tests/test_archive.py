@@ -238,3 +238,14 @@ def test_the_python_api_takes_archive_instead_of_output(tmp_path: Path, monkeypa
     summarize.run(["news"], archive=tmp_path / "arch", keep=3)
     assert seen[0].archive == tmp_path / "arch" and seen[0].keep == 3
     assert seen[0].output == RunConfig.output  # the default, unused in archive mode
+
+
+def test_top_pages_are_as_usable_as_a_runs(archive: Path) -> None:
+    for page in (*TOP_PAGES, *ARCHIVE_PAGES):
+        root = parse_strict(archive / page)  # valid HTML5, or it raises
+        assert not elements(root, "script")
+        nav = next(n for n in elements(root, "nav") if "editions" in n.get("class", ""))
+        hrefs = [a.get("href") for a in elements(nav, "a")]
+        expected = ARCHIVE_PAGES if page in ARCHIVE_PAGES else TOP_PAGES
+        assert hrefs == [f"./{name}" for name in expected]
+        assert "prefers-color-scheme: dark" in (archive / page).read_text("utf-8")
