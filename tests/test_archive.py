@@ -176,8 +176,11 @@ def test_a_failed_top_refresh_leaves_the_last_good_front_page(
 
     monkeypatch.setattr("summarize.outputs.archive.write_atomic", full_disk)
     with pytest.raises(WriteFailed):
-        archive_run(tmp_path, CLOCKS[1], "quake")
+        archive_run(tmp_path, CLOCKS[1], "quake", keep=1)
     assert (tmp_path / "index.html").read_bytes() == before
+    # The run the old front page links into is not pruned while it still does.
+    assert (tmp_path / FOLDERS[0] / "run.json").is_file()
+    assert_links_resolve(tmp_path, "index.html")
     assert not (tmp_path / files.STAGING_FOLDER).exists()
 
 

@@ -189,18 +189,17 @@ def archived_runs(archive: Path) -> list[ArchivedRun]:
 def refresh_archive(
     archive: Path, briefing: Briefing, folder: str, config: RunConfig
 ) -> list[Path]:
-    """Prune to ``config.keep`` runs, then rewrite the top-level pages and feeds for the run
-    in ``folder`` (just written, whose ``briefing`` it is); returns the files written."""
+    """Rewrite the top-level pages and feeds for the run in ``folder`` (just written, whose
+    ``briefing`` it is) over the newest ``config.keep`` runs, then remove the older runs'
+    folders; returns the files written."""
     with folder_lock(archive):
         runs = archived_runs(archive)
         # The run just written leads, whatever the clock did since the last one.
         runs = [run for run in runs if run.folder == folder] + [
             run for run in runs if run.folder != folder
         ]
-        if config.keep is not None:
-            for run in runs[config.keep :]:
-                _prune(archive / run.folder)
-            runs = runs[: config.keep]
+        dropped = runs[config.keep :] if config.keep is not None else []
+        runs = runs[: len(runs) - len(dropped)]
         files = _render_top(archive, briefing, folder, runs, config)
         with staging_folder(archive) as staging:
             for name, text in files:
@@ -209,6 +208,9 @@ def refresh_archive(
             # pages link to them, so they move last.
             order = sorted((name for name, _ in files), key=_top_rank)
             moved = move_into_place(staging, archive, order)
+        # Only once nothing at the top links into them any more.
+        for run in dropped:
+            _prune(archive / run.folder)
     logger.info("refreshed the archive's front pages and feeds in %s", archive)
     return moved
 
