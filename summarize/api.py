@@ -33,8 +33,9 @@ def run(
     """Run the batch job as ``summarize run`` does, writing the briefing into ``output``.
 
     ``inputs`` are files, folders (read recursively), http(s) URLs of pages or feeds, or ``-``
-    (standard input); ``settings`` are the
-    config file's keys. Returns what was written: ``outcome.briefing`` (the articles and
+    (standard input); ``settings`` are the config file's keys (``archive="DIR"`` keeps every
+    run in ``DIR/<date>/`` and ``output`` is not used). Returns what was written:
+    ``outcome.briefing`` (the articles and
     failures), ``outcome.written`` (the files) and ``outcome.report`` (run.json).
 
     Raises ConfigError for a bad setting, InputError when there is nothing to read, and
@@ -49,9 +50,10 @@ def run(
         print(len(outcome.briefing.results), "articles,", outcome.failed, "failed")
     """
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
-    config = build_run_config(
-        {"inputs": [str(p) for p in paths], "output": Path(output)} | settings
-    )
+    # archive="DIR" writes DIR/<date>/ instead of ``output`` (which has a default, so it is
+    # not passed on: --archive with -o is refused).
+    where = {} if settings.get("archive") is not None else {"output": Path(output)}
+    config = build_run_config({"inputs": [str(p) for p in paths]} | where | settings)
     return local.run(config, progress)
 
 

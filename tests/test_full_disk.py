@@ -209,8 +209,9 @@ def test_a_write_failing_at_any_file_leaves_the_old_or_the_new_briefing(
     else:
         pytest.fail("the run never finished without a failing write")
     # index.html, an edition, 4 article pages in each of the 2 editions, 2 "About this
-    # briefing" pages, results.jsonl, 2 email editions, run.json
-    assert failed_at == list(range(1, 17))
+    # briefing" pages, results.jsonl, 2 feeds in each of the 2 editions, 2 email editions,
+    # run.json
+    assert failed_at == list(range(1, 21))
 
 
 def test_a_staging_folder_left_by_a_killed_run_is_removed_first(tmp_path) -> None:
@@ -288,12 +289,15 @@ def test_files_move_into_place_before_anything_links_to_them(tmp_path, monkeypat
     outcome = writer.write_outputs(_results("a", "b"), (), config, datetime.now(UTC), 1.0)
     # The "About this briefing" pages first: every page's footer links to them. Then each
     # edition's article pages: the editions and index.html link to them; the email editions
-    # link to no file beside them, so they move with the article pages.
+    # link to no file beside them, so they move with the article pages. The feeds link to
+    # the pages and editions, so they follow index.html.
     assert moved == [
         *("about.html", "about.hu.html", "about.ru.html"),
         *("a.html", "b.html", "a.hu.html", "b.hu.html", "a.ru.html", "b.ru.html"),
         *("briefing.email.html", "briefing.hu.email.html", "briefing.ru.email.html"),
-        *("briefing.hu.html", "briefing.ru.html", "index.html", "results.jsonl", "run.json"),
+        *("briefing.hu.html", "briefing.ru.html", "index.html"),
+        *("feed.en.xml", "feed.en.json", "feed.hu.xml", "feed.hu.json"),
+        *("feed.ru.xml", "feed.ru.json", "results.jsonl", "run.json"),
     ]
-    assert [path.parent for path in outcome.written] == [out] * 17
+    assert [path.parent for path in outcome.written] == [out] * 23
     assert outcome.written[0].name == "index.html" and outcome.written[-1].name == "run.json"

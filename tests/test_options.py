@@ -95,21 +95,30 @@ def test_every_setting_is_a_config_file_key(tmp_path: Path) -> None:
 def test_each_setting_checks_its_values() -> None:
     # A value of no setting's kind: each setting names itself when refusing it.
     for name in OPTIONS:
-        if name in ("inputs", "inputs_from", "output", "templates", "cache_dir", "models_dir"):
+        if name in (
+            "inputs",
+            "inputs_from",
+            "output",
+            "archive",
+            "templates",
+            "cache_dir",
+            "models_dir",
+        ):
             continue  # anything can be a path
         with pytest.raises(ConfigError, match=name.replace("_", ".")):
             build_run_config({name: object()})
 
 
 # run.json's settings as the code before the table wrote them (issue #21), plus the input size
-# limit (issue #23), then the input list file and the feed entry cap (issue #20), added at the end.
+# limit (issue #23), then the input list file, the feed entry cap, the archive and feed
+# settings (issue #20), added at the end.
 RUN_JSON_DEFAULT = (
     '{"inputs": ["seeds"], "output": "outputs", "engine": "auto", "dtype": "auto", '
     '"batch_size": null, "max_batch_tokens": null, "threads": null, "num_beams": null, '
     '"max_summary_tokens": null, "min_summary_tokens": null, "templates": null, '
     '"source_language": "auto", "source_models": {}, "models_dir": null, "offline": false, '
     '"cache": "outputs/.cache", "retry_suspect": false, "strict": false, "max_input_mb": 10, '
-    '"inputs_from": null, "max_feed_entries": 50}'
+    '"inputs_from": null, "max_feed_entries": 50, "archive": null, "keep": null, "site_url": null}'
 )
 RUN_JSON_SET = (
     '{"inputs": ["a", "b/c"], "output": "o", "engine": "ctranslate2", "dtype": "float16", '
@@ -117,7 +126,8 @@ RUN_JSON_SET = (
     '"max_summary_tokens": 50, "min_summary_tokens": 5, "templates": "t", '
     '"source_language": "de", "source_models": {"de": "x/y"}, "models_dir": "m", '
     '"offline": true, "cache": null, "retry_suspect": true, "strict": true, "max_input_mb": 20, '
-    '"inputs_from": "l.txt", "max_feed_entries": 7}'
+    '"inputs_from": "l.txt", "max_feed_entries": 7, "archive": "arch", "keep": 7, '
+    '"site_url": "https://example.org/news/"}'
 )
 
 
@@ -145,6 +155,9 @@ def test_run_json_settings_are_byte_for_byte_as_before() -> None:
         max_input_mb=20,
         inputs_from=Path("l.txt"),
         max_feed_entries=7,
+        archive=Path("arch"),
+        keep=7,
+        site_url="https://example.org/news/",
     )
     computed = {"offline": True, "cache": None}
     assert json.dumps(run_settings(config, computed)) == RUN_JSON_SET

@@ -236,11 +236,13 @@ def test_a_later_run_removes_the_pages_it_no_longer_writes(
     assert main([*arguments, "--strict", "--languages", "hu"]) == 1
     left = sorted(path.name for path in output.iterdir() if not path.name.startswith("."))
     emails = ["briefing.email.html", "briefing.hu.email.html"]
+    feeds = ["feed.en.json", "feed.en.xml", "feed.hu.json", "feed.hu.xml"]
     assert left == [
         "about.html",
         "about.hu.html",
         *emails,
         "briefing.hu.html",
+        *feeds,
         "index.html",
         "notes.html",
         "results.jsonl",
@@ -251,6 +253,7 @@ def test_a_later_run_removes_the_pages_it_no_longer_writes(
         "about.hu.html",
         *emails,
         "briefing.hu.html",
+        *feeds,
         "index.html",
         "results.jsonl",
         "run.json",

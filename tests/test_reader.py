@@ -423,7 +423,8 @@ def test_jsonl_in_folder_uses_relative_id(tmp_path: Path) -> None:
     write(tmp_path / "in" / "feeds" / "daily.jsonl", json.dumps({"text": BODY_ONE}) + "\n")
     (article,) = read_articles([tmp_path / "in"]).articles
     assert article.id == "feeds/daily-1"
-    assert article.slug == "feeds-daily-1"
+    # The page is named by the file's stem, not the folder it was found in (#20).
+    assert article.slug == "daily-1"
 
 
 def test_excluded_folders_are_skipped_but_a_file_named_in_them_is_read(
@@ -675,7 +676,11 @@ def test_duplicate_stems_in_subfolders_get_distinct_ids_and_slugs(tmp_path: Path
     write(tmp_path / "in" / "a" / "story.txt", BODY_ONE)
     write(tmp_path / "in" / "b" / "story.txt", BODY_TWO)
     articles = read_articles([tmp_path / "in"]).articles
-    assert [(a.id, a.slug) for a in articles] == [("a/story", "a-story"), ("b/story", "b-story")]
+    assert [a.id for a in articles] == ["a/story", "b/story"]
+    # Slugs come from the file's stem; the two "story" pages are told apart by a digest of
+    # their text, not by the folder (#20).
+    assert all(re.fullmatch(r"story-[0-9a-f]{8}", a.slug) for a in articles)
+    assert len({a.slug for a in articles}) == 2
 
 
 def test_repeated_ids_get_suffixes_and_warnings(
@@ -761,7 +766,8 @@ def test_dangerous_ids_give_safe_unique_slugs(tmp_path: Path) -> None:
     assert re.fullmatch(r"index-[0-9a-f]{8}", by_id["index"])
     assert re.fullmatch(r"about-[0-9a-f]{8}", by_id["about"])
     assert re.fullmatch(r"article-[0-9a-f]{8}", by_id["..."])
-    assert by_id["a/story"] == "a-story"
+    # A record's own id names its page; two ids with one slug both get a digest (#20).
+    assert re.fullmatch(r"a-story-[0-9a-f]{8}", by_id["a/story"])
     assert re.fullmatch(r"a-story-[0-9a-f]{8}", by_id["a-story"])
     # An empty id is no id: the record gets the file-based one.
     assert by_id["feed-13"] == "feed-13"

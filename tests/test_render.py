@@ -162,6 +162,10 @@ def listing(directory: Path) -> set[str]:
 # --- files and results.jsonl ---------------------------------------------------------------
 
 
+#: Each edition's feeds, in the order written.
+FEEDS = [f"feed.{code}.{ext}" for code in ("en", "hu", "zh", "ru", "uk") for ext in ("xml", "json")]
+
+
 def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> None:
     out = tmp_path / "deep" / "out"
     written = write_briefing(briefing, out)
@@ -174,6 +178,8 @@ def test_writes_index_pages_and_results(briefing: Briefing, tmp_path: Path) -> N
         *(out / name for name in ARTICLE_PAGES),
         *(out / name for name in ABOUT_PAGES),
         out / "results.jsonl",
+        # Each edition's feeds, English included (#20).
+        *(out / name for name in FEEDS),
         out / "briefing.email.html",
         out / "briefing.hu.email.html",
         out / "briefing.zh.email.html",
@@ -292,8 +298,16 @@ def test_pages_are_self_contained_documents(briefing: Briefing, tmp_path: Path) 
         assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
         for landmark in ("header", "nav", "main", "footer", "title", "style"):
             assert landmark in tags, (name, landmark)
-        for external in ("script", "link", "img", "iframe"):
+        for external in ("script", "img", "iframe"):
             assert external not in tags, (name, external)
+        # A front page announces its feeds (#20); nothing else is linked, nothing loaded.
+        links = [attrs for tag, attrs in page.tags if tag == "link"]
+        expected = [
+            ("application/atom+xml", "./feed.en.xml"),
+            ("application/feed+json", "./feed.en.json"),
+        ]
+        assert [(a["type"], a["href"]) for a in links] == (expected if name == "index.html" else [])
+        assert all(a["rel"] == "alternate" for a in links)
         html = (tmp_path / name).read_text(encoding="utf-8")
         assert "prefers-color-scheme: dark" in html
         assert "@media print" in html
@@ -368,6 +382,7 @@ def test_empty_briefing_renders(tmp_path: Path) -> None:
         "briefing.uk.html",
         *ABOUT_PAGES,
         "results.jsonl",
+        *FEEDS,
         "briefing.email.html",
         "briefing.hu.email.html",
         "briefing.zh.email.html",
@@ -669,6 +684,7 @@ def test_writes_leave_no_temp_files(briefing: Briefing, tmp_path: Path) -> None:
         *ARTICLE_PAGES,
         *ABOUT_PAGES,
         "results.jsonl",
+        *FEEDS,
         "briefing.email.html",
         "briefing.hu.email.html",
         "briefing.zh.email.html",

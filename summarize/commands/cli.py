@@ -147,7 +147,7 @@ def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
     _say(
         f"summarize: {report['done']} done, {report['cached']} cached, {report['failed']} failed, "
         f"{report['quality']['flagged']} flagged by quality checks; "
-        f"briefing: {terminal_safe(config.output / 'index.html')}"
+        f"briefing: {terminal_safe((config.archive or config.output) / 'index.html')}"
     )
     for entry in outcome.unavailable:
         _say(f"  unavailable: {entry.language}: {terminal_safe(entry.detail)}")
@@ -210,7 +210,7 @@ def _settings(arguments: argparse.Namespace) -> RunConfig:
     global _crash_log_folder
     config = build_run_config(settings_from_arguments(arguments))
     _configure_logging(config.verbose)
-    _crash_log_folder = config.output
+    _crash_log_folder = config.archive or config.output
     return config
 
 

@@ -84,6 +84,45 @@ class RunConfig:
         flags=(flag("-o", "--output", type=Path, help="output folder (default: outputs/)"),),
         report=1,
     )
+    #: Archive folder: each run writes ``DIR/<YYYY-MM-DD>/`` and refreshes the front pages,
+    #: feeds and list of past briefings at the top; None writes ``output`` as usual.
+    archive: Path | None = option(
+        kinds.PATH,
+        None,
+        flags=(
+            flag(
+                "--archive",
+                type=Path,
+                metavar="DIR",
+                help="keep every run: write DIR/<date>/ and refresh DIR/index.html, its feeds "
+                "and DIR/archive.html (instead of -o)",
+            ),
+        ),
+        report=21,
+    )
+    #: With ``archive``: how many dated folders to keep (the oldest beyond it are removed);
+    #: None keeps them all.
+    keep: int | None = option(
+        kinds.POSITIVE,
+        None,
+        flags=int_flag("--keep", "with --archive: keep the newest N runs, remove older ones"),
+        report=22,
+    )
+    #: Public URL the output folder (the archive folder) is served at: feed links become
+    #: absolute under it. None: links relative to the feed file.
+    site_url: str | None = option(
+        kinds.SITE_URL,
+        None,
+        flags=(
+            flag(
+                "--site-url",
+                metavar="URL",
+                help="public URL the output (or archive) folder is served at; makes feed "
+                "links absolute, as feed readers need",
+            ),
+        ),
+        report=23,
+    )
     #: Target language codes, in output order.
     languages: tuple[str, ...] = option(
         kinds.LANGUAGES,
@@ -522,6 +561,7 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
             "--processes and --ray are two ways to scale out; use one: --processes for this "
             "machine, --ray for a cluster"
         )
+    _check_archive(values)
     low, high = values.get("min_summary_tokens"), values.get("max_summary_tokens")
     if low is not None and high is not None and low > high:
         raise ConfigError(
@@ -533,6 +573,27 @@ def build_run_config(settings: Mapping[str, Any]) -> RunConfig:
         listed = read_input_list(values["inputs_from"])
         values["inputs"] = (*values.get("inputs", ()), *listed)
     return RunConfig(**values)
+
+
+def _check_archive(values: Mapping[str, Any]) -> None:
+    """Settings that make no sense with (or without) ``--archive``."""
+    if values.get("archive") is None:
+        if values.get("keep") is not None:
+            raise ConfigError(
+                "--keep prunes an archive's oldest runs; pass --archive DIR with it, or leave "
+                "--keep out"
+            )
+        return
+    if "output" in values:
+        raise ConfigError(
+            "--archive and -o/--output both say where to write; use --archive DIR alone (each "
+            "run writes DIR/<date>/) or -o DIR alone"
+        )
+    if values.get("processes", 1) > 1 or values.get("ray") is not None:
+        raise ConfigError(
+            "--archive runs on this machine's single process only; leave out --processes or "
+            "--ray, or write with -o and archive the folder yourself"
+        )
 
 
 def parse_translation_model_flag(value: str) -> tuple[str | None, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from summarize.core.errors import ConfigError
 from summarize.core.languages import canonical_code, get_language, parse_languages
-from summarize.core.urls import url_scheme
+from summarize.core.urls import safe_href, url_scheme
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,17 @@ def _address(key: str, value: Any) -> str:
     return value
 
 
+def _site_url(key: str, value: Any) -> str:
+    href = safe_href(value) if isinstance(value, str) else None
+    if href is None or "?" in href or "#" in href:
+        raise ConfigError(
+            f"{setting_name(key)} must be the public http(s) URL the output folder is served "
+            f"at, such as https://example.com/news/, got {value!r}"
+        )
+    # A base URL names a folder: without the slash, urljoin would drop its last segment.
+    return href if href.endswith("/") else href + "/"
+
+
 def _switch(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{key!r} must be true or false, got {value!r}")
@@ -190,6 +201,8 @@ SOURCE_LANGUAGE = Kind(_source_language)
 REVISIONS = Kind(_revisions)
 #: A Ray cluster address ("" for Ray's own default).
 ADDRESS = Kind(_address)
+#: An absolute http(s) URL of a folder (ends in ``/``).
+SITE_URL = Kind(_site_url)
 #: True or false.
 SWITCH = Kind(_switch)
 #: A whole number, at least 1.

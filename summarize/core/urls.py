@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: Only these URL schemes become links; anything else (``javascript:``, ``data:``) is text.
 _SAFE_SCHEMES = frozenset({"http", "https"})
@@ -24,6 +24,10 @@ def url_scheme(text: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+#: Query parameters that track a click rather than name a page.
+_TRACKING_PARAMETER = re.compile(r"^(?:utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$")
+
+
 def safe_href(url: str | None) -> str | None:
     """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https`` with a
     host), else None."""
@@ -39,6 +43,30 @@ def safe_href(url: str | None) -> str | None:
     if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.hostname:
         return None
     return url
+
+
+def normalised_url(url: str) -> str:
+    """``url`` as the same story's URL is compared (page names, feed entry ids): scheme and
+    host lowercased, no fragment, no default port, no click-tracking parameters, no trailing
+    slash."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number: left out, as a browser would refuse it
+        port = None
+    default = {"http": 80, "https": 443}.get(scheme)
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMETER.match(key.lower())
+        ]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def display_host(host: str | None) -> str | None:

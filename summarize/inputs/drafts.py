@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import unicodedata
@@ -10,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from slugify import slugify
-
 from summarize.core.records import Article
+from summarize.inputs.slugs import assign_slugs
 from summarize.inputs.titles import derive_title
 
 logger = logging.getLogger(__name__)
@@ -21,16 +19,6 @@ logger = logging.getLogger(__name__)
 #: right-to-left override in a headline reverses the rest of its line in the contents list
 #: and the page title. Right-to-left text itself needs none of them.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-#: Slugs are cut to this many characters before any hash suffix is added.
-_SLUG_MAX_CHARS = 60
-#: Names Windows refuses as file names (any extension), and names the output files use.
-_RESERVED_SLUGS = frozenset(
-    {"con", "prn", "aux", "nul", "clock"}
-    | {f"com{n}" for n in range(10)}
-    | {f"lpt{n}" for n in range(10)}
-    | {"index", "about", "results", "run"}
-)
 
 
 def without_bidi(text: str) -> str:
@@ -43,14 +31,18 @@ class Unreadable(Exception):
 
 
 def make_draft(**fields: Any) -> Article:
-    """An article before run-wide id de-duplication and slug assignment (slug still empty)."""
+    """An article before run-wide id de-duplication and slug assignment.
+
+    ``slug`` may name the slug's seed (a JSONL record's own id); left out, the slug comes from
+    the URL or the file name (see :mod:`summarize.inputs.slugs`).
+    """
     if not any(char.isalnum() for char in fields["text"]):
         # "!!!" or a stray "<" is no article: a model would invent a summary of nothing.
         raise Unreadable("no words in the text (only punctuation or symbols)")
     title = without_bidi(fields["title"]).strip()
     if not _is_visible(title):
         title = without_bidi(derive_title(fields["text"]))
-    return Article(slug="", **{**fields, "title": title})
+    return Article(**{"slug": "", **fields, "title": title})
 
 
 #: Letters and signs that render as blank space: Hangul fillers and the blank Braille cell.
@@ -66,9 +58,12 @@ def _is_visible(text: str) -> bool:
 
 
 def finalise(drafts: Sequence[Article]) -> tuple[Article, ...]:
-    """Make ids unique (``~2``, ``~3``) and give every article a unique, safe slug."""
+    """Make ids unique (``~2``, ``~3``) and give every article a unique, safe slug.
+
+    Slugs follow :func:`~summarize.inputs.slugs.assign_slugs`: from the story's URL, record id
+    or file name, never from input order or the folder named on the command line.
+    """
     used_ids: set[str] = set()
-    used_slugs: set[str] = set()
     articles: list[Article] = []
     for draft in drafts:
         article_id = draft.id
@@ -82,34 +77,6 @@ def finalise(drafts: Sequence[Article]) -> tuple[Article, ...]:
             logger.warning("%s: %s", draft.source, message)
             warnings.append(message)
         used_ids.add(article_id)
-        articles.append(
-            replace(
-                draft,
-                id=article_id,
-                slug=_make_slug(article_id, used_slugs),
-                warnings=tuple(warnings),
-            )
-        )
-    return tuple(articles)
-
-
-def _make_slug(article_id: str, used: set[str]) -> str:
-    """A lowercase ASCII ``a-z0-9-`` file stem for ``article_id``, unique among ``used``.
-
-    Never empty, never a Windows device name or an output file name, never containing a path
-    separator or ``.``, so ``<output>/<slug>.html`` always stays inside the output folder.
-    """
-    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
-    base = slugify(article_id, max_length=_SLUG_MAX_CHARS, word_boundary=True)
-    if not base:
-        slug = f"article-{digest}"
-    elif base in _RESERVED_SLUGS or base in used:
-        slug = f"{base[: _SLUG_MAX_CHARS - len(digest) - 1].rstrip('-')}-{digest}"
-    else:
-        slug = base
-    candidate, number = slug, 2
-    while candidate in used:
-        candidate = f"{slug}-{number}"
-        number += 1
-    used.add(candidate)
-    return candidate
+        articles.append(replace(draft, id=article_id, warnings=tuple(warnings)))
+    slugs = assign_slugs(articles)
+    return tuple(replace(article, slug=slug) for article, slug in zip(articles, slugs, strict=True))

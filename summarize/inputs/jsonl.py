@@ -62,6 +62,8 @@ def _jsonl_record(
     record_id = _scalar_text(record.get("id"))
     return make_draft(
         id=record_id or f"{item.base_id}-{lineno}",
+        # A record's own id names its page (see summarize.inputs.slugs); else the file's stem.
+        slug=record_id or "",
         title=_scalar_text(record.get("title")) or derive_title(body),
         text=body,
         source=source,

@@ -6,7 +6,10 @@ language, dates formatted for its locale with Babel) and each edition's own page
 (``<slug>.html`` in English, with all languages side by side; ``<slug>.<code>.html``). The
 run's internals (input files, chunks, device, precision, run times, failed inputs) are on
 each edition's "About this briefing" page (``about.html``, ``about.<code>.html``), linked
-from every page's footer.
+from every page's footer. Each available edition also has two feeds, ``feed.<code>.xml``
+(Atom) and ``feed.<code>.json`` (JSON Feed), announced in its front page's head
+(:mod:`summarize.outputs.feeds`); ``--archive`` keeps every run in a dated folder
+(:mod:`summarize.outputs.archive`).
 Quality flags, the status line and an unavailable language are said in the page's language;
 English diagnostics stay in results.jsonl and run.json.
 UI strings come from message catalogues, ``messages/<code>.json`` in the templates folder;
@@ -40,6 +43,8 @@ __all__ = [
     "INDEX_FILE",
     "RUN_REPORT_FILE",
     "Messages",
+    # The module the runners call in archive mode; not imported here (see "writer").
+    "archive",
     "build_context",
     "build_run_report",
     "builtin_templates_dir",

@@ -28,12 +28,14 @@ from summarize.outputs.environment import (
     make_environment,
     render_template,
 )
+from summarize.outputs.feeds import edition_feed, feed_files
 from summarize.outputs.layout import (
     INDEX_FILE,
     about_name,
     check_unique,
     edition_codes,
     edition_name,
+    feed_names,
     page_name,
     safe_path,
 )
@@ -54,17 +56,23 @@ ABOUT_TEMPLATE = "about.html"
 
 
 def write_briefing(
-    briefing: Briefing, output_dir: Path, *, user_templates: Path | None = None
+    briefing: Briefing,
+    output_dir: Path,
+    *,
+    user_templates: Path | None = None,
+    site_url: str | None = None,
 ) -> list[Path]:
     """Render the briefing and write it to ``output_dir``.
 
     Writes ``index.html``, one ``briefing.<code>.html`` edition per language of
     ``briefing.run.languages``, each edition's page per article (``<slug>.html`` in English,
     ``<slug>.<code>.html``), each edition's "About this briefing" page (``about.html``,
-    ``about.<code>.html``: the run's internals), ``results.jsonl`` and the email editions
-    (``briefing.email.html``, ``briefing.<code>.email.html``) (in that order) and returns their
-    paths. All pages are rendered before anything is written; each file is written to a
-    temporary file in ``output_dir`` and moved into place, so readers never see a partial file.
+    ``about.<code>.html``: the run's internals), ``results.jsonl``, each available edition's
+    feeds (``feed.<code>.xml``, ``feed.<code>.json``, English included; links absolute under
+    ``site_url``) and the email editions (``briefing.email.html``,
+    ``briefing.<code>.email.html``) (in that order) and returns their paths. All pages are
+    rendered before anything is written; each file is written to a temporary file in
+    ``output_dir`` and moved into place, so readers never see a partial file.
     ``output_dir`` is created if needed. Files from earlier runs that this run does not write
     are left alone here (the pipeline removes its own, see run.json's ``files``).
 
@@ -76,7 +84,7 @@ def write_briefing(
             fails to load or render.
     """
     output_dir = Path(output_dir)
-    files = _render_files(briefing, output_dir, user_templates)
+    files = _render_files(briefing, output_dir, user_templates, site_url)
     output_dir.mkdir(parents=True, exist_ok=True)
     for path, text in files:
         write_atomic(path, text)
@@ -189,13 +197,19 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
 
 
 def _render_files(
-    briefing: Briefing, output_dir: Path, user_templates: Path | None
+    briefing: Briefing,
+    output_dir: Path,
+    user_templates: Path | None,
+    site_url: str | None = None,
 ) -> list[tuple[Path, str]]:
     """Every file of the briefing (path in ``output_dir``, text), rendered, none written:
     the front pages, every edition's article pages, every edition's "About this briefing"
-    page, results.jsonl, then the email editions."""
+    page, results.jsonl, the feeds, then the email editions."""
     editions = edition_codes(briefing.run)
     languages = [SOURCE_LANGUAGE, *editions]
+    # An unavailable language gets no feed: its readers keep the last run's entries.
+    missing = {entry.language for entry in briefing.unavailable}
+    fed = [code for code in languages if code not in missing]
     names = (
         [INDEX_FILE]
         + [edition_name(code) for code in editions]
@@ -206,6 +220,7 @@ def _render_files(
         ]
         + [about_name(code) for code in languages]
         + [RESULTS_FILE]
+        + [name for code in fed for name in feed_names(code)]
         + email_names(briefing.run)
     )
     check_unique(names)
@@ -245,5 +260,9 @@ def _render_files(
             for outcome in briefing.results
         )
     )
+    for code, context in zip(languages, contexts, strict=True):
+        if code in fed:
+            feed = edition_feed(briefing, context, site_url)
+            contents.extend(text for _, text in feed_files(feed))
     contents.extend(render_emails(env, briefing, user_templates))
     return list(zip(paths, contents, strict=True))

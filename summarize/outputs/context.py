@@ -23,6 +23,7 @@ from summarize.outputs.editorial import (
     reading_minutes,
     section_heading,
 )
+from summarize.outputs.feeds import feed_links
 from summarize.outputs.flags import flag_texts, status_line, unavailable_notice
 from summarize.outputs.layout import INDEX_FILE, about_name, edition_page, page_name
 from summarize.outputs.links import display_host, safe_href
@@ -53,6 +54,7 @@ def build_context(
     language: str = SOURCE_LANGUAGE,
     *,
     messages: Mapping[str, Any] | None = None,
+    prefix: str = "",
 ) -> dict[str, Any]:
     """Build the template context of one edition: plain dicts, lists and strings, plus ``t``.
 
@@ -65,7 +67,12 @@ def build_context(
     ``sections`` is the front page (:func:`~summarize.outputs.editorial.front_page`): each
     ``{name, heading, anchor, articles}`` with the entries of ``articles`` in editorial
     order; ``sectioned`` says whether any article names a section (else no headings).
-    ``about_href`` is the edition's "About this briefing" page.
+    ``about_href`` is the edition's "About this briefing" page. ``feed`` is ``{atom_href,
+    json_href}`` of the edition's feeds, or None where the language was unavailable (no feed
+    is written); ``archive_href`` the archive's list of past briefings, or None.
+
+    ``prefix`` (``2026-12-06/``) leads the links to article and "About this briefing" pages
+    into another folder: the archive's top-level front pages link into the latest run's.
     """
     run = briefing.run
     page_lang = language_display(language)
@@ -84,7 +91,7 @@ def build_context(
         for edition in [language_display(SOURCE_LANGUAGE), *languages]
     ]
     articles = [
-        _article_context(outcome, run, number, language, locale, t, editions)
+        _article_context(outcome, run, number, language, locale, t, editions, prefix)
         for number, outcome in enumerate(briefing.results, start=1)
     ]
     sections = _sections(briefing, articles, language, t)
@@ -94,11 +101,13 @@ def build_context(
         "page_lang": page_lang,
         "index_href": "./" + INDEX_FILE,
         # The edition's "About this briefing" page (the run's internals), and the English one.
-        "about_href": "./" + quote(about_name(language)),
-        "english_about_href": "./" + quote(about_name(SOURCE_LANGUAGE)),
+        "about_href": "./" + prefix + quote(about_name(language)),
+        "english_about_href": "./" + prefix + quote(about_name(SOURCE_LANGUAGE)),
         "home_href": "./" + quote(home),
         "languages": languages,
         "editions": editions,
+        "feed": None if language in unavailable else feed_links(language),
+        "archive_href": None,
         "unavailable": unavailable_notice(unavailable, language, t),
         "status": status_line(
             t,
@@ -155,8 +164,10 @@ def _article_context(
     locale: Locale,
     t: Messages,
     editions: Sequence[Mapping[str, Any]],
+    prefix: str = "",
 ) -> dict[str, Any]:
-    """One article's entry in the context of the ``language`` edition.
+    """One article's entry in the context of the ``language`` edition (its pages' links
+    under ``prefix``).
 
     Each text block carries ``flags``: what the quality checks found in it, in the page's
     language (a summary's invented number or name is flagged on its translations too), and
@@ -166,9 +177,10 @@ def _article_context(
     assert english_summary is not None, "the briefing holds only articles with a summary"
     page_lang = language_display(language)
     pages = {
-        entry["code"]: "./" + quote(page_name(article.slug, entry["code"])) for entry in editions
+        entry["code"]: "./" + prefix + quote(page_name(article.slug, entry["code"]))
+        for entry in editions
     }
-    here = pages.get(language, "./" + quote(page_name(article.slug, language)))
+    here = pages.get(language, "./" + prefix + quote(page_name(article.slug, language)))
 
     def block(code: str, text: str) -> dict[str, Any]:
         stage = SUMMARY if code == SOURCE_LANGUAGE else TRANSLATION

@@ -22,6 +22,15 @@ ABOUT_FILE = "about.html"
 #: A language edition's "About this briefing" page.
 ABOUT_EDITION_FILE = "about.{code}.html"
 
+#: An edition's Atom 1.0 feed, English included (``feed.en.xml``).
+ATOM_FEED_FILE = "feed.{code}.xml"
+#: An edition's JSON Feed 1.1, English included (``feed.en.json``).
+JSON_FEED_FILE = "feed.{code}.json"
+
+#: The archive's English list of past briefings (``--archive``), and an edition's.
+ARCHIVE_FILE = "archive.html"
+ARCHIVE_EDITION_FILE = "archive.{code}.html"
+
 
 def edition_codes(run: RunInfo) -> list[str]:
     """Languages that get an edition of their own: every target language but English."""
@@ -41,6 +50,16 @@ def edition_page(code: str) -> str:
 def about_name(code: str = SOURCE_LANGUAGE) -> str:
     """File name of an edition's "About this briefing" page (English: :data:`ABOUT_FILE`)."""
     return ABOUT_FILE if code == SOURCE_LANGUAGE else ABOUT_EDITION_FILE.format(code=code)
+
+
+def archive_name(code: str = SOURCE_LANGUAGE) -> str:
+    """File name of an edition's list of past briefings in an archive's top folder."""
+    return ARCHIVE_FILE if code == SOURCE_LANGUAGE else ARCHIVE_EDITION_FILE.format(code=code)
+
+
+def feed_names(code: str) -> tuple[str, str]:
+    """File names of an edition's feeds: (Atom, JSON Feed)."""
+    return ATOM_FEED_FILE.format(code=code), JSON_FEED_FILE.format(code=code)
 
 
 def page_name(slug: str, code: str = SOURCE_LANGUAGE) -> str:

@@ -35,7 +35,13 @@ from summarize.core.records import (
 from summarize.engines.backends import EngineChoice, precision
 from summarize.engines.hub import is_offline
 from summarize.outputs.briefing import write_briefing
-from summarize.outputs.layout import INDEX_FILE, about_name, edition_codes, edition_name
+from summarize.outputs.layout import (
+    INDEX_FILE,
+    about_name,
+    edition_codes,
+    edition_name,
+    feed_names,
+)
 from summarize.outputs.report import (
     RUN_REPORT_FILE,
     build_run_report,
@@ -159,7 +165,9 @@ def write_outputs(
         written_before = files_of_last_run(config.output)
         with staging_folder(config.output) as staging:
             with _nothing_changed_on_failure(config.output):
-                staged = write_briefing(briefing, staging, user_templates=config.templates)
+                staged = write_briefing(
+                    briefing, staging, user_templates=config.templates, site_url=config.site_url
+                )
                 # A Ctrl-C that came while the pages were written stops the run too: run.json
                 # says so.
                 interrupted = computed.interrupted or bool(received)
@@ -173,6 +181,7 @@ def write_outputs(
                 files = [path.name for path in staged] + [RUN_REPORT_FILE]
                 if interrupted:
                     files = list(dict.fromkeys([*files, *written_before]))
+                files += _kept_feeds(briefing, written_before, files)
                 report["files"] = files
                 staged.append(write_run_report(report, staging))
             move_into_place(staging, config.output, _switch_order(staged, run_info))
@@ -193,6 +202,16 @@ def write_outputs(
     if interrupted or received:
         _raise_interrupted(outcome, config)
     return outcome
+
+
+def _kept_feeds(briefing: Briefing, before: Sequence[str], files: Sequence[str]) -> list[str]:
+    """The feeds of languages unavailable this run that an earlier run wrote: kept and listed
+    again, so a subscriber keeps last run's entries (a feed that vanished would unsubscribe
+    some readers) and a later run that drops the language for good removes them."""
+    kept = []
+    for entry in briefing.unavailable:
+        kept += [name for name in feed_names(entry.language) if name in before]
+    return [name for name in kept if name not in files]
 
 
 def _run_report(
@@ -260,18 +279,21 @@ def _interrupts_deferred() -> Iterator[list[int]]:
 def _switch_order(staged: Sequence[Path], run: RunInfo) -> list[str]:
     """The order to move a run's files into place in, so that no page ever links to one not
     there yet: the "About this briefing" pages (every page's footer links to them), article
-    pages, the language editions, index.html, then results.jsonl and run.json (last: it says
-    which run the folder holds)."""
+    pages, the language editions, index.html, the feeds (they link to all of those), then
+    results.jsonl and run.json (last: it says which run the folder holds)."""
     codes = edition_codes(run)
     editions = {edition_name(code) for code in codes}
     abouts = {about_name(code) for code in (ENGLISH.code, *codes)}
+    feeds = {name for code in (ENGLISH.code, *codes) for name in feed_names(code)}
 
     def rank(name: str) -> int:
         if name in abouts:
             return -1
         if name == RUN_REPORT_FILE:
-            return 4
+            return 5
         if name == RESULTS_FILE:
+            return 4
+        if name in feeds:
             return 3
         if name == INDEX_FILE:
             return 2

@@ -35,6 +35,7 @@ from summarize.inputs import (
     read_articles,
 )
 from summarize.outputs import check_templates
+from summarize.outputs.archive import prepare_archive, write_archived
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
 from summarize.stages.caching import Cached
 from summarize.stages.context import StageContext, make_context
@@ -96,9 +97,13 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     """
     started = datetime.now(UTC).astimezone()
     clock = time.perf_counter()
+    # In archive mode the run reads and computes with the archive as its output (and its
+    # cache); its dated folder is made only once there is something to write into it.
+    config = prepare_archive(config)
     read = read_inputs(config)
     computation = compute(config, read.articles, progress)
-    return write_outputs(
+    write = write_outputs if config.archive is None else write_archived
+    return write(
         computation.results(config.languages),
         read.failures,
         config,
@@ -134,7 +139,7 @@ def read_inputs(config: RunConfig) -> ReadResult:
     # A wrong --templates folder or a broken template fails now, not after hours of work;
     # likewise an output or cache folder that cannot be written.
     check_templates(config.templates, config.languages)
-    check_writable_folder(config.output, "--output")
+    check_writable_folder(config.output, "--output" if config.archive is None else "--archive")
     if not config.no_cache:
         check_writable_folder(cache_folder(config), "--cache-dir")
     return read

@@ -93,6 +93,9 @@ def every_internal_link_resolves(site: Path) -> None:
                 assert parts.scheme in ("http", "https"), (path.name, href)
                 continue
             target = unquote(parts.path).removeprefix("./") or path.name
+            if target.endswith((".xml", ".json")):  # an edition's feed, beside the pages
+                assert (site / target).is_file(), (path.name, href)
+                continue
             assert target in ids, (path.name, href)
             if parts.fragment:
                 assert parts.fragment in ids[target], (path.name, href)
@@ -132,8 +135,15 @@ def language_switcher_on_every_page(site: Path) -> None:
 def pages_are_self_contained(site: Path) -> None:
     for path in pages(site):
         root = parse_strict(path)
-        for tag in ("script", "link", "img", "iframe", "object", "embed", "video", "audio"):
+        for tag in ("script", "img", "iframe", "object", "embed", "video", "audio"):
             assert not elements(root, tag), (path.name, tag)
+        # <link> only announces the edition's feeds (rel=alternate, a file beside the page):
+        # nothing a browser loads.
+        for link in elements(root, "link"):
+            assert link.get("rel") == "alternate", path.name
+            href = link.get("href")
+            assert href.startswith("./feed.") and "/" not in href[2:], (path.name, href)
+            assert (site / href[2:]).is_file(), (path.name, href)
         css = text_of(elements(root, "style")[0])
         assert "@import" not in css and "url(" not in css and "@font-face" not in css
         for element in root.iter():
