@@ -8,7 +8,16 @@ file or line becomes an :class:`InputFailure` and never stops the rest of the ba
 
 from __future__ import annotations
 
+from summarize.inputs.duplicates import Merged, merge_duplicates
 from summarize.inputs.files import SUPPORTED_SUFFIXES
 from summarize.inputs.reader import BYTES_PER_MB, ReadResult, read_articles, read_texts
 
-__all__ = ["BYTES_PER_MB", "SUPPORTED_SUFFIXES", "ReadResult", "read_articles", "read_texts"]
+__all__ = [
+    "BYTES_PER_MB",
+    "SUPPORTED_SUFFIXES",
+    "Merged",
+    "ReadResult",
+    "merge_duplicates",
+    "read_articles",
+    "read_texts",
+]
