@@ -28,6 +28,7 @@ from summarize.core.options import run_settings
 from summarize.core.records import (
     ArticleOutcome,
     Briefing,
+    Duplicate,
     InputFailure,
     LanguageUnavailable,
     RunInfo,
@@ -108,10 +109,12 @@ def write_outputs(
     seconds: float,
     *,
     report_extras: Mapping[str, Any] | None = None,
+    duplicates: Sequence[Duplicate] = (),
 ) -> RunOutcome:
     """Render the briefing and run.json from every finished article.
 
-    ``report_extras`` are added to run.json (how a distributed run was spread out). An
+    ``report_extras`` are added to run.json (how a distributed run was spread out);
+    ``duplicates``, the copies of stories merged into others, are listed in it. An
     interrupted run's results are written too, then RunInterrupted says how to resume; a
     Ctrl-C while the files are written counts as one (run.json says ``interrupted``).
     A write that fails (full disk) raises WriteFailed and leaves the previous files as they were.
@@ -164,7 +167,7 @@ def write_outputs(
                 # says so.
                 interrupted = computed.interrupted or bool(received)
                 report = _run_report(
-                    computed, input_failures, config, run_info, seconds, interrupted
+                    computed, input_failures, config, run_info, seconds, interrupted, duplicates
                 )
                 report |= report_extras or {}
                 # What this run wrote, so the next one can remove pages it no longer writes. An
@@ -202,6 +205,7 @@ def _run_report(
     run_info: RunInfo,
     seconds: float,
     interrupted: bool,
+    duplicates: Sequence[Duplicate] = (),
 ) -> dict[str, Any]:
     """The run.json document of a run, before the files it wrote are listed."""
     device = computed.device
@@ -224,6 +228,7 @@ def _run_report(
         articles=computed.articles,
         input_failures=input_failures,
         unavailable=computed.unavailable,
+        duplicates=duplicates,
         finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         seconds=seconds,
         interrupted=interrupted,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from summarize.core.cache import cache_folder
@@ -22,7 +22,13 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article, ArticleOutcome, LanguageUnavailable
 from summarize.engines import allocator
 from summarize.engines.backends import EngineChoice
-from summarize.inputs import BYTES_PER_MB, SUPPORTED_SUFFIXES, ReadResult, read_articles
+from summarize.inputs import (
+    BYTES_PER_MB,
+    SUPPORTED_SUFFIXES,
+    ReadResult,
+    merge_duplicates,
+    read_articles,
+)
 from summarize.outputs import check_templates
 from summarize.outputs.writer import RunOutcome, RunResults, write_outputs
 from summarize.stages.caching import Cached
@@ -93,11 +99,13 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         config,
         started,
         time.perf_counter() - clock,
+        duplicates=read.duplicates,
     )
 
 
 def read_inputs(config: RunConfig) -> ReadResult:
-    """Read every input; no article at all is a usage error."""
+    """Read every input, one article per story (copies merged: see merge_duplicates); no
+    article at all is a usage error."""
     _check_input_paths(config)
     # The run's own outputs are never read back as articles (a file named explicitly still is).
     read = read_articles(
@@ -116,7 +124,11 @@ def read_inputs(config: RunConfig) -> ReadResult:
     check_writable_folder(config.output, "--output")
     if not config.no_cache:
         check_writable_folder(cache_folder(config), "--cache-dir")
-    return read
+    # Every runner reads through here, so a story is summarised once however the run is spread.
+    merged = merge_duplicates(read.articles)
+    if merged.duplicates:
+        logger.info("merged %d duplicate stories", len(merged.duplicates))
+    return replace(read, articles=merged.articles, duplicates=merged.duplicates)
 
 
 def _check_input_paths(config: RunConfig) -> None:
