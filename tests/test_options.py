@@ -102,20 +102,22 @@ def test_each_setting_checks_its_values() -> None:
 
 
 # run.json's settings as the code before the table wrote them (issue #21), plus the input size
-# limit added at the end (issue #23).
+# limit (issue #23) and --include-seen (issue #20) added at the end.
 RUN_JSON_DEFAULT = (
     '{"inputs": ["seeds"], "output": "outputs", "engine": "auto", "dtype": "auto", '
     '"batch_size": null, "max_batch_tokens": null, "threads": null, "num_beams": null, '
     '"max_summary_tokens": null, "min_summary_tokens": null, "templates": null, '
     '"source_language": "auto", "source_models": {}, "models_dir": null, "offline": false, '
-    '"cache": "outputs/.cache", "retry_suspect": false, "strict": false, "max_input_mb": 10}'
+    '"cache": "outputs/.cache", "retry_suspect": false, "strict": false, "max_input_mb": 10, '
+    '"include_seen": false}'
 )
 RUN_JSON_SET = (
     '{"inputs": ["a", "b/c"], "output": "o", "engine": "ctranslate2", "dtype": "float16", '
     '"batch_size": 3, "max_batch_tokens": 100, "threads": 2, "num_beams": 4, '
     '"max_summary_tokens": 50, "min_summary_tokens": 5, "templates": "t", '
     '"source_language": "de", "source_models": {"de": "x/y"}, "models_dir": "m", '
-    '"offline": true, "cache": null, "retry_suspect": true, "strict": true, "max_input_mb": 20}'
+    '"offline": true, "cache": null, "retry_suspect": true, "strict": true, "max_input_mb": 20, '
+    '"include_seen": true}'
 )
 
 
@@ -141,6 +143,7 @@ def test_run_json_settings_are_byte_for_byte_as_before() -> None:
         retry_suspect=True,
         strict=True,
         max_input_mb=20,
+        include_seen=True,
     )
     computed = {"offline": True, "cache": None}
     assert json.dumps(run_settings(config, computed)) == RUN_JSON_SET

@@ -381,6 +381,22 @@ class RunConfig:
         # Which files are read, not what becomes of them: run.json records it, keys do not.
         report=18,
     )
+    #: In archive mode, publish again the stories an earlier run into the same archive
+    #: published (recognised by URL, feed id or near-identical text); by default they are left
+    #: out (see summarize.inputs.seen).
+    include_seen: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--include-seen",
+                action="switch",
+                help="in archive mode, include stories already published in an earlier run",
+            ),
+        ),
+        # Which stories are published, not how: run.json records it, cache keys do not.
+        report=19,
+    )
     #: No progress bars.
     quiet: bool = option(
         kinds.SWITCH,
