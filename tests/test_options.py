@@ -102,14 +102,14 @@ def test_each_setting_checks_its_values() -> None:
 
 
 # run.json's settings as the code before the table wrote them (issue #21), plus the input size
-# limit (issue #23) and --include-seen (issue #20) added at the end.
+# limit (issue #23), and --include-seen and --keep-duplicates (issue #20) added at the end.
 RUN_JSON_DEFAULT = (
     '{"inputs": ["seeds"], "output": "outputs", "engine": "auto", "dtype": "auto", '
     '"batch_size": null, "max_batch_tokens": null, "threads": null, "num_beams": null, '
     '"max_summary_tokens": null, "min_summary_tokens": null, "templates": null, '
     '"source_language": "auto", "source_models": {}, "models_dir": null, "offline": false, '
     '"cache": "outputs/.cache", "retry_suspect": false, "strict": false, "max_input_mb": 10, '
-    '"include_seen": false}'
+    '"include_seen": false, "keep_duplicates": false}'
 )
 RUN_JSON_SET = (
     '{"inputs": ["a", "b/c"], "output": "o", "engine": "ctranslate2", "dtype": "float16", '
@@ -117,7 +117,7 @@ RUN_JSON_SET = (
     '"max_summary_tokens": 50, "min_summary_tokens": 5, "templates": "t", '
     '"source_language": "de", "source_models": {"de": "x/y"}, "models_dir": "m", '
     '"offline": true, "cache": null, "retry_suspect": true, "strict": true, "max_input_mb": 20, '
-    '"include_seen": true}'
+    '"include_seen": true, "keep_duplicates": true}'
 )
 
 
@@ -144,6 +144,7 @@ def test_run_json_settings_are_byte_for_byte_as_before() -> None:
         strict=True,
         max_input_mb=20,
         include_seen=True,
+        keep_duplicates=True,
     )
     computed = {"offline": True, "cache": None}
     assert json.dumps(run_settings(config, computed)) == RUN_JSON_SET

@@ -381,6 +381,22 @@ class RunConfig:
         # Which files are read, not what becomes of them: run.json records it, keys do not.
         report=18,
     )
+    #: Summarise every input, copies of one story too (same URL, feed id or near-identical
+    #: text): for an evaluation set or a benchmark, where each input must get its own result.
+    keep_duplicates: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--keep-duplicates",
+                action="switch",
+                help="summarise every input, even copies of one story (the same URL or feed id, "
+                "or near-identical text); by default each story is summarised once",
+            ),
+        ),
+        # Which articles are summarised, not how: run.json records it, cache keys do not.
+        report=20,
+    )
     #: In archive mode, publish again the stories an earlier run into the same archive
     #: published (recognised by URL, feed id or near-identical text); by default they are left
     #: out (see summarize.inputs.seen).

@@ -104,8 +104,8 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
 
 
 def read_inputs(config: RunConfig) -> ReadResult:
-    """Read every input, one article per story (copies merged: see merge_duplicates); no
-    article at all is a usage error."""
+    """Read every input, one article per story (copies merged: see merge_duplicates; all of
+    them with --keep-duplicates); no article at all is a usage error."""
     _check_input_paths(config)
     # The run's own outputs are never read back as articles (a file named explicitly still is).
     read = read_articles(
@@ -124,6 +124,8 @@ def read_inputs(config: RunConfig) -> ReadResult:
     check_writable_folder(config.output, "--output")
     if not config.no_cache:
         check_writable_folder(cache_folder(config), "--cache-dir")
+    if config.keep_duplicates:
+        return read
     # Every runner reads through here, so a story is summarised once however the run is spread.
     merged = merge_duplicates(read.articles)
     if merged.duplicates:
