@@ -308,3 +308,15 @@ def test_the_run_reads_each_story_once_and_reports_the_merges(
         [{"name": "Интерфакс", "url": flood.second.url}],
         [{"name": "中国新闻网", "url": rail.second.url}],
     ]
+
+
+def test_keep_duplicates_reads_every_copy(tmp_path: Path) -> None:
+    pair = SAME_STORY[0]
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "feed.jsonl").write_text(_jsonl([pair.first, pair.second]), encoding="utf-8")
+    config = RunConfig(inputs=(news,), output=tmp_path / "out", no_cache=True, keep_duplicates=True)
+    read = read_inputs(config)
+    assert [a.id for a in read.articles] == ["s1", "s2"]
+    assert read.duplicates == ()
+    assert all(a.also_reported_by == () for a in read.articles)
