@@ -446,6 +446,9 @@ def product_command(
         *[f"--translation-model={code}={path}" for code, path in translators.items()],
         "--quiet",
         "--no-cache",
+        # The articles are runs of one small corpus's sentences, which can look like copies of
+        # one story: the comparison needs every one of them summarised, as the scripts do.
+        "--keep-duplicates",
     ]
 
 

@@ -86,8 +86,10 @@ def news(tmp_path: Path) -> Path:
     folder.mkdir()
     seed = SEED.read_text("utf-8")
     for number in range(3):
+        # Different parts of the seed: no two are copies of one story (a run would merge them).
+        start = sum(500 + 100 * n for n in range(number))
         (folder / f"{number}.txt").write_text(
-            f"Story {number}.\n\n" + seed[: 500 * (number + 1)], "utf-8"
+            f"Story {number}.\n\n" + seed[start : start + 500 + 100 * number], "utf-8"
         )
     # A Hungarian article: translated into English on the cluster before it is summarised.
     (folder / "hu.txt").write_text(

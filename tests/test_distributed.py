@@ -51,8 +51,10 @@ def news(tmp_path: Path) -> Path:
     folder.mkdir()
     seed = SEED.read_text("utf-8")
     for number in range(5):
-        # Lengths differ, so a balanced split is not a split by count.
-        text = f"Story {number}.\n\n" + seed[: 400 * (number + 1)]
+        # Lengths differ, so a balanced split is not a split by count; each a different part of
+        # the seed, so no two are copies of one story (a run would merge them).
+        start = sum(200 + 100 * n for n in range(number))
+        text = f"Story {number}.\n\n" + seed[start : start + 200 + 100 * number]
         (folder / f"{number}.txt").write_text(text, encoding="utf-8")
     return folder
 

@@ -111,14 +111,15 @@ def test_each_setting_checks_its_values() -> None:
 
 # run.json's settings as the code before the table wrote them (issue #21), plus the input size
 # limit (issue #23), then the input list file, the feed entry cap, the archive and feed
-# settings (issue #20), added at the end.
+# settings, --include-seen and --keep-duplicates (issue #20), added at the end.
 RUN_JSON_DEFAULT = (
     '{"inputs": ["seeds"], "output": "outputs", "engine": "auto", "dtype": "auto", '
     '"batch_size": null, "max_batch_tokens": null, "threads": null, "num_beams": null, '
     '"max_summary_tokens": null, "min_summary_tokens": null, "templates": null, '
     '"source_language": "auto", "source_models": {}, "models_dir": null, "offline": false, '
     '"cache": "outputs/.cache", "retry_suspect": false, "strict": false, "max_input_mb": 10, '
-    '"inputs_from": null, "max_feed_entries": 50, "archive": null, "keep": null, "site_url": null}'
+    '"inputs_from": null, "max_feed_entries": 50, "archive": null, "keep": null, "site_url": null, '
+    '"include_seen": false, "keep_duplicates": false}'
 )
 RUN_JSON_SET = (
     '{"inputs": ["a", "b/c"], "output": "o", "engine": "ctranslate2", "dtype": "float16", '
@@ -127,7 +128,7 @@ RUN_JSON_SET = (
     '"source_language": "de", "source_models": {"de": "x/y"}, "models_dir": "m", '
     '"offline": true, "cache": null, "retry_suspect": true, "strict": true, "max_input_mb": 20, '
     '"inputs_from": "l.txt", "max_feed_entries": 7, "archive": "arch", "keep": 7, '
-    '"site_url": "https://example.org/news/"}'
+    '"site_url": "https://example.org/news/", "include_seen": true, "keep_duplicates": true}'
 )
 
 
@@ -158,6 +159,8 @@ def test_run_json_settings_are_byte_for_byte_as_before() -> None:
         archive=Path("arch"),
         keep=7,
         site_url="https://example.org/news/",
+        include_seen=True,
+        keep_duplicates=True,
     )
     computed = {"offline": True, "cache": None}
     assert json.dumps(run_settings(config, computed)) == RUN_JSON_SET

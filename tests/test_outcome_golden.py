@@ -1,4 +1,6 @@
-"""Pins the JSON of one results.jsonl line and one run.json item built from a fixed article."""
+"""Pins the JSON of one results.jsonl line and one run.json item built from a fixed article.
+
+``also_reported_by`` was added at the end of the results line (issue #20)."""
 
 from __future__ import annotations
 
@@ -53,7 +55,8 @@ RESULT_LINE = (
     '"warnings": [{"stage": "input", "language": null, "kind": "reading", '
     '"detail": "encoding guessed as cp1250"}, {"stage": "summary", "language": "en", '
     '"kind": "repetition", "detail": "repeats “a” 5 times"}, {"stage": "translation", '
-    '"language": "hu", "kind": "wrong_language", "detail": "reads as en"}]}'
+    '"language": "hu", "kind": "wrong_language", "detail": "reads as en"}], '
+    '"also_reported_by": []}'
 )
 
 REPORT_ITEMS = (

@@ -62,6 +62,8 @@ def _command(summariser: Path, translator: Path, output: str) -> list[str]:
         str(summariser),
         "--translation-model",
         f"hu={translator}",
+        # Copies of one story are the load here: each must be summarised.
+        "--keep-duplicates",
     ]
 
 

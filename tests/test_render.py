@@ -210,6 +210,7 @@ def test_results_jsonl_records(briefing: Briefing, tmp_path: Path) -> None:
         "pivot",
         "slug",
         "warnings",
+        "also_reported_by",
     ]
     first, second, _ = records
     assert (first["language"], first["pivot"]) == ("en", None)

@@ -31,6 +31,7 @@ from summarize.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SOME_FAILED,
+    NothingNew,
     RunInterrupted,
     SummarizeError,
     write_failure,
@@ -138,7 +139,15 @@ def _run(arguments: argparse.Namespace, argv: list[str]) -> int:
     silent_on_success = config.quiet
     if not sys.stderr.isatty():
         config = replace(config, quiet=True)  # progress bars only on a terminal
-    outcome = _execute(config)
+    try:
+        outcome = _execute(config)
+    except NothingNew as nothing:
+        # A nightly run on feeds that did not change: no briefing, and no mail from cron.
+        if nothing.failures or not silent_on_success:
+            _say(f"summarize: {terminal_safe(nothing)}")
+        for failure in nothing.failures:
+            _say(f"  failed: {terminal_safe(failure.source)}: {terminal_safe(failure.reason)}")
+        return EXIT_SOME_FAILED if nothing.failures else EXIT_OK
     if outcome is None:  # one of several launched processes: the main one reports
         return EXIT_OK
     if silent_on_success and not (outcome.failed or outcome.unavailable):

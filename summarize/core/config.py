@@ -448,6 +448,38 @@ class RunConfig:
         ),
         report=20,
     )
+    #: Summarise every input, copies of one story too (same URL, feed id or near-identical
+    #: text): for an evaluation set or a benchmark, where each input must get its own result.
+    keep_duplicates: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--keep-duplicates",
+                action="switch",
+                help="summarise every input, even copies of one story (the same URL or feed id, "
+                "or near-identical text); by default each story is summarised once",
+            ),
+        ),
+        # Which articles are summarised, not how: run.json records it, cache keys do not.
+        report=25,
+    )
+    #: In archive mode, publish again the stories an earlier run into the same archive
+    #: published (recognised by URL, feed id or near-identical text); by default they are left
+    #: out (see summarize.inputs.seen).
+    include_seen: bool = option(
+        kinds.SWITCH,
+        False,
+        flags=(
+            flag(
+                "--include-seen",
+                action="switch",
+                help="in archive mode, include stories already published in an earlier run",
+            ),
+        ),
+        # Which stories are published, not how: run.json records it, cache keys do not.
+        report=24,
+    )
     #: No progress bars, and nothing printed when the run succeeds (warnings and failures
     #: still go to stderr; the exit code says how it went).
     quiet: bool = option(

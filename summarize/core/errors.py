@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import errno
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from summarize.core.records import InputFailure
 
 #: Every article done (or nothing to do).
 EXIT_OK = 0
@@ -66,6 +70,19 @@ class WriteFailed(SummarizeError):
     """A file could not be written because of the disk it is on (full, read-only, quota)."""
 
     exit_code = EXIT_WRITE_FAILED
+
+
+class NothingNew(SummarizeError):
+    """An archive run whose every story an earlier run published already: no briefing is
+    written and the archive's latest pages stay as they were. Not an error in itself (exit 0);
+    inputs that failed still make it exit 1."""
+
+    exit_code = EXIT_OK
+
+    def __init__(self, message: str, failures: tuple[InputFailure, ...] = ()) -> None:
+        super().__init__(message)
+        #: The inputs that failed (InputFailure records), reported as a run's are.
+        self.failures = failures
 
 
 def write_failure(error: OSError, path: object = None) -> WriteFailed | None:

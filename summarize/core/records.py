@@ -54,6 +54,37 @@ class Reference:
     url: str | None
 
 
+#: Why two articles were taken for one story: the same URL (after normalising), the same feed
+#: id, or near-identical text.
+DuplicateReason = Literal["url", "guid", "text"]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An article left out of a run because it is another copy of a story the run keeps."""
+
+    #: The ``id`` of the article kept (it lists the copy in ``also_reported_by``).
+    kept: str
+    #: The ``id`` of the copy merged into it.
+    merged: str
+    #: Where the merged copy came from (it appears nowhere else in the outputs).
+    source: str
+    reason: DuplicateReason
+    #: For ``text``: the estimated share of word sequences the two texts have in common
+    #: (Jaccard similarity, 0 to 1); None otherwise.
+    similarity: float | None = None
+
+    def as_record(self) -> dict[str, str | float | None]:
+        """The merge as JSON for run.json's ``duplicates``."""
+        return {
+            "kept": self.kept,
+            "merged": self.merged,
+            "source": self.source,
+            "reason": self.reason,
+            "similarity": self.similarity,
+        }
+
+
 @dataclass(frozen=True)
 class InputFailure:
     """An input (file or JSONL line) that could not be turned into an article."""

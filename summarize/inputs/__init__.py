@@ -11,20 +11,27 @@ the batch.
 
 from __future__ import annotations
 
+from summarize.inputs.duplicates import Merged, merge_duplicates
 from summarize.inputs.files import FEED_SUFFIXES, SUPPORTED_SUFFIXES
 from summarize.inputs.reader import BYTES_PER_MB, ReadResult, read_articles, read_texts
+from summarize.inputs.seen import SEEN_FILE, hold_back_seen, remember_published
 from summarize.inputs.sources import InputSource, classify_all
 from summarize.inputs.web import LazyFetcher, make_fetcher
 
 __all__ = [
     "BYTES_PER_MB",
     "FEED_SUFFIXES",
+    "SEEN_FILE",
     "SUPPORTED_SUFFIXES",
     "InputSource",
     "LazyFetcher",
+    "Merged",
     "ReadResult",
     "classify_all",
+    "hold_back_seen",
     "make_fetcher",
+    "merge_duplicates",
     "read_articles",
     "read_texts",
+    "remember_published",
 ]

@@ -14,7 +14,7 @@ from typing import BinaryIO
 from summarize.core.config import RunConfig
 from summarize.core.errors import InputError
 from summarize.core.files import printable
-from summarize.core.records import Article, InputFailure
+from summarize.core.records import Article, Duplicate, InputFailure
 from summarize.inputs.cleanup import clean, nul_warning, one_line, paragraphs
 from summarize.inputs.decoding import Decoded, decode
 from summarize.inputs.drafts import Unreadable, finalise, make_draft
@@ -56,6 +56,9 @@ class ReadResult:
     articles: tuple[Article, ...]
     #: Files or JSONL lines that could not be read, with a reason a user can act on.
     failures: tuple[InputFailure, ...]
+    #: Copies of a story merged into another article (see :mod:`summarize.inputs.duplicates`);
+    #: empty until the run merges them.
+    duplicates: tuple[Duplicate, ...] = ()
 
 
 def read_articles(

@@ -39,7 +39,7 @@ from summarize.core.config import RunConfig
 from summarize.core.errors import WriteFailed, write_failure
 from summarize.core.files import folder_lock, move_into_place, staging_folder, write_atomic
 from summarize.core.languages import SOURCE_LANGUAGE
-from summarize.core.records import Briefing, InputFailure
+from summarize.core.records import Briefing, Duplicate, InputFailure
 from summarize.outputs.context import build_context
 from summarize.outputs.environment import (
     EDITION_TEMPLATE,
@@ -96,8 +96,8 @@ def prepare_archive(config: RunConfig) -> RunConfig:
     the archive as the output (so nothing in it is read back as an article and it is checked
     to be writable), its cache in ``DIR/.cache`` unless ``--cache-dir`` says otherwise.
 
-    This is where the archive's memory of stories already published belongs too: TODO (for
-    the merger) load ``SeenStories`` from the archive here, before the inputs are read.
+    The archive's memory of the stories it published (``summarize.inputs.seen``) is the
+    runner's to consult and update: the inputs layer keeps it, this one writes pages.
     """
     if config.archive is None:
         return config
@@ -112,6 +112,8 @@ def write_archived(
     config: RunConfig,
     started: datetime,
     seconds: float,
+    *,
+    duplicates: Sequence[Duplicate] = (),
 ) -> RunOutcome:
     """Write the run into a new dated folder of ``config.archive``, then refresh the top.
 
@@ -130,6 +132,7 @@ def write_archived(
             replace(config, output=folder, site_url=site_url),
             started,
             seconds,
+            duplicates=duplicates,
         )
     except WriteFailed:
         _remove_if_empty(folder)

@@ -17,6 +17,7 @@ from summarize.core.records import (
     InputFailure,
     LanguageUnavailable,
     QualityWarning,
+    Reference,
     RunInfo,
     Summary,
 )
@@ -97,8 +98,9 @@ def check_templates(user_templates: Path | None, languages: Sequence[str]) -> No
     catalogue stops the run before any model loads instead of after all the work.
 
     The samples take every branch the built-in templates have: an article with a URL, a
-    section and a publisher's name, an ISO date, reading and quality warnings (one quoting a
-    number), headlines in every language and a pivot model; one with a non-http URL, a date
+    section, a publisher's name and other outlets that carried it (one linked), an ISO date,
+    reading and quality warnings (one quoting a number), headlines in every language and a
+    pivot model; one with a non-http URL, a date
     that cannot be read and no translations (each edition falls back to English); one with
     neither; models with and without a known licence and condition; a failed input; a
     language that was unavailable; and a run in which every article failed. Nothing is
@@ -126,6 +128,10 @@ def _sample_briefings(languages: Sequence[str]) -> list[Briefing]:
         warnings=("sample reading warning",),
         section="world",
         source_name="Sample News",
+        also_reported_by=(
+            Reference("Other News", "https://example.org/copy"),
+            Reference("Odd News", "ftp://example.org/copy"),
+        ),
     )
     odd = Article(
         id="odd",

@@ -13,6 +13,7 @@ from summarize.core.languages import SOURCE_LANGUAGE
 from summarize.core.records import (
     ArticleOutcome,
     Briefing,
+    Reference,
     RunInfo,
 )
 from summarize.outputs.credits import model_credits
@@ -137,6 +138,8 @@ def build_context(
         "failures": [
             {"source": failure.source, "reason": failure.reason} for failure in briefing.failures
         ],
+        # What separates the items of a list in the edition's language: ", " or "、".
+        "list_separator": locale.list_patterns["standard"]["middle"].format("", ""),
     }
 
 
@@ -238,6 +241,8 @@ def _article_context(
         # Who published it, for readers: the site's name or the URL's host, never a file path.
         "source_label": article.source_name or url_host,
         "source_name": article.source_name,
+        # The other outlets that carried the story: {name, href (None unless http/https)}.
+        "also_reported_by": _references(article.also_reported_by),
         "published": article.published,
         "published_iso": published_day.isoformat() if published_day else None,
         "published_display": long_date(article.published, locale),
@@ -263,6 +268,18 @@ def _article_context(
         # the localised ``flags`` instead.
         "quality_warnings": [warning.as_record() for warning in outcome.quality_warnings],
     }
+
+
+def _references(references: Sequence[Reference]) -> list[dict[str, str | None]]:
+    """Other outlets' copies as the pages name them: the publisher's name, else the URL's
+    host; linked only where the URL is a safe link. One with neither is left out."""
+    shown = []
+    for reference in references:
+        href = safe_href(reference.url)
+        name = reference.name or (display_host(urlsplit(href).hostname) if href else None)
+        if name:
+            shown.append({"name": name, "href": href})
+    return shown
 
 
 def _seconds(outcome: ArticleOutcome, locale: Locale) -> str | None:

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.files import write_atomic
-from summarize.core.records import ArticleOutcome, InputFailure, LanguageUnavailable, RunInfo
+from summarize.core.records import (
+    ArticleOutcome,
+    Duplicate,
+    InputFailure,
+    LanguageUnavailable,
+    RunInfo,
+)
 from summarize.quality import warning_records
 
 RUN_REPORT_FILE = "run.json"
@@ -25,6 +31,7 @@ def build_run_report(
     input_failures: Sequence[InputFailure],
     finished_at: str,
     unavailable: Sequence[LanguageUnavailable] = (),
+    duplicates: Sequence[Duplicate] = (),
     seconds: float,
     interrupted: bool,
 ) -> dict[str, Any]:
@@ -51,6 +58,8 @@ def build_run_report(
             "warnings": len(flagged),
             "kinds": dict(sorted(Counter(warning.kind for warning in flagged).items())),
         },
+        # Copies of a story merged into the article kept (its id), and why: url, guid, text.
+        "duplicates": [duplicate.as_record() for duplicate in duplicates],
         "started_at": run.generated_at,
         "finished_at": finished_at,
         "seconds": round(seconds, 3),

@@ -26,9 +26,11 @@ def result_record(outcome: ArticleOutcome, run: RunInfo) -> dict[str, Any]:
     article not in English, then ``run.languages`` order; a language it did not reach is absent),
     ``models`` (``{"summary": model, "translation": {lang: model}}``; any other stage keys of
     ``run.models`` are kept as they are), ``chunks``, ``language`` (the article's own),
-    ``pivot`` (the model that translated it into English first, or null), ``slug`` and
+    ``pivot`` (the model that translated it into English first, or null), ``slug``,
     ``warnings``: problems met reading it, then what the quality checks flagged, each as
-    ``stage``, ``language``, ``kind``, ``detail`` (see :func:`quality.warning_records`).
+    ``stage``, ``language``, ``kind``, ``detail`` (see :func:`quality.warning_records`), and
+    ``also_reported_by``: the other outlets that carried the story (copies merged into this
+    one), each ``{name, url}`` (either may be null), ``[]`` for most articles.
     """
     article, summary = outcome.article, outcome.summary
     assert summary is not None, "results.jsonl holds only articles with a summary"
@@ -47,6 +49,10 @@ def result_record(outcome: ArticleOutcome, run: RunInfo) -> dict[str, Any]:
         "pivot": outcome.pivot_model,
         "slug": article.slug,
         "warnings": warning_records(article.warnings, outcome.quality_warnings),
+        # The other outlets that carried the story (copies merged into this one).
+        "also_reported_by": [
+            {"name": reference.name, "url": reference.url} for reference in article.also_reported_by
+        ],
     }
 
 

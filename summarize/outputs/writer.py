@@ -28,6 +28,7 @@ from summarize.core.options import run_settings
 from summarize.core.records import (
     ArticleOutcome,
     Briefing,
+    Duplicate,
     InputFailure,
     LanguageUnavailable,
     RunInfo,
@@ -61,6 +62,8 @@ class RunOutcome:
     written: tuple[Path, ...]
     #: The run.json document.
     report: dict[str, Any]
+    #: The folder it was written into (an archive run's dated folder).
+    folder: Path | None = None
 
     @property
     def failed(self) -> int:
@@ -114,10 +117,12 @@ def write_outputs(
     seconds: float,
     *,
     report_extras: Mapping[str, Any] | None = None,
+    duplicates: Sequence[Duplicate] = (),
 ) -> RunOutcome:
     """Render the briefing and run.json from every finished article.
 
-    ``report_extras`` are added to run.json (how a distributed run was spread out). An
+    ``report_extras`` are added to run.json (how a distributed run was spread out);
+    ``duplicates``, the copies of stories merged into others, are listed in it. An
     interrupted run's results are written too, then RunInterrupted says how to resume; a
     Ctrl-C while the files are written counts as one (run.json says ``interrupted``).
     A write that fails (full disk) raises WriteFailed and leaves the previous files as they were.
@@ -172,7 +177,7 @@ def write_outputs(
                 # says so.
                 interrupted = computed.interrupted or bool(received)
                 report = _run_report(
-                    computed, input_failures, config, run_info, seconds, interrupted
+                    computed, input_failures, config, run_info, seconds, interrupted, duplicates
                 )
                 report |= report_extras or {}
                 # What this run wrote, so the next one can remove pages it no longer writes. An
@@ -198,7 +203,9 @@ def write_outputs(
             # no page behind from an earlier run; files this tool never wrote are not touched.
             for name in remove_unwritten_outputs(config.output, written_before, files):
                 logger.info("removed %s: this run did not write it", name)
-    outcome = RunOutcome(briefing=briefing, written=tuple(written), report=report)
+    outcome = RunOutcome(
+        briefing=briefing, written=tuple(written), report=report, folder=config.output
+    )
     if interrupted or received:
         _raise_interrupted(outcome, config)
     return outcome
@@ -221,6 +228,7 @@ def _run_report(
     run_info: RunInfo,
     seconds: float,
     interrupted: bool,
+    duplicates: Sequence[Duplicate] = (),
 ) -> dict[str, Any]:
     """The run.json document of a run, before the files it wrote are listed."""
     device = computed.device
@@ -243,6 +251,7 @@ def _run_report(
         articles=computed.articles,
         input_failures=input_failures,
         unavailable=computed.unavailable,
+        duplicates=duplicates,
         finished_at=datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         seconds=seconds,
         interrupted=interrupted,

@@ -100,6 +100,7 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
         report_extras={
             "ray": {"address": config.ray or "default", "actors_per_stage": slots, "device": device}
         },
+        duplicates=read.duplicates,
     )
 
 
@@ -152,6 +153,7 @@ def _read(config: RunConfig) -> ReadResult:
     return ReadResult(
         articles=tuple(replace(a, source=_uri_source(a.source, copies)) for a in read.articles),
         failures=tuple(replace(f, source=_uri_source(f.source, copies)) for f in read.failures),
+        duplicates=tuple(replace(d, source=_uri_source(d.source, copies)) for d in read.duplicates),
     )
 
 

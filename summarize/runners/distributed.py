@@ -163,6 +163,7 @@ def run(
         started,
         time.perf_counter() - clock,
         report_extras={"processes": processes},
+        duplicates=read.duplicates,
     )
 
 

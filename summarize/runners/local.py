@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 
 from summarize.core.cache import cache_folder
 from summarize.core.config import RunConfig
-from summarize.core.errors import InputError
+from summarize.core.errors import InputError, NothingNew
 from summarize.core.files import check_writable_folder
 from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article, ArticleOutcome, LanguageUnavailable
@@ -26,13 +26,17 @@ from summarize.engines.backends import EngineChoice
 from summarize.inputs import (
     BYTES_PER_MB,
     FEED_SUFFIXES,
+    SEEN_FILE,
     SUPPORTED_SUFFIXES,
     InputSource,
     LazyFetcher,
     ReadResult,
     classify_all,
+    hold_back_seen,
     make_fetcher,
+    merge_duplicates,
     read_articles,
+    remember_published,
 )
 from summarize.outputs import check_templates
 from summarize.outputs.archive import prepare_archive, write_archived
@@ -101,19 +105,46 @@ def run(config: RunConfig, progress: ProgressFactory = silent_progress) -> RunOu
     # cache); its dated folder is made only once there is something to write into it.
     config = prepare_archive(config)
     read = read_inputs(config)
+    if config.archive is not None:
+        read = _unpublished(read, config)
     computation = compute(config, read.articles, progress)
     write = write_outputs if config.archive is None else write_archived
-    return write(
+    outcome = write(
         computation.results(config.languages),
         read.failures,
         config,
         started,
         time.perf_counter() - clock,
+        duplicates=read.duplicates,
     )
+    if config.archive is not None and outcome.folder is not None:
+        published = [item.article for item in outcome.briefing.results if item.summary]
+        remember_published(
+            config.archive / SEEN_FILE,
+            published,
+            where=outcome.folder.name,
+            when=started.date().isoformat(),
+        )
+    return outcome
+
+
+def _unpublished(read: ReadResult, config: RunConfig) -> ReadResult:
+    """An archive run's articles less those an earlier run into the archive published (all of
+    them with --include-seen); NothingNew when none is left to publish."""
+    assert config.archive is not None
+    new, seen = hold_back_seen(read.articles, config.archive / SEEN_FILE, config)
+    if seen and not new:
+        raise NothingNew(
+            f"nothing new: all {len(seen)} stories were published by earlier runs into "
+            f"{config.archive}; no briefing written (--include-seen publishes them again)",
+            read.failures,
+        )
+    return replace(read, articles=tuple(new))
 
 
 def read_inputs(config: RunConfig) -> ReadResult:
-    """Read every input; no article at all is a usage error."""
+    """Read every input, one article per story (copies merged: see merge_duplicates; all of
+    them with --keep-duplicates); no article at all is a usage error."""
     sources = _check_inputs(config)
     # Made on the first fetch (a URL input, a feed entry's page): a run of local files that
     # needs no page builds no HTTP client. An offline run fetches nothing.
@@ -142,7 +173,13 @@ def read_inputs(config: RunConfig) -> ReadResult:
     check_writable_folder(config.output, "--output" if config.archive is None else "--archive")
     if not config.no_cache:
         check_writable_folder(cache_folder(config), "--cache-dir")
-    return read
+    if config.keep_duplicates:
+        return read
+    # Every runner reads through here, so a story is summarised once however the run is spread.
+    merged = merge_duplicates(read.articles)
+    if merged.duplicates:
+        logger.info("merged %d duplicate stories", len(merged.duplicates))
+    return replace(read, articles=merged.articles, duplicates=merged.duplicates)
 
 
 def _check_inputs(config: RunConfig) -> tuple[InputSource, ...]:

@@ -13,6 +13,7 @@ from summarize.core.records import (
     InputFailure,
     LanguageUnavailable,
     QualityWarning,
+    Reference,
     RunInfo,
     Summary,
 )
@@ -179,18 +180,25 @@ HEADLINES = {
 #: A Russian article: its original headline, and that headline in English and Hungarian.
 RUSSIAN_TITLE = "Центробанк сохранил ключевую ставку"
 RUSSIAN_HEADLINES = {"en": "Central bank holds its key rate", "hu": "A jegybank nem változtat"}
+#: The other outlets that carried the orban story in make_flagged_briefing: one with a link, one
+#: whose URL must not become one.
+ALSO_REPORTED_BY = (
+    Reference("Reuters", "https://www.reuters.com/world/orban-beijing-2024-07-08/"),
+    Reference("Telex <b>", "javascript:alert(1)"),
+)
 #: What a failed model said: the pages must never show it.
 RAW_ERROR = "RuntimeError: vocabulary size 65001 does not match ctranslate2 model"
 
 
 def make_flagged_briefing() -> Briefing:
     """make_briefing with what a run can report: headlines per language, a Russian article
-    summarised through English, quality flags, and Ukrainian unavailable (its articles have no
-    Ukrainian text)."""
+    summarised through English, quality flags, other outlets that carried a story, and
+    Ukrainian unavailable (its articles have no Ukrainian text)."""
     base = make_briefing()
     orban, danger, plain = base.results
     orban = dataclasses.replace(
         orban,
+        article=dataclasses.replace(orban.article, also_reported_by=ALSO_REPORTED_BY),
         headlines=HEADLINES,
         quality_warnings=(
             QualityWarning(
