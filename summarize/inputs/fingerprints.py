@@ -14,14 +14,18 @@ import re
 import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from summarize.core.records import Article, DuplicateReason
 from summarize.core.urls import safe_href
 from summarize.inputs.metadata import host_name
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+# datasketch is imported where it is used: its package imports scipy (half a second), which
+# `summarize check` and `--help` need not pay.
 
 #: Query parameters that say how a reader arrived, not which page it is: dropped.
 TRACKING_PARAMETERS = frozenset(
@@ -172,6 +176,8 @@ def signature(text: str) -> LeanMinHash | None:
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
+    from datasketch import LeanMinHash, MinHash  # see the imports
+
     minhash = MinHash(
         num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, permutations=_permutations()
     )
@@ -182,11 +188,15 @@ def signature(text: str) -> LeanMinHash | None:
 @functools.cache
 def _permutations() -> tuple[object, object]:
     """The hash family's parameters, drawn once (from the seed) rather than per text."""
+    from datasketch import MinHash  # see the imports
+
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
 def signature_from_values(values: list[int]) -> LeanMinHash:
     """A signature from its stored hash values (:attr:`LeanMinHash.hashvalues`)."""
+    from datasketch import LeanMinHash  # see the imports
+
     return LeanMinHash(seed=MINHASH_SEED, hashvalues=values, scheme=MINHASH_SCHEME)
 
 
@@ -236,6 +246,8 @@ class StoryIndex(Generic[K]):
         self._guids: dict[str, K] = {}
         # Each copy's signature under its own number (LSH keys are unique), and its story.
         self._signatures: list[tuple[K, LeanMinHash]] = []
+        from datasketch import MinHashLSH  # see the imports
+
         self._lsh = MinHashLSH(num_perm=NUM_PERM, params=_LSH_BANDS)
 
     def add(self, key: K, print_: Fingerprint) -> None:
