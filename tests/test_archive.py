@@ -107,6 +107,18 @@ def test_top_front_pages_show_the_latest_run_and_every_link_resolves(archive: Pa
     assert "Hír: strike" in (archive / "briefing.hu.html").read_text("utf-8")
 
 
+def test_a_runs_own_pages_lead_back_to_the_list_of_past_briefings(archive: Path) -> None:
+    """A reader who follows a link into an older night finds the other nights from there."""
+    for page, listing in (
+        ("index.html", "../archive.html"),
+        ("briefing.hu.html", "../archive.hu.html"),
+        ("heatwave.hu.html", "../archive.hu.html"),
+        ("about.html", "../archive.html"),
+    ):
+        assert listing in local_links(archive / FOLDERS[0] / page), page
+        assert_links_resolve(archive / FOLDERS[0], page)
+
+
 def test_archive_pages_list_every_run_newest_first_in_their_language(archive: Path) -> None:
     html = (archive / "archive.hu.html").read_text("utf-8")
     positions = [html.index(f"./{folder}/briefing.hu.html") for folder in reversed(FOLDERS)]

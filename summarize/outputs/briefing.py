@@ -33,6 +33,7 @@ from summarize.outputs.feeds import edition_feed, feed_files
 from summarize.outputs.layout import (
     INDEX_FILE,
     about_name,
+    archive_name,
     check_unique,
     edition_codes,
     edition_name,
@@ -62,6 +63,7 @@ def write_briefing(
     *,
     user_templates: Path | None = None,
     site_url: str | None = None,
+    archived: bool = False,
 ) -> list[Path]:
     """Render the briefing and write it to ``output_dir``.
 
@@ -74,7 +76,9 @@ def write_briefing(
     ``briefing.<code>.email.html``) (in that order) and returns their paths. All pages are
     rendered before anything is written; each file is written to a temporary file in
     ``output_dir`` and moved into place, so readers never see a partial file.
-    ``output_dir`` is created if needed. Files from earlier runs that this run does not write
+    ``archived``: ``output_dir`` is a run's folder in an archive, whose pages link to the
+    list of past briefings one folder up. ``output_dir`` is created if needed. Files from
+    earlier runs that this run does not write
     are left alone here (the pipeline removes its own, see run.json's ``files``).
 
     Raises:
@@ -85,7 +89,7 @@ def write_briefing(
             fails to load or render.
     """
     output_dir = Path(output_dir)
-    files = _render_files(briefing, output_dir, user_templates, site_url)
+    files = _render_files(briefing, output_dir, user_templates, site_url, archived)
     output_dir.mkdir(parents=True, exist_ok=True)
     for path, text in files:
         write_atomic(path, text)
@@ -207,6 +211,7 @@ def _render_files(
     output_dir: Path,
     user_templates: Path | None,
     site_url: str | None = None,
+    archived: bool = False,
 ) -> list[tuple[Path, str]]:
     """Every file of the briefing (path in ``output_dir``, text), rendered, none written:
     the front pages, every edition's article pages, every edition's "About this briefing"
@@ -236,9 +241,12 @@ def _render_files(
     contexts = []
     for code in languages:
         with blamed_on(user_templates, catalogue_name(code), "message catalogue"):
-            contexts.append(
-                build_context(briefing, code, messages=load_user_messages(code, user_templates))
+            context = build_context(
+                briefing, code, messages=load_user_messages(code, user_templates)
             )
+        if archived:  # a reader of an older night finds the others from its pages
+            context["archive_href"] = "../" + quote(archive_name(code))
+        contexts.append(context)
     contents = [render_template(env, INDEX_FILE, contexts[0], user_templates)]
     contents += [
         render_template(env, EDITION_TEMPLATE, context, user_templates) for context in contexts[1:]

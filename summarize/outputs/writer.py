@@ -171,7 +171,11 @@ def write_outputs(
         with staging_folder(config.output) as staging:
             with _nothing_changed_on_failure(config.output):
                 staged = write_briefing(
-                    briefing, staging, user_templates=config.templates, site_url=config.site_url
+                    briefing,
+                    staging,
+                    user_templates=config.templates,
+                    site_url=config.site_url,
+                    archived=config.archive is not None,
                 )
                 # A Ctrl-C that came while the pages were written stops the run too: run.json
                 # says so.
