@@ -17,6 +17,8 @@ from support.articles import SEED
 from support.cli import tiny_model_flags
 from support.configs import marian_config
 from support.damage import swap_a_weight_shape
+from support.feeds import rss_feed
+from support.wire import ECB_INVESTING, QUAKE_CHILE_AP, WILDFIRE_AP
 
 from summarize.core.records import Article
 from summarize.runners import distributed
@@ -462,3 +464,18 @@ def test_processes_setting_is_checked() -> None:
         build_run_config({"processes": 0})
     with pytest.raises(ConfigError, match="use one"):
         build_run_config({"processes": 2, "ray": ""})
+
+
+def test_processes_flag_reads_a_feed_once_and_splits_what_the_main_process_read(
+    tiny_models, tmp_path, web_server
+) -> None:
+    """Read in each process, a feed could change between them (the shares would not add up)
+    and the site would see every request once per process."""
+    copies = [QUAKE_CHILE_AP, ECB_INVESTING, WILDFIRE_AP]
+    web_server.route("/feed.xml", body=rss_feed("Wire", copies), content_type="application/rss+xml")
+    output = tmp_path / "out"
+    done = summarize_processes(tiny_models, web_server.url("/feed.xml"), output)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert web_server.hits("/feed.xml") == 1
+    titles = sorted(record["title"] for record in records(output).values())
+    assert titles == sorted(copy.title for copy in copies)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import feedparser
 import pytest
 from support.cli import run_cli, tiny_model_flags
+from support.feeds import atom_feed, rss_feed
 from support.wire import (
     BUDGET_FIRST_REUTERS,
     ECB_INVESTING,
@@ -27,52 +25,12 @@ from support.wire import (
     QUAKE_CHILE_GUARDIAN,
     STRIKE_DW,
     WILDFIRE_AP,
-    Copy,
 )
 
 #: Two runs with models per night would be slow for the default suite: CI runs the slow tier.
 pytestmark = pytest.mark.slow
 
 LANGUAGES = ("hu", "zh")
-#: When the feeds' stories were published: the newest first, an hour apart.
-NOW = datetime(2026, 12, 6, 6, 0, tzinfo=UTC)
-
-
-def rss(title: str, copies: Sequence[Copy]) -> str:
-    """An RSS 2.0 feed whose items carry their whole text (content:encoded)."""
-    items = "".join(
-        f"<item><title>{escape(copy.title)}</title><link>{escape(copy.url)}</link>"
-        f"<guid isPermaLink='true'>{escape(copy.url)}</guid>"
-        f"<pubDate>{format_datetime(NOW - timedelta(hours=number))}</pubDate>"
-        "<content:encoded><![CDATA["
-        + "".join(f"<p>{escape(part)}</p>" for part in copy.text.split("\n\n"))
-        + "]]></content:encoded></item>"
-        for number, copy in enumerate(copies)
-    )
-    return (
-        "<?xml version='1.0' encoding='utf-8'?>\n<rss version='2.0' "
-        "xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>"
-        f"<title>{escape(title)}</title><link>https://example.org/</link>"
-        f"<description>News</description>{items}</channel></rss>"
-    )
-
-
-def atom(title: str, copies: Sequence[Copy]) -> str:
-    """An Atom feed whose entries carry their whole text as HTML content."""
-    entries = "".join(
-        f"<entry><title>{escape(copy.title)}</title><link href='{escape(copy.url)}'/>"
-        f"<id>{escape(copy.url)}</id>"
-        f"<updated>{(NOW - timedelta(hours=number)).isoformat()}</updated>"
-        "<author><name>Staff</name></author><content type='html'>"
-        + escape("".join(f"<p>{escape(part)}</p>" for part in copy.text.split("\n\n")))
-        + "</content></entry>"
-        for number, copy in enumerate(copies)
-    )
-    return (
-        "<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom'>"
-        f"<title>{escape(title)}</title><id>urn:test:{escape(title)}</id>"
-        f"<updated>{NOW.isoformat()}</updated>{entries}</feed>"
-    )
 
 
 def night(root: Path, tiny_models, urls: Sequence[str]):
@@ -110,12 +68,12 @@ def test_three_nights_of_two_feeds_into_an_archive(tiny_models, tmp_path, web_se
     def publish(version: int) -> None:
         web_server.route(
             "/world.xml",
-            body=rss("The Guardian", guardian),
+            body=rss_feed("The Guardian", guardian),
             content_type=rss_type,
             etag=f'"w{version}"',
         )
         web_server.route(
-            "/wire.atom", body=atom("AP", wire), content_type=atom_type, etag=f'"a{version}"'
+            "/wire.atom", body=atom_feed("AP", wire), content_type=atom_type, etag=f'"a{version}"'
         )
 
     # Night 1: four entries, one wire report carried by both outlets -> three stories.
@@ -135,7 +93,7 @@ def test_three_nights_of_two_feeds_into_an_archive(tiny_models, tmp_path, web_se
     # Night 2: one outlet adds a story, the other's feed is unchanged (one 304).
     guardian.insert(0, STRIKE_DW)
     web_server.route(
-        "/world.xml", body=rss("The Guardian", guardian), content_type=rss_type, etag='"w2"'
+        "/world.xml", body=rss_feed("The Guardian", guardian), content_type=rss_type, etag='"w2"'
     )
     second = night(tmp_path, tiny_models, urls)
     assert second.returncode == 0, second.stderr
@@ -148,7 +106,7 @@ def test_three_nights_of_two_feeds_into_an_archive(tiny_models, tmp_path, web_se
 
     # Night 3: the wire adds a story.
     wire.insert(0, BUDGET_FIRST_REUTERS)
-    web_server.route("/wire.atom", body=atom("AP", wire), content_type=atom_type, etag='"a2"')
+    web_server.route("/wire.atom", body=atom_feed("AP", wire), content_type=atom_type, etag='"a2"')
     third = night(tmp_path, tiny_models, urls)
     assert third.returncode == 0, third.stderr
     folders = runs(site)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.config import RunConfig
+from summarize.core.conversion import from_json, to_json
 from summarize.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
@@ -42,6 +43,7 @@ from summarize.core.progress import ProgressFactory, silent_progress
 from summarize.core.records import Article, LanguageUnavailable
 from summarize.engines import collective
 from summarize.engines.backends import EngineChoice
+from summarize.inputs import ReadResult
 from summarize.outputs.writer import RunOutcome, write_outputs
 from summarize.runners import transcripts
 from summarize.runners.local import Computation, compute, read_inputs
@@ -116,10 +118,10 @@ def run(
     process = process or current_process(config.device)
     started = datetime.now(UTC).astimezone()
     clock = time.perf_counter()
-    read = read_inputs(config)
-    share = balance_by_length(read.articles, process.count)[process.index]
     folder = config.output / SHARDS_FOLDER
     _clear_old_shares(folder, process)
+    read = _read_once(config, process, folder)
+    share = balance_by_length(read.articles, process.count)[process.index]
     local = replace(
         config,
         device=process_device(config, process),
@@ -248,6 +250,30 @@ def _clear_old_shares(folder: Path, process: ProcessInfo) -> None:
     if process.is_main:
         shutil.rmtree(folder, ignore_errors=True)
     wait_for_everyone(process)
+
+
+#: The main process's reading of the inputs, for the others (see _read_once).
+INPUTS_FILE = "inputs.json"
+
+
+def _read_once(config: RunConfig, process: ProcessInfo, folder: Path) -> ReadResult:
+    """The run's inputs as the main process read them.
+
+    Every process must split one list of articles the same way. Read in each process, a feed
+    or page fetched a moment apart could differ (an entry added, a page that failed in one
+    and not another) and the shares would not add up; and each site would see every request
+    once per process. So the main one reads and the others take its articles, waiting for the
+    file as they wait for the shares (reading the web can take longer than a barrier waits).
+    """
+    path = folder / INPUTS_FILE
+    if process.is_main:
+        read = read_inputs(config)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(to_json(read), ensure_ascii=False))
+        return read
+    while not path.exists():  # a main that fails to read stops the launch, this one too
+        time.sleep(POLL_SECONDS)
+    return from_json(ReadResult, json.loads(path.read_text(encoding="utf-8")))
 
 
 def wait_for_everyone(process: ProcessInfo) -> None:

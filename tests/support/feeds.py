@@ -11,8 +11,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarize.web import Fetched, FetchFailed
+
+if TYPE_CHECKING:
+    from support.wire import Copy
 
 #: The feed documents written for the tests.
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
@@ -128,4 +132,47 @@ def long_feed(count: int) -> str:
             }
             for n in range(1, count + 1)
         ]
+    )
+
+
+#: When rss_feed's and atom_feed's newest story was published.
+NOW = datetime(2026, 12, 6, 6, 0, tzinfo=UTC)
+
+
+def rss_feed(title: str, copies: Sequence[Copy]) -> str:
+    """An RSS 2.0 feed of ``copies`` (newest first, an hour apart from NOW) whose items carry
+    their whole text (content:encoded)."""
+    items = "".join(
+        f"<item><title>{escape(copy.title)}</title><link>{escape(copy.url)}</link>"
+        f"<guid isPermaLink='true'>{escape(copy.url)}</guid>"
+        f"<pubDate>{format_datetime(NOW - timedelta(hours=number))}</pubDate>"
+        "<content:encoded><![CDATA["
+        + "".join(f"<p>{escape(part)}</p>" for part in copy.text.split("\n\n"))
+        + "]]></content:encoded></item>"
+        for number, copy in enumerate(copies)
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?>\n<rss version='2.0' "
+        "xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>"
+        f"<title>{escape(title)}</title><link>https://example.org/</link>"
+        f"<description>News</description>{items}</channel></rss>"
+    )
+
+
+def atom_feed(title: str, copies: Sequence[Copy]) -> str:
+    """An Atom feed of ``copies`` (as rss_feed) whose entries carry their whole text as HTML
+    content."""
+    entries = "".join(
+        f"<entry><title>{escape(copy.title)}</title><link href='{escape(copy.url)}'/>"
+        f"<id>{escape(copy.url)}</id>"
+        f"<updated>{(NOW - timedelta(hours=number)).isoformat()}</updated>"
+        "<author><name>Staff</name></author><content type='html'>"
+        + escape("".join(f"<p>{escape(part)}</p>" for part in copy.text.split("\n\n")))
+        + "</content></entry>"
+        for number, copy in enumerate(copies)
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom'>"
+        f"<title>{escape(title)}</title><id>urn:test:{escape(title)}</id>"
+        f"<updated>{NOW.isoformat()}</updated>{entries}</feed>"
     )
