@@ -264,3 +264,14 @@ def test_top_pages_are_as_usable_as_a_runs(archive: Path) -> None:
         expected = ARCHIVE_PAGES if page in ARCHIVE_PAGES else TOP_PAGES
         assert hrefs == [f"./{name}" for name in expected]
         assert "prefers-color-scheme: dark" in (archive / page).read_text("utf-8")
+
+
+def test_an_archive_run_with_nothing_to_publish_writes_no_folder(tiny_models, tmp_path) -> None:
+    """Every input failed: the archive keeps serving its last good briefing, exit 1 says why."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    args = ["run", "empty.txt", "--archive", "site", "-q", *tiny_model_flags(tiny_models, ("hu",))]
+    result = run_cli([*args, "--languages", "hu"], cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "no story to publish; no briefing written into site" in result.stderr
+    assert "failed: empty.txt: empty file" in result.stderr
+    assert not list(tmp_path.glob("site/2*"))  # no dated folder (no archive folder at all)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from support.cli import run_cli, summarize_command, tiny_model_flags
 from support.feeds import FEEDS
+from support.webserver import closed_port_url
 
 
 def run_with_stdin(args: list[str], cwd: Path, stdin: str) -> subprocess.CompletedProcess[str]:
@@ -108,3 +109,16 @@ def test_stdin_with_processes_is_a_usage_error(tmp_path) -> None:
     assert result.returncode == 2, result.stderr
     assert "- (standard input) cannot be shared by --processes" in result.stderr
     assert not (tmp_path / "outputs").exists()
+
+
+def test_web_inputs_none_of_which_can_be_read_stop_before_any_model_loads(tmp_path) -> None:
+    """No network at night: say so, and leave the last good briefing in place."""
+    not_a_model = tmp_path / "not-a-model"  # loading it would fail: it is never tried
+    not_a_model.mkdir()
+    args = ["run", closed_port_url("/feed.xml"), closed_port_url("/other.xml"), "-o", "out"]
+    result = run_cli([*args, "--summary-model", str(not_a_model)], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "no web input could be read (http://127.0.0.1:" in result.stderr
+    assert "check the network connection and the URLs" in result.stderr
+    assert "not-a-model" not in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()

@@ -139,6 +139,10 @@ def _unpublished(read: ReadResult, config: RunConfig) -> ReadResult:
             f"{config.archive}; no briefing written (--include-seen publishes them again)",
             read.failures,
         )
+    if not new:  # every input failed: the archive keeps serving its last good briefing
+        raise NothingNew(
+            f"no story to publish; no briefing written into {config.archive}", read.failures
+        )
     return replace(read, articles=tuple(new))
 
 
@@ -162,6 +166,14 @@ def read_inputs(config: RunConfig) -> ReadResult:
     finally:
         if fetcher is not None:
             fetcher.close()
+    if not read.articles and read.failures and all(source.kind == "url" for source in sources):
+        # Before any model loads: most likely no network (or every URL is wrong), and an empty
+        # briefing would replace the last good one.
+        first = read.failures[0]
+        raise InputError(
+            f"no web input could be read ({first.source}: {first.reason}); check the network "
+            "connection and the URLs"
+        )
     if not read.articles and not read.failures:
         raise InputError(
             f"no articles found in {', '.join(config.inputs)}; supported files: "
