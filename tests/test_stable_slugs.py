@@ -40,6 +40,10 @@ def test_a_url_names_the_page_by_its_last_meaningful_segment() -> None:
         "https://example.com/2026/12/06/heatwave-hits-europe.html": "heatwave-hits-europe",
         "https://example.com/news/budapest?id=1&lang=en": "budapest",
         "https://example.com/world/story/12345": "world-12345",
+        # An id with a letter or two in it is still an id, not the story's name.
+        "https://www.dw.com/en/germany-rail-strike-gdl/a-70111222": (
+            "germany-rail-strike-gdl-a-70111222"
+        ),
         "https://example.com/": "example-com",
         "https://news.example.org/article/index.html": "news-example-org",
     }

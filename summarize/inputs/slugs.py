@@ -107,20 +107,25 @@ def _base(article: Article) -> str:
 
 
 def url_words(url: str) -> str:
-    """The words of ``url`` that name its story: the last meaningful path segment, with a
-    numeric id that follows it (``/world/story/12345`` -> ``world-12345``); the host when
-    the path names nothing."""
+    """The words of ``url`` that name its story: the last meaningful path segment, with an id
+    that follows it (``/world/story/12345`` -> ``world-12345``); the host when the path
+    names nothing."""
     parts = urlsplit(url)
     segments = [_PAGE_SUFFIX.sub("", unquote(segment)) for segment in parts.path.split("/")]
     segments = [s for s in segments if slugify(s) and slugify(s) not in _GENERIC_SEGMENTS]
-    named = [s for s in segments if any(char.isalpha() for char in s)]
+    named = [s for s in segments if _names_something(s)]
     if not named:
         # Only numbers (``/2026/12/06/123``), or nothing: the host and what numbers there are.
         return "-".join([parts.hostname or "", *segments[-2:]])
     word, last = named[-1], segments[-1]
-    if not any(char.isalpha() for char in last):
-        return f"{word}-{last}"  # a numeric id after the words
+    if not _names_something(last):
+        return f"{word}-{last}"  # an id after the words (``/rail-strike/a-70111222``)
     return word
+
+
+def _names_something(segment: str) -> bool:
+    """Whether a path segment has words in it, not only an id (``123``, ``a-70111222``)."""
+    return sum(char.isalpha() for char in segment) >= 3
 
 
 def _digest_source(article: Article) -> str:
