@@ -305,7 +305,15 @@ def make_showcase_briefing() -> Briefing:
         },
     )
     results = (
-        with_article(orban, section="world", source_name="Budapest Times"),
+        with_article(
+            orban,
+            section="world",
+            source_name="Budapest Times",
+            also_reported_by=(
+                Reference("Reuters", "https://www.reuters.com/world/europe/orban-beijing/"),
+                Reference("Telex", "https://telex.hu/kulfold/orban-peking"),
+            ),
+        ),
         with_article(bank, section="business", source_name="Moscow Wire", published="2024-07-26"),
         with_article(flood, section="world", source_name="Danube Post", published="2024-07-05"),
     )
