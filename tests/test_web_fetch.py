@@ -184,6 +184,22 @@ def test_a_corrupt_state_file_is_ignored(
     assert "if-none-match" not in web_server.requests("/a")[1].headers
 
 
+def test_a_validator_that_cannot_be_sent_back_is_not_kept(
+    web_server: WebServer, tmp_path: Path
+) -> None:
+    """httpx reads ``ETag: "café"`` but refuses to send it: kept, it stopped every later run."""
+    url = web_server.url("/a")
+    web_server.route(
+        "/a", body="fresh", etag='"café"', last_modified="Sun, 06 Dec 2026 05:00:00 GMT"
+    )
+    fetch(url, state_folder=tmp_path)
+    got = fetch(url, state_folder=tmp_path)  # no UnicodeEncodeError
+    assert got.body == b"fresh"
+    second = web_server.requests("/a")[1].headers
+    assert "if-none-match" not in second
+    assert second["if-modified-since"] == "Sun, 06 Dec 2026 05:00:00 GMT"
+
+
 def test_a_304_with_nothing_kept_is_fetched_again_without_conditions(
     web_server: WebServer,
 ) -> None:

@@ -32,7 +32,7 @@ from summarize.web.failures import (
 )
 from summarize.web.records import Fetched, FetchFailed
 from summarize.web.robots import ROBOTS_MAX_BYTES, RobotsAnswer, RobotsRules
-from summarize.web.state import Kept, StateFolder
+from summarize.web.state import Kept, StateFolder, sendable
 
 logger = logging.getLogger(__name__)
 
@@ -239,6 +239,8 @@ class Fetcher:
         """Keep a full 200 answer that carries a validator, for the next run's conditions."""
         etag = answer.headers.get("etag")
         last_modified = answer.headers.get("last-modified")
+        etag = etag if sendable(etag) else None
+        last_modified = last_modified if sendable(last_modified) else None
         if self._state is None or answer.status != 200 or not (etag or last_modified):
             return
         self._state.save(

@@ -39,11 +39,18 @@ class Kept:
     def conditions(self) -> dict[str, str]:
         """Request headers asking the server to answer 304 when the body is unchanged."""
         headers = {}
-        if self.etag:
+        if sendable(self.etag):
             headers["If-None-Match"] = self.etag
-        if self.last_modified:
+        if sendable(self.last_modified):
             headers["If-Modified-Since"] = self.last_modified
         return headers
+
+
+def sendable(value: str | None) -> bool:
+    """Whether a validator can go back in a request header: printable ASCII only. A server may
+    send ``ETag: "café"``; httpx reads it, but refuses to send it (UnicodeEncodeError), and a
+    state file holding one would stop every later run."""
+    return bool(value) and value.isascii() and value.isprintable()
 
 
 class StateFolder:
