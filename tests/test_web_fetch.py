@@ -448,6 +448,32 @@ def test_robots_txt_rules_for_our_token_apply(web_server: WebServer) -> None:
     assert "disallows it" in failure(web_server.url("/story"), page=True)
 
 
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/private/x", False),
+        ("/reports/q3.pdf", False),
+        ("/reports/q3.pdf.html", True),
+        ("/x", True),
+    ],
+)
+def test_robots_txt_is_read_as_rfc_9309_says(
+    web_server: WebServer, path: str, allowed: bool
+) -> None:
+    """The longest match wins and * and $ are wildcards (urllib.robotparser took the first
+    matching line, so "Allow: /" let every private page through, and knew no wildcards)."""
+    rules = "User-agent: *\nAllow: /\nDisallow: /private\nDisallow: /*.pdf$\n"
+    web_server.route("/robots.txt", body=rules, content_type="text/plain")
+    web_server.route(path, body="page")
+    with Fetcher(state_folder=None) as fetcher:
+        if allowed:
+            assert fetcher.fetch(web_server.url(path), page=True).body == b"page"
+        else:
+            with pytest.raises(FetchFailed, match="disallows it"):
+                fetcher.fetch(web_server.url(path), page=True)
+    assert web_server.hits(path) == (1 if allowed else 0)
+
+
 def test_robots_txt_is_ignored_when_switched_off(web_server: WebServer) -> None:
     web_server.route("/robots.txt", body="User-agent: *\nDisallow: /\n")
     web_server.route("/story", body="story")

@@ -3,18 +3,21 @@
 The conventions are RFC 9309's: a robots.txt that is missing (404 and the other 4xx) allows
 everything; 401 and 403 disallow everything; a server error (5xx, after retries) disallows
 everything until it answers; a host that cannot be reached at all allows everything (its pages
-will fail on their own, with the reason).
+will fail on their own, with the reason). Rules are matched as RFC 9309 says (the longest
+match wins, ``*`` and ``$`` wildcards) by protego, Scrapy's parser; the standard library's
+``urllib.robotparser`` takes the first matching line and knows no wildcards, so
+``Allow: /`` before ``Disallow: /private`` let every private page through.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+from protego import Protego
 
 from summarize.web.records import FetchFailed
 
@@ -35,7 +38,7 @@ class RobotsAnswer:
 
 @dataclass(frozen=True)
 class _Rules:
-    parser: urllib.robotparser.RobotFileParser | None
+    parser: Protego | None
     #: Why every page is refused (401/403, a server error), after "robots.txt of HOST";
     #: empty when the parser decides.
     refusal: str = ""
@@ -59,7 +62,7 @@ class RobotsRules:
         host = _host_text(url)
         if rules.refusal:
             raise FetchFailed(f"robots.txt of {host} {rules.refusal}")
-        if rules.parser is not None and not rules.parser.can_fetch(self._token, str(url)):
+        if rules.parser is not None and not rules.parser.can_fetch(str(url), self._token):
             raise FetchFailed(f"robots.txt of {host} disallows it")
 
     def _rules_for(self, origin: str) -> _Rules:
@@ -86,9 +89,7 @@ class RobotsRules:
                 None,
                 f"could not be read ({answer.reason}); its pages are fetched once it answers",
             )
-        parser = urllib.robotparser.RobotFileParser()
-        parser.parse(answer.body.decode("utf-8-sig", "replace").splitlines())  # BOM or not
-        return _Rules(parser)
+        return _Rules(Protego.parse(answer.body.decode("utf-8-sig", "replace")))  # BOM or not
 
 
 def _origin(url: httpx.URL) -> str:
