@@ -454,3 +454,27 @@ def test_the_real_fetcher_keeps_its_state_in_the_cache_and_the_size_limit(
     with make_fetcher(build_run_config({"output": tmp_path / "b", "no_cache": True})) as fetcher:
         fetcher.fetch(web_server.url("/feed.xml"))
     assert not (tmp_path / "b").exists()
+
+
+def test_json_python_will_not_read_fails_that_input_only(tmp_path) -> None:
+    """A 5,000-digit number or 50,000-deep nesting raised ValueError / RecursionError, which
+    stopped the whole run when it came from a URL or standard input."""
+    head = '{"version": "https://jsonfeed.org/version/1.1", "items": '
+    huge = head + '[], "n": ' + "1" * 5000 + "}"
+    deep = head + "[" * 50000 + "]" * 50000 + "}"
+    urls = ["https://a.example/feed.json", "https://b.example/feed.json"]
+    fetcher = FakeFetcher(
+        {
+            url: fetched(url, body, "application/feed+json")
+            for url, body in zip(urls, [huge, deep], strict=True)
+        }
+    )
+    good = '{"text": "Rain is expected tomorrow across the region."}\n'
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text(good + '{"text": "x", "n": ' + "1" * 5000 + "}\n", "utf-8")
+    piped = io.BytesIO(('{"n": ' + "1" * 5000 + "}\n").encode())
+    result = read_articles([*urls, str(wire), "-"], fetcher=fetcher, stdin=piped)
+    failed = [failure.source for failure in result.failures]
+    assert failed == [*urls, f"{wire}:2"]  # the line, not the file
+    # Standard input whose one line is no JSON Python reads is one text article, as any text.
+    assert [article.source for article in result.articles] == [f"{wire}:1", "stdin"]

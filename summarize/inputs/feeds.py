@@ -229,7 +229,7 @@ def _iso_from_struct(date: Any) -> str | None:
 def _parse_json_feed(data: bytes, base_url: str | None) -> Feed:
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON, a 5,000-digit number
         raise Unreadable(f"{NOT_A_FEED} that can be read: invalid JSON ({error})") from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise Unreadable(f"{NOT_A_FEED} that can be read: a JSON Feed needs an 'items' list")

@@ -41,6 +41,8 @@ def _jsonl_record(
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise Unreadable(f"invalid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 50,000 deep
+        raise Unreadable(f"JSON that cannot be read ({type(exc).__name__})") from None
     if not isinstance(record, dict):
         raise Unreadable(f"expected a JSON object, got {type(record).__name__}")
     if "text" not in record or record["text"] is None:

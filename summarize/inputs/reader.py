@@ -174,6 +174,9 @@ def _read_stdin(stream: BinaryIO, reading: _Reading) -> tuple[list[Article], lis
         return [], [InputFailure(STDIN_SOURCE, str(exc))]
     except OSError as exc:
         return [], [InputFailure(STDIN_SOURCE, f"cannot read it ({exc.strerror or exc})")]
+    except Exception as exc:  # as for a file: one bad input must not stop the batch
+        logger.debug("unexpected error reading standard input", exc_info=True)
+        return [], [InputFailure(STDIN_SOURCE, f"could not read it ({type(exc).__name__}: {exc})")]
 
 
 def read_texts(texts: Sequence[str]) -> ReadResult:

@@ -31,6 +31,6 @@ def is_jsonl(decoded: Decoded) -> bool:
         try:
             if not isinstance(json.loads(line), dict):
                 return False
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or JSON Python will not read
             return False
     return True

@@ -54,6 +54,9 @@ def read_url(
         return [page_draft(fetched, _url_id(fetched.final_url or url), url)], []
     except (FetchFailed, Unreadable) as exc:
         return [], [InputFailure(url, str(exc))]
+    except Exception as exc:  # as for a file: one bad feed or page must not stop the batch
+        logger.debug("unexpected error reading %s", url, exc_info=True)
+        return [], [InputFailure(url, f"could not read it ({type(exc).__name__}: {exc})")]
 
 
 def _looks_like_feed(url: str) -> bool:
