@@ -90,3 +90,14 @@ def test_an_unchanged_feed_costs_one_304_and_reads_as_before(web_server, tmp_pat
         None,
         '"v1"',
     ]
+
+
+def test_a_charset_that_is_no_web_encoding_is_ignored(web_server, tmp_path) -> None:
+    """Python decodes "punycode" too, in time quadratic in the body: a page that names it
+    (or any codec that is no text encoding) is read by its own evidence instead."""
+    page = article_page("New ferry terminal opens", PAGE_TEXT)
+    web_server.route("/ferry", body=page, content_type="text/html; charset=punycode")
+    web_server.route("/rot", body=page, content_type="text/html; charset=rot13")
+    result = read([web_server.url("/ferry"), web_server.url("/rot")], tmp_path / "state")
+    assert [a.title for a in result.articles] == ["New ferry terminal opens"] * 2
+    assert not result.failures

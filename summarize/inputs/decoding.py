@@ -158,14 +158,37 @@ def _sniff_utf16(data: bytes) -> str | None:
     return None
 
 
+#: Python's names of the encodings web pages and feeds are written in (WHATWG's list, as
+#: far as Python has them). A label naming any other codec is ignored: Python also decodes
+#: "punycode" (quadratic: a 10 MB body takes hours), "zlib_codec", "rot13" and more.
+_TEXT_ENCODINGS = frozenset(
+    {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "ascii", "iso8859-1"}
+    | {f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)}
+    | {f"cp{n}" for n in (866, 874, 932, 949, *range(1250, 1259))}
+    | {"koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "tis-620"}
+    | {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis"}
+    | {"euc_kr"}
+)
+
+
+def text_encoding(label: str | bytes) -> str | None:
+    """Python's codec for a charset label a page or server gives, when it is an encoding web
+    text is written in; else None."""
+    try:
+        text = label.decode("ascii") if isinstance(label, bytes) else label
+        name = codecs.lookup(text.strip()).name
+    except (LookupError, UnicodeDecodeError, ValueError):
+        return None
+    return name if name in _TEXT_ENCODINGS else None
+
+
 def _declared_html_charset(data: bytes) -> str | None:
-    """The codec a page's ``<meta charset>`` names, if Python knows it."""
+    """The codec a page's ``<meta charset>`` names, if it is one web text is written in."""
     match = _HTML_CHARSET.search(data[:4096])
     if match is None:
         return None
-    try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+    name = text_encoding(match.group(1))
+    if name is None:
         return None
     # Browsers read pages labelled Latin-1 or ASCII as windows-1252 (WHATWG Encoding).
     return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name

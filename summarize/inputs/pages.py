@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import replace
 from pathlib import Path
 
 from summarize.core.records import Article
 from summarize.core.urls import safe_href
 from summarize.inputs.cleanup import clean, nul_warning
-from summarize.inputs.decoding import Decoded, decode
+from summarize.inputs.decoding import Decoded, decode, text_encoding
 from summarize.inputs.drafts import Unreadable
 from summarize.inputs.files import InputFile
 from summarize.inputs.html import read_html
@@ -24,11 +23,12 @@ def decode_body(body: bytes, charset: str | None, *, html: bool) -> Decoded:
     file rules (byte-order mark, UTF-8, ``<meta charset>``, a guess)."""
     if not body:
         raise Unreadable("empty response")
-    if charset:
+    encoding = text_encoding(charset) if charset else None
+    if encoding:
         try:
-            text = body.decode(codecs.lookup(charset).name)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong or unknown label: the body's own evidence decides
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            pass  # a wrong label: the body's own evidence decides
         else:
             cleaned, dropped = clean(text.removeprefix("\ufeff"))
             return Decoded(cleaned, [nul_warning("page", dropped)] if dropped else [])
