@@ -478,3 +478,42 @@ def test_json_python_will_not_read_fails_that_input_only(tmp_path) -> None:
     assert failed == [*urls, f"{wire}:2"]  # the line, not the file
     # Standard input whose one line is no JSON Python reads is one text article, as any text.
     assert [article.source for article in result.articles] == [f"{wire}:1", "stdin"]
+
+
+def _one_teaser_feed(tmp_path, link: str, teaser: str = LONG_TEASER):
+    feed = tmp_path / "herald.xml"
+    feed.write_text(rss([{"title": "Landslide", "link": link, "description": teaser}]), "utf-8")
+    return feed
+
+
+def test_a_feeds_link_to_a_private_address_is_not_fetched(tmp_path) -> None:
+    """Untrusted links must not make the run read (and publish) this machine's pages."""
+    fetcher = FakeFetcher({})
+    for link in ("http://127.0.0.1:8080/admin", "http://169.254.169.254/latest/", "http://[::1]/"):
+        (article,) = read_articles([_one_teaser_feed(tmp_path, link)], fetcher=fetcher).articles
+        assert article.text == LONG_TEASER
+        assert "links to a private network address; not fetched" in article.warnings[0]
+    assert fetcher.calls == []
+
+
+def test_a_page_with_less_text_than_the_teaser_is_not_the_story(tmp_path) -> None:
+    """A consent wall answers 200 too: its two lines must not replace the teaser."""
+    link = "https://herald.example.com/landslide"
+    wall = article_page("Before you continue", ["Please enable JavaScript to continue."])
+    fetcher = FakeFetcher({link: fetched(link, wall)})
+    (article,) = read_articles([_one_teaser_feed(tmp_path, link)], fetcher=fetcher).articles
+    assert (article.title, article.text) == ("Landslide", LONG_TEASER)
+    assert "the page has less text than the feed's teaser" in article.warnings[0]
+
+
+def test_the_entrys_link_is_the_story_not_the_pages_canonical_url(tmp_path) -> None:
+    """Pages that name their site's home page as canonical would all be one story."""
+    link = "https://herald.example.com/rescue"
+    page = article_page("Eleven sailors rescued", PAGE_TEXT).replace(
+        "</head>", "<link rel='canonical' href='https://herald.example.com/'></head>"
+    )
+    fetcher = FakeFetcher({link: fetched(link, page)})
+    (article,) = read_articles(
+        [_one_teaser_feed(tmp_path, link, "Short.")], fetcher=fetcher
+    ).articles
+    assert article.url == link and article.text.split("\n\n") == PAGE_TEXT

@@ -9,9 +9,11 @@ on the article; a shorter one is an input failure naming the entry.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from summarize.core.records import Article, InputFailure
 from summarize.inputs.drafts import Unreadable, make_draft
@@ -65,7 +67,7 @@ def read_feed(
     for note in feed.warnings:
         logger.warning("%s: %s", source, note)
     teasers = {e.number: e.link for e in entries if e.link and _words(e.body) < FULL_TEXT_MIN_WORDS}
-    pages = _fetch_pages(fetcher, list(teasers.values()))
+    pages = _fetch_pages(fetcher, list(teasers.values()), base_url)
     drafts: list[Article] = []
     failures: list[InputFailure] = []
     for entry in entries:
@@ -101,14 +103,37 @@ def _moment(published: str | None) -> datetime.datetime | None:
 
 
 def _fetch_pages(
-    fetcher: PageFetcher | None, links: Sequence[str]
+    fetcher: PageFetcher | None, links: Sequence[str], feed_url: str | None
 ) -> Mapping[str, Fetched | FetchFailed]:
     unique = list(dict.fromkeys(links))
     if not unique:
         return {}
     if fetcher is None:
         return {link: FetchFailed(OFFLINE) for link in unique}
-    return fetcher.fetch_all(unique, page=True)
+    # A feed from the web is untrusted: its links must not make the run read (and publish)
+    # pages of this machine or its network (a router's admin page, a cloud's metadata
+    # service). A feed served from such an address itself may link to its neighbours.
+    inside = feed_url is not None and private_host(urlsplit(feed_url).hostname)
+    refused = {link for link in unique if not inside and private_host(urlsplit(link).hostname)}
+    pages = dict(fetcher.fetch_all([link for link in unique if link not in refused], page=True))
+    for link in refused:
+        pages[link] = FetchFailed("it links to a private network address; not fetched")
+    return pages
+
+
+def private_host(host: str | None) -> bool:
+    """Whether ``host`` names this machine or a private network by itself: ``localhost``, or
+    an IP address that is not global (loopback, private, link-local). Names are not resolved
+    (a look-up would leave the machine; the fetcher's connection is what reaches the host)."""
+    if not host:
+        return False
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
 
 
 def _words(text: str) -> int:
@@ -138,9 +163,14 @@ def _entry_article(
         problem = _page_problem(page)
         if problem is None:
             try:
-                return _with_page(entry, page, fields, warnings)
+                article = _with_page(entry, page, fields, warnings)
             except Unreadable as exc:
                 problem = str(exc)
+            else:
+                if _words(article.text) >= _words(entry.body):
+                    return article
+                # A consent wall, a paywall or an error page that still answered 200.
+                problem = "the page has less text than the feed's teaser"
         page = FetchFailed(problem)
     if isinstance(page, FetchFailed):
         words = _words(entry.body)
@@ -179,6 +209,9 @@ def _with_page(
     return replace(
         draft,
         id=entry_id,
+        # The entry's link is the story: a page's canonical URL is often its home page
+        # (consent and error pages), which would merge distinct stories as one.
+        url=fields["url"] or draft.url,
         title=draft.title if named or not entry.title else entry.title,
         published=draft.published or entry.published,
         source_name=draft.source_name or entry.source_name,
