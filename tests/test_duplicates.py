@@ -13,12 +13,11 @@ from support.wire import DIFFERENT_STORIES, SAME_STORY, Copy
 
 from summarize.core.config import RunConfig
 from summarize.core.records import Article, ArticleOutcome, Duplicate, Reference, Summary
+from summarize.core.urls import guid_key, normalise_url
 from summarize.inputs import merge_duplicates
 from summarize.inputs.duplicates import TEASER_RATIO
 from summarize.inputs.fingerprints import (
     SIMILARITY_THRESHOLD,
-    guid_key,
-    normalise_url,
     shingles,
     signature,
 )
@@ -93,6 +92,8 @@ def test_feed_ids_are_matched_within_their_publisher_unless_unique_anywhere() ->
     # A URL or URN names one thing anywhere.
     assert guid_key("https://x.com/a?utm_source=rss", "A") == guid_key("http://www.x.com/a", "B")
     assert guid_key("urn:uuid:0b3c", "A") == guid_key("urn:uuid:0b3c", "B")
+    # Only URLs, URNs and tag: URIs are unique anywhere; "post:123" is one feed's numbering.
+    assert guid_key("post:123", "A") != guid_key("post:123", "B")
     assert guid_key("", "A") is None
     assert guid_key(None, "A") is None
 

@@ -17,6 +17,7 @@ from support.pages import elements, parse_strict, text_of
 from summarize.core.config import RunConfig
 from summarize.core.records import Article, ArticleOutcome, LanguageUnavailable, Summary
 from summarize.outputs import write_briefing, writer
+from summarize.outputs.feeds import entry_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -236,3 +237,24 @@ def test_a_language_unavailable_this_run_keeps_last_runs_feed(tmp_path: Path) ->
         _results(), (), RunConfig(output=out, languages=("ru",)), datetime.now(UTC), 1.0
     )
     assert not (out / "feed.hu.xml").exists() and (out / "feed.ru.xml").exists()
+
+
+def test_two_outlets_numbering_their_entries_alike_get_distinct_entry_ids() -> None:
+    """A feed id is unique only within its feed: readers drop entries that share an id."""
+
+    def story(outlet: str, url: str) -> Article:
+        return Article(
+            id=url,
+            slug=outlet,
+            title="T",
+            text="Text.",
+            source=url,
+            url=url,
+            guid="1",
+            source_name=outlet,
+        )
+
+    first = entry_id(story("AP", "https://apnews.com/a"), "hu")
+    second = entry_id(story("Reuters", "https://reuters.com/b"), "hu")
+    assert first != second
+    assert first == entry_id(story("AP", "https://apnews.com/a"), "hu")  # and stable

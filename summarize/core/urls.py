@@ -1,4 +1,6 @@
-"""URLs: only plain http(s) URLs become links; hosts are shown as browsers show them."""
+"""URLs: only plain http(s) URLs become links; hosts are shown as browsers show them; one
+story's URLs and feed ids compare equal (page names, duplicates, seen stories, feed entry ids
+all use these rules)."""
 
 from __future__ import annotations
 
@@ -24,10 +26,6 @@ def url_scheme(text: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-#: Query parameters that track a click rather than name a page.
-_TRACKING_PARAMETER = re.compile(r"^(?:utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$")
-
-
 def safe_href(url: str | None) -> str | None:
     """Return ``url`` if it is safe to emit as a link (absolute ``http``/``https`` with a
     host), else None."""
@@ -45,28 +43,97 @@ def safe_href(url: str | None) -> str | None:
     return url
 
 
-def normalised_url(url: str) -> str:
-    """``url`` as the same story's URL is compared (page names, feed entry ids): scheme and
-    host lowercased, no fragment, no default port, no click-tracking parameters, no trailing
-    slash."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+#: Query parameters that say how a reader arrived, not which page it is: dropped.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",  # Facebook
+        "gclid",  # Google Ads
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",  # Microsoft Ads
+        "yclid",  # Yandex
+        "twclid",  # X / Twitter
+        "igshid",  # Instagram
+        "mc_cid",  # Mailchimp
+        "mc_eid",
+        "_hsenc",  # HubSpot
+        "_hsmi",
+        "mkt_tok",  # Marketo
+        "_ga",  # Google Analytics cross-domain
+        "_gl",
+        "cmpid",
+        "ocid",
+        "smid",
+        "at_medium",
+        "at_campaign",
+        "ito",
+    }
+)
+#: Prefixes of tracking parameters (``utm_source``, ``utm_medium``, ...).
+TRACKING_PREFIXES = ("utm_", "at_custom")
+#: ``?amp=1``, ``?amp`` and ``?outputType=amp`` ask for the AMP rendering of the same article.
+_AMP_QUERY = {("amp", "1"), ("amp", ""), ("amp", "true"), ("outputtype", "amp")}
+
+
+def normalise_url(url: str | None) -> str | None:
+    """``url`` in one canonical form, so that copies of one page compare equal; None for
+    anything but an absolute ``http(s)`` URL.
+
+    http and https are one; the host is lowercased, without ``www.`` and a default port; the
+    fragment, a trailing slash, tracking parameters (``utm_*``, ``fbclid``, ``gclid``,
+    ``mc_cid``, ...) and AMP markers (a final ``/amp`` path segment, ``?amp=1``) go; the
+    remaining query parameters are sorted. The path keeps its case (servers tell it apart).
+    """
+    href = safe_href(url)
+    if href is None:
+        return None
+    parts = urlsplit(href)
+    host = (parts.hostname or "").rstrip(".")
+    host = host.removeprefix("www.")
     try:
         port = parts.port
-    except ValueError:  # a port that is no number: left out, as a browser would refuse it
-        port = None
-    default = {"http": 80, "https": 443}.get(scheme)
-    netloc = host if port in (None, default) else f"{host}:{port}"
-    query = urlencode(
-        [
-            (key, value)
-            for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING_PARAMETER.match(key.lower())
-        ]
-    )
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((scheme, netloc, path, query, ""))
+    except ValueError:  # a port that is no number: not a URL a browser would open
+        return None
+    if port is not None and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    # /amp is the AMP rendering of the page it ends (news sites' convention); never the page's
+    # own last segment, which is a slug or an id.
+    path = re.sub(r"/amp/?$", "/", path)
+    path = path.rstrip("/")
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(key) and (key.lower(), value.lower()) not in _AMP_QUERY
+    ]
+    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMETERS or key.startswith(TRACKING_PREFIXES)
+
+
+def guid_key(guid: str | None, publisher: str | None) -> str | None:
+    """The key a feed id is matched by; None without one.
+
+    A feed id is unique only within its feed (two feeds may both number their entries from
+    1), so it counts together with the publisher's name, unless it is a URL or a URN
+    (``tag:``, ``urn:uuid:``), which are unique anywhere.
+    """
+    guid = (guid or "").strip()
+    if not guid:
+        return None
+    if re.match(r"^(?:https?://|urn:|tag:)", guid, re.IGNORECASE):
+        return normalise_url(guid) or guid
+    return f"{(publisher or '').casefold()}\x00{guid}"
+
+
+def host_of(url: str | None) -> str | None:
+    """The lowercased host of a plain http(s) URL, else None."""
+    href = safe_href(url)
+    return urlsplit(href).hostname if href is not None else None
 
 
 def display_host(host: str | None) -> str | None:

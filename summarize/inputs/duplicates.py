@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from summarize.core.records import Article, Duplicate, Reference
-from summarize.inputs.fingerprints import Match, StoryIndex, fingerprint, normalise_url
+from summarize.core.urls import normalise_url
+from summarize.inputs.fingerprints import Match, StoryIndex, fingerprint
 from summarize.inputs.metadata import host_name
 
 logger = logging.getLogger(__name__)

@@ -15,10 +15,9 @@ import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from summarize.core.records import Article, DuplicateReason
-from summarize.core.urls import safe_href
+from summarize.core.urls import guid_key, normalise_url
 from summarize.inputs.metadata import host_name
 
 if TYPE_CHECKING:
@@ -27,37 +26,6 @@ if TYPE_CHECKING:
 # datasketch is imported where it is used: its package imports scipy (half a second), which
 # `summarize check` and `--help` need not pay.
 
-#: Query parameters that say how a reader arrived, not which page it is: dropped.
-TRACKING_PARAMETERS = frozenset(
-    {
-        "fbclid",  # Facebook
-        "gclid",  # Google Ads
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",  # Microsoft Ads
-        "yclid",  # Yandex
-        "twclid",  # X / Twitter
-        "igshid",  # Instagram
-        "mc_cid",  # Mailchimp
-        "mc_eid",
-        "_hsenc",  # HubSpot
-        "_hsmi",
-        "mkt_tok",  # Marketo
-        "_ga",  # Google Analytics cross-domain
-        "_gl",
-        "cmpid",
-        "ocid",
-        "smid",
-        "at_medium",
-        "at_campaign",
-        "ito",
-    }
-)
-#: Prefixes of tracking parameters (``utm_source``, ``utm_medium``, ...).
-TRACKING_PREFIXES = ("utm_", "at_custom")
-#: ``?amp=1``, ``?amp`` and ``?outputType=amp`` ask for the AMP rendering of the same article.
-_AMP_QUERY = {("amp", "1"), ("amp", ""), ("amp", "true"), ("outputtype", "amp")}
 
 #: Scripts written without spaces between words: each character is a token, and texts mostly
 #: in them are compared by character shingles. Kana and Han (Japanese, Chinese), Thai, Lao,
@@ -100,60 +68,6 @@ _LSH_BANDS = (64, 2)
 #: A text with fewer shingles than this (about 20 words) is too short to tell one story from
 #: another by its words: it is matched by URL and feed id only.
 MIN_SHINGLES = 20
-
-
-def normalise_url(url: str | None) -> str | None:
-    """``url`` in one canonical form, so that copies of one page compare equal; None for
-    anything but an absolute ``http(s)`` URL.
-
-    http and https are one; the host is lowercased, without ``www.`` and a default port; the
-    fragment, a trailing slash, tracking parameters (``utm_*``, ``fbclid``, ``gclid``,
-    ``mc_cid``, ...) and AMP markers (a final ``/amp`` path segment, ``?amp=1``) go; the
-    remaining query parameters are sorted. The path keeps its case (servers tell it apart).
-    """
-    href = safe_href(url)
-    if href is None:
-        return None
-    parts = urlsplit(href)
-    host = (parts.hostname or "").rstrip(".")
-    host = host.removeprefix("www.")
-    try:
-        port = parts.port
-    except ValueError:  # a port that is no number: not a URL a browser would open
-        return None
-    if port is not None and port not in (80, 443):
-        host = f"{host}:{port}"
-    path = parts.path or "/"
-    # /amp is the AMP rendering of the page it ends (news sites' convention); never the page's
-    # own last segment, which is a slug or an id.
-    path = re.sub(r"/amp/?$", "/", path)
-    path = path.rstrip("/")
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(key) and (key.lower(), value.lower()) not in _AMP_QUERY
-    ]
-    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
-
-
-def _is_tracking(key: str) -> bool:
-    key = key.lower()
-    return key in TRACKING_PARAMETERS or key.startswith(TRACKING_PREFIXES)
-
-
-def guid_key(guid: str | None, publisher: str | None) -> str | None:
-    """The key a feed id is matched by; None without one.
-
-    A feed id is unique only within its feed (two feeds may both number their entries from
-    1), so it counts together with the publisher's name, unless it is a URL or a URN
-    (``tag:``, ``urn:uuid:``), which are unique anywhere.
-    """
-    guid = (guid or "").strip()
-    if not guid:
-        return None
-    if re.match(r"^[a-z][a-z0-9+.-]*:", guid, re.IGNORECASE):
-        return normalise_url(guid) or guid
-    return f"{(publisher or '').casefold()}\x00{guid}"
 
 
 def tokens(text: str) -> list[str]:

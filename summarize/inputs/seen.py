@@ -29,6 +29,7 @@ from typing import Any
 from summarize.core.config import RunConfig
 from summarize.core.files import write_atomic
 from summarize.core.records import Article, DuplicateReason
+from summarize.core.urls import normalise_url
 from summarize.inputs.fingerprints import (
     CHARACTER_SHINGLE,
     MINHASH_SCHEME,
@@ -38,7 +39,6 @@ from summarize.inputs.fingerprints import (
     Fingerprint,
     StoryIndex,
     fingerprint,
-    normalise_url,
     signature_from_values,
 )
 

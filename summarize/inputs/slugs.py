@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from slugify import slugify
 
 from summarize.core.records import Article
-from summarize.core.urls import normalised_url, safe_href
+from summarize.core.urls import normalise_url, safe_href
 
 #: Slugs are cut to this many characters before any digest is added.
 SLUG_MAX_CHARS = 60
@@ -131,7 +131,7 @@ def _names_something(segment: str) -> bool:
 def _digest_source(article: Article) -> str:
     """What tells a story apart from another with the same slug: its URL, else its text."""
     href = safe_href(article.url)
-    return f"url:{normalised_url(href)}" if href is not None else f"text:{article.text}"
+    return f"url:{normalise_url(href)}" if href is not None else f"text:{article.text}"
 
 
 def _digest(text: str) -> str:

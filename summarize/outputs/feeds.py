@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from summarize.core.records import Article, Briefing
-from summarize.core.urls import normalised_url, safe_href
+from summarize.core.urls import guid_key, host_of, normalise_url, safe_href
 from summarize.outputs.editorial import parse_moment
 from summarize.outputs.layout import edition_page, feed_names
 
@@ -152,10 +152,13 @@ def entry_id(article: Article, code: str) -> str:
     """A story's entry id in the ``code`` edition's feed: from its feed id, else its normalised
     URL, else its slug and text; the same in every run that carries it."""
     href = safe_href(article.url)
-    if article.guid:
-        key = f"guid:{article.guid}"
+    # A feed id is unique only within its feed: two outlets both numbering entries from 1
+    # must not share an entry id (readers would drop one), so it counts with the publisher.
+    guid = guid_key(article.guid, article.source_name or host_of(article.url))
+    if guid:
+        key = f"guid:{guid}"
     elif href is not None:
-        key = f"url:{normalised_url(href)}"
+        key = f"url:{normalise_url(href)}"
     else:
         digest = hashlib.sha256(article.text.encode("utf-8", "replace")).hexdigest()[:16]
         key = f"slug:{article.slug}:{digest}"
