@@ -103,6 +103,8 @@ def test_three_nights_of_two_feeds_into_an_archive(tiny_models, tmp_path, web_se
     assert wire_requests[1].headers.get("if-none-match") == '"a1"'
     _, two = runs(site)
     assert titles(two) == [STRIKE_DW.title]  # nothing published the night before again
+    # The quake's two copies were held back together: no merge into a story not published.
+    assert json.loads((two / "run.json").read_text("utf-8"))["duplicates"] == []
 
     # Night 3: the wire adds a story.
     wire.insert(0, BUDGET_FIRST_REUTERS)

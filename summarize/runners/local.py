@@ -143,7 +143,11 @@ def _unpublished(read: ReadResult, config: RunConfig) -> ReadResult:
         raise NothingNew(
             f"no story to publish; no briefing written into {config.archive}", read.failures
         )
-    return replace(read, articles=tuple(new))
+    kept = {article.id for article in new}
+    # A copy merged into a story held back is held back with it: run.json lists no merge into
+    # an article the briefing does not have.
+    duplicates = tuple(entry for entry in read.duplicates if entry.kept in kept)
+    return replace(read, articles=tuple(new), duplicates=duplicates)
 
 
 def read_inputs(config: RunConfig) -> ReadResult:
