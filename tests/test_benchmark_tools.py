@@ -58,6 +58,7 @@ _SMALL_SIZES = {
 }
 
 
+@pytest.mark.slow  # 10-20 s of benchmark runs; CI runs the slow tier
 @pytest.mark.skipif(not ctranslate2_available(), reason="ctranslate2 is not installed")
 def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> None:
     """The optional NLLB workload, built from its spec at a small size: the naive loop, the
@@ -93,6 +94,7 @@ def test_nllb_workload_forces_its_language_in_every_variant(tmp_path: Path) -> N
     assert all(token in vocabulary for result in results for token in result.hypotheses[0])
 
 
+@pytest.mark.slow  # 10-20 s of benchmark runs; CI runs the slow tier
 @pytest.mark.skipif(not ctranslate2_available(), reason="ctranslate2 is not installed")
 def test_head_to_head_runs_each_side_in_a_process_set_up_as_its_own(tmp_path: Path) -> None:
     """The product's side has summarize's allocator settings (on glibc), the raw anchor's

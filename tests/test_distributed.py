@@ -466,6 +466,7 @@ def test_processes_setting_is_checked() -> None:
         build_run_config({"processes": 2, "ray": ""})
 
 
+@pytest.mark.slow  # two processes with models; CI runs the slow tier
 def test_processes_flag_reads_a_feed_once_and_splits_what_the_main_process_read(
     tiny_models, tmp_path, web_server
 ) -> None:
