@@ -73,9 +73,9 @@ class WriteFailed(SummarizeError):
 
 
 class NothingNew(SummarizeError):
-    """An archive run whose every story an earlier run published already: no briefing is
-    written and the archive's latest pages stay as they were. Not an error in itself (exit 0);
-    inputs that failed still make it exit 1."""
+    """An archive run with no story to publish (an earlier run published every one, or every
+    input failed): no briefing is written and the archive's latest pages stay as they were.
+    Not an error in itself (exit 0); inputs that failed still make it exit 1."""
 
     exit_code = EXIT_OK
 
