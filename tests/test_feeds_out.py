@@ -200,14 +200,17 @@ def test_front_pages_announce_their_feeds_and_footers_offer_them(site: Path) -> 
     assert "feed.uk" not in (site / "briefing.uk.html").read_text("utf-8")
 
 
-def _results(unavailable: tuple[LanguageUnavailable, ...] = ()) -> writer.RunResults:
+def _results(
+    unavailable: tuple[LanguageUnavailable, ...] = (), slug: str = "a"
+) -> writer.RunResults:
+    url = f"https://e.com/{slug}"
     article = Article(
-        id="a", slug="a", title="Rain", text="Rain is due.", source="a.txt", url="https://e.com/a"
+        id=slug, slug=slug, title="Rain", text="Rain is due.", source="a.txt", url=url
     )
     item = ArticleOutcome(
         article=article,
         status="done",
-        summary=Summary(article_id="a", text="Rain is due.", chunks=1),
+        summary=Summary(article_id=slug, text="Rain is due.", chunks=1),
         translations={"hu": "Eső várható.", "ru": "Ожидается дождь."},
         computed=True,
     )
@@ -232,6 +235,15 @@ def test_a_language_unavailable_this_run_keeps_last_runs_feed(tmp_path: Path) ->
     assert (out / "feed.hu.xml").read_bytes() == before  # kept, not rewritten
     report = json.loads((out / "run.json").read_text("utf-8"))
     assert {"feed.hu.xml", "feed.hu.json"} <= set(report["files"])  # still the tool's
+    # Another night, another story, Hungarian still down: last run's feed is kept, and so are
+    # the pages its entries (and their language switchers) lead to.
+    writer.write_outputs(_results((lost,), slug="b"), (), config, datetime.now(UTC), 1.0)
+    assert (out / "feed.hu.xml").read_bytes() == before
+    assert {p.name for p in out.glob("a.*html")} == {"a.html", "a.hu.html", "a.ru.html"}
+    assert (out / "b.html").exists()
+    # Hungarian is back: its feed is this run's, and the pages only it kept go.
+    writer.write_outputs(_results(slug="b"), (), config, datetime.now(UTC), 1.0)
+    assert not list(out.glob("a.*html")) and (out / "b.hu.html").exists()
     # Dropped from --languages for good: the next run removes it, as any page it stops writing.
     writer.write_outputs(
         _results(), (), RunConfig(output=out, languages=("ru",)), datetime.now(UTC), 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import signal
 import threading
@@ -11,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from summarize import __version__
 from summarize.core.cache import cache_folder
@@ -190,7 +192,7 @@ def write_outputs(
                 files = [path.name for path in staged] + [RUN_REPORT_FILE]
                 if interrupted:
                     files = list(dict.fromkeys([*files, *written_before]))
-                files += _kept_feeds(briefing, written_before, files)
+                files += _kept_feeds(briefing, written_before, files, config.output)
                 report["files"] = files
                 staged.append(write_run_report(report, staging))
             move_into_place(staging, config.output, _switch_order(staged, run_info))
@@ -215,14 +217,40 @@ def write_outputs(
     return outcome
 
 
-def _kept_feeds(briefing: Briefing, before: Sequence[str], files: Sequence[str]) -> list[str]:
-    """The feeds of languages unavailable this run that an earlier run wrote: kept and listed
-    again, so a subscriber keeps last run's entries (a feed that vanished would unsubscribe
-    some readers) and a later run that drops the language for good removes them."""
+def _kept_feeds(
+    briefing: Briefing, before: Sequence[str], files: Sequence[str], folder: Path
+) -> list[str]:
+    """The feeds of languages unavailable this run that an earlier run wrote, and the story
+    pages they link to: kept and listed again, so a subscriber keeps last run's entries (a
+    feed that vanished would unsubscribe some readers) and can open them, and a later run
+    that writes the language again, or drops it for good, removes what it no longer needs."""
     kept = []
     for entry in briefing.unavailable:
-        kept += [name for name in feed_names(entry.language) if name in before]
-    return [name for name in kept if name not in files]
+        feeds = [name for name in feed_names(entry.language) if name in before]
+        kept += feeds
+        if feeds:
+            # A kept story's page in every edition: its language switcher leads to them.
+            slugs = _linked_slugs(folder / feed_names(entry.language)[1])
+            kept += [
+                name
+                for name in before
+                if name.endswith(".html") and name.partition(".")[0] in slugs
+            ]
+    return [name for name in dict.fromkeys(kept) if name not in files]
+
+
+def _linked_slugs(json_feed: Path) -> set[str]:
+    """The slugs of the story pages a JSON Feed written by an earlier run links to."""
+    try:
+        items = json.loads(json_feed.read_text("utf-8")).get("items", [])
+    except (OSError, ValueError, AttributeError):
+        return set()  # no feed, or not one of ours: its pages go as any unwritten page
+    names = [
+        urlsplit(item["url"]).path.rpartition("/")[2]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("url"), str)
+    ]
+    return {name.partition(".")[0] for name in names if name.endswith(".html")}
 
 
 def _run_report(
