@@ -419,6 +419,28 @@ def test_an_unknown_host_fails_with_the_reason(monkeypatch: pytest.MonkeyPatch) 
     assert asked == ["name.invalid"]  # a name that does not exist is not asked again
 
 
+def test_a_public_page_cannot_redirect_to_a_private_address(
+    web_server: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """news.example stands for a public site (answered here as the test server, so no
+    resolver is asked); its redirect to 127.0.0.1 (this machine) is refused, not followed."""
+    real = socket.getaddrinfo
+
+    def resolver(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == "news.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    web_server.route("/secret", body="router admin")
+    web_server.route("/story", status=302, location=web_server.url("/secret"))
+    public = f"http://news.example:{web_server.port}/story"
+    reason = failure(public)
+    assert reason == "redirected to a private network address (127.0.0.1)"
+    assert web_server.hits("/secret") == 0
+    # A server on this machine may redirect within it: the user pointed at it.
+    web_server.route("/local", status=302, location="/secret")
+    assert fetch(web_server.url("/local")).body == b"router admin"
+
+
 # --- robots.txt ---
 
 ROBOTS = "User-agent: *\nDisallow: /private/\n"

@@ -4,6 +4,7 @@ all use these rules)."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -128,6 +129,21 @@ def guid_key(guid: str | None, publisher: str | None) -> str | None:
     if re.match(r"^(?:https?://|urn:|tag:)", guid, re.IGNORECASE):
         return normalise_url(guid) or guid
     return f"{(publisher or '').casefold()}\x00{guid}"
+
+
+def private_host(host: str | None) -> bool:
+    """Whether ``host`` names this machine or a private network by itself: ``localhost``, or
+    an IP address that is not global (loopback, private, link-local). Names are not resolved
+    (a look-up would leave the machine; the fetcher's connection is what reaches the host)."""
+    if not host:
+        return False
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
 
 
 def host_of(url: str | None) -> str | None:

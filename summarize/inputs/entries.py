@@ -9,13 +9,13 @@ on the article; a shorter one is an input failure naming the entry.
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 from summarize.core.records import Article, InputFailure
+from summarize.core.urls import private_host
 from summarize.inputs.drafts import Unreadable, make_draft
 from summarize.inputs.feeds import FeedEntry, FeedFormat, parse_feed
 from summarize.inputs.pages import looks_like_html, page_draft
@@ -119,21 +119,6 @@ def _fetch_pages(
     for link in refused:
         pages[link] = FetchFailed("it links to a private network address; not fetched")
     return pages
-
-
-def private_host(host: str | None) -> bool:
-    """Whether ``host`` names this machine or a private network by itself: ``localhost``, or
-    an IP address that is not global (loopback, private, link-local). Names are not resolved
-    (a look-up would leave the machine; the fetcher's connection is what reaches the host)."""
-    if not host:
-        return False
-    host = host.rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        return False
 
 
 def _words(text: str) -> int:

@@ -22,6 +22,7 @@ from types import TracebackType
 
 import httpx
 
+from summarize.core.urls import private_host
 from summarize.web.bodies import ACCEPT_ENCODING, parse_content_type, read_bounded, too_large
 from summarize.web.failures import (
     TryFailed,
@@ -328,6 +329,10 @@ class Fetcher:
             raise FetchFailed("redirected to an invalid URL") from None
         if target.scheme not in _SCHEMES:
             raise FetchFailed(f"redirected to a URL that is not http(s) ({target.scheme}:)")
+        # A public page that sends us to this machine or its network (a router, a cloud's
+        # metadata service) would have us read and publish what is there.
+        if private_host(target.host) and not private_host(url.host):
+            raise FetchFailed(f"redirected to a private network address ({target.host})")
         visits[str(url)] = visits.get(str(url), 0) + 1
         if visits.get(str(target), 0) >= _MAX_VISITS:
             raise FetchFailed(f"redirect loop (back to {target} again)")
