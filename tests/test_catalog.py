@@ -313,6 +313,7 @@ def test_pull_while_offline_says_that_offline_is_what_blocks_it(tmp_path, monkey
     assert "Downloads are off here" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # two whole runs, 10 s each; CI runs the slow tier
 @pytest.mark.parametrize("how", ["--offline", "HF_HUB_OFFLINE=1"])
 def test_offline_run_opens_no_socket_and_records_the_pinned_revision(
     tiny_models, tmp_path, how

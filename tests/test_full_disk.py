@@ -77,6 +77,7 @@ def _check_write_failed(done: subprocess.CompletedProcess[str], where: Path) -> 
     assert "pass -o / --cache-dir a folder on another disk" in lines[0]
 
 
+@pytest.mark.slow  # whole runs on a small disk, 9-13 s; CI runs the slow tier
 def test_a_full_disk_while_the_briefing_is_written_leaves_the_previous_one(
     tiny_models, tmp_path, small_disk
 ) -> None:
@@ -113,6 +114,7 @@ def test_a_full_disk_while_the_briefing_is_written_leaves_the_previous_one(
     ]
 
 
+@pytest.mark.slow  # whole runs on a small disk, 9-13 s; CI runs the slow tier
 def test_a_full_disk_while_the_cache_is_written_leaves_the_previous_briefing(
     tiny_models, tmp_path, small_disk
 ) -> None:
@@ -251,6 +253,7 @@ briefing.write_atomic = write_atomic
 """
 
 
+@pytest.mark.slow  # whole runs on a small disk, 9-13 s; CI runs the slow tier
 def test_ctrl_c_while_the_pages_are_written_leaves_run_json_saying_interrupted(
     tiny_models, tmp_path
 ) -> None:
